@@ -1,0 +1,45 @@
+/**
+ * The `zone-eval` command line: one module per subcommand under lib/cli, loaded on demand so that
+ * `zone-eval score` does not pay for the AWS SDK or the emulator.
+ */
+import { UsageError } from './errors';
+
+type Command = { summary: string; load: () => Promise<{ run: (args: string[]) => Promise<number> }> };
+
+const commands: Record<string, Command> = {
+  score: { summary: 'score a CSV of indicator values with a methodology JSON', load: () => import('./score') },
+  demo: { summary: 'run the default evaluation on its synthetic data, embedded', load: () => import('./demo') },
+  bench: { summary: 'run the benchmarks (--json for one line of figures)', load: () => import('../bench/run') },
+  emulator: { summary: 'serve the Google Sheets/Drive emulator over HTTP', load: () => import('./emulator') },
+};
+
+export function usage(): string {
+  const lines = ['usage: zone-eval <command> [options]', '', 'commands:'];
+  for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(10)} ${c.summary}`);
+  lines.push('', 'zone-eval <command> --help shows the options of one command.');
+  return lines.join('\n');
+}
+
+/** Runs one CLI invocation and returns the process exit code (0 ok, 1 fault, 2 user mistake). */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`zone-eval: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    const mod = await command.load();
+    return await mod.run(rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`zone-eval ${name}: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+}
