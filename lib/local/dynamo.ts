@@ -1,0 +1,125 @@
+/**
+ * The embedded DynamoDB: dynalite in this process on an ephemeral port, spoken to by the real AWS SDK.
+ * It implements the data plane the store uses (no transactions, streams or TTL, which the store does not use).
+ */
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DescribeTableCommandOutput,
+  DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import dynalite from 'dynalite';
+import { StoreError } from '../store/errors';
+import { PARTITION_KEY, SORT_KEY } from '../store/keys';
+
+export interface StartDynamoOptions {
+  /** LevelDB directory that keeps the data across restarts; in memory when absent. */
+  path?: string;
+  /** At least 3 characters (DynamoDB's rule). */
+  tableName?: string;
+  region?: string;
+}
+
+export interface EmbeddedDynamo {
+  endpoint: string;
+  tableName: string;
+  region: string;
+  /** Low-level client, for table administration. */
+  raw: DynamoDBClient;
+  client: DynamoDBDocumentClient;
+  /** Closes the clients, stops the server and releases the LevelDB directory. */
+  close(): Promise<void>;
+}
+
+/** Credentials dynalite accepts and never checks; they keep the SDK from looking for real ones. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
+/** Starts dynalite on 127.0.0.1 with an ephemeral port and creates the table if it is not there yet. */
+export async function startDynamo(options: StartDynamoOptions = {}): Promise<EmbeddedDynamo> {
+  const tableName = options.tableName ?? 'zone-eval';
+  const region = options.region ?? 'us-east-1';
+  // Tables become ACTIVE after createTableMs; zero makes the embedded table usable at once.
+  const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new StoreError('dynalite is not listening on a TCP port');
+  const endpoint = `http://127.0.0.1:${address.port}`;
+  const raw = new DynamoDBClient({ endpoint, region, credentials: LOCAL_CREDENTIALS, maxAttempts: 3 });
+  const client = DynamoDBDocumentClient.from(raw);
+  let closed = false;
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    client.destroy();
+    raw.destroy();
+    // Idle keep-alive sockets of the SDK would otherwise hold the server open.
+    server.closeIdleConnections();
+    await new Promise<void>((resolve, reject) =>
+      server.close((error) => (error ? reject(error) : resolve())),
+    );
+  };
+  try {
+    await createTable(raw, tableName);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { endpoint, tableName, region, raw, client, close };
+}
+
+/**
+ * Creates the store's table (PK/SK strings, on-demand) and waits until it is ACTIVE. An existing table with the
+ * same key schema is accepted, so a persisted directory or a long-lived local endpoint can be reused.
+ */
+export async function createTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  if (tableName.length < 3)
+    throw new StoreError(`table name ${JSON.stringify(tableName)} is shorter than 3 characters`);
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [
+          { AttributeName: PARTITION_KEY, AttributeType: 'S' },
+          { AttributeName: SORT_KEY, AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: PARTITION_KEY, KeyType: 'HASH' },
+          { AttributeName: SORT_KEY, KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'ResourceInUseException')) {
+      throw new StoreError(`could not create table ${tableName}`, { cause: error });
+    }
+  }
+  await waitActive(client, tableName);
+}
+
+async function waitActive(client: DynamoDBClient, tableName: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { Table: table }: DescribeTableCommandOutput = await client.send(
+      new DescribeTableCommand({ TableName: tableName }),
+    );
+    const keys = (table?.KeySchema ?? []).map((k) => `${k.AttributeName}:${k.KeyType}`).join(',');
+    if (keys !== `${PARTITION_KEY}:HASH,${SORT_KEY}:RANGE`) {
+      throw new StoreError(
+        `table ${tableName} exists with key schema ${keys}, not ${PARTITION_KEY}/${SORT_KEY}`,
+      );
+    }
+    if (table?.TableStatus === 'ACTIVE') return;
+    if (Date.now() > deadline) {
+      throw new StoreError(`table ${tableName} is still ${table?.TableStatus} after ${timeoutMs} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,0 +1,489 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import {
+  type CurrentValues,
+  CurrentValuesSchema,
+  type EvaluationState,
+  type EvaluationStore,
+  type PutCurrentOutcome,
+  type Revision,
+  type RevisionDraft,
+  RevisionDraftSchema,
+  RevisionSchema,
+  type RunRecord,
+  RunRecordSchema,
+  type SeedingStore,
+  type SheetState,
+  type SubmissionStore,
+} from '../pipeline/ports';
+import { type BatchWriteOptions, batchWriteAll } from './batch';
+import {
+  ItemExistsError,
+  ItemTooLargeError,
+  isConditionalCheckFailed,
+  RevisionConflictError,
+  StoreError,
+  StoreRequestError,
+} from './errors';
+import { itemBytes, MAX_ITEM_BYTES } from './item-size';
+import {
+  CurrentItemSchema,
+  parseItem,
+  plainValues,
+  RevisionItemSchema,
+  RunItemSchema,
+  SheetItemSchema,
+  StateItemSchema,
+  toCurrent,
+  toEvaluationState,
+  toRevision,
+  toSheetState,
+} from './items';
+import {
+  CURRENT_PREFIX,
+  currentKey,
+  evalPk,
+  histPk,
+  type ItemKey,
+  REVISION_PREFIX,
+  RUN_PREFIX,
+  revisionKey,
+  runKey,
+  SHEET_PREFIX,
+  sheetKey,
+  stateKey,
+} from './keys';
+import { decodeRun, encodeRun } from './run-codec';
+
+export interface DynamoStoreOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  /** Clock for signal and sync times; tests pin it. */
+  now?: () => Date;
+  batch?: BatchWriteOptions;
+  /** How many times `appendRevision` takes a fresh sequence number after losing a race. */
+  revisionAttempts?: number;
+}
+
+const CounterSchema = z.number().int().positive();
+
+/** Reads a counter from UpdateItem's UPDATED_NEW attributes. */
+function parseCounter(attributes: Record<string, unknown> | undefined, name: string): number {
+  const result = CounterSchema.safeParse(attributes?.[name]);
+  if (!result.success) {
+    throw new StoreError(
+      `counter ${name} came back as ${JSON.stringify(attributes?.[name])}, not a positive integer`,
+    );
+  }
+  return result.data;
+}
+
+/**
+ * The storage ports on one DynamoDB table (DESIGN section 5). No transactions: every multi-item sequence is
+ * ordered so that a crash between writes leaves a state the counters algorithm repairs by re-running.
+ */
+export class DynamoStore implements SubmissionStore, EvaluationStore, SeedingStore {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly now: () => Date;
+  private readonly batchOptions: BatchWriteOptions;
+  private readonly revisionAttempts: number;
+
+  constructor(options: DynamoStoreOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.now = options.now ?? (() => new Date());
+    this.batchOptions = options.batch ?? {};
+    this.revisionAttempts = options.revisionAttempts ?? 5;
+  }
+
+  // ---- spreadsheets ----
+
+  /** Counts a signal for a spreadsheet and returns the new `requested` value. */
+  async requestSheet(evaluationId: string, spreadsheetId: string, at: Date = this.now()): Promise<number> {
+    return this.increment(sheetKey(evaluationId, spreadsheetId), 'requested', 'lastSignalAt', at);
+  }
+
+  /** Reads a spreadsheet's counters, strongly consistent. */
+  async getSheetState(evaluationId: string, spreadsheetId: string): Promise<SheetState | null> {
+    const item = await this.getItem(sheetKey(evaluationId, spreadsheetId), 'sheet');
+    return item === undefined ? null : toSheetState(parseItem(SheetItemSchema, item, 'sheet'));
+  }
+
+  /** Moves `synced` forward to r; false when it already stood at r or beyond. */
+  async markSynced(evaluationId: string, spreadsheetId: string, requested: number): Promise<boolean> {
+    return this.advance(sheetKey(evaluationId, spreadsheetId), 'synced', 'syncedAt', requested);
+  }
+
+  /** Records the Drive version last read. */
+  async setDriveVersion(evaluationId: string, spreadsheetId: string, driveVersion: string): Promise<void> {
+    await this.set(sheetKey(evaluationId, spreadsheetId), 'driveVersion', driveVersion);
+  }
+
+  /** Records which zone a spreadsheet belongs to. */
+  async registerSheet(evaluationId: string, spreadsheetId: string, zoneId: string): Promise<void> {
+    await this.set(sheetKey(evaluationId, spreadsheetId), 'zoneId', zoneId);
+  }
+
+  /** Every spreadsheet of the evaluation with its counters. */
+  async listSheets(evaluationId: string): Promise<SheetState[]> {
+    const items = await this.queryAll('list sheets', {
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': evalPk(evaluationId), ':prefix': SHEET_PREFIX },
+    });
+    return items.map((item) => toSheetState(parseItem(SheetItemSchema, item, 'sheet')));
+  }
+
+  // ---- revisions and current values ----
+
+  /**
+   * Stores a revision under the zone's next sequence number. The number is the latest stored one plus one, and
+   * the conditional put turns a concurrent writer's win into a retry with the next number.
+   */
+  async appendRevision(evaluationId: string, zoneId: string, draft: RevisionDraft): Promise<Revision> {
+    const parsed = RevisionDraftSchema.parse(draft);
+    for (let attempt = 1; attempt <= this.revisionAttempts; attempt++) {
+      const latest = await this.latestRevisionSeq(evaluationId, zoneId);
+      const revision: Revision = { ...parsed, zoneId, seq: latest + 1 };
+      try {
+        await this.putRevision(evaluationId, revision);
+        return revision;
+      } catch (error) {
+        if (!(error instanceof ItemExistsError)) throw error;
+      }
+    }
+    throw new RevisionConflictError(
+      `could not append a revision for zone ${zoneId} of evaluation ${evaluationId}: ` +
+        `${this.revisionAttempts} sequence numbers in a row were taken by concurrent writers`,
+    );
+  }
+
+  /** Writes a revision under its own `seq`; an existing revision there is kept and ItemExistsError raised. */
+  async putRevision(evaluationId: string, revision: Revision): Promise<void> {
+    const parsed = RevisionSchema.parse(revision);
+    const key = revisionKey(evaluationId, parsed.zoneId, parsed.seq);
+    const item = { ...key, ...parsed, values: plainValues(parsed.values) };
+    this.guardSize(item, `revision ${parsed.seq} of zone ${parsed.zoneId}`);
+    await this.putNew(item, `revision ${parsed.seq} of zone ${parsed.zoneId} in evaluation ${evaluationId}`);
+  }
+
+  /** The zone's revisions, oldest first. */
+  async listRevisions(evaluationId: string, zoneId: string): Promise<Revision[]> {
+    const items = await this.queryAll('list revisions', {
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': histPk(evaluationId, zoneId), ':prefix': REVISION_PREFIX },
+    });
+    return items.map((item) => toRevision(parseItem(RevisionItemSchema, item, 'revision')));
+  }
+
+  /** The zone's current values, or null. */
+  async getCurrent(evaluationId: string, zoneId: string): Promise<CurrentValues | null> {
+    const item = await this.getItem(currentKey(evaluationId, zoneId), 'current values');
+    return item === undefined ? null : toCurrent(parseItem(CurrentItemSchema, item, 'current values'));
+  }
+
+  /**
+   * Replaces the zone's current values when `revSeq` is newer. When the condition fails, a stored item with
+   * the same content hash means a retry of a write that already landed, which is success.
+   */
+  async putCurrent(evaluationId: string, current: CurrentValues): Promise<PutCurrentOutcome> {
+    const item = this.currentItem(evaluationId, current);
+    try {
+      await this.send('put current values', () =>
+        this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(SK) OR revSeq < :r',
+            ExpressionAttributeValues: { ':r': item.revSeq },
+          }),
+        ),
+      );
+      return { status: 'written' };
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+    // dynalite does not implement ReturnValuesOnConditionCheckFailure, so the winner is read back instead.
+    const stored = await this.getCurrent(evaluationId, item.zoneId);
+    if (stored === null) {
+      throw new StoreError(
+        `current values of zone ${item.zoneId} in evaluation ${evaluationId} failed their condition but are absent`,
+      );
+    }
+    return stored.contentHash === item.contentHash
+      ? { status: 'unchanged', revSeq: stored.revSeq }
+      : { status: 'superseded', revSeq: stored.revSeq };
+  }
+
+  /** Every zone's current values in one paged, strongly consistent Query. */
+  async listCurrent(evaluationId: string): Promise<CurrentValues[]> {
+    const items = await this.queryAll('list current values', {
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': evalPk(evaluationId), ':prefix': CURRENT_PREFIX },
+    });
+    return items.map((item) => toCurrent(parseItem(CurrentItemSchema, item, 'current values')));
+  }
+
+  /** Writes many zones' current values with BatchWriteItem, unconditionally (seeding and imports only). */
+  async seedCurrent(evaluationId: string, currents: readonly CurrentValues[]): Promise<void> {
+    const requests = currents.map((current) => ({
+      PutRequest: { Item: this.currentItem(evaluationId, current) },
+    }));
+    await batchWriteAll(this.client, this.tableName, requests, this.batchOptions);
+  }
+
+  // ---- evaluation counters and runs ----
+
+  /** Counts a request to score and returns the new `requested` value. */
+  async requestEvaluation(evaluationId: string, at: Date = this.now()): Promise<number> {
+    return this.increment(stateKey(evaluationId), 'requested', 'lastRequestAt', at);
+  }
+
+  /** Reads the evaluation's counters and pointers, strongly consistent. */
+  async getEvaluationState(evaluationId: string): Promise<EvaluationState | null> {
+    const item = await this.getItem(stateKey(evaluationId), 'evaluation state');
+    return item === undefined
+      ? null
+      : toEvaluationState(evaluationId, parseItem(StateItemSchema, item, 'evaluation state'));
+  }
+
+  /** Moves `scored` forward to r; false when it already stood at r or beyond. */
+  async markScored(evaluationId: string, requested: number): Promise<boolean> {
+    return this.advance(stateKey(evaluationId), 'scored', 'scoredAt', requested);
+  }
+
+  /** Hands out the next run sequence number from a counter on the STATE item. */
+  async nextRunSeq(evaluationId: string): Promise<number> {
+    return this.increment(stateKey(evaluationId), 'runSeq');
+  }
+
+  /** Stores a run, results gzipped in one item, never overwriting an existing run. */
+  async putRun(evaluationId: string, run: RunRecord): Promise<void> {
+    const parsed = RunRecordSchema.parse(run);
+    const item = await encodeRun(runKey(evaluationId, parsed.seq), evaluationId, parsed);
+    await this.putNew(item, `run ${parsed.seq} of evaluation ${evaluationId}`);
+  }
+
+  async getRun(evaluationId: string, seq: number): Promise<RunRecord | null> {
+    const item = await this.getItem(runKey(evaluationId, seq), 'run');
+    return item === undefined ? null : decodeRun(parseItem(RunItemSchema, item, 'run'));
+  }
+
+  /** The stored run with the highest sequence number, whether or not the pointer reached it. */
+  async latestRun(evaluationId: string): Promise<RunRecord | null> {
+    const output = await this.send('latest run', () =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: { ':pk': evalPk(evaluationId), ':prefix': RUN_PREFIX },
+          ScanIndexForward: false,
+          Limit: 1,
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    const item = output.Items?.[0];
+    return item === undefined ? null : decodeRun(parseItem(RunItemSchema, item, 'run'));
+  }
+
+  /** Moves the current-run pointer forward to seq; call after `putRun` succeeded. */
+  async setCurrentRun(evaluationId: string, seq: number): Promise<boolean> {
+    return this.advance(stateKey(evaluationId), 'currentRun', undefined, seq);
+  }
+
+  /** Moves the published-run pointer forward to seq. */
+  async markPublished(evaluationId: string, seq: number): Promise<boolean> {
+    return this.advance(stateKey(evaluationId), 'publishedRun', undefined, seq);
+  }
+
+  async setMethodologyVersion(evaluationId: string, version: string): Promise<void> {
+    await this.set(stateKey(evaluationId), 'methodologyVersion', version);
+  }
+
+  // ---- building blocks ----
+
+  private currentItem(evaluationId: string, current: CurrentValues) {
+    const parsed = CurrentValuesSchema.parse(current);
+    const item = {
+      ...currentKey(evaluationId, parsed.zoneId),
+      ...parsed,
+      values: plainValues(parsed.values),
+    };
+    this.guardSize(item, `current values of zone ${parsed.zoneId}`);
+    return item;
+  }
+
+  private async latestRevisionSeq(evaluationId: string, zoneId: string): Promise<number> {
+    const output = await this.send('latest revision', () =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: { ':pk': histPk(evaluationId, zoneId), ':prefix': REVISION_PREFIX },
+          ProjectionExpression: 'PK, SK, seq',
+          ScanIndexForward: false,
+          Limit: 1,
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    const seq = output.Items?.[0]?.['seq'];
+    if (seq === undefined) return 0;
+    if (typeof seq !== 'number') throw new StoreError(`revision seq of zone ${zoneId} is not a number`);
+    return seq;
+  }
+
+  /** `ADD name 1` returning the new value: the counters algorithm's step 1. */
+  private async increment(key: ItemKey, name: string, stampName?: string, at?: Date): Promise<number> {
+    const stamp = stampName !== undefined && at !== undefined;
+    const output = await this.send(`increment ${name}`, () =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: stamp ? 'ADD #n :one SET #t = :at' : 'ADD #n :one',
+          ExpressionAttributeNames: stamp ? { '#n': name, '#t': stampName } : { '#n': name },
+          ExpressionAttributeValues: stamp ? { ':one': 1, ':at': at.toISOString() } : { ':one': 1 },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      ),
+    );
+    return parseCounter(output.Attributes, name);
+  }
+
+  /** `SET name = :v IF name < :v`: a monotonic move; a failed condition means someone already got further. */
+  private async advance(
+    key: ItemKey,
+    name: string,
+    stampName: string | undefined,
+    value: number,
+  ): Promise<boolean> {
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw new StoreError(`${name} can only move to a positive integer, not ${value}`);
+    }
+    const names: Record<string, string> = { '#n': name };
+    const values: Record<string, unknown> = { ':v': value };
+    let update = 'SET #n = :v';
+    if (stampName !== undefined) {
+      names['#t'] = stampName;
+      values[':at'] = this.now().toISOString();
+      update += ', #t = :at';
+    }
+    try {
+      await this.send(`advance ${name}`, () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: update,
+            ConditionExpression: 'attribute_not_exists(#n) OR #n < :v',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  private async set(key: ItemKey, name: string, value: string): Promise<void> {
+    await this.send(`set ${name}`, () =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'SET #n = :v',
+          ExpressionAttributeNames: { '#n': name },
+          ExpressionAttributeValues: { ':v': value },
+        }),
+      ),
+    );
+  }
+
+  /** PutItem that never replaces: the guard of everything append-only. */
+  private async putNew(item: ItemKey & Record<string, unknown>, what: string): Promise<void> {
+    try {
+      await this.send(`put ${what}`, () =>
+        this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(SK)',
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      throw new ItemExistsError(
+        `${what} already exists and is never overwritten`,
+        { PK: item.PK, SK: item.SK },
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
+  private async getItem(key: ItemKey, what: string): Promise<Record<string, unknown> | undefined> {
+    const output = await this.send(`get ${what}`, () =>
+      this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })),
+    );
+    return output.Item;
+  }
+
+  /** Follows LastEvaluatedKey to the end: a Query returns at most 1 MB per page. */
+  private async queryAll(
+    what: string,
+    input: Omit<QueryCommandInput, 'TableName' | 'ConsistentRead' | 'ExclusiveStartKey'>,
+  ): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const output = await this.send(what, () =>
+        this.client.send(
+          new QueryCommand({
+            ...input,
+            TableName: this.tableName,
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      items.push(...(output.Items ?? []));
+      startKey = output.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return items;
+  }
+
+  private guardSize(item: Record<string, unknown>, what: string): void {
+    const size = itemBytes(item);
+    if (size > MAX_ITEM_BYTES) {
+      throw new ItemTooLargeError(
+        `${what} would be a ${size.toLocaleString('en-US')}-byte item; DynamoDB allows ${MAX_ITEM_BYTES.toLocaleString('en-US')}`,
+        size,
+        MAX_ITEM_BYTES,
+      );
+    }
+  }
+
+  /** Wraps SDK failures in StoreRequestError, except a failed condition, which callers interpret. */
+  private async send<T>(what: string, request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      if (isConditionalCheckFailed(error) || error instanceof StoreError) throw error;
+      throw new StoreRequestError(`DynamoDB request failed (${what} on ${this.tableName})`, { cause: error });
+    }
+  }
+}

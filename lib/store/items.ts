@@ -1,0 +1,121 @@
+/**
+ * Shapes of the items as stored, and their conversion to and from the port types. Everything read back is
+ * parsed, so a hand-edited or foreign item fails loudly here instead of deep inside scoring.
+ */
+import { z } from 'zod';
+import {
+  type CurrentValues,
+  CurrentValuesSchema,
+  type EvaluationState,
+  type Revision,
+  RevisionSchema,
+  type SheetState,
+  ZoneValuesSchema,
+} from '../pipeline/ports';
+import { CorruptItemError } from './errors';
+import { SHEET_PREFIX } from './keys';
+
+const keyFields = { PK: z.string(), SK: z.string() };
+const count = z.number().int().nonnegative();
+const time = z.string();
+
+// Counter items are created piecemeal by UpdateItem, so every attribute may still be missing.
+export const StateItemSchema = z.object({
+  ...keyFields,
+  requested: count.optional(),
+  scored: count.optional(),
+  runSeq: count.optional(),
+  currentRun: count.optional(),
+  publishedRun: count.optional(),
+  methodologyVersion: z.string().optional(),
+  lastRequestAt: time.optional(),
+  scoredAt: time.optional(),
+});
+
+export const SheetItemSchema = z.object({
+  ...keyFields,
+  zoneId: z.string().optional(),
+  requested: count.optional(),
+  synced: count.optional(),
+  driveVersion: z.string().optional(),
+  lastSignalAt: time.optional(),
+  syncedAt: time.optional(),
+});
+
+export const CurrentItemSchema = z.object({ ...keyFields, ...CurrentValuesSchema.shape });
+export const RevisionItemSchema = z.object({ ...keyFields, ...RevisionSchema.shape });
+
+export const RunItemSchema = z.object({
+  ...keyFields,
+  seq: z.number().int().positive(),
+  requested: count,
+  inputHash: z.string(),
+  methodologyVersion: z.string(),
+  engineVersion: z.string(),
+  createdAt: time,
+  /** gzip of the JSON of `results`. */
+  body: z.instanceof(Uint8Array),
+  /** Length of that JSON before compression, kept for size reports. */
+  jsonBytes: count,
+});
+export type RunItem = z.infer<typeof RunItemSchema>;
+
+/** Parses an item read back from the table, naming its key when it does not fit. */
+export function parseItem<T extends z.ZodType>(schema: T, item: unknown, what: string): z.infer<T> {
+  const result = schema.safeParse(item);
+  if (result.success) return result.data;
+  const key =
+    typeof item === 'object' && item !== null
+      ? `${String((item as { PK?: unknown }).PK)} / ${String((item as { SK?: unknown }).SK)}`
+      : '?';
+  throw new CorruptItemError(`${what} item ${key} is malformed: ${z.prettifyError(result.error)}`, {
+    cause: result.error,
+  });
+}
+
+export function toEvaluationState(
+  evaluationId: string,
+  item: z.infer<typeof StateItemSchema>,
+): EvaluationState {
+  return {
+    evaluationId,
+    requested: item.requested ?? 0,
+    scored: item.scored ?? 0,
+    lastRunSeq: item.runSeq ?? 0,
+    currentRun: item.currentRun ?? null,
+    publishedRun: item.publishedRun ?? null,
+    methodologyVersion: item.methodologyVersion ?? null,
+    lastRequestAt: item.lastRequestAt ?? null,
+    scoredAt: item.scoredAt ?? null,
+  };
+}
+
+export function toSheetState(item: z.infer<typeof SheetItemSchema>): SheetState {
+  return {
+    spreadsheetId: item.SK.slice(SHEET_PREFIX.length),
+    zoneId: item.zoneId ?? null,
+    requested: item.requested ?? 0,
+    synced: item.synced ?? 0,
+    driveVersion: item.driveVersion ?? null,
+    lastSignalAt: item.lastSignalAt ?? null,
+    syncedAt: item.syncedAt ?? null,
+  };
+}
+
+export function toCurrent(item: z.infer<typeof CurrentItemSchema>): CurrentValues {
+  const { PK: _pk, SK: _sk, ...current } = item;
+  return current;
+}
+
+export function toRevision(item: z.infer<typeof RevisionItemSchema>): Revision {
+  const { PK: _pk, SK: _sk, ...revision } = item;
+  return revision;
+}
+
+/**
+ * Values as plain JSON: the document client refuses `undefined` (an absent note) unless configured to drop it,
+ * and the store does not own the client's configuration.
+ */
+export function plainValues(values: CurrentValues['values']): CurrentValues['values'] {
+  return ZoneValuesSchema.parse(JSON.parse(JSON.stringify(values)));
+}

@@ -1,0 +1,62 @@
+import { InvalidKeyError } from './errors';
+
+/** Attribute names of the table's primary key; the infrastructure stack and the local table use the same. */
+export const PARTITION_KEY = 'PK';
+export const SORT_KEY = 'SK';
+
+export const STATE_SK = 'STATE';
+export const SHEET_PREFIX = 'SHEET#';
+export const CURRENT_PREFIX = 'CUR#';
+export const RUN_PREFIX = 'RUN#';
+export const REVISION_PREFIX = 'REV#';
+
+// Ten digits keep lexicographic order equal to numeric order up to 9,999,999,999.
+const SEQ_DIGITS = 10;
+const MAX_SEQ = 10 ** SEQ_DIGITS - 1;
+
+export interface ItemKey {
+  PK: string;
+  SK: string;
+}
+
+/** Refuses ids that would make keys ambiguous: `HIST#a#b#c` could be two different (evaluation, zone) pairs. */
+export function checkId(kind: string, id: string): string {
+  if (id.length === 0 || id.includes('#')) {
+    throw new InvalidKeyError(
+      `${kind} id ${JSON.stringify(id)} cannot be used in a key: it must be non-empty and contain no '#'`,
+    );
+  }
+  return id;
+}
+
+/** Zero-pads a sequence number so that sort keys order numerically. */
+export function padSeq(seq: number): string {
+  if (!Number.isSafeInteger(seq) || seq < 1 || seq > MAX_SEQ) {
+    throw new InvalidKeyError(`sequence number ${seq} must be an integer from 1 to ${MAX_SEQ}`);
+  }
+  return String(seq).padStart(SEQ_DIGITS, '0');
+}
+
+/** Reads the sequence number back from a `RUN#`/`REV#` sort key. */
+export function seqFromSortKey(sk: string, prefix: string): number {
+  return Number(sk.slice(prefix.length));
+}
+
+export const evalPk = (evaluationId: string): string => `EVAL#${checkId('evaluation', evaluationId)}`;
+export const histPk = (evaluationId: string, zoneId: string): string =>
+  `HIST#${checkId('evaluation', evaluationId)}#${checkId('zone', zoneId)}`;
+
+export const stateKey = (e: string): ItemKey => ({ PK: evalPk(e), SK: STATE_SK });
+export const sheetKey = (e: string, sheetId: string): ItemKey => ({
+  PK: evalPk(e),
+  SK: SHEET_PREFIX + checkId('spreadsheet', sheetId),
+});
+export const currentKey = (e: string, zoneId: string): ItemKey => ({
+  PK: evalPk(e),
+  SK: CURRENT_PREFIX + checkId('zone', zoneId),
+});
+export const runKey = (e: string, seq: number): ItemKey => ({ PK: evalPk(e), SK: RUN_PREFIX + padSeq(seq) });
+export const revisionKey = (e: string, zoneId: string, seq: number): ItemKey => ({
+  PK: histPk(e, zoneId),
+  SK: REVISION_PREFIX + padSeq(seq),
+});
