@@ -30,7 +30,9 @@ export async function run(argv: string[]): Promise<number> {
     console.log(JSON.stringify(out));
   } else {
     console.log('');
-    console.log(`${'figure'.padEnd(34)} ${'value'.padStart(12)} ${'unit'.padEnd(6)} ${'budget'.padStart(8)}  checksum`);
+    console.log(
+      `${'figure'.padEnd(34)} ${'value'.padStart(12)} ${'unit'.padEnd(6)} ${'budget'.padStart(8)}  checksum`,
+    );
     for (const f of figures) {
       const over = f.budget !== undefined && f.value > f.budget ? '  OVER BUDGET' : '';
       const budget = f.budget === undefined ? '' : String(f.budget);

@@ -7,9 +7,18 @@ import { UsageError } from './errors';
 type Command = { summary: string; load: () => Promise<{ run: (args: string[]) => Promise<number> }> };
 
 const commands: Record<string, Command> = {
-  score: { summary: 'score a CSV of indicator values with a methodology JSON', load: () => import('./score') },
-  demo: { summary: 'run the default evaluation on its synthetic data, embedded', load: () => import('./demo') },
-  bench: { summary: 'run the benchmarks (--json for one line of figures)', load: () => import('../bench/run') },
+  score: {
+    summary: 'score a CSV of indicator values with a methodology JSON',
+    load: () => import('./score'),
+  },
+  demo: {
+    summary: 'run the default evaluation on its synthetic data, embedded',
+    load: () => import('./demo'),
+  },
+  bench: {
+    summary: 'run the benchmarks (--json for one line of figures)',
+    load: () => import('../bench/run'),
+  },
   emulator: { summary: 'serve the Google Sheets/Drive emulator over HTTP', load: () => import('./emulator') },
 };
 

@@ -1,0 +1,471 @@
+/**
+ * The methodology model: what a methodologist edits (indicators, the hierarchy, every step's method) as zod
+ * schemas, and `compileMethodology`, which checks the whole (unique codes, known parents, no cycles) and returns
+ * the hierarchy ready for the engine. Every problem names the row and the field.
+ */
+import { z } from 'zod';
+
+const code = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[^\s#,]+$/, 'must not contain spaces, commas or #');
+
+export const directionSchema = z.union([z.literal(1), z.literal(-1)], {
+  error: 'must be 1 (more is better) or -1 (less is better)',
+});
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+const weight = finite.min(0, 'must not be negative');
+
+export const aggregateMethodSchema = z.enum([
+  'arithmetic',
+  'geometric',
+  'harmonic',
+  'genmean',
+  'topsis',
+  'copeland',
+]);
+export type AggregateMethod = z.infer<typeof aggregateMethodSchema>;
+
+export const indicatorSchema = z
+  .object({
+    code,
+    nameEn: z.string().optional(),
+    nameZh: z.string().optional(),
+    unit: z.string().optional(),
+    definition: z.string().optional(),
+    direction: directionSchema.default(1),
+    weight: weight.default(1),
+    parent: code.optional(),
+    denominator: code.optional(),
+    min: finite.optional(),
+    max: finite.optional(),
+    required: z.boolean().default(false),
+    goalposts: z.tuple([finite, finite]).optional(),
+    target: finite.optional(),
+    source: z
+      .string()
+      .regex(/^(zone|central:[A-Za-z0-9_ -]+)$/, "must be 'zone' or 'central:<tab name>'")
+      .default('zone'),
+  })
+  .refine((i) => i.min === undefined || i.max === undefined || i.min <= i.max, {
+    message: 'min must not be greater than max',
+    path: ['max'],
+  })
+  .refine((i) => !i.goalposts || i.goalposts[0] < i.goalposts[1], {
+    message: 'goalposts must be [low, high] with low < high',
+    path: ['goalposts'],
+  });
+export type Indicator = z.infer<typeof indicatorSchema>;
+
+export const aggregateSchema = z.object({
+  code,
+  nameEn: z.string().optional(),
+  nameZh: z.string().optional(),
+  parent: code.optional(),
+  weight: weight.default(1),
+  method: aggregateMethodSchema.optional(),
+});
+export type Aggregate = z.infer<typeof aggregateSchema>;
+
+export const imputeSchema = z.object({
+  method: z.enum(['none', 'mean', 'median', 'groupMean', 'zero']).default('none'),
+  group: z.string().optional(),
+});
+
+export const screenSchema = z.object({
+  minAvailability: finite.min(0).max(1, 'must be a share between 0 and 1').default(0),
+});
+
+export const treatSchema = z.object({
+  method: z.enum(['none', 'winsorise', 'boxcox']).default('none'),
+  winmax: z.number().int().min(0).default(5),
+  skew: finite.positive().default(2),
+  kurtosis: finite.default(3.5),
+  lambda: finite.optional(),
+});
+
+export const normaliseMethodSchema = z.enum([
+  'minmax',
+  'zscore',
+  'rank',
+  'vector',
+  'goalposts',
+  'target',
+  'distmax',
+  'none',
+]);
+export const normaliseSchema = z.object({
+  method: normaliseMethodSchema.default('minmax'),
+  range: z
+    .tuple([finite, finite])
+    .refine(([lo, hi]) => lo < hi, 'range must be [low, high] with low < high')
+    .default([0, 100]),
+  mean: finite.default(0),
+  sd: finite.positive().default(1),
+});
+export type NormaliseSpec = z.infer<typeof normaliseSchema>;
+
+export const weightSchema = z.object({
+  method: z.enum(['explicit', 'equal', 'entropy', 'critic', 'pca']).default('explicit'),
+});
+
+export const aggregateSpecSchema = z.object({
+  method: aggregateMethodSchema.default('arithmetic'),
+  /** The power of the generalised mean. */
+  p: finite.default(1),
+  /** Share of children (by count) that must be present, below which the aggregate is missing. */
+  minAvailability: finite.min(0).max(1).default(0),
+});
+export type AggregateSpec = z.infer<typeof aggregateSpecSchema>;
+
+export const gradeSchema = z.object({
+  code,
+  label: z.string().optional(),
+  labelZh: z.string().optional(),
+  count: z.number().int().min(0).optional(),
+  share: finite.min(0).max(1).optional(),
+  minScore: finite.optional(),
+  colour: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1a9850')
+    .optional(),
+});
+export type Grade = z.infer<typeof gradeSchema>;
+
+export const gateSchema = z.object({
+  minAvailability: finite.min(0).max(1).optional(),
+  required: z.boolean().optional(),
+  maxGrade: code,
+});
+
+export const gradingSchema = z.object({
+  method: z.enum(['quota', 'share', 'thresholds', 'jenks']).default('quota'),
+  grades: z.array(gradeSchema).default([]),
+  gates: z.array(gateSchema).default([]),
+});
+export type Grading = z.infer<typeof gradingSchema>;
+
+export const uncertaintySchema = z.object({
+  runs: z.number().int().min(1).max(100000).default(1000),
+  seed: z.number().int().default(1),
+  weightNoise: z
+    .object({ levels: z.array(z.number().int().min(1)).default([]), factor: finite.min(0).max(1).default(0) })
+    .optional(),
+  winmax: z.array(z.number().int().min(0)).optional(),
+  normalise: z.array(normaliseSchema).optional(),
+  aggregate: z.array(aggregateSpecSchema).optional(),
+});
+export type UncertaintySpec = z.infer<typeof uncertaintySchema>;
+
+export const methodologySchema = z.object({
+  name: z.string().optional(),
+  nameZh: z.string().optional(),
+  year: z.number().int().optional(),
+  indicators: z.array(indicatorSchema).default([]),
+  aggregates: z.array(aggregateSchema).default([]),
+  impute: imputeSchema.default({ method: 'none' }),
+  screen: screenSchema.default({ minAvailability: 0 }),
+  treat: treatSchema.default({ method: 'none', winmax: 5, skew: 2, kurtosis: 3.5 }),
+  normalise: normaliseSchema.default({ method: 'minmax', range: [0, 100], mean: 0, sd: 1 }),
+  weight: weightSchema.default({ method: 'explicit' }),
+  aggregate: aggregateSpecSchema.default({ method: 'arithmetic', p: 1, minAvailability: 0 }),
+  grade: gradingSchema.default({ method: 'quota', grades: [], gates: [] }),
+  uncertainty: uncertaintySchema.optional(),
+});
+export type Methodology = z.infer<typeof methodologySchema>;
+export type MethodologyInput = z.input<typeof methodologySchema>;
+
+/** A problem with a methodology: where it is (e.g. `indicators[3] (LPI).direction`) and what is wrong. */
+export type MethodologyIssue = { path: string; message: string };
+
+/** A node of the compiled hierarchy: indicators are level 1, an aggregate one more than its highest child. */
+export type HierarchyNode = {
+  code: string;
+  kind: 'indicator' | 'aggregate';
+  index: number;
+  parent: number;
+  children: number[];
+  level: number;
+  weight: number;
+  method?: AggregateMethod;
+};
+
+/** A methodology checked as a whole, with the hierarchy resolved into arrays for the engine. */
+export type CompiledMethodology = {
+  spec: Methodology;
+  indicators: Indicator[];
+  /** Indicators first (same order as `indicators`), then aggregates from the lowest level up; the root last. */
+  nodes: HierarchyNode[];
+  nodeIndex: Map<string, number>;
+  root: number;
+  maxLevel: number;
+};
+
+export type Compiled =
+  | { ok: true; methodology: CompiledMethodology }
+  | { ok: false; issues: MethodologyIssue[] };
+
+function describePath(input: unknown, path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  let node: unknown = input;
+  for (const key of path) {
+    if (typeof key === 'number') {
+      out += `[${key}]`;
+      node = Array.isArray(node) ? node[key] : undefined;
+      if (node && typeof node === 'object' && 'code' in node && typeof node.code === 'string') {
+        out += ` (${node.code})`;
+      }
+    } else {
+      out += out ? `.${String(key)}` : String(key);
+      node = node && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined;
+    }
+  }
+  return out || '(top level)';
+}
+
+/** Parses and checks a methodology (the JSON interchange format); never throws for a user's mistake. */
+export function compileMethodology(input: unknown): Compiled {
+  const parsed = methodologySchema.safeParse(input);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      issues: parsed.error.issues.map((i) => ({ path: describePath(input, i.path), message: i.message })),
+    };
+  }
+  return checkStructure(parsed.data);
+}
+
+function checkStructure(spec: Methodology): Compiled {
+  const issues: MethodologyIssue[] = [];
+  const where = (section: 'indicators' | 'aggregates', i: number, c: string, field?: string) =>
+    `${section}[${i}] (${c})${field ? `.${field}` : ''}`;
+  if (spec.indicators.length === 0)
+    issues.push({ path: 'indicators', message: 'at least one indicator is needed' });
+
+  const seen = new Map<string, string>();
+  spec.indicators.forEach((ind, i) => {
+    const prev = seen.get(ind.code);
+    if (prev) issues.push({ path: where('indicators', i, ind.code, 'code'), message: `duplicates ${prev}` });
+    else seen.set(ind.code, where('indicators', i, ind.code));
+  });
+  spec.aggregates.forEach((agg, i) => {
+    const prev = seen.get(agg.code);
+    if (prev) issues.push({ path: where('aggregates', i, agg.code, 'code'), message: `duplicates ${prev}` });
+    else seen.set(agg.code, where('aggregates', i, agg.code));
+  });
+  const aggCodes = new Set(spec.aggregates.map((a) => a.code));
+  const indCodes = new Set(spec.indicators.map((a) => a.code));
+
+  // With no aggregates at all, the index is the mean of the indicators under an implicit root.
+  const aggregates: Aggregate[] =
+    spec.aggregates.length > 0 ? spec.aggregates : [{ code: 'Index', weight: 1, nameEn: 'Index' }];
+  const roots = aggregates.filter((a) => a.parent === undefined);
+  if (roots.length !== 1) {
+    issues.push({
+      path: 'aggregates',
+      message:
+        roots.length === 0
+          ? 'no aggregate is the root: exactly one aggregate must have no parent'
+          : `exactly one aggregate may have no parent (the index), found ${roots.length}: ${roots.map((r) => r.code).join(', ')}`,
+    });
+  }
+  const rootCode = roots[0]?.code ?? 'Index';
+  spec.indicators.forEach((ind, i) => {
+    if (ind.parent === undefined) {
+      if (spec.aggregates.length > 0)
+        issues.push({
+          path: where('indicators', i, ind.code, 'parent'),
+          message: 'is missing: name an aggregate',
+        });
+    } else if (indCodes.has(ind.parent)) {
+      issues.push({
+        path: where('indicators', i, ind.code, 'parent'),
+        message: `'${ind.parent}' is an indicator; the parent must be an aggregate`,
+      });
+    } else if (!aggCodes.has(ind.parent)) {
+      issues.push({
+        path: where('indicators', i, ind.code, 'parent'),
+        message: `names an unknown aggregate '${ind.parent}'`,
+      });
+    }
+  });
+  spec.aggregates.forEach((agg, i) => {
+    if (agg.parent === undefined) return;
+    if (indCodes.has(agg.parent))
+      issues.push({
+        path: where('aggregates', i, agg.code, 'parent'),
+        message: `'${agg.parent}' is an indicator; the parent must be an aggregate`,
+      });
+    else if (!aggCodes.has(agg.parent))
+      issues.push({
+        path: where('aggregates', i, agg.code, 'parent'),
+        message: `names an unknown aggregate '${agg.parent}'`,
+      });
+  });
+  if (issues.length) return { ok: false, issues };
+
+  // Cycles: walk up from each aggregate; a walk longer than the number of aggregates has looped.
+  const parentOf = new Map(aggregates.map((a) => [a.code, a.parent]));
+  for (const [i, agg] of aggregates.entries()) {
+    let cur: string | undefined = agg.code;
+    const path: string[] = [];
+    while (cur !== undefined && path.length <= aggregates.length) {
+      path.push(cur);
+      cur = parentOf.get(cur);
+    }
+    if (cur !== undefined) {
+      issues.push({
+        path: where('aggregates', i, agg.code, 'parent'),
+        message: `the hierarchy has a cycle: ${path.slice(0, path.indexOf(path[path.length - 1]!) + 2).join(' -> ')}`,
+      });
+      return { ok: false, issues };
+    }
+  }
+
+  // Levels: 1 for indicators, one more than the highest child for an aggregate.
+  const level = new Map<string, number>();
+  const childrenOf = new Map<string, string[]>(aggregates.map((a) => [a.code, []]));
+  for (const ind of spec.indicators) childrenOf.get(ind.parent ?? rootCode)!.push(ind.code);
+  for (const agg of aggregates) if (agg.parent !== undefined) childrenOf.get(agg.parent)!.push(agg.code);
+  for (const ind of spec.indicators) level.set(ind.code, 1);
+  const levelOf = (c: string): number => {
+    const known = level.get(c);
+    if (known !== undefined) return known;
+    const kids = childrenOf.get(c) ?? [];
+    const l = kids.length === 0 ? 2 : 1 + Math.max(...kids.map(levelOf));
+    level.set(c, l);
+    return l;
+  };
+  aggregates.forEach((agg, i) => {
+    if ((childrenOf.get(agg.code) ?? []).length === 0)
+      issues.push({
+        path: where('aggregates', i, agg.code),
+        message: 'has no children: no indicator or aggregate names it as parent',
+      });
+  });
+  if (issues.length) return { ok: false, issues };
+
+  const orderedAggs = [...aggregates].sort((a, b) => levelOf(a.code) - levelOf(b.code));
+  // Keep the root last even if a sibling chain is as deep (it is strictly deeper, but make it explicit).
+  const nodes: HierarchyNode[] = [];
+  const nodeIndex = new Map<string, number>();
+  spec.indicators.forEach((ind, i) => {
+    nodes.push({
+      code: ind.code,
+      kind: 'indicator',
+      index: i,
+      parent: -1,
+      children: [],
+      level: 1,
+      weight: ind.weight,
+    });
+    nodeIndex.set(ind.code, i);
+  });
+  for (const agg of orderedAggs) {
+    const idx = nodes.length;
+    nodes.push({
+      code: agg.code,
+      kind: 'aggregate',
+      index: idx,
+      parent: -1,
+      children: [],
+      level: levelOf(agg.code),
+      weight: agg.weight,
+      method: agg.method,
+    });
+    nodeIndex.set(agg.code, idx);
+  }
+  for (const node of nodes) {
+    const parentCode =
+      node.kind === 'indicator' ? (spec.indicators[node.index]!.parent ?? rootCode) : parentOf.get(node.code);
+    if (parentCode === undefined) continue;
+    const p = nodeIndex.get(parentCode)!;
+    node.parent = p;
+    nodes[p]!.children.push(node.index);
+  }
+  const root = nodeIndex.get(rootCode)!;
+
+  // Grading rules that can be checked without the data.
+  const g = spec.grade;
+  const gradeCodes = new Set<string>();
+  g.grades.forEach((gr, i) => {
+    if (gradeCodes.has(gr.code))
+      issues.push({ path: `grade.grades[${i}] (${gr.code}).code`, message: 'is a duplicate' });
+    gradeCodes.add(gr.code);
+    const need =
+      g.method === 'quota'
+        ? 'count'
+        : g.method === 'share'
+          ? 'share'
+          : g.method === 'thresholds'
+            ? 'minScore'
+            : null;
+    if (need && gr[need] === undefined && !(g.method === 'thresholds' && i === g.grades.length - 1))
+      issues.push({
+        path: `grade.grades[${i}] (${gr.code}).${need}`,
+        message: `is required by grade method '${g.method}'`,
+      });
+  });
+  if (g.method === 'share') {
+    const total = g.grades.reduce((s, gr) => s + (gr.share ?? 0), 0);
+    if (Math.abs(total - 1) > 1e-9)
+      issues.push({ path: 'grade.grades', message: `shares must sum to 1, they sum to ${total}` });
+  }
+  if (g.method === 'thresholds') {
+    for (let i = 1; i < g.grades.length; i++) {
+      const a = g.grades[i - 1]!.minScore;
+      const b = g.grades[i]!.minScore;
+      if (a !== undefined && b !== undefined && b >= a)
+        issues.push({
+          path: `grade.grades[${i}] (${g.grades[i]!.code}).minScore`,
+          message: "must be lower than the better grade's minScore (grades are listed best first)",
+        });
+    }
+  }
+  g.gates.forEach((gate, i) => {
+    if (!gradeCodes.has(gate.maxGrade))
+      issues.push({
+        path: `grade.gates[${i}].maxGrade`,
+        message: `names an unknown grade '${gate.maxGrade}'`,
+      });
+  });
+  if (spec.impute.method === 'groupMean' && !spec.impute.group)
+    issues.push({
+      path: 'impute.group',
+      message: "is required by impute method 'groupMean': name the data column holding the groups",
+    });
+  if (spec.normalise.method === 'goalposts')
+    spec.indicators.forEach((ind, i) => {
+      if (!ind.goalposts)
+        issues.push({
+          path: where('indicators', i, ind.code, 'goalposts'),
+          message: "is required by normalise method 'goalposts'",
+        });
+    });
+  if (spec.normalise.method === 'target')
+    spec.indicators.forEach((ind, i) => {
+      if (ind.target === undefined)
+        issues.push({
+          path: where('indicators', i, ind.code, 'target'),
+          message: "is required by normalise method 'target'",
+        });
+    });
+  for (const node of nodes) {
+    if (node.kind !== 'aggregate') continue;
+    const total = node.children.reduce((s, c) => s + nodes[c]!.weight, 0);
+    if (total <= 0 && (spec.weight.method === 'explicit' || nodes[node.children[0]!]!.kind === 'aggregate'))
+      issues.push({ path: `aggregates (${node.code})`, message: 'the weights of its children sum to zero' });
+  }
+  if (issues.length) return { ok: false, issues };
+
+  const maxLevel = nodes[root]!.level;
+  return { ok: true, methodology: { spec, indicators: spec.indicators, nodes, nodeIndex, root, maxLevel } };
+}
+
+/** Formats issues as one line each, for a terminal or a Feedback tab. */
+export function formatIssues(issues: MethodologyIssue[]): string {
+  return issues.map((i) => `${i.path}: ${i.message}`).join('\n');
+}

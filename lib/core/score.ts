@@ -1,0 +1,141 @@
+/**
+ * The scoring pipeline: denominate, impute, screen, treat, normalise, weight, aggregate, rank, grade. Pure:
+ * data in, results and a log of every step out, so any number in the results can be explained.
+ */
+import type { Dataset } from './dataset';
+import { MethodologyError } from './errors';
+import type { AggregateSpec, CompiledMethodology, Methodology, NormaliseSpec } from './methodology';
+import { type AggregateLog, aggregate } from './steps/aggregate';
+import { type DenominateLog, denominate } from './steps/denominate';
+import { type GradeLog, grade } from './steps/grade';
+import { type ImputeLog, impute } from './steps/impute';
+import { type NormaliseLog, normalise } from './steps/normalise';
+import { rank } from './steps/rank';
+import { availability, type ScreenLog, screen, selectRows } from './steps/screen';
+import { type TreatLog, treat } from './steps/treat';
+import { type WeightLog, weight } from './steps/weight';
+
+/** Replacements for single steps, used by the uncertainty analysis and by what-if re-scoring. */
+export type ScoreOverrides = {
+  treat?: Partial<Methodology['treat']>;
+  normalise?: NormaliseSpec;
+  aggregate?: AggregateSpec;
+  /** Multipliers of each node's raw weight, by node index. */
+  weightFactors?: Float64Array;
+  /** Skip grading (the uncertainty analysis grades its own way). */
+  skipGrade?: boolean;
+};
+
+export type ScoreLog = {
+  denominate: DenominateLog;
+  impute: ImputeLog;
+  screen: ScreenLog;
+  treat: TreatLog;
+  normalise: NormaliseLog;
+  weight: WeightLog;
+  aggregate: AggregateLog;
+  grade: GradeLog | null;
+};
+
+export type ScoreResult = {
+  /** The units scored (those the screen kept), in input order; every array below is over these. */
+  units: string[];
+  /** Per indicator: values after denomination, before imputation (missing as NaN). */
+  raw: Float64Array[];
+  imputed: Float64Array[];
+  treated: Float64Array[];
+  /** Per node of the hierarchy (see `methodology.nodes`): indicators normalised, then every aggregate. */
+  values: Float64Array[];
+  /** Per node: its weight within its parent (summing to 1 within each parent). */
+  weights: Float64Array;
+  /** Per unit: the root's value. */
+  score: Float64Array;
+  rank: Float64Array;
+  /** Unit positions best first. */
+  order: number[];
+  grade: Array<string | null>;
+  /** Per unit: share of indicators with a value before imputation. */
+  availability: Float64Array;
+  requiredMissing: boolean[];
+  log: ScoreLog;
+};
+
+/** Scores a dataset with a compiled methodology. Throws `MethodologyError` when the method cannot apply. */
+export function score(m: CompiledMethodology, data: Dataset, overrides: ScoreOverrides = {}): ScoreResult {
+  const spec = m.spec;
+  const codes = m.indicators.map((i) => i.code);
+  const den = denominate(data, m.indicators);
+  const rawAvailability = availability(den.cols, data.units.length);
+
+  let groups: string[] | undefined;
+  if (spec.impute.method === 'groupMean') {
+    groups = data.text.get(spec.impute.group ?? '');
+    if (!groups)
+      throw new MethodologyError([
+        {
+          path: 'impute.group',
+          message: `names the column '${spec.impute.group}', which the data does not have`,
+        },
+      ]);
+  }
+  const imp = impute(den.cols, codes, data.units, spec.impute, groups);
+  const scr = screen(imp.cols, data.units, spec.screen.minAvailability);
+  if (scr.keep.length === 0)
+    throw new MethodologyError([
+      {
+        path: 'screen.minAvailability',
+        message: `no unit has at least ${spec.screen.minAvailability * 100}% of the data`,
+      },
+    ]);
+  const all = scr.keep.length === data.units.length;
+  const units = all ? data.units : scr.keep.map((i) => data.units[i]!);
+  const raw = all ? den.cols : selectRows(den.cols, scr.keep);
+  const imputed = all ? imp.cols : selectRows(imp.cols, scr.keep);
+  const avail = all ? rawAvailability : Float64Array.from(scr.keep, (i) => rawAvailability[i]!);
+
+  const tr = treat(imputed, codes, { ...spec.treat, ...overrides.treat });
+  const norm = normalise(tr.cols, m.indicators, overrides.normalise ?? spec.normalise);
+  const w = weight(m.nodes, norm.cols, spec.weight, codes, overrides.weightFactors);
+  const values: Float64Array[] = new Array(m.nodes.length);
+  norm.cols.forEach((c, j) => (values[j] = c));
+  const agg = aggregate(m.nodes, values, w.weights, overrides.aggregate ?? spec.aggregate, units);
+  const rootValues = agg.values[m.root]!;
+  const rk = rank(rootValues);
+  const requiredMissing = units.map((_, i) =>
+    m.indicators.some((ind, j) => ind.required && raw[j]![i] !== raw[j]![i]),
+  );
+  const gr = overrides.skipGrade
+    ? null
+    : grade({
+        units,
+        score: rootValues,
+        order: rk.order,
+        grading: spec.grade,
+        availability: avail,
+        requiredMissing,
+      });
+  return {
+    units,
+    raw,
+    imputed,
+    treated: tr.cols,
+    values: agg.values,
+    weights: w.weights,
+    score: rootValues,
+    rank: rk.rank,
+    order: rk.order,
+    grade: gr ? gr.grade : new Array(units.length).fill(null),
+    availability: avail,
+    requiredMissing,
+    log: {
+      denominate: den.log,
+      impute: imp.log,
+      screen: scr.log,
+      treat: tr.log,
+      normalise: norm.log,
+      weight: w.log,
+      aggregate: agg.log,
+      grade: gr ? gr.log : null,
+    },
+  };
+}

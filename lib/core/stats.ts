@@ -1,0 +1,98 @@
+/** Small statistics over Float64Array columns; NaN marks a missing value and is skipped everywhere. */
+
+export type Moments = { n: number; mean: number; sd: number; min: number; max: number };
+
+/** Count, mean, sample standard deviation, min and max of the present values. */
+export function moments(x: Float64Array): Moments {
+  let n = 0;
+  let sum = 0;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    if (v !== v) continue;
+    n++;
+    sum += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const mean = n ? sum / n : Number.NaN;
+  let ss = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    if (v === v) ss += (v - mean) * (v - mean);
+  }
+  return { n, mean, sd: n > 1 ? Math.sqrt(ss / (n - 1)) : Number.NaN, min, max };
+}
+
+/**
+ * Sample skewness and excess kurtosis of the "type 2" kind, as spreadsheet SKEW and KURT compute them.
+ * Example: x = 1..10, 30, 100 gives skew 3.063241 and kurtosis 9.741391.
+ */
+export function skewKurt(x: Float64Array): { skew: number; kurt: number } {
+  const { n, mean, sd } = moments(x);
+  if (n < 4 || !(sd > 0)) return { skew: 0, kurt: 0 };
+  let s3 = 0;
+  let s4 = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    if (v !== v) continue;
+    const z = (v - mean) / sd;
+    const z2 = z * z;
+    s3 += z2 * z;
+    s4 += z2 * z2;
+  }
+  const skew = (n / ((n - 1) * (n - 2))) * s3;
+  const kurt =
+    ((n * (n + 1)) / ((n - 1) * (n - 2) * (n - 3))) * s4 - (3 * (n - 1) * (n - 1)) / ((n - 2) * (n - 3));
+  return { skew, kurt };
+}
+
+/** Median of the present values (NaN when there are none). */
+export function medianOf(x: Float64Array): number {
+  const v = Array.from(x).filter((a) => a === a);
+  if (!v.length) return Number.NaN;
+  v.sort((a, b) => a - b);
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
+}
+
+/** Pearson correlation over the rows where both are present. */
+export function pearson(a: Float64Array, b: Float64Array): number {
+  let n = 0;
+  let sa = 0;
+  let sb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x !== x || y !== y) continue;
+    n++;
+    sa += x;
+    sb += y;
+  }
+  if (n < 2) return Number.NaN;
+  const ma = sa / n;
+  const mb = sb / n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x !== x || y !== y) continue;
+    sab += (x - ma) * (y - mb);
+    saa += (x - ma) * (x - ma);
+    sbb += (y - mb) * (y - mb);
+  }
+  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
+}
+
+/** Type-7 quantile (the default of R and of spreadsheet PERCENTILE) of sorted values. */
+export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  const h = (n - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(n - 1, lo + 1);
+  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+}
