@@ -49,7 +49,8 @@ export async function startDynamo(options: StartDynamoOptions = {}): Promise<Emb
     });
   });
   const address = server.address();
-  if (address === null || typeof address === 'string') throw new StoreError('dynalite is not listening on a TCP port');
+  if (address === null || typeof address === 'string')
+    throw new StoreError('dynalite is not listening on a TCP port');
   const endpoint = `http://127.0.0.1:${address.port}`;
   const raw = new DynamoDBClient({ endpoint, region, credentials: LOCAL_CREDENTIALS, maxAttempts: 3 });
   const client = DynamoDBDocumentClient.from(raw);
