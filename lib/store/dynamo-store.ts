@@ -35,6 +35,7 @@ import {
 import { itemBytes, MAX_ITEM_BYTES } from './item-size';
 import {
   CurrentItemSchema,
+  parseInput,
   parseItem,
   plainValues,
   RevisionItemSchema,
@@ -148,7 +149,7 @@ export class DynamoStore implements SubmissionStore, EvaluationStore, SeedingSto
    * the conditional put turns a concurrent writer's win into a retry with the next number.
    */
   async appendRevision(evaluationId: string, zoneId: string, draft: RevisionDraft): Promise<Revision> {
-    const parsed = RevisionDraftSchema.parse(draft);
+    const parsed = parseInput(RevisionDraftSchema, draft, `revision of zone ${zoneId}`);
     for (let attempt = 1; attempt <= this.revisionAttempts; attempt++) {
       const latest = await this.latestRevisionSeq(evaluationId, zoneId);
       const revision: Revision = { ...parsed, zoneId, seq: latest + 1 };
@@ -167,7 +168,7 @@ export class DynamoStore implements SubmissionStore, EvaluationStore, SeedingSto
 
   /** Writes a revision under its own `seq`; an existing revision there is kept and ItemExistsError raised. */
   async putRevision(evaluationId: string, revision: Revision): Promise<void> {
-    const parsed = RevisionSchema.parse(revision);
+    const parsed = parseInput(RevisionSchema, revision, 'revision');
     const key = revisionKey(evaluationId, parsed.zoneId, parsed.seq);
     const item = { ...key, ...parsed, values: plainValues(parsed.values) };
     this.guardSize(item, `revision ${parsed.seq} of zone ${parsed.zoneId}`);
@@ -266,7 +267,7 @@ export class DynamoStore implements SubmissionStore, EvaluationStore, SeedingSto
 
   /** Stores a run, results gzipped in one item, never overwriting an existing run. */
   async putRun(evaluationId: string, run: RunRecord): Promise<void> {
-    const parsed = RunRecordSchema.parse(run);
+    const parsed = parseInput(RunRecordSchema, run, 'run');
     const item = await encodeRun(runKey(evaluationId, parsed.seq), evaluationId, parsed);
     await this.putNew(item, `run ${parsed.seq} of evaluation ${evaluationId}`);
   }
@@ -311,7 +312,7 @@ export class DynamoStore implements SubmissionStore, EvaluationStore, SeedingSto
   // ---- building blocks ----
 
   private currentItem(evaluationId: string, current: CurrentValues) {
-    const parsed = CurrentValuesSchema.parse(current);
+    const parsed = parseInput(CurrentValuesSchema, current, 'current values');
     const item = {
       ...currentKey(evaluationId, parsed.zoneId),
       ...parsed,

@@ -45,6 +45,11 @@ export class CorruptItemError extends StoreError {
   override name = 'CorruptItemError';
 }
 
+/** Data handed to the store does not fit the port's schema (a non-finite number, an empty hash...). */
+export class InvalidInputError extends StoreError {
+  override name = 'InvalidInputError';
+}
+
 /** BatchWriteItem still left unprocessed items after every retry. */
 export class BatchWriteIncompleteError extends StoreError {
   override name = 'BatchWriteIncompleteError';

@@ -12,7 +12,7 @@ import {
   type SheetState,
   ZoneValuesSchema,
 } from '../pipeline/ports';
-import { CorruptItemError } from './errors';
+import { CorruptItemError, InvalidInputError } from './errors';
 import { SHEET_PREFIX } from './keys';
 
 const keyFields = { PK: z.string(), SK: z.string() };
@@ -112,10 +112,19 @@ export function toRevision(item: z.infer<typeof RevisionItemSchema>): Revision {
   return revision;
 }
 
+/** Checks data handed to the store against its port schema before anything is written. */
+export function parseInput<T extends z.ZodType>(schema: T, input: unknown, what: string): z.infer<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new InvalidInputError(`${what} cannot be stored: ${z.prettifyError(result.error)}`, {
+    cause: result.error,
+  });
+}
+
 /**
  * Values as plain JSON: the document client refuses `undefined` (an absent note) unless configured to drop it,
  * and the store does not own the client's configuration.
  */
 export function plainValues(values: CurrentValues['values']): CurrentValues['values'] {
-  return ZoneValuesSchema.parse(JSON.parse(JSON.stringify(values)));
+  return parseInput(ZoneValuesSchema, JSON.parse(JSON.stringify(values)), 'values');
 }

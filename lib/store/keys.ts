@@ -1,3 +1,13 @@
+/**
+ * Key scheme of the one table (DESIGN section 5). Every id is checked to contain no '#', so keys parse back.
+ *
+ *   PK          SK                 item
+ *   EVAL#e      STATE              requested, scored, runSeq, currentRun, publishedRun, methodologyVersion
+ *   EVAL#e      SHEET#s            zoneId, requested, synced, driveVersion, lastSignalAt, syncedAt
+ *   EVAL#e      CUR#z              current values of zone z, revSeq, contentHash (listCurrent: one Query)
+ *   EVAL#e      RUN#0000000042     run metadata and gzipped results (Binary `body`)
+ *   HIST#e#z    REV#0000000007     append-only revision: values, who (caller, editor) and when
+ */
 import { InvalidKeyError } from './errors';
 
 /** Attribute names of the table's primary key; the infrastructure stack and the local table use the same. */

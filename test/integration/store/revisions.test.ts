@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type EmbeddedDynamo, startDynamo } from '../../../lib/local/dynamo';
 import { DynamoStore } from '../../../lib/store/dynamo-store';
-import { ItemExistsError } from '../../../lib/store/errors';
+import { InvalidInputError, ItemExistsError } from '../../../lib/store/errors';
 import { draft, EVAL } from './fixtures';
 
 let dynamo: EmbeddedDynamo;
@@ -85,6 +85,6 @@ test('revisions live under HIST#e#z with zero-padded sort keys', async () => {
 test('a draft with a non-finite value is refused before anything is written', async () => {
   const bad = draft(10, { values: { I01: { value: Number.POSITIVE_INFINITY, text: '∞' } } });
 
-  await expect(store.appendRevision(EVAL, 'CN-BAD', bad)).rejects.toThrow();
+  await expect(store.appendRevision(EVAL, 'CN-BAD', bad)).rejects.toBeInstanceOf(InvalidInputError);
   expect(await store.listRevisions(EVAL, 'CN-BAD')).toEqual([]);
 });
