@@ -4,22 +4,28 @@
  */
 import { UsageError } from './errors';
 
-type Command = { summary: string; load: () => Promise<{ run: (args: string[]) => Promise<number> }> };
+type CommandModule = { run: (args: string[]) => Promise<number> };
+type Command = { summary: string; load: () => CommandModule };
+
+// Subcommands load with require(), not import(): under the tsx launcher only the CommonJS hook is registered.
 
 const commands: Record<string, Command> = {
   score: {
     summary: 'score a CSV of indicator values with a methodology JSON',
-    load: () => import('./score'),
+    load: () => require('./score'),
   },
   demo: {
     summary: 'run the default evaluation on its synthetic data, embedded',
-    load: () => import('./demo'),
+    load: () => require('./demo'),
   },
   bench: {
     summary: 'run the benchmarks (--json for one line of figures)',
-    load: () => import('../bench/run'),
+    load: () => require('../bench/run'),
   },
-  emulator: { summary: 'serve the Google Sheets/Drive emulator over HTTP', load: () => import('./emulator') },
+  emulator: {
+    summary: 'serve the Google Sheets/Drive emulator over HTTP',
+    load: () => require('./emulator'),
+  },
 };
 
 export function usage(): string {
@@ -42,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const mod = await command.load();
+    const mod = command.load();
     return await mod.run(rest);
   } catch (err) {
     if (err instanceof UsageError) {

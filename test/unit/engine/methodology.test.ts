@@ -1,0 +1,129 @@
+import { compileMethodology, formatIssues } from '../../../lib/core/methodology';
+
+const base = () => ({
+  indicators: [
+    { code: 'LPI', parent: 'Physical', direction: 1, weight: 1, denominator: 'Population' },
+    { code: 'Ship', parent: 'Physical' },
+    { code: 'Tariff', parent: 'Econ', direction: -1 },
+  ],
+  aggregates: [
+    { code: 'Physical', parent: 'Conn', weight: 1 },
+    { code: 'Econ', parent: 'Conn' },
+    { code: 'Conn' },
+  ],
+});
+
+function issues(input: unknown): string {
+  const c = compileMethodology(input);
+  if (c.ok) throw new Error('expected the methodology to be refused');
+  return formatIssues(c.issues);
+}
+
+describe('the methodology format', () => {
+  test('the minimal example of the format compiles with the documented defaults', () => {
+    const c = compileMethodology(base());
+    if (!c.ok) throw new Error(formatIssues(c.issues));
+    const s = c.methodology.spec;
+    expect(s.impute.method).toBe('none');
+    expect(s.normalise).toMatchObject({ method: 'minmax', range: [0, 100] });
+    expect(s.weight.method).toBe('explicit');
+    expect(s.aggregate.method).toBe('arithmetic');
+  });
+  test('levels: 1 for indicators, one more than the highest child for aggregates, root last', () => {
+    const c = compileMethodology({
+      ...base(),
+      indicators: [...base().indicators, { code: 'Deep', parent: 'Sub' }],
+      aggregates: [...base().aggregates, { code: 'Sub', parent: 'Econ' }],
+    });
+    if (!c.ok) throw new Error(formatIssues(c.issues));
+    const level = (code: string) => c.methodology.nodes[c.methodology.nodeIndex.get(code)!]!.level;
+    expect([level('LPI'), level('Sub'), level('Physical'), level('Econ'), level('Conn')]).toEqual([
+      1, 2, 2, 3, 4,
+    ]);
+    expect(c.methodology.nodes[c.methodology.root]!.code).toBe('Conn');
+    expect(c.methodology.root).toBe(c.methodology.nodes.length - 1);
+  });
+  test('an invalid direction names the row, the code and the field', () => {
+    const m = base();
+    (m.indicators[1] as Record<string, unknown>).direction = 2;
+    expect(issues(m)).toMatch(/^indicators\[1\] \(Ship\)\.direction: must be 1 \(more is better\) or -1/);
+  });
+  test('a negative weight is refused', () => {
+    const m = base();
+    m.indicators[0]!.weight = -1;
+    expect(issues(m)).toMatch(/indicators\[0\] \(LPI\)\.weight: must not be negative/);
+  });
+  test('an unknown parent is refused', () => {
+    const m = base();
+    m.indicators[2]!.parent = 'Econo';
+    expect(issues(m)).toBe("indicators[2] (Tariff).parent: names an unknown aggregate 'Econo'");
+  });
+  test('duplicate codes are refused, pointing at the first', () => {
+    const m = base();
+    m.indicators[1]!.code = 'LPI';
+    expect(issues(m)).toBe('indicators[1] (LPI).code: duplicates indicators[0] (LPI)');
+  });
+  test('a cycle in the hierarchy is refused', () => {
+    const m = base();
+    m.aggregates = [
+      { code: 'Physical', parent: 'Econ', weight: 1 },
+      { code: 'Econ', parent: 'Physical' },
+      { code: 'Conn' },
+    ];
+    expect(issues(m)).toMatch(/cycle: .*Physical -> Econ -> Physical|cycle: .*Econ -> Physical -> Econ/);
+  });
+  test('two roots are refused', () => {
+    const m = base();
+    m.aggregates[0] = { code: 'Physical', weight: 1 } as (typeof m.aggregates)[0];
+    expect(issues(m)).toMatch(
+      /exactly one aggregate may have no parent \(the index\), found 2: Physical, Conn/,
+    );
+  });
+  test('an aggregate with no children is refused', () => {
+    const m = base();
+    m.aggregates.push({ code: 'Empty', parent: 'Conn' });
+    expect(issues(m)).toMatch(/aggregates\[3\] \(Empty\): has no children/);
+  });
+  test('weights summing to zero within a parent are refused', () => {
+    const m = base();
+    m.indicators[2]!.weight = 0;
+    expect(issues(m)).toMatch(/Econ.*sum to zero/);
+  });
+  test('quota grading needs a count on every grade', () => {
+    expect(
+      issues({ ...base(), grade: { method: 'quota', grades: [{ code: 'A', count: 1 }, { code: 'B' }] } }),
+    ).toBe("grade.grades[1] (B).count: is required by grade method 'quota'");
+  });
+  test('shares must sum to 1', () => {
+    expect(
+      issues({
+        ...base(),
+        grade: {
+          method: 'share',
+          grades: [
+            { code: 'A', share: 0.5 },
+            { code: 'B', share: 0.4 },
+          ],
+        },
+      }),
+    ).toMatch(/shares must sum to 1, they sum to 0.9/);
+  });
+  test('a gate naming an unknown grade is refused', () => {
+    expect(
+      issues({
+        ...base(),
+        grade: { grades: [{ code: 'A', count: 1 }], gates: [{ minAvailability: 0.8, maxGrade: 'Z' }] },
+      }),
+    ).toBe("grade.gates[0].maxGrade: names an unknown grade 'Z'");
+  });
+  test('group mean imputation needs a group column', () => {
+    expect(issues({ ...base(), impute: { method: 'groupMean' } })).toMatch(/^impute.group: is required/);
+  });
+  test('an unknown method names the allowed ones', () => {
+    expect(issues({ ...base(), normalise: { method: 'minimax' } })).toMatch(/^normalise.method: .*minmax/);
+  });
+  test('no aggregates at all: indicators score under an implicit root', () => {
+    const c = compileMethodology({ indicators: [{ code: 'a' }, { code: 'b' }] });
+    expect(c.ok && c.methodology.nodes[c.methodology.root]!.children).toEqual([0, 1]);
+  });
+});
