@@ -1,0 +1,87 @@
+/** Benchmarks of the scoring engine (DESIGN section 8): 105 x 45, 10,000 x 200 and its scaling, the ASEM build. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { datasetFromCsv } from '../core/csv-dataset';
+import { compileMethodology, formatIssues } from '../core/methodology';
+import { Random } from '../core/random';
+import { type ScoreResult, score } from '../core/score';
+import { demoDataset, loadDefaultEvaluation } from '../local/default-evaluation';
+import { jitter, syntheticDataset, syntheticMethodology } from './synthetic';
+import { checksum, type Figure, median, type Suite } from './types';
+
+/** Times `fn` `runs` times after `warmup` runs; returns the median in ms and the results' checksum. */
+export function timeIt(
+  runs: number,
+  warmup: number,
+  fn: (k: number) => ScoreResult,
+): { ms: number; sum: string } {
+  for (let k = 0; k < warmup; k++) fn(k);
+  const times: number[] = [];
+  const digests: string[] = [];
+  for (let k = 0; k < runs; k++) {
+    const t0 = performance.now();
+    const r = fn(k);
+    times.push(performance.now() - t0);
+    digests.push(checksum(r.score));
+  }
+  return { ms: median(times), sum: checksum(digests) };
+}
+
+export const suite: Suite = {
+  name: 'engine',
+  async run(log) {
+    const figures: Figure[] = [];
+    const ev = loadDefaultEvaluation(1);
+    const base = demoDataset(ev, 2025);
+    const rng = new Random(7);
+    const fresh = Array.from({ length: 400 }, () => jitter(base, rng));
+    const m = ev.methodology;
+    const small = timeIt(300, 100, (k) => score(m, fresh[k % fresh.length]!));
+    figures.push({
+      key: 'score_105x45_ms',
+      value: small.ms,
+      unit: 'ms',
+      budget: 5,
+      checksum: small.sum,
+      note: `${m.indicators.length} indicators, fresh data each run`,
+    });
+    log(`score 105 zones x ${m.indicators.length}: ${small.ms.toFixed(3)} ms median`);
+
+    const sizes = [1000, 10000];
+    const scaling: number[] = [];
+    for (const n of sizes) {
+      const mm = syntheticMethodology(200, 20, n);
+      const data = syntheticDataset(n, 200, n);
+      const r = timeIt(n >= 10000 ? 5 : 10, 2, () => score(mm, jitter(data, rng, 0.01)));
+      scaling.push(r.ms);
+      figures.push({
+        key: `score_${n}x200_ms`,
+        value: r.ms,
+        unit: 'ms',
+        budget: n === 10000 ? 3000 : undefined,
+        checksum: r.sum,
+      });
+      log(`score ${n} zones x 200: ${r.ms.toFixed(1)} ms median`);
+    }
+    figures.push({
+      key: 'scaling_10000_over_1000',
+      value: scaling[1]! / scaling[0]!,
+      unit: 'x',
+      note: 'linear would be 10 (the sort in ranking adds a log factor)',
+    });
+
+    const dir = join(__dirname, '../../test/fixtures/asem');
+    const compiled = compileMethodology(JSON.parse(readFileSync(join(dir, 'asem-methodology.json'), 'utf8')));
+    if (!compiled.ok) throw new Error(formatIssues(compiled.issues));
+    const loaded = datasetFromCsv(
+      readFileSync(join(dir, 'ASEM_iData.csv'), 'utf8'),
+      compiled.methodology.spec,
+      'uCode',
+    );
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues[0]));
+    const asem = timeIt(500, 200, () => score(compiled.methodology, loaded.data));
+    figures.push({ key: 'asem_build_ms', value: asem.ms, unit: 'ms', budget: 1, checksum: asem.sum });
+    log(`ASEM published build: ${asem.ms.toFixed(3)} ms median`);
+    return figures;
+  },
+};
