@@ -5,7 +5,14 @@
 import type { Dataset } from '../core/dataset';
 import { type CompiledMethodology, compileMethodology, formatIssues } from '../core/methodology';
 import { parseField } from '../core/values';
-import { type DemoData, generateDemoData, loadDefaultMethodology, loadZones, type Zone } from './demo-data';
+import {
+  type DemoData,
+  generateDemoData,
+  loadDefaultMethodology,
+  loadZones,
+  toDemoMethodology,
+  type Zone,
+} from './demo-data';
 
 export const DEMO_YEARS = [2024, 2025] as const;
 
@@ -13,11 +20,12 @@ export type DefaultEvaluation = { methodology: CompiledMethodology; zones: Zone[
 
 /** Loads the default methodology and zones and generates the demo data for `seed`. */
 export function loadDefaultEvaluation(seed = 2025): DefaultEvaluation {
-  const compiled = compileMethodology(loadDefaultMethodology());
+  const json = loadDefaultMethodology();
+  const compiled = compileMethodology(json);
   if (!compiled.ok)
     throw new Error(`data/default-methodology.json is invalid:\n${formatIssues(compiled.issues)}`);
   const zones = loadZones();
-  const demo = generateDemoData({ seed, years: DEMO_YEARS, methodology: compiled.methodology.spec, zones });
+  const demo = generateDemoData({ seed, years: DEMO_YEARS, methodology: toDemoMethodology(json), zones });
   return { methodology: compiled.methodology, zones, demo };
 }
 
