@@ -1,0 +1,402 @@
+/** The Drive v3 surface the project uses: files.get/list/create/copy/update/delete, permissions.create/list. */
+import { z } from 'zod';
+import { ApiError } from './errors';
+import type { Ctx, Route } from './http';
+import { type DriveFile, FOLDER_MIME, type Role, SPREADSHEET_MIME } from './model';
+import { buildSpreadsheet, parseBody } from './sheets-routes';
+import { permissionId } from './store';
+
+const iso = (t: number) => new Date(t).toISOString();
+
+const notFound = (id: string) =>
+  new ApiError(404, 'NOT_FOUND', `File not found: ${id}.`, undefined, 'notFound');
+const insufficient = () =>
+  new ApiError(
+    403,
+    'PERMISSION_DENIED',
+    'The user does not have sufficient permissions for this file.',
+    undefined,
+    'insufficientFilePermissions',
+  );
+const badValue = (what: string) =>
+  new ApiError(400, 'INVALID_ARGUMENT', `Invalid Value: ${what}`, undefined, 'invalid');
+
+function user(email: string, caller: string) {
+  return {
+    kind: 'drive#user',
+    displayName: email.split('@')[0],
+    emailAddress: email,
+    me: email.toLowerCase() === caller.toLowerCase(),
+    permissionId: permissionId(email),
+  };
+}
+
+/** The full File resource; the server keeps only what `fields` asks for (default: kind, id, name, mimeType). */
+function fileResource(f: DriveFile, caller: string, role: Role | undefined) {
+  return {
+    kind: 'drive#file',
+    id: f.id,
+    name: f.name,
+    mimeType: f.mimeType,
+    parents: f.parents,
+    trashed: f.trashed,
+    createdTime: iso(f.createdTime),
+    modifiedTime: iso(f.modifiedTime),
+    version: String(f.version),
+    owners: [user(f.owner, caller)],
+    ownedByMe: f.owner.toLowerCase() === caller.toLowerCase(),
+    lastModifyingUser: user(f.lastModifyingUser, caller),
+    webViewLink:
+      f.mimeType === SPREADSHEET_MIME
+        ? `https://docs.google.com/spreadsheets/d/${f.id}/edit?usp=drivesdk`
+        : `https://drive.google.com/drive/folders/${f.id}`,
+    capabilities: {
+      canEdit: role === 'writer' || role === 'owner',
+      canShare: role === 'writer' || role === 'owner',
+    },
+  };
+}
+
+function readable(ctx: Ctx, id: string): DriveFile {
+  const f = ctx.store.files.get(id);
+  // Drive answers 404, not 403, for a file the caller cannot see: it does not reveal that the file exists.
+  if (!f || !ctx.store.canRead(f, ctx.caller)) throw notFound(id);
+  return f;
+}
+
+function writable(ctx: Ctx, id: string): DriveFile {
+  const f = readable(ctx, id);
+  if (!ctx.store.canWrite(f, ctx.caller)) throw insufficient();
+  return f;
+}
+
+type Clause = (f: DriveFile) => boolean;
+
+/** The subset of Drive's query language the reconcile poll and the admin CLI use, joined by `and`. */
+export function parseQuery(q: string): Clause {
+  const parts: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < q.length; i++) {
+    const ch = q[i]!;
+    if (ch === '\\' && quoted) {
+      cur += ch + (q[i + 1] ?? '');
+      i++;
+      continue;
+    }
+    if (ch === "'") quoted = !quoted;
+    if (!quoted && /^\s+and\s+/i.test(q.slice(i)) && /\s/.test(ch)) {
+      const m = /^\s+and\s+/i.exec(q.slice(i))!;
+      parts.push(cur);
+      cur = '';
+      i += m[0].length - 1;
+      continue;
+    }
+    cur += ch;
+  }
+  parts.push(cur);
+  const clauses = parts.map((p) => parseClause(p.trim()));
+  return (f) => clauses.every((c) => c(f));
+}
+
+const STR = "'((?:[^'\\\\]|\\\\.)*)'";
+const unquoteQ = (s: string) => s.replace(/\\(.)/g, '$1');
+
+function compare(a: number | string, op: string, b: number | string): boolean {
+  switch (op) {
+    case '=':
+      return a === b;
+    case '!=':
+      return a !== b;
+    case '<':
+      return a < b;
+    case '<=':
+      return a <= b;
+    case '>':
+      return a > b;
+    case '>=':
+      return a >= b;
+    default:
+      return false;
+  }
+}
+
+function parseClause(c: string): Clause {
+  let m = new RegExp(`^${STR}\\s+in\\s+(parents|owners|writers|readers)$`, 'i').exec(c);
+  if (m) {
+    const v = unquoteQ(m[1]!);
+    const field = m[2]!.toLowerCase();
+    if (field === 'parents') return (f) => f.parents.includes(v);
+    if (field === 'owners') return (f) => f.owner.toLowerCase() === v.toLowerCase();
+    const roles: Role[] =
+      field === 'writers' ? ['writer', 'owner'] : ['reader', 'commenter', 'writer', 'owner'];
+    return (f) =>
+      f.permissions.some((p) => p.emailAddress?.toLowerCase() === v.toLowerCase() && roles.includes(p.role));
+  }
+  m = new RegExp(`^(modifiedTime|createdTime)\\s*(<=|>=|!=|=|<|>)\\s*${STR}$`).exec(c);
+  if (m) {
+    const t = Date.parse(unquoteQ(m[3]!));
+    if (Number.isNaN(t)) throw badValue(`q: '${m[3]}' is not an RFC 3339 date-time`);
+    const key = m[1] === 'modifiedTime' ? 'modifiedTime' : 'createdTime';
+    const op = m[2]!;
+    return (f) => compare(f[key], op, t);
+  }
+  m = new RegExp(`^(mimeType|name)\\s*(!=|=|contains)\\s*${STR}$`).exec(c);
+  if (m) {
+    const key = m[1] === 'name' ? 'name' : 'mimeType';
+    const v = unquoteQ(m[3]!);
+    const op = m[2]!;
+    if (op === 'contains') return (f) => f[key].includes(v);
+    return (f) => compare(f[key], op, v);
+  }
+  m = /^trashed\s*(!=|=)\s*(true|false)$/.exec(c);
+  if (m) {
+    const v = m[2] === 'true';
+    return m[1] === '=' ? (f) => f.trashed === v : (f) => f.trashed !== v;
+  }
+  throw badValue(`q: the emulator does not understand '${c}'`);
+}
+
+const ORDER_KEYS = new Set(['createdTime', 'modifiedTime', 'name', 'folder']);
+
+function orderBy(spec: string | null): (a: DriveFile, b: DriveFile) => number {
+  const keys = (spec ?? 'createdTime')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      const [k = '', dir] = s.split(/\s+/);
+      if (!ORDER_KEYS.has(k)) throw badValue(`orderBy: ${k}`);
+      return { k, desc: dir?.toLowerCase() === 'desc' };
+    });
+  return (a, b) => {
+    for (const { k, desc } of keys) {
+      const av =
+        k === 'name'
+          ? a.name
+          : k === 'folder'
+            ? Number(a.mimeType === FOLDER_MIME)
+            : k === 'modifiedTime'
+              ? a.modifiedTime
+              : a.createdTime;
+      const bv =
+        k === 'name'
+          ? b.name
+          : k === 'folder'
+            ? Number(b.mimeType === FOLDER_MIME)
+            : k === 'modifiedTime'
+              ? b.modifiedTime
+              : b.createdTime;
+      if (av !== bv) return (av < bv ? -1 : 1) * (desc ? -1 : 1);
+    }
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  };
+}
+
+const createBody = z.looseObject({
+  name: z.string().optional(),
+  mimeType: z.string().optional(),
+  parents: z.array(z.string()).optional(),
+});
+
+const permissionBody = z.looseObject({
+  type: z.enum(['user', 'anyone', 'group', 'domain']),
+  role: z.enum(['owner', 'organizer', 'fileOrganizer', 'writer', 'commenter', 'reader']),
+  emailAddress: z.string().optional(),
+});
+
+const FILE_ID = '([^/]+)';
+
+export const driveRoutes: Route[] = [
+  {
+    name: 'drive.files.list',
+    api: 'drive',
+    method: 'GET',
+    pattern: /^\/drive\/v3\/files$/,
+    handle(ctx) {
+      const q = ctx.query.get('q');
+      const match = q ? parseQuery(q) : () => true;
+      const size = Number(ctx.query.get('pageSize') ?? 100);
+      if (!Number.isInteger(size) || size < 1) throw badValue('pageSize');
+      const pageSize = Math.min(size, 1000);
+      const token = ctx.query.get('pageToken');
+      const offset = token ? Number(Buffer.from(token, 'base64url').toString('utf8').replace(/^o:/, '')) : 0;
+      if (!Number.isInteger(offset) || offset < 0) throw badValue('pageToken');
+      const all = [...ctx.store.files.values()]
+        .filter((f) => ctx.store.canRead(f, ctx.caller) && match(f))
+        .sort(orderBy(ctx.query.get('orderBy')));
+      const page = all.slice(offset, offset + pageSize);
+      const out: Record<string, unknown> = { kind: 'drive#fileList', incompleteSearch: false };
+      if (offset + pageSize < all.length)
+        out['nextPageToken'] = Buffer.from(`o:${offset + pageSize}`).toString('base64url');
+      out['files'] = page.map((f) => fileResource(f, ctx.caller, ctx.store.roleOf(f, ctx.caller)));
+      return out;
+    },
+  },
+  {
+    name: 'drive.files.create',
+    api: 'drive',
+    method: 'POST',
+    pattern: /^\/drive\/v3\/files$/,
+    async handle(ctx) {
+      const body = await parseBody(ctx, createBody);
+      const mimeType = body.mimeType ?? 'application/octet-stream';
+      for (const p of body.parents ?? []) writable(ctx, p);
+      const name = body.name ?? (mimeType === SPREADSHEET_MIME ? 'Untitled spreadsheet' : 'Untitled');
+      if (mimeType === SPREADSHEET_MIME) {
+        const spreadsheet = buildSpreadsheet({ properties: { title: name } });
+        const f = ctx.store.create(ctx.caller, { name, mimeType, parents: body.parents ?? [], spreadsheet });
+        return fileResource(f, ctx.caller, 'owner');
+      }
+      if (mimeType === FOLDER_MIME) {
+        const f = ctx.store.create(ctx.caller, { name, mimeType, parents: body.parents ?? [] });
+        return fileResource(f, ctx.caller, 'owner');
+      }
+      throw badValue(`mimeType: the emulator stores Google Sheets and folders only, not ${mimeType}`);
+    },
+  },
+  {
+    name: 'drive.files.get',
+    api: 'drive',
+    method: 'GET',
+    pattern: new RegExp(`^/drive/v3/files/${FILE_ID}$`),
+    fileParam: 0,
+    handle(ctx) {
+      const f = readable(ctx, ctx.params[0]!);
+      return fileResource(f, ctx.caller, ctx.store.roleOf(f, ctx.caller));
+    },
+  },
+  {
+    name: 'drive.files.update',
+    api: 'drive',
+    method: 'PATCH',
+    pattern: new RegExp(`^/drive/v3/files/${FILE_ID}$`),
+    fileParam: 0,
+    async handle(ctx) {
+      const body = await parseBody(
+        ctx,
+        z.looseObject({ name: z.string().optional(), trashed: z.boolean().optional() }),
+      );
+      const f = writable(ctx, ctx.params[0]!);
+      if (body.name !== undefined) {
+        f.name = body.name;
+        if (f.spreadsheet) f.spreadsheet.properties.title = body.name;
+      }
+      if (body.trashed !== undefined) f.trashed = body.trashed;
+      const add = ctx.query.get('addParents')?.split(',').filter(Boolean) ?? [];
+      const remove = new Set(ctx.query.get('removeParents')?.split(',').filter(Boolean) ?? []);
+      f.parents = [...f.parents.filter((p) => !remove.has(p)), ...add.filter((p) => !f.parents.includes(p))];
+      ctx.store.touch(f, ctx.caller);
+      return fileResource(f, ctx.caller, ctx.store.roleOf(f, ctx.caller));
+    },
+  },
+  {
+    name: 'drive.files.delete',
+    api: 'drive',
+    method: 'DELETE',
+    pattern: new RegExp(`^/drive/v3/files/${FILE_ID}$`),
+    fileParam: 0,
+    handle(ctx) {
+      const f = readable(ctx, ctx.params[0]!);
+      if (ctx.store.roleOf(f, ctx.caller) !== 'owner') throw insufficient();
+      ctx.store.files.delete(f.id);
+      ctx.store.changed();
+      return undefined;
+    },
+  },
+  {
+    name: 'drive.files.copy',
+    api: 'drive',
+    method: 'POST',
+    pattern: new RegExp(`^/drive/v3/files/${FILE_ID}/copy$`),
+    fileParam: 0,
+    async handle(ctx) {
+      const body = await parseBody(ctx, createBody);
+      const src = readable(ctx, ctx.params[0]!);
+      if (src.mimeType === FOLDER_MIME) throw badValue('fileId: folders cannot be copied');
+      const name = body.name ?? `Copy of ${src.name}`;
+      const spreadsheet = src.spreadsheet ? structuredClone(src.spreadsheet) : undefined;
+      if (spreadsheet) spreadsheet.properties.title = name;
+      // The copy belongs to the caller, is shared with no one, and has no trigger: Apps Script triggers are not
+      // copied with a spreadsheet.
+      const f = ctx.store.create(ctx.caller, {
+        name,
+        mimeType: src.mimeType,
+        parents: body.parents ?? src.parents,
+        ...(spreadsheet ? { spreadsheet } : {}),
+      });
+      return fileResource(f, ctx.caller, 'owner');
+    },
+  },
+  {
+    name: 'drive.permissions.create',
+    api: 'drive',
+    method: 'POST',
+    pattern: new RegExp(`^/drive/v3/files/${FILE_ID}/permissions$`),
+    fileParam: 0,
+    async handle(ctx) {
+      const body = await parseBody(ctx, permissionBody);
+      const f = writable(ctx, ctx.params[0]!);
+      if (body.role === 'owner') {
+        throw new ApiError(
+          403,
+          'PERMISSION_DENIED',
+          "The transferOwnership parameter must be enabled when the permission role is 'owner'.",
+          undefined,
+          'forbidden',
+        );
+      }
+      if (body.type !== 'user' && body.type !== 'anyone')
+        throw badValue(`type: the emulator grants to users and anyone, not ${body.type}`);
+      if (body.type === 'user' && !body.emailAddress) {
+        throw new ApiError(
+          400,
+          'INVALID_ARGUMENT',
+          'The permission emailAddress field is required.',
+          undefined,
+          'required',
+        );
+      }
+      const role: Role =
+        body.role === 'writer' ? 'writer' : body.role === 'commenter' ? 'commenter' : 'reader';
+      const p = ctx.store.grant(f, {
+        type: body.type,
+        role,
+        ...(body.type === 'user' && body.emailAddress ? { emailAddress: body.emailAddress } : {}),
+      });
+      ctx.store.touch(f, ctx.caller);
+      return {
+        kind: 'drive#permission',
+        id: p.id,
+        type: p.type,
+        role: p.role,
+        ...(p.emailAddress ? { emailAddress: p.emailAddress } : {}),
+      };
+    },
+  },
+  {
+    name: 'drive.permissions.list',
+    api: 'drive',
+    method: 'GET',
+    pattern: new RegExp(`^/drive/v3/files/${FILE_ID}/permissions$`),
+    fileParam: 0,
+    handle(ctx) {
+      const f = writable(ctx, ctx.params[0]!);
+      return {
+        kind: 'drive#permissionList',
+        permissions: f.permissions.map((p) => ({ kind: 'drive#permission', ...p })),
+      };
+    },
+  },
+];
+
+/** Drive answers only these fields when the request names none. */
+export const DRIVE_DEFAULT_FIELDS: Record<string, string> = {
+  'drive.files.list': 'kind,incompleteSearch,nextPageToken,files(kind,id,name,mimeType)',
+  'drive.files.get': 'kind,id,name,mimeType',
+  'drive.files.create': 'kind,id,name,mimeType',
+  'drive.files.copy': 'kind,id,name,mimeType',
+  'drive.files.update': 'kind,id,name,mimeType',
+  'drive.permissions.create': 'kind,id,type,role',
+  'drive.permissions.list': 'kind,permissions(kind,id,type,role)',
+};

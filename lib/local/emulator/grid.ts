@@ -1,0 +1,112 @@
+/** Operations on the cells of a spreadsheet: lookup, write, clear, recalculation, copying. */
+import { type Grid, quoteSheet } from './a1';
+import type { Cell, ExtendedValue } from './cells';
+import { invalid } from './errors';
+import { evaluate, FormulaError } from './formula';
+import type { Sheet, Spreadsheet } from './model';
+
+export function grids(ss: Spreadsheet): Grid[] {
+  return ordered(ss)
+    .filter((s) => !s.properties.hidden)
+    .concat(ordered(ss).filter((s) => s.properties.hidden))
+    .map((s) => ({
+      title: s.properties.title,
+      rowCount: s.properties.gridProperties.rowCount,
+      columnCount: s.properties.gridProperties.columnCount,
+    }));
+}
+
+export function ordered(ss: Spreadsheet): Sheet[] {
+  return [...ss.sheets].sort((a, b) => a.properties.index - b.properties.index);
+}
+
+export function sheetByTitle(ss: Spreadsheet, title: string): Sheet {
+  const s = ss.sheets.find((x) => x.properties.title === title);
+  if (!s) throw invalid(`Unable to parse range: ${quoteSheet(title)}`);
+  return s;
+}
+
+export function sheetById(ss: Spreadsheet, sheetId: number | undefined): Sheet {
+  const s = ss.sheets.find((x) => x.properties.sheetId === (sheetId ?? 0));
+  if (!s) throw invalid(`No grid with id: ${sheetId ?? 0}`);
+  return s;
+}
+
+export function cellAt(sheet: Sheet, row: number, col: number): Cell | undefined {
+  return sheet.rows[row]?.[col];
+}
+
+/** The cell to modify, created when absent. */
+export function cellFor(sheet: Sheet, row: number, col: number): Cell {
+  let r = sheet.rows[row];
+  if (!r) {
+    r = [];
+    sheet.rows[row] = r;
+  }
+  let c = r[col];
+  if (!c) {
+    c = {};
+    r[col] = c;
+  }
+  return c;
+}
+
+export function isEmptyCell(c: Cell | undefined): boolean {
+  return !c || (!c.uv && !c.ev && !c.fmt && !c.dataValidation && c.note === undefined);
+}
+
+/** Sets (or with undefined, clears) the entered value; effective values of formulas are set by recalc. */
+export function setValue(cell: Cell, value: ExtendedValue | undefined): void {
+  if (!value) {
+    delete cell.uv;
+    delete cell.ev;
+    return;
+  }
+  cell.uv = value;
+  if ('formulaValue' in value) cell.ev = { errorValue: { type: 'ERROR', message: 'Not yet calculated.' } };
+  else cell.ev = value;
+}
+
+/** Drops cells beyond the grid, as Sheets does when a sheet shrinks. */
+export function truncate(sheet: Sheet): void {
+  const { rowCount, columnCount } = sheet.properties.gridProperties;
+  sheet.rows.length = Math.min(sheet.rows.length, rowCount);
+  for (const r of sheet.rows) if (r && r.length > columnCount) r.length = columnCount;
+}
+
+/** Recomputes every formula's effective value, following references across sheets, with cycle detection. */
+export function recalc(ss: Spreadsheet): void {
+  const done = new Map<Cell, ExtendedValue>();
+  const active = new Set<Cell>();
+  const byTitle = new Map(ss.sheets.map((s) => [s.properties.title.toLowerCase(), s]));
+  const compute = (sheet: Sheet, cell: Cell): ExtendedValue | undefined => {
+    const uv = cell.uv;
+    if (!uv || !('formulaValue' in uv)) return cell.ev;
+    const known = done.get(cell);
+    if (known) return known;
+    if (active.has(cell)) {
+      return { errorValue: { type: 'REF', message: 'Circular dependency detected.' } };
+    }
+    active.add(cell);
+    const value = evaluate(uv.formulaValue, (title, row, col) => {
+      const target = title === undefined ? sheet : byTitle.get(title.toLowerCase());
+      if (!target) throw new FormulaError('REF', `Unresolved sheet name '${title}'.`);
+      const c = cellAt(target, row, col);
+      return c ? compute(target, c) : undefined;
+    });
+    active.delete(cell);
+    done.set(cell, value);
+    cell.ev = value;
+    return value;
+  };
+  for (const sheet of ss.sheets) {
+    for (const row of sheet.rows) {
+      if (!row) continue;
+      for (const cell of row) if (cell?.uv && 'formulaValue' in cell.uv) compute(sheet, cell);
+    }
+  }
+}
+
+export function cloneSpreadsheet(ss: Spreadsheet): Spreadsheet {
+  return structuredClone(ss);
+}

@@ -1,0 +1,62 @@
+/** The shape of a route and what a handler receives. */
+import type { IncomingMessage } from 'node:http';
+import { invalid } from './errors';
+import type { Mask } from './fields';
+import type { Quota } from './quota';
+import type { Store } from './store';
+import type { SignalRecord, WebhookConfig } from './trigger';
+
+export type Api = 'sheets' | 'drive' | 'emulator';
+
+export type Ctx = {
+  caller: string;
+  params: string[];
+  query: URLSearchParams;
+  body: () => Promise<unknown>;
+  mask: Mask | undefined;
+  store: Store;
+  quota: Quota;
+  /** Fires the simulated trigger when the spreadsheet has it and a webhook is configured. */
+  signal: (spreadsheetId: string) => Promise<SignalRecord | undefined>;
+  webhook: () => WebhookConfig | undefined;
+  requestSummary: () => unknown;
+  req: IncomingMessage;
+};
+
+export type Route = {
+  /** Named like the client method, e.g. `sheets.values.get`; fault rules and request counts use it. */
+  name: string;
+  api: Api;
+  method: string;
+  pattern: RegExp;
+  /** Which quota the request draws on; Drive and emulator routes draw on none. */
+  quota?: 'read' | 'write';
+  /** Whether the route needs a caller (emulator health and counters do not). */
+  anonymous?: boolean;
+  /** The spreadsheet or file the request names, for counts per spreadsheet. */
+  fileParam?: number;
+  handle: (ctx: Ctx) => Promise<unknown> | unknown;
+};
+
+/** An enum query parameter, refused with Google's wording when it is not one of the values. */
+export function enumParam<T extends string>(
+  q: URLSearchParams,
+  name: string,
+  values: readonly T[],
+  api: string,
+): T | undefined {
+  const v = q.get(name);
+  if (v === null) return undefined;
+  if (!(values as readonly string[]).includes(v)) {
+    const snake = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    throw invalid(
+      `Invalid value at '${snake}' (type.googleapis.com/${api}.${name[0]!.toUpperCase()}${name.slice(1)}), "${v}"`,
+    );
+  }
+  return v as T;
+}
+
+export function boolParam(q: URLSearchParams, name: string): boolean {
+  const v = q.get(name);
+  return v === 'true' || v === '1';
+}

@@ -1,0 +1,15 @@
+/** The Google Sheets v4 / Drive v3 emulator: see server.ts for the programmatic API. */
+export { columnLetters, parseA1 } from './a1';
+export type { FaultHandle, FaultOptions, Hold } from './faults';
+export { SPREADSHEET_MIME } from './model';
+export { DEFAULT_QUOTA, type QuotaConfig } from './quota';
+export {
+  Emulator,
+  type EmulatorOptions,
+  type FileSnapshot,
+  type RequestFilter,
+  type RequestRecord,
+  type SheetInit,
+  startEmulator,
+} from './server';
+export type { SignalRecord, WebhookConfig } from './trigger';

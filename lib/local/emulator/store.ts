@@ -1,0 +1,205 @@
+/**
+ * Files, access and versions, in memory and optionally persisted to a directory (one JSON document written
+ * atomically after each change, so a local stack survives a restart).
+ */
+import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { callerDenied, sheetsNotFound } from './errors';
+import {
+  DEFAULT_COLUMNS,
+  DEFAULT_ROWS,
+  type DriveFile,
+  type Permission,
+  type Role,
+  type Sheet,
+  type SheetProperties,
+  SPREADSHEET_MIME,
+  type Spreadsheet,
+} from './model';
+
+const STATE_FILE = 'emulator-state.json';
+const FORMAT = 1;
+
+const RANK: Record<Role, number> = { reader: 1, commenter: 1, writer: 2, owner: 3 };
+
+export function newSheet(
+  props: Partial<SheetProperties> & { sheetId: number; title: string; index: number },
+): Sheet {
+  const grid = props.gridProperties ?? { rowCount: DEFAULT_ROWS, columnCount: DEFAULT_COLUMNS };
+  return {
+    properties: {
+      sheetId: props.sheetId,
+      title: props.title,
+      index: props.index,
+      ...props,
+      sheetType: 'GRID',
+      gridProperties: {
+        ...grid,
+        rowCount: grid.rowCount ?? DEFAULT_ROWS,
+        columnCount: grid.columnCount ?? DEFAULT_COLUMNS,
+      },
+    },
+    rows: [],
+    conditionalFormats: [],
+    protectedRanges: [],
+    charts: [],
+    columnWidths: [],
+  };
+}
+
+/** A sheet id as Google makes them: 0 for the first sheet, random positive 31-bit integers after. */
+export function newSheetId(ss: Spreadsheet): number {
+  for (;;) {
+    const id = randomInt(1, 2 ** 31 - 1);
+    if (!ss.sheets.some((s) => s.properties.sheetId === id)) return id;
+  }
+}
+
+export function permissionId(email: string): string {
+  // Google's permission ids are stable per user across files; a digest of the address gives the same property.
+  const h = createHash('sha256').update(email.toLowerCase()).digest();
+  return String(h.readBigUInt64BE(0) % 10n ** 20n).padStart(20, '0');
+}
+
+export class Store {
+  readonly files = new Map<string, DriveFile>();
+  private saveTimer: NodeJS.Timeout | undefined;
+  private lastTime = 0;
+
+  constructor(private readonly dataDir?: string) {
+    if (dataDir) this.load();
+  }
+
+  /** Strictly increasing timestamps, so two changes in the same millisecond still move modifiedTime. */
+  now(): number {
+    this.lastTime = Math.max(Date.now(), this.lastTime + 1);
+    return this.lastTime;
+  }
+
+  newId(): string {
+    return randomBytes(33).toString('base64url');
+  }
+
+  create(
+    owner: string,
+    init: { name: string; mimeType: string; parents?: string[]; spreadsheet?: Spreadsheet },
+  ) {
+    const t = this.now();
+    const file: DriveFile = {
+      id: this.newId(),
+      name: init.name,
+      mimeType: init.mimeType,
+      owner,
+      parents: init.parents ?? [],
+      createdTime: t,
+      modifiedTime: t,
+      version: 1,
+      lastModifyingUser: owner,
+      permissions: [{ id: permissionId(owner), type: 'user', role: 'owner', emailAddress: owner }],
+      trashed: false,
+      trigger: false,
+    };
+    if (init.spreadsheet) file.spreadsheet = init.spreadsheet;
+    this.files.set(file.id, file);
+    this.changed();
+    return file;
+  }
+
+  roleOf(file: DriveFile, caller: string): Role | undefined {
+    let best: Role | undefined;
+    for (const p of file.permissions) {
+      const match = p.type === 'anyone' || p.emailAddress?.toLowerCase() === caller.toLowerCase();
+      if (match && (!best || RANK[p.role] > RANK[best])) best = p.role;
+    }
+    return best;
+  }
+
+  canRead(file: DriveFile, caller: string): boolean {
+    return this.roleOf(file, caller) !== undefined;
+  }
+
+  canWrite(file: DriveFile, caller: string): boolean {
+    const r = this.roleOf(file, caller);
+    return r === 'writer' || r === 'owner';
+  }
+
+  /** A spreadsheet the caller may read (or write): 404 when absent, 403 when present but not shared. */
+  spreadsheetFor(
+    id: string,
+    caller: string,
+    need: 'read' | 'write',
+  ): DriveFile & { spreadsheet: Spreadsheet } {
+    const file = this.files.get(id);
+    if (!file || file.trashed || !file.spreadsheet) throw sheetsNotFound();
+    if (!(need === 'read' ? this.canRead(file, caller) : this.canWrite(file, caller))) throw callerDenied();
+    return file as DriveFile & { spreadsheet: Spreadsheet };
+  }
+
+  /** Every change moves the version and modifiedTime and names who made it. */
+  touch(file: DriveFile, by: string): void {
+    file.version += 1;
+    file.modifiedTime = this.now();
+    file.lastModifyingUser = by;
+    this.changed();
+  }
+
+  grant(file: DriveFile, p: Omit<Permission, 'id'>): Permission {
+    const id = p.type === 'anyone' ? 'anyoneWithLink' : permissionId(p.emailAddress ?? '');
+    const existing = file.permissions.find((x) => x.id === id);
+    if (existing) {
+      if (existing.role !== 'owner') existing.role = p.role;
+      return existing;
+    }
+    const perm: Permission = { ...p, id };
+    file.permissions.push(perm);
+    return perm;
+  }
+
+  /** Persists soon after a change; writes coalesce so a burst of edits costs one write. */
+  changed(): void {
+    if (!this.dataDir || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      this.flush();
+    }, 50);
+    this.saveTimer.unref();
+  }
+
+  flush(): void {
+    if (!this.dataDir) return;
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    mkdirSync(this.dataDir, { recursive: true });
+    const path = join(this.dataDir, STATE_FILE);
+    const tmp = `${path}.${process.pid}.tmp`;
+    // Sparse row arrays become null in JSON, which load() turns back into holes.
+    writeFileSync(tmp, JSON.stringify({ format: FORMAT, files: [...this.files.values()] }));
+    renameSync(tmp, path);
+  }
+
+  private load(): void {
+    let text: string;
+    try {
+      text = readFileSync(join(this.dataDir!, STATE_FILE), 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw e;
+    }
+    const state = JSON.parse(text) as { format: number; files: DriveFile[] };
+    if (state.format !== FORMAT)
+      throw new Error(`emulator state in ${this.dataDir} has format ${state.format}`);
+    for (const f of state.files) {
+      if (f.spreadsheet) {
+        for (const s of f.spreadsheet.sheets) {
+          s.rows = s.rows.map((r) => (r ? r.map((c) => c ?? undefined) : undefined));
+          s.columnWidths = s.columnWidths.map((w) => w ?? undefined);
+        }
+      }
+      this.files.set(f.id, f);
+      this.lastTime = Math.max(this.lastTime, f.modifiedTime);
+    }
+  }
+}
+
+export { SPREADSHEET_MIME };
