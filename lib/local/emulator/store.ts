@@ -27,12 +27,14 @@ export function newSheet(
   props: Partial<SheetProperties> & { sheetId: number; title: string; index: number },
 ): Sheet {
   const grid = props.gridProperties ?? { rowCount: DEFAULT_ROWS, columnCount: DEFAULT_COLUMNS };
+  const { sheetId, title, index, ...rest } = props;
   return {
     properties: {
-      sheetId: props.sheetId,
-      title: props.title,
-      index: props.index,
-      ...props,
+      // Google's key order, which is what a person comparing responses sees first.
+      sheetId,
+      title,
+      index,
+      ...rest,
       sheetType: 'GRID',
       gridProperties: {
         ...grid,
