@@ -158,7 +158,8 @@ function parseNumberText(t: string): Parsed | undefined {
   const places = decimals(body);
   if (percent) {
     return {
-      value: { numberValue: n / 100 },
+      // Moving the decimal point in the text keeps 17.35% exactly 0.1735 (17.35 / 100 is 0.17350000000000002).
+      value: { numberValue: Number.isFinite(Number(`${n}e-2`)) ? Number(`${n}e-2`) : n / 100 },
       format: { type: 'PERCENT', pattern: `${fixedPattern(false, places)}%` },
     };
   }

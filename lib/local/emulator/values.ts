@@ -224,7 +224,9 @@ export function appendValues(
   const b = bind(ss, range, 'write');
   const grid = b.s.properties.gridProperties;
   const { startRow, startCol } = b.rect;
-  const endCol = Math.min(b.rect.endCol ?? grid.columnCount, grid.columnCount);
+  // A single cell names where the table starts; the table extends over every column to its right.
+  const single = b.rect.endRow === startRow + 1 && b.rect.endCol === startCol + 1;
+  const endCol = single ? grid.columnCount : Math.min(b.rect.endCol ?? grid.columnCount, grid.columnCount);
   let last = -1;
   let lastCol = -1;
   for (let r = startRow; r < b.s.rows.length; r++) {
