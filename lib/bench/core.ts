@@ -2,9 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { datasetFromCsv } from '../core/csv-dataset';
-import { compileMethodology, formatIssues } from '../core/methodology';
+import { compileMethodology, formatIssues, uncertaintySchema } from '../core/methodology';
 import { Random } from '../core/random';
 import { type ScoreResult, score } from '../core/score';
+import { uncertainty } from '../core/uncertainty';
 import { demoDataset, loadDefaultEvaluation } from '../local/default-evaluation';
 import { jitter, syntheticDataset, syntheticMethodology } from './synthetic';
 import { checksum, type Figure, median, type Suite } from './types';
@@ -82,6 +83,63 @@ export const suite: Suite = {
     const asem = timeIt(500, 200, () => score(compiled.methodology, loaded.data));
     figures.push({ key: 'asem_build_ms', value: asem.ms, unit: 'ms', budget: 1, checksum: asem.sum });
     log(`ASEM published build: ${asem.ms.toFixed(3)} ms median`);
+    return figures;
+  },
+};
+
+/** Uncertainty benchmarks: 1,000 replications on the default evaluation and on ASEM with its published alternatives. */
+export const uncertaintySuite: Suite = {
+  name: 'uncertainty',
+  async run(log) {
+    const figures: Figure[] = [];
+    const ev = loadDefaultEvaluation(1);
+    const data = demoDataset(ev, 2025);
+    const spec = uncertaintySchema.parse({
+      runs: 1000,
+      seed: 1,
+      weightNoise: { levels: [1, 2], factor: 0.25 },
+      winmax: [1, 2, 3, 4, 5],
+      normalise: [
+        { method: 'minmax', range: [1, 100] },
+        { method: 'zscore', mean: 10, sd: 2 },
+      ],
+      aggregate: [{ method: 'arithmetic' }, { method: 'geometric' }],
+    });
+    const time = (fn: () => ReturnType<typeof uncertainty>) => {
+      fn();
+      const times: number[] = [];
+      let last: ReturnType<typeof uncertainty> | undefined;
+      for (let k = 0; k < 3; k++) {
+        const t0 = performance.now();
+        last = fn();
+        times.push(performance.now() - t0);
+      }
+      return { ms: median(times), sum: checksum(last!.perUnit.flatMap((u) => [u.median, u.q05, u.q95])) };
+    };
+    const own = time(() => uncertainty(ev.methodology, data, spec));
+    figures.push({ key: 'uncertainty_1000_ms', value: own.ms, unit: 'ms', budget: 1000, checksum: own.sum });
+    log(
+      `uncertainty, 105 zones x ${ev.methodology.indicators.length}, 1,000 replications: ${own.ms.toFixed(0)} ms`,
+    );
+
+    const dir = join(__dirname, '../../test/fixtures/asem');
+    const compiled = compileMethodology(JSON.parse(readFileSync(join(dir, 'asem-methodology.json'), 'utf8')));
+    if (!compiled.ok) throw new Error(formatIssues(compiled.issues));
+    const loaded = datasetFromCsv(
+      readFileSync(join(dir, 'ASEM_iData.csv'), 'utf8'),
+      compiled.methodology.spec,
+      'uCode',
+    );
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues[0]));
+    const asem = time(() => uncertainty(compiled.methodology, loaded.data));
+    figures.push({
+      key: 'asem_uncertainty_1000_ms',
+      value: asem.ms,
+      unit: 'ms',
+      budget: 500,
+      checksum: asem.sum,
+    });
+    log(`ASEM uncertainty, 1,000 replications: ${asem.ms.toFixed(0)} ms`);
     return figures;
   },
 };

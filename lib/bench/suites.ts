@@ -4,4 +4,7 @@ import type { Suite } from './types';
  * Every benchmark suite, in the order they run. Each area of the code adds its own module here. Loaded with
  * require(), not import(): under the tsx launcher only the CommonJS hook is registered.
  */
-export const suites: Array<() => Promise<Suite>> = [async () => require('./core').suite];
+export const suites: Array<() => Promise<Suite>> = [
+  async () => require('./core').suite,
+  async () => require('./core').uncertaintySuite,
+];

@@ -16,7 +16,7 @@ function refuse(node: HierarchyNode, child: HierarchyNode, unit: string, v: numb
  * Aggregates one node over its children for every unit. Missing children are dropped and the remaining
  * weights renormalised; with fewer than `minAvailability` of the children present the result is missing.
  */
-function aggregateNode(
+export function aggregateNode(
   node: HierarchyNode,
   nodes: HierarchyNode[],
   values: Float64Array[],

@@ -70,6 +70,59 @@ describe('ASEM reference build through the CLI', () => {
   });
 });
 
+describe('--explain and --uncertainty', () => {
+  const out = execFileSync(
+    process.execPath,
+    [
+      join(root, 'bin/zone-eval.cjs'),
+      'score',
+      '--data',
+      join(fixtures, 'ASEM_iData.csv'),
+      '--method',
+      join(fixtures, 'asem-methodology.json'),
+      '--id-column',
+      'uCode',
+      '--format',
+      'json',
+      '--explain',
+      '--uncertainty',
+      '200',
+      '--seed',
+      '5',
+    ],
+    { encoding: 'utf8' },
+  );
+  const doc = JSON.parse(out) as {
+    units: Array<{
+      id: string;
+      rank: number;
+      score: number;
+      explain: {
+        contributions: Record<string, number>;
+        strengths: string[];
+        weaknesses: string[];
+        nextGrade: unknown;
+      };
+      uncertainty: { median: number; q05: number; q95: number; grades: Record<string, number> };
+    }>;
+  };
+  test('each unit carries its explanation, with contributions adding up to its score', () => {
+    for (const u of doc.units) {
+      const sum = Object.values(u.explain.contributions).reduce((a, b) => a + b, 0);
+      expect(sum).toBeCloseTo(u.score, 6);
+      expect(u.explain.strengths).toHaveLength(3);
+      expect(u.explain.nextGrade).toBeNull(); // the ASEM build has no grades
+    }
+  });
+  test('each unit carries a rank interval that contains its median', () => {
+    for (const u of doc.units) {
+      expect(u.uncertainty.q05).toBeLessThanOrEqual(u.uncertainty.median);
+      expect(u.uncertainty.median).toBeLessThanOrEqual(u.uncertainty.q95);
+    }
+    expect(doc.units[0]).toMatchObject({ id: 'CHE', uncertainty: { median: 1, q05: 1, q95: 1 } });
+  });
+});
+
 describe('CLI mistakes', () => {
   const run = (args: string[]) => {
     try {
