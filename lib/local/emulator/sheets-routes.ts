@@ -37,8 +37,14 @@ const valueRange = z.strictObject({
   values: z.array(z.array(cellValue)).optional(),
 });
 
-const createBody = z.looseObject({
+// Strict at the top, as Google refuses unknown names ("Invalid JSON payload received. Unknown name").
+const createBody = z.strictObject({
   spreadsheetId: z.string().optional(),
+  spreadsheetUrl: z.string().optional(),
+  namedRanges: z.array(z.unknown()).optional(),
+  developerMetadata: z.array(z.unknown()).optional(),
+  dataSources: z.array(z.unknown()).optional(),
+  dataSourceSchedules: z.array(z.unknown()).optional(),
   properties: z
     .looseObject({
       title: z.string().optional(),
