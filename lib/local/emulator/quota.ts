@@ -33,13 +33,13 @@ export class Quota {
       w = { start: now, used: 0 };
       this.windows.set(key, w);
     }
-    if (w.used >= limit) throw quotaExceeded(kind);
+    if (w.used >= limit) throw quotaExceeded(kind, limit);
     w.used++;
   }
 }
 
 /** Google's 429 body, with the ErrorInfo detail clients read the quota name from. */
-export function quotaExceeded(kind: QuotaKind): ApiError {
+export function quotaExceeded(kind: QuotaKind, limitValue = 60): ApiError {
   const metric = kind === 'read' ? 'Read requests' : 'Write requests';
   const limit = kind === 'read' ? 'ReadRequestsPerMinutePerUser' : 'WriteRequestsPerMinutePerUser';
   return new ApiError(
@@ -54,7 +54,7 @@ export function quotaExceeded(kind: QuotaKind): ApiError {
         metadata: {
           quota_metric: `sheets.googleapis.com/${kind}_requests`,
           quota_limit: limit,
-          quota_limit_value: '60',
+          quota_limit_value: String(limitValue),
           service: 'sheets.googleapis.com',
           consumer: 'projects/000000000000',
         },
