@@ -145,7 +145,11 @@ export function findNextGrade(
     const col = whatIf.rawColumn(j);
     let lo = Number.POSITIVE_INFINITY;
     let hi = Number.NEGATIVE_INFINITY;
-    for (const v of col) if (v === v) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+    for (const v of col) {
+      if (v !== v) continue;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
     if (!(hi > lo)) continue;
     const up = ind.direction === 1;
     // The search stays within what is possible: the declared bound, or else the best value any unit has.

@@ -52,7 +52,12 @@ describe('explanations on the default evaluation', () => {
       numeric.set(ng.indicator, col);
       const after = score(m, { ...data, numeric });
       expect(after.grade[i]).toBe(ng.grade);
-      const floor = Math.min(...r.units.map((_, k) => k).filter((k) => r.grade[k] === ng.grade).map((k) => r.score[k]!));
+      const floor = Math.min(
+        ...r.units
+          .map((_, k) => k)
+          .filter((k) => r.grade[k] === ng.grade)
+          .map((k) => r.score[k]!),
+      );
       expect(ng.points).toBeCloseTo(floor - r.score[i]!, 9);
     }
   });

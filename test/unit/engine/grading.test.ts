@@ -14,7 +14,12 @@ const g4 = (extra: Record<string, unknown>) =>
     ...extra,
   });
 
-function run(scores: number[], grading: ReturnType<typeof g4>, availability?: number[], requiredMissing?: boolean[]) {
+function run(
+  scores: number[],
+  grading: ReturnType<typeof g4>,
+  availability?: number[],
+  requiredMissing?: boolean[],
+) {
   const s = Float64Array.from(scores);
   return grade({
     units: scores.map((_, i) => `u${i}`),
@@ -31,7 +36,13 @@ describe('grading rules', () => {
     expect(gradeCounts(g4({ method: 'share' }), 10)).toEqual([3, 3, 2, 2]);
   });
   test('thresholds: each zone takes the best grade whose minimum score it reaches', () => {
-    expect(run([95, 80, 79.99, 45, 10], g4({ method: 'thresholds' })).grade).toEqual(['A', 'A', 'B', 'C', 'D']);
+    expect(run([95, 80, 79.99, 45, 10], g4({ method: 'thresholds' })).grade).toEqual([
+      'A',
+      'A',
+      'B',
+      'C',
+      'D',
+    ]);
   });
   test('jenks: classes follow the gaps, not positions', () => {
     expect(run([99, 98, 70, 69, 40, 39, 38, 5], g4({ method: 'jenks' })).grade).toEqual([
@@ -46,22 +57,28 @@ describe('grading rules', () => {
     ]);
   });
   test('a quota larger than the number of zones is refused', () => {
-    expect(() => run([1, 2], g4({ method: 'quota' }))).toThrow(/the quotas add up to 4, more than the 2 units/);
+    expect(() => run([1, 2], g4({ method: 'quota' }))).toThrow(
+      /the quotas add up to 4, more than the 2 units/,
+    );
   });
   test('a gate holds a zone down and its quota place passes to the next zone', () => {
-    const r = run([90, 80, 70, 60], g4({ method: 'quota', gates: [{ minAvailability: 0.8, maxGrade: 'C' }] }), [
-      0.5, 1, 1, 1,
-    ]);
+    const r = run(
+      [90, 80, 70, 60],
+      g4({ method: 'quota', gates: [{ minAvailability: 0.8, maxGrade: 'C' }] }),
+      [0.5, 1, 1, 1],
+    );
     expect(r.grade).toEqual(['C', 'A', 'B', 'D']);
     expect(r.log.gated).toEqual([
       { unit: 'u0', earned: 'A', grade: 'C', reason: 'data availability 50% is below 80%: at most C' },
     ]);
   });
   test('a required-indicator gate under thresholds caps the grade', () => {
-    const r = run([90, 80], g4({ method: 'thresholds', gates: [{ required: true, maxGrade: 'B' }] }), undefined, [
-      true,
-      false,
-    ]);
+    const r = run(
+      [90, 80],
+      g4({ method: 'thresholds', gates: [{ required: true, maxGrade: 'B' }] }),
+      undefined,
+      [true, false],
+    );
     expect(r.grade).toEqual(['B', 'A']);
     expect(r.log.gated[0]!.reason).toBe('a required indicator is missing: at most B');
   });
@@ -82,7 +99,13 @@ describe('grading properties', () => {
       fc.property(scores, (xs) => {
         const r = run(xs, grading);
         return xs.every((a, i) =>
-          xs.every((b, k) => (a === b ? r.gradeIndex[i] === r.gradeIndex[k] : a > b ? r.gradeIndex[i]! <= r.gradeIndex[k]! : true)),
+          xs.every((b, k) =>
+            a === b
+              ? r.gradeIndex[i] === r.gradeIndex[k]
+              : a > b
+                ? r.gradeIndex[i]! <= r.gradeIndex[k]!
+                : true,
+          ),
         );
       }),
     );
@@ -100,10 +123,13 @@ describe('grading properties', () => {
 
   test('without ties or gates the quota counts are exact', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 1000 }), { minLength: 12, maxLength: 12 }), (xs) => {
-        const r = run(xs, grading);
-        return counts.every((c, g) => r.log.counts['ABCD'[g]!] === c);
-      }),
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 1000 }), { minLength: 12, maxLength: 12 }),
+        (xs) => {
+          const r = run(xs, grading);
+          return counts.every((c, g) => r.log.counts['ABCD'[g]!] === c);
+        },
+      ),
     );
   });
 });

@@ -70,7 +70,11 @@ describe('the remaining methods', () => {
   });
 
   test('entropy weighting over z-scores is refused with a sentence naming the remedy', () => {
-    const m = compile({ indicators: [{ code: 'a' }, { code: 'b' }], normalise: { method: 'zscore' }, weight: { method: 'entropy' } });
+    const m = compile({
+      indicators: [{ code: 'a' }, { code: 'b' }],
+      normalise: { method: 'zscore' },
+      weight: { method: 'entropy' },
+    });
     expect(() =>
       score(
         m,
@@ -83,7 +87,10 @@ describe('the remaining methods', () => {
   });
 
   test('TOPSIS as the index: the unit best on everything scores 1', () => {
-    const m = compile({ indicators: [{ code: 'a' }, { code: 'b', direction: -1 }], aggregate: { method: 'topsis' } });
+    const m = compile({
+      indicators: [{ code: 'a' }, { code: 'b', direction: -1 }],
+      aggregate: { method: 'topsis' },
+    });
     const r = score(
       m,
       datasetFromRows([

@@ -4,7 +4,12 @@ import fc from 'fast-check';
 import { parseCsv } from '../../../lib/core/csv';
 import { datasetFromCsv } from '../../../lib/core/csv-dataset';
 import { datasetFromRows } from '../../../lib/core/dataset';
-import { type CompiledMethodology, compileMethodology, formatIssues, uncertaintySchema } from '../../../lib/core/methodology';
+import {
+  type CompiledMethodology,
+  compileMethodology,
+  formatIssues,
+  uncertaintySchema,
+} from '../../../lib/core/methodology';
 import { uncertainty } from '../../../lib/core/uncertainty';
 
 function compile(input: unknown): CompiledMethodology {
@@ -57,14 +62,20 @@ describe('uncertainty analysis', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1000 }), (seed) => {
         const r = uncertainty(m, data, { ...noisy, runs: 30, seed });
-        return r.perUnit.every((u) => Math.abs(Object.values(u.grades).reduce((s, p) => s + p, 0) - 1) < 1e-12);
+        return r.perUnit.every(
+          (u) => Math.abs(Object.values(u.grades).reduce((s, p) => s + p, 0) - 1) < 1e-12,
+        );
       }),
       { numRuns: 20 },
     );
   });
 
   test('with no alternatives and zero noise every interval collapses to the nominal rank', () => {
-    const r = uncertainty(m, data, uncertaintySchema.parse({ runs: 50, seed: 1, weightNoise: { levels: [2], factor: 0 } }));
+    const r = uncertainty(
+      m,
+      data,
+      uncertaintySchema.parse({ runs: 50, seed: 1, weightNoise: { levels: [2], factor: 0 } }),
+    );
     for (const u of r.perUnit) expect([u.median, u.q05, u.q95]).toEqual([u.nominal, u.nominal, u.nominal]);
   });
 });
@@ -82,10 +93,13 @@ describe('ASEM uncertainty against the published rank bands', () => {
     expect(r.failed).toEqual([]);
   });
 
-  test.each(published.map((row) => [row[0]!, row]))('%s: median, 5th and 95th percentile within one rank', (id, row) => {
-    const u = r.perUnit[r.units.indexOf(id)]!;
-    expect(Math.abs(u.median - Number(row[1]))).toBeLessThanOrEqual(1);
-    expect(Math.abs(u.q05 - Number(row[2]))).toBeLessThanOrEqual(1);
-    expect(Math.abs(u.q95 - Number(row[3]))).toBeLessThanOrEqual(1);
-  });
+  test.each(published.map((row) => [row[0]!, row]))(
+    '%s: median, 5th and 95th percentile within one rank',
+    (id, row) => {
+      const u = r.perUnit[r.units.indexOf(id)]!;
+      expect(Math.abs(u.median - Number(row[1]))).toBeLessThanOrEqual(1);
+      expect(Math.abs(u.q05 - Number(row[2]))).toBeLessThanOrEqual(1);
+      expect(Math.abs(u.q95 - Number(row[3]))).toBeLessThanOrEqual(1);
+    },
+  );
 });
