@@ -7,4 +7,5 @@ import type { Suite } from './types';
 export const suites: Array<() => Promise<Suite>> = [
   async () => require('./core').suite,
   async () => require('./core').uncertaintySuite,
+  async () => require('./emulator').suite,
 ];
