@@ -161,3 +161,208 @@ export interface SeedingStore {
   /** Writes many zones' current values at once, overwriting what is there. */
   seedCurrent(evaluationId: string, currents: readonly CurrentValues[]): Promise<void>;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Spreadsheet ports: what sync, publish and reconcile need from the place where people work. Plain data only; the
+// Google adapter is lib/sheets, and a domestic spreadsheet service would implement the same interfaces.
+
+/** One cell as read: its value, the text the person sees, its number format type and any formula error. */
+export const RawCellSchema = z.object({
+  value: z.union([z.number(), z.string(), z.boolean()]).nullable(),
+  /** What the person sees (`17.35%`, `#DIV/0!`); null for an empty cell. */
+  text: z.string().nullable(),
+  /** NUMBER, PERCENT, CURRENCY, TEXT, DATE, ...; null when the cell has the default format. */
+  formatType: z.string().nullable(),
+  /** The formula error type (`DIVIDE_BY_ZERO`), or null. */
+  error: z.string().nullable(),
+});
+export type RawCell = z.infer<typeof RawCellSchema>;
+
+/** What kind of sheet-level mistake a problem reports; the sentence is in `message`. */
+export const SheetProblemKindSchema = z.enum([
+  'missing-tab',
+  'missing-header',
+  'missing-column',
+  'extra-column',
+  'duplicate-row',
+  'unknown-code',
+  'missing-code',
+  'missing-row',
+  'blank-rows',
+  'other-source',
+  'zone-mismatch',
+  'invalid-field',
+  'unknown-setting',
+]);
+export type SheetProblemKind = z.infer<typeof SheetProblemKindSchema>;
+
+/**
+ * A person's mistake in the layout of a sheet, returned as data: where (`Form!D7`, `Form!3:3`, `Form`), a plain
+ * sentence, and whether the sheet can still be used (`error` stops the data it concerns from being read).
+ */
+export const SheetProblemSchema = z.object({
+  kind: SheetProblemKindSchema,
+  severity: z.enum(['error', 'warning']),
+  /** A1 reference with the tab name: a cell, a row span, a column, or the tab alone. */
+  at: z.string(),
+  message: z.string(),
+  /** The indicator or zone the problem concerns, when there is one. */
+  code: z.string().optional(),
+});
+export type SheetProblem = z.infer<typeof SheetProblemSchema>;
+
+/** An opaque handle on a spreadsheet's Feedback tab, from a read, that lets the writer skip a lookup. */
+export const FeedbackTabSchema = z.object({
+  tabId: z.number().int().nonnegative(),
+  rowCount: z.number().int().positive(),
+  columnCount: z.number().int().positive(),
+});
+export type FeedbackTab = z.infer<typeof FeedbackTabSchema>;
+
+/**
+ * Why a form row was not taken as the indicator's value: `read` it was; `unknown-code` names no indicator;
+ * `duplicate` repeats an earlier row; `other-source` is an indicator another sheet supplies.
+ */
+export type FormRowStatus = 'read' | 'unknown-code' | 'duplicate' | 'other-source';
+
+/** One indicator row of a zone's form. */
+export type FormRow = {
+  /** 1-based row number on the tab. */
+  row: number;
+  /** A1 reference of the value cell (`Form!D7`), where feedback points. */
+  a1: string;
+  code: string;
+  cell: RawCell;
+  /** The value through core's cell parser: a number, blank (null) or a refusal; null when the row is not read. */
+  parsed: import('../core/values').Parsed | null;
+  /** The official's note column, when filled. */
+  note?: string;
+  status: FormRowStatus;
+};
+
+/** A zone's form as read in one request: every row with its location, and what is wrong with the layout. */
+export type FormRead = {
+  spreadsheetId: string;
+  /** Title of the tab read (`Form`), or null when the tab is missing. */
+  tab: string | null;
+  /** The zone id shown on the form, if any; the sync stage compares it with the control sheet. */
+  zoneId: string | null;
+  rows: FormRow[];
+  problems: SheetProblem[];
+  /** The Feedback tab, when the spreadsheet has one. */
+  feedbackTab: FeedbackTab | null;
+};
+
+/** A zone as the control sheet's `Zones` tab lists it. */
+export const ControlZoneSchema = z.object({
+  zoneId: z.string().min(1),
+  nameEn: z.string().optional(),
+  nameZh: z.string().optional(),
+  province: z.string().optional(),
+  batch: z.number().int().optional(),
+  spreadsheetId: z.string().optional(),
+  editors: z.array(z.string()).default([]),
+});
+export type ControlZone = z.infer<typeof ControlZoneSchema>;
+
+/** Where a row of a control tab sits: its key cell (`Indicators!A5`) and the cell of each field by column key. */
+export type RowOrigin = { at: string; fields: Record<string, string> };
+
+/** Where each methodology entry came from, so an issue from `compileMethodology` can point at a row. */
+export type ControlOrigins = {
+  /** Per entry of `methodology.indicators`: its row's first cell and each field's cell by column key. */
+  indicators: RowOrigin[];
+  aggregates: RowOrigin[];
+  grades: RowOrigin[];
+  /** Settings key (as normalised, e.g. `treat.winmax`) to the A1 of its value cell. */
+  settings: Record<string, string>;
+};
+
+/**
+ * The control spreadsheet as read: the methodology in the project's JSON interchange format, unchecked (give it to
+ * `compileMethodology`), the zones, where everything came from, and the problems of rows and fields.
+ */
+export type ControlRead = {
+  spreadsheetId: string;
+  methodology: Record<string, unknown>;
+  zones: ControlZone[];
+  origins: ControlOrigins;
+  problems: SheetProblem[];
+};
+
+/** One row of a central department's tab: the zone and a value per indicator column. */
+export type CentralRow = {
+  row: number;
+  zoneId: string;
+  /** Keyed by indicator code: the cell and the A1 reference where it sits. */
+  cells: Record<string, { a1: string; cell: RawCell; parsed?: import('../core/values').Parsed }>;
+};
+
+/** A central department's tab (`zone_id`, then indicator codes as columns). */
+export type CentralRead = {
+  spreadsheetId: string;
+  tab: string;
+  /** Indicator codes found as columns, in sheet order. */
+  codes: string[];
+  rows: CentralRow[];
+  problems: SheetProblem[];
+};
+
+/** Reads the sheets people fill in. User mistakes come back as problems; system faults are thrown. */
+export interface SpreadsheetReader {
+  /** Reads a zone's form in one request (two or three when a tab is missing); zone ids are checked if given. */
+  readForm(
+    spreadsheetId: string,
+    methodology: { readonly indicators: readonly import('../core/methodology').Indicator[] },
+    options?: { expectedZoneId?: string },
+  ): Promise<FormRead>;
+  /** Reads the control spreadsheet's Zones, Indicators, Aggregates, Grades and Settings tabs in one request. */
+  readControl(spreadsheetId: string): Promise<ControlRead>;
+  /** Reads one central-department tab; with the methodology, columns are checked and values parsed. */
+  readCentral(
+    spreadsheetId: string,
+    tab: string,
+    methodology?: { readonly indicators: readonly import('../core/methodology').Indicator[] },
+  ): Promise<CentralRead>;
+}
+
+/** A cell written to a Feedback tab; strings are always written as text, never as a formula. */
+export type FeedbackCell = string | number | boolean | null;
+
+/** Writes a zone's Feedback tab. */
+export interface FeedbackWriter {
+  /**
+   * Replaces the Feedback tab's content with `rows` in one request, adding the tab when it is missing; returns the
+   * tab for the next write. Pass the tab from the last read to save a lookup.
+   */
+  writeFeedback(
+    spreadsheetId: string,
+    rows: readonly (readonly FeedbackCell[])[],
+    tab?: FeedbackTab | null,
+  ): Promise<FeedbackTab>;
+}
+
+/** A file's change marker as the reconcile poll compares it. */
+export const FileVersionSchema = z.object({
+  id: z.string().min(1),
+  /** Drive's version: it moves on every change to the file. */
+  version: z.string(),
+  modifiedTime: isoTime,
+});
+export type FileVersion = z.infer<typeof FileVersionSchema>;
+
+export const FileInfoSchema = FileVersionSchema.extend({
+  name: z.string(),
+  mimeType: z.string(),
+  lastModifyingUser: z.string().nullable(),
+  trashed: z.boolean(),
+});
+export type FileInfo = z.infer<typeof FileInfoSchema>;
+
+/** File listing for the reconcile poll. */
+export interface SpreadsheetFiles {
+  /** Every file in a folder (a folder id) or matching a query (Drive query text), all pages. */
+  listFiles(folderOrQuery: string): Promise<FileVersion[]>;
+  /** One file's metadata; throws `SpreadsheetNotFoundError` when it is gone or not shared. */
+  getFile(fileId: string): Promise<FileInfo>;
+}
