@@ -2,6 +2,7 @@
  * `zone-eval emulator --port P [--data-dir DIR] [--quota off|default] [--quota-window-ms N]
  *  [--webhook URL --trigger-secret S] [--host H]`: serves the Google Sheets/Drive emulator until interrupted.
  */
+import { startEmulator } from '../local/emulator';
 import { intFlag, parseArgs, stringFlag } from './args';
 import { UsageError } from './errors';
 
@@ -81,7 +82,6 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const opts = parseEmulatorArgs(argv);
-  const { startEmulator } = await import('../local/emulator');
   const emulator = await startEmulator(opts);
   console.log(
     `emulator listening on ${emulator.url} (quota ${opts.quota === 'off' ? 'off' : 'on'}${opts.dataDir ? `, data in ${opts.dataDir}` : ''})`,
