@@ -1,6 +1,6 @@
 /** The Google Sheets v4 / Drive v3 emulator: see server.ts for the programmatic API. */
 export { columnLetters, parseA1 } from './a1';
-export type { FaultHandle, FaultOptions, Hold } from './faults';
+export type { FaultHandle, FaultOptions, Faults, Hold } from './faults';
 export { SPREADSHEET_MIME } from './model';
 export { DEFAULT_QUOTA, type QuotaConfig } from './quota';
 export {

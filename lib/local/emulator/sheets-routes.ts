@@ -259,6 +259,8 @@ export const sheetsRoutes: Route[] = [
       const file = ctx.store.spreadsheetFor(ctx.params[0]!, ctx.caller, 'read');
       const opts = readOpts(ctx);
       const ranges = ctx.query.getAll('ranges');
+      // Proto3 JSON leaves out an empty repeated field: no ranges, no valueRanges.
+      if (ranges.length === 0) return { spreadsheetId: file.id };
       return {
         spreadsheetId: file.id,
         valueRanges: ranges.map((r) => readValues(file.spreadsheet, r, opts)),
