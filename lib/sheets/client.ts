@@ -1,0 +1,127 @@
+/**
+ * The Google clients, created once per Lambda container: Sheets v4 and Drive v3 from `@googleapis/*`, authenticated
+ * with a service-account key (from a secret), a Workload Identity Federation config (no key at all: the Lambda's
+ * AWS role is exchanged for a Google token), or a bearer token for the emulator. The clients' own retries are off:
+ * `ApiCaller` retries every method, POST included, with pacing.
+ */
+import { drive, type drive_v3 } from '@googleapis/drive';
+import { auth, sheets, type sheets_v4 } from '@googleapis/sheets';
+import { z } from 'zod';
+import { ApiCaller, type CallerOptions } from './retry';
+
+export const SCOPES = [
+  'https://www.googleapis.com/auth/spreadsheets',
+  'https://www.googleapis.com/auth/drive',
+] as const;
+
+/** A service-account key as the JSON Google issues (only the fields used are checked). */
+const serviceAccountKeySchema = z.looseObject({
+  type: z.literal('service_account', { error: "a service-account key has type 'service_account'" }),
+  client_email: z.string().min(1),
+  private_key: z.string().min(1),
+  private_key_id: z.string().optional(),
+  project_id: z.string().optional(),
+});
+
+/** An external-account (Workload Identity Federation) configuration, as `gcloud iam workload-identity-pools create-cred-config` writes it. */
+const externalAccountSchema = z.looseObject({
+  type: z.literal('external_account', {
+    error: "a Workload Identity Federation config has type 'external_account'",
+  }),
+  audience: z.string().min(1),
+  subject_token_type: z.string().min(1),
+  token_url: z.string().min(1),
+  service_account_impersonation_url: z.string().optional(),
+});
+
+export type GoogleCredentials =
+  /** The key's JSON text (as stored in Secrets Manager) or the parsed object. */
+  | { kind: 'service-account'; key: string | Record<string, unknown> }
+  /** The credential configuration's JSON text or object. */
+  | { kind: 'external-account'; config: string | Record<string, unknown> }
+  /** A ready access token; the emulator takes the caller's email address as the token. */
+  | { kind: 'bearer'; token: string };
+
+export type ClientOptions = {
+  credentials: GoogleCredentials;
+  /** Base URL of both APIs, e.g. the emulator's `http://127.0.0.1:8085/`; Google's when absent. */
+  rootUrl?: string;
+  /** Per-request timeout; a timed-out request counts as a network fault and is retried. */
+  timeoutMs?: number;
+  /** Retries and pacing. */
+  calls?: CallerOptions;
+  /** Transport override for tests. */
+  fetchImplementation?: typeof fetch;
+};
+
+export type GoogleClients = { sheets: sheets_v4.Sheets; drive: drive_v3.Drive; calls: ApiCaller };
+
+/** Reads JSON text or an object through a schema; a clear error names what is wrong with the secret. */
+function parseSecret<S extends z.ZodType>(
+  what: string,
+  value: string | Record<string, unknown>,
+  schema: S,
+): z.output<S> {
+  let json: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      json = JSON.parse(value);
+    } catch (e) {
+      throw new Error(`The ${what} is not valid JSON`, { cause: e });
+    }
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(
+      `The ${what} is not usable: ${issue?.path.join('.') || '(top level)'} ${issue?.message ?? ''}`.trim(),
+    );
+  }
+  return parsed.data;
+}
+
+type AuthClient = sheets_v4.Options['auth'];
+
+/** The auth client for a set of credentials. Throws when the credentials cannot be used at all (a deploy bug). */
+export function authFor(credentials: GoogleCredentials): NonNullable<AuthClient> {
+  switch (credentials.kind) {
+    case 'service-account': {
+      const key = parseSecret('service-account key', credentials.key, serviceAccountKeySchema);
+      return new auth.GoogleAuth({ credentials: key, scopes: [...SCOPES] });
+    }
+    case 'external-account': {
+      const config = parseSecret(
+        'Workload Identity Federation config',
+        credentials.config,
+        externalAccountSchema,
+      );
+      return new auth.GoogleAuth({ credentials: config, scopes: [...SCOPES] });
+    }
+    case 'bearer': {
+      const client = new auth.OAuth2();
+      // No expiry and no refresh token: the token is used as it is, which is what the emulator and a CLI need.
+      client.setCredentials({ access_token: credentials.token });
+      return client;
+    }
+  }
+}
+
+/** Creates the Sheets and Drive clients and the caller that paces and retries their requests. */
+export function createGoogleClients(options: ClientOptions): GoogleClients {
+  const authClient = authFor(options.credentials);
+  const common = {
+    auth: authClient,
+    // Retries are ApiCaller's: with both, a 429 on a GET would be retried 3 x 7 times, and a POST not at all.
+    retry: false,
+    timeout: options.timeoutMs ?? 30_000,
+    ...(options.rootUrl === undefined ? {} : { rootUrl: options.rootUrl }),
+    ...(options.fetchImplementation === undefined
+      ? {}
+      : { fetchImplementation: options.fetchImplementation }),
+  };
+  return {
+    sheets: sheets({ version: 'v4', ...common }),
+    drive: drive({ version: 'v3', ...common }),
+    calls: new ApiCaller(options.calls),
+  };
+}
