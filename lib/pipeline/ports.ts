@@ -74,8 +74,34 @@ export const SheetStateSchema = z.object({
   driveVersion: z.string().nullable(),
   lastSignalAt: isoTime.nullable(),
   syncedAt: isoTime.nullable(),
+  /** Hash of the Feedback content last written, so an unchanged Feedback costs no write (and no Drive version move). */
+  feedbackHash: z.string().nullable(),
 });
 export type SheetState = z.infer<typeof SheetStateSchema>;
+
+/**
+ * A methodology as it came into force from the control sheet: the JSON (valid when stored), the zones and their
+ * spreadsheets, where it came from. Immutable and keyed by `version` (a hash of the content), so any run can name
+ * the methodology that produced it.
+ */
+export const MethodologyRecordSchema = z.object({
+  version: z.string().min(1),
+  methodology: z.record(z.string(), z.unknown()),
+  zones: z.array(
+    z.object({
+      zoneId: z.string().min(1),
+      nameEn: z.string().optional(),
+      nameZh: z.string().optional(),
+      province: z.string().optional(),
+      batch: z.number().int().optional(),
+      spreadsheetId: z.string().optional(),
+      editors: z.array(z.string()).default([]),
+    }),
+  ),
+  spreadsheetId: z.string().nullable(),
+  at: isoTime,
+});
+export type MethodologyRecord = z.infer<typeof MethodologyRecordSchema>;
 
 /** Requested/done counters and run pointers of one evaluation. */
 export const EvaluationStateSchema = z.object({
@@ -120,6 +146,12 @@ export interface SubmissionStore {
   setDriveVersion(evaluationId: string, spreadsheetId: string, driveVersion: string): Promise<void>;
   /** Records which zone a spreadsheet belongs to. */
   registerSheet(evaluationId: string, spreadsheetId: string, zoneId: string): Promise<void>;
+  /** Records the hash of the Feedback content last written to a spreadsheet. */
+  setFeedbackHash(evaluationId: string, spreadsheetId: string, hash: string): Promise<void>;
+  /** Stores a methodology version (idempotent: the same version is the same content). */
+  putMethodology(evaluationId: string, record: MethodologyRecord): Promise<void>;
+  /** A stored methodology version, or null. */
+  getMethodology(evaluationId: string, version: string): Promise<MethodologyRecord | null>;
   /** Every spreadsheet of the evaluation with its counters (the reconcile poll). */
   listSheets(evaluationId: string): Promise<SheetState[]>;
   /** Stores a new revision under the next free sequence number of the zone; never overwrites one. */

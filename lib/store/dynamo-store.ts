@@ -12,6 +12,8 @@ import {
   CurrentValuesSchema,
   type EvaluationState,
   type EvaluationStore,
+  type MethodologyRecord,
+  MethodologyRecordSchema,
   type PutCurrentOutcome,
   type Revision,
   type RevisionDraft,
@@ -35,6 +37,7 @@ import {
 import { itemBytes, MAX_ITEM_BYTES } from './item-size';
 import {
   CurrentItemSchema,
+  MethodologyItemSchema,
   parseInput,
   parseItem,
   plainValues,
@@ -53,6 +56,7 @@ import {
   evalPk,
   histPk,
   type ItemKey,
+  methodologyKey,
   REVISION_PREFIX,
   RUN_PREFIX,
   revisionKey,
@@ -131,6 +135,47 @@ export class DynamoStore implements SubmissionStore, EvaluationStore, SeedingSto
   /** Records which zone a spreadsheet belongs to. */
   async registerSheet(evaluationId: string, spreadsheetId: string, zoneId: string): Promise<void> {
     await this.set(sheetKey(evaluationId, spreadsheetId), 'zoneId', zoneId);
+  }
+
+  /** Records the hash of the Feedback content last written. */
+  async setFeedbackHash(evaluationId: string, spreadsheetId: string, hash: string): Promise<void> {
+    await this.set(sheetKey(evaluationId, spreadsheetId), 'feedbackHash', hash);
+  }
+
+  /** Stores a methodology version; storing the same version again is a no-op (versions are content hashes). */
+  async putMethodology(evaluationId: string, record: MethodologyRecord): Promise<void> {
+    const parsed = parseInput(MethodologyRecordSchema, record, 'methodology');
+    const item = {
+      ...methodologyKey(evaluationId, parsed.version),
+      version: parsed.version,
+      body: JSON.stringify({ methodology: parsed.methodology, zones: parsed.zones }),
+      spreadsheetId: parsed.spreadsheetId,
+      at: parsed.at,
+    };
+    this.guardSize(item, `methodology ${parsed.version}`);
+    try {
+      await this.putNew(item, `methodology ${parsed.version}`);
+    } catch (error) {
+      if (!(error instanceof ItemExistsError)) throw error;
+    }
+  }
+
+  /** A stored methodology version, or null. */
+  async getMethodology(evaluationId: string, version: string): Promise<MethodologyRecord | null> {
+    const raw = await this.getItem(methodologyKey(evaluationId, version), 'methodology');
+    if (raw === undefined) return null;
+    const item = parseItem(MethodologyItemSchema, raw, 'methodology');
+    const body: unknown = JSON.parse(item.body);
+    return parseItem(
+      MethodologyRecordSchema,
+      {
+        ...(typeof body === 'object' && body !== null ? body : {}),
+        version: item.version,
+        spreadsheetId: item.spreadsheetId,
+        at: item.at,
+      },
+      'methodology',
+    );
   }
 
   /** Every spreadsheet of the evaluation with its counters. */

@@ -40,6 +40,16 @@ export const SheetItemSchema = z.object({
   driveVersion: z.string().optional(),
   lastSignalAt: time.optional(),
   syncedAt: time.optional(),
+  feedbackHash: z.string().optional(),
+});
+
+/** The methodology and zones are stored as JSON text: nested documents with empty strings are not DynamoDB-safe. */
+export const MethodologyItemSchema = z.object({
+  ...keyFields,
+  version: z.string(),
+  body: z.string(),
+  spreadsheetId: z.string().nullable(),
+  at: time,
 });
 
 export const CurrentItemSchema = z.object({ ...keyFields, ...CurrentValuesSchema.shape });
@@ -99,6 +109,7 @@ export function toSheetState(item: z.infer<typeof SheetItemSchema>): SheetState 
     driveVersion: item.driveVersion ?? null,
     lastSignalAt: item.lastSignalAt ?? null,
     syncedAt: item.syncedAt ?? null,
+    feedbackHash: item.feedbackHash ?? null,
   };
 }
 

@@ -6,6 +6,7 @@
  *   EVAL#e      SHEET#s            zoneId, requested, synced, driveVersion, lastSignalAt, syncedAt
  *   EVAL#e      CUR#z              current values of zone z, revSeq, contentHash (listCurrent: one Query)
  *   EVAL#e      RUN#0000000042     run metadata and gzipped results (Binary `body`)
+ *   EVAL#e      METH#v             a methodology version in force at some time (immutable; v is a content hash)
  *   HIST#e#z    REV#0000000007     append-only revision: values, who (caller, editor) and when
  */
 import { InvalidKeyError } from './errors';
@@ -18,6 +19,7 @@ export const STATE_SK = 'STATE';
 export const SHEET_PREFIX = 'SHEET#';
 export const CURRENT_PREFIX = 'CUR#';
 export const RUN_PREFIX = 'RUN#';
+export const METHODOLOGY_PREFIX = 'METH#';
 export const REVISION_PREFIX = 'REV#';
 
 // Ten digits keep lexicographic order equal to numeric order up to 9,999,999,999.
@@ -64,6 +66,10 @@ export const sheetKey = (e: string, sheetId: string): ItemKey => ({
 export const currentKey = (e: string, zoneId: string): ItemKey => ({
   PK: evalPk(e),
   SK: CURRENT_PREFIX + checkId('zone', zoneId),
+});
+export const methodologyKey = (e: string, version: string): ItemKey => ({
+  PK: evalPk(e),
+  SK: METHODOLOGY_PREFIX + checkId('methodology version', version),
 });
 export const runKey = (e: string, seq: number): ItemKey => ({ PK: evalPk(e), SK: RUN_PREFIX + padSeq(seq) });
 export const revisionKey = (e: string, zoneId: string, seq: number): ItemKey => ({
