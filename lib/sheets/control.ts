@@ -274,7 +274,15 @@ for (const s of SETTINGS)
 function readSetting(
   raw: Scalar,
   type: SettingType,
-): { ok: true; value: string | number } | { ok: false; message: string } {
+): { ok: true; value: unknown } | { ok: false; message: string } {
+  if (type === 'json') {
+    if (typeof raw !== 'string') return { ok: false, message: 'must be JSON text, such as [1, 2]' };
+    try {
+      return { ok: true, value: JSON.parse(raw) };
+    } catch {
+      return { ok: false, message: `is not valid JSON (found ${quote(raw)})` };
+    }
+  }
   const field = type === 'string' ? requiredText : type === 'int' ? int : num;
   const parsed = field.safeParse(raw);
   if (!parsed.success) return { ok: false, message: parsed.error.issues[0]?.message ?? 'is not valid' };

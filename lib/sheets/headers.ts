@@ -86,8 +86,10 @@ export function matchHeaders(
 }
 
 /**
- * Finds the header row among the first `scan` rows: the row matching the most columns, with at least one required
- * column among them (rows above it may hold a title or the zone). Returns -1 when no row qualifies.
+ * Finds the header row among the first `scan` rows: the row matching the most columns, preferring one with a
+ * required column (rows above it may hold a title or the zone). A row naming two or more columns but no required
+ * one still counts, so that a deleted `Code` header is reported as a missing column. Returns -1 when no row
+ * qualifies.
  */
 export function findHeaderRow(
   rows: readonly (readonly (string | null)[])[],
@@ -102,8 +104,9 @@ export function findHeaderRow(
     const m = matchHeaders(rows[r] ?? [], columns, index);
     let hasRequired = false;
     for (const k of m.columns.keys()) if (required.has(k)) hasRequired = true;
-    const score = m.columns.size;
-    if (hasRequired && score > bestScore) {
+    if (!hasRequired && m.columns.size < 2) continue;
+    const score = m.columns.size + (hasRequired ? columns.length : 0);
+    if (score > bestScore) {
       best = r;
       bestScore = score;
     }

@@ -133,7 +133,8 @@ export const CENTRAL_ZONE_COLUMN: ColumnSpec = {
  * Settings keys as written on the control sheet, with the methodology path each fills and how its value reads.
  * DESIGN's spellings (`grade method`, `uncertainty runs`, `seed`) are accepted as aliases.
  */
-export type SettingType = 'string' | 'number' | 'int';
+/** `json` holds a structured value as JSON text (the uncertainty alternatives, grading gates): rare edits, kept exact. */
+export type SettingType = 'string' | 'number' | 'int' | 'json';
 export const SETTINGS: ReadonlyArray<{
   key: string;
   path: readonly string[];
@@ -178,6 +179,11 @@ export const SETTINGS: ReadonlyArray<{
     aliases: ['uncertainty runs', 'uncertainty'],
   },
   { key: 'uncertainty.seed', path: ['uncertainty', 'seed'], type: 'int', aliases: ['seed'] },
+  { key: 'uncertainty.weight_noise', path: ['uncertainty', 'weightNoise'], type: 'json' },
+  { key: 'uncertainty.winmax', path: ['uncertainty', 'winmax'], type: 'json' },
+  { key: 'uncertainty.normalise', path: ['uncertainty', 'normalise'], type: 'json' },
+  { key: 'uncertainty.aggregate', path: ['uncertainty', 'aggregate'], type: 'json' },
+  { key: 'grade.gates', path: ['grade', 'gates'], type: 'json' },
 ];
 
 /** A cell of a layout: its value (strings are written as text, never as formulas), an optional note and style. */
@@ -288,7 +294,7 @@ function at(root: unknown, path: readonly string[]): unknown {
 
 /**
  * The control spreadsheet's tabs for a methodology and its zones: `readControl` of these tabs gives back a
- * methodology that compiles to the same one (gates and uncertainty alternatives have no tab yet).
+ * methodology that compiles to the same one.
  */
 export function buildControlTabs(methodology: Methodology, zones: readonly ControlZone[]): TabLayout[] {
   const zonesTab = table(
@@ -354,7 +360,10 @@ export function buildControlTabs(methodology: Methodology, zones: readonly Contr
   const settingRows: LayoutCell['value'][][] = [];
   for (const s of SETTINGS) {
     const v = at(methodology, s.path);
-    if (typeof v === 'string' || typeof v === 'number') settingRows.push([s.key, v]);
+    if (s.type === 'json') {
+      if (v !== undefined && !(Array.isArray(v) && v.length === 0))
+        settingRows.push([s.key, JSON.stringify(v)]);
+    } else if (typeof v === 'string' || typeof v === 'number') settingRows.push([s.key, v]);
   }
   const settings = table(CONTROL_TABS.settings, SETTING_COLUMNS, settingRows);
   return [zonesTab, indicators, aggregates, grades, settings];

@@ -1,0 +1,161 @@
+import defaultMethodology from '../../../data/default-methodology.json';
+import { compileMethodology, methodologySchema } from '../../../lib/core/methodology';
+import type { ControlZone } from '../../../lib/pipeline/ports';
+import { type ControlGrids, locateIssue, readControlGrids } from '../../../lib/sheets/control';
+import { buildControlTabs, CONTROL_TABS } from '../../../lib/sheets/layout';
+import { grid, layoutGrid, type Typed } from './helpers';
+
+const spec = methodologySchema.parse(defaultMethodology);
+const zones: ControlZone[] = [
+  {
+    zoneId: 'hangzhou',
+    nameEn: 'Hangzhou',
+    nameZh: '杭州',
+    province: 'Zhejiang',
+    batch: 1,
+    spreadsheetId: 's-hz',
+    editors: ['a@hz.gov.cn', 'b@hz.gov.cn'],
+  },
+  { zoneId: 'tianjin', nameEn: 'Tianjin', nameZh: '天津', province: 'Tianjin', batch: 2, editors: [] },
+];
+
+function grids(): ControlGrids {
+  const tabs = buildControlTabs(spec, zones);
+  const by = (t: string) => {
+    const l = tabs.find((x) => x.title === t);
+    return l === undefined ? null : layoutGrid(l);
+  };
+  return {
+    zones: by(CONTROL_TABS.zones),
+    indicators: by(CONTROL_TABS.indicators),
+    aggregates: by(CONTROL_TABS.aggregates),
+    grades: by(CONTROL_TABS.grades),
+    settings: by(CONTROL_TABS.settings),
+  };
+}
+
+describe('reading the control spreadsheet', () => {
+  test('the tabs built from a methodology read back into the same methodology', () => {
+    const out = readControlGrids('ctl', grids());
+    const compiled = compileMethodology(out.methodology);
+
+    expect(out.problems).toEqual([]);
+    expect(compiled.ok).toBe(true);
+    if (compiled.ok) expect(compiled.methodology.spec).toEqual(spec);
+  });
+
+  test('the zones read back with their editors as a list', () => {
+    expect(readControlGrids('ctl', grids()).zones).toEqual(zones);
+  });
+
+  test('a field that does not read is a problem at its cell, and the rest of the row is kept', () => {
+    const g = grids();
+    g.indicators = grid('Indicators', [
+      ['code', 'parent', 'weight', 'direction'],
+      ['T01', 'D01', 'heavy', 'less is better'],
+    ]);
+
+    const out = readControlGrids('ctl', g);
+
+    expect(out.problems).toEqual([
+      expect.objectContaining({ kind: 'invalid-field', severity: 'error', at: 'Indicators!C2' }),
+    ]);
+    expect(out.problems[0]?.message).toContain('weight must be a number (found “heavy”)');
+    expect(out.methodology['indicators']).toEqual([{ code: 'T01', parent: 'D01', direction: -1 }]);
+  });
+
+  test('headers match whatever their case and order, and extra columns are reported', () => {
+    const g = grids();
+    g.aggregates = grid('Aggregates', [
+      ['Weight', 'Code', 'Owner'],
+      [1, 'Index', 'Wang'],
+    ]);
+
+    const out = readControlGrids('ctl', g);
+
+    expect(out.methodology['aggregates']).toEqual([{ code: 'Index', weight: 1 }]);
+    expect(out.problems).toEqual([expect.objectContaining({ kind: 'extra-column', at: 'Aggregates!C:C' })]);
+  });
+
+  test('a missing required tab is an error, a missing optional one a warning', () => {
+    const g = grids();
+    g.indicators = null;
+    g.settings = null;
+
+    const out = readControlGrids('ctl', g);
+
+    expect(out.problems.map((p) => [p.kind, p.at, p.severity])).toEqual([
+      ['missing-tab', 'Indicators', 'error'],
+      ['missing-tab', 'Settings', 'warning'],
+    ]);
+  });
+
+  test('a missing required column is an error and the tab is not read', () => {
+    const g = grids();
+    g.zones = grid('Zones', [
+      ['name_en', 'province'],
+      ['Hangzhou', 'Zhejiang'],
+    ]);
+
+    const out = readControlGrids('ctl', g);
+
+    expect(out.zones).toEqual([]);
+    expect(out.problems).toEqual([expect.objectContaining({ kind: 'missing-column', at: 'Zones!1:1' })]);
+  });
+
+  test('a repeated zone and a spreadsheet given to two zones are errors', () => {
+    const g = grids();
+    g.zones = grid('Zones', [
+      ['zone_id', 'spreadsheet_id'],
+      ['hangzhou', 's1'],
+      ['hangzhou', 's2'],
+      ['ningbo', 's1'],
+    ]);
+
+    const out = readControlGrids('ctl', g);
+
+    expect(out.zones.map((z) => z.zoneId)).toEqual(['hangzhou', 'ningbo']);
+    expect(out.problems.map((p) => [p.kind, p.at])).toEqual([
+      ['duplicate-row', 'Zones!A3'],
+      ['duplicate-row', 'Zones!A4'],
+    ]);
+  });
+
+  test('settings read by key, with DESIGN’s spellings, and unknown keys are reported', () => {
+    const g = grids();
+    const rows: Typed[][] = [
+      ['Key', 'Value'],
+      ['Grade method', 'quota'],
+      ['uncertainty runs', 500],
+      ['seed', 7],
+      ['treat.winmax', 'five'],
+      ['colour scheme', 'blue'],
+    ];
+    g.settings = grid('Settings', rows);
+
+    const out = readControlGrids('ctl', g);
+
+    expect(out.methodology['uncertainty']).toEqual({ runs: 500, seed: 7 });
+    expect(out.problems.map((p) => [p.kind, p.at])).toEqual([
+      ['invalid-field', 'Settings!B5'],
+      ['unknown-setting', 'Settings!A6'],
+    ]);
+  });
+
+  test('an issue of the compiled methodology is placed on its cell', () => {
+    const g = grids();
+    g.indicators = grid('Indicators', [
+      ['code', 'parent', 'source'],
+      ['T01', 'D01', 'zone'],
+      ['T02', 'NOPE', 'zone'],
+    ]);
+    const out = readControlGrids('ctl', g);
+    const compiled = compileMethodology(out.methodology);
+    if (compiled.ok) throw new Error('expected issues');
+
+    const issue = compiled.issues.find((i) => i.path.startsWith('indicators[1]'));
+
+    expect(issue).toBeDefined();
+    expect(locateIssue(out, issue!)).toBe('Indicators!B3');
+  });
+});
