@@ -1,0 +1,274 @@
+import { createGoogleClients } from '../../../lib/sheets/client';
+import {
+  QuotaExhaustedError,
+  SheetsUnavailableError,
+  SpreadsheetAccessError,
+  SpreadsheetNotFoundError,
+} from '../../../lib/sheets/errors';
+import { ApiCaller, backoffDelay, DEFAULT_RETRY, Pacer } from '../../../lib/sheets/retry';
+import { fakeClock } from './helpers';
+
+type Reply = { status: number; body?: unknown; headers?: Record<string, string> } | Error;
+
+/** A fetch that answers from a script and records each request's method and URL: no network. */
+function fakeFetch(script: Reply[]) {
+  const requests: { method: string; url: string }[] = [];
+  const fetchImplementation = async (
+    input: string | URL | Request,
+    init?: RequestInit,
+  ): Promise<Response> => {
+    requests.push({ method: init?.method ?? 'GET', url: String(input) });
+    const next = script.length > 1 ? script.shift()! : script[0]!;
+    if (next instanceof Error) throw next;
+    return new Response(JSON.stringify(next.body ?? {}), {
+      status: next.status,
+      headers: { 'content-type': 'application/json', ...next.headers },
+    });
+  };
+  return { requests, fetchImplementation: fetchImplementation as typeof fetch };
+}
+
+const quota = {
+  status: 429,
+  body: { error: { code: 429, message: 'Quota exceeded', status: 'RESOURCE_EXHAUSTED' } },
+};
+const unavailable = {
+  status: 503,
+  body: { error: { code: 503, message: 'unavailable', status: 'UNAVAILABLE' } },
+};
+const ok = (body: unknown = { spreadsheetId: 's1' }) => ({ status: 200, body });
+
+function clients(script: Reply[], maxAttempts = DEFAULT_RETRY.maxAttempts) {
+  const fake = fakeFetch(script);
+  const clock = fakeClock();
+  const c = createGoogleClients({
+    credentials: { kind: 'bearer', token: 'test@example.com' },
+    rootUrl: 'http://sheets.test/',
+    fetchImplementation: fake.fetchImplementation,
+    calls: { clock, pace: false, retry: { maxAttempts, random: () => 0.5 } },
+  });
+  return { ...c, ...fake, clock };
+}
+
+const batchUpdate = (c: ReturnType<typeof clients>) =>
+  c.calls.call({ name: 'sheets.spreadsheets.batchUpdate', kind: 'sheets.write', fileId: 's1' }, () =>
+    c.sheets.spreadsheets.batchUpdate({ spreadsheetId: 's1', requestBody: { requests: [] } }),
+  );
+const get = (c: ReturnType<typeof clients>) =>
+  c.calls.call({ name: 'sheets.spreadsheets.get', kind: 'sheets.read', fileId: 's1' }, () =>
+    c.sheets.spreadsheets.get({ spreadsheetId: 's1' }),
+  );
+
+describe('backoff', () => {
+  test('doubles per retry, with jitter in the upper half, up to the cap', () => {
+    const policy = { ...DEFAULT_RETRY, baseDelayMs: 1000, maxDelayMs: 8000 };
+
+    expect([0, 1, 2, 3, 4].map((n) => backoffDelay(n, { ...policy, random: () => 0 }))).toEqual([
+      500, 1000, 2000, 4000, 4000,
+    ]);
+    expect(backoffDelay(2, { ...policy, random: () => 0.999999 })).toBe(4000);
+  });
+});
+
+describe('retries through the real Sheets client', () => {
+  test('a POST answered 503 twice is retried and succeeds', async () => {
+    const c = clients([unavailable, unavailable, ok()]);
+
+    const res = await batchUpdate(c);
+
+    expect(res.data.spreadsheetId).toBe('s1');
+    expect(c.requests.map((x) => x.method)).toEqual(['POST', 'POST', 'POST']);
+    expect(c.clock.waits).toEqual([750, 1500]);
+  });
+
+  test("the client's own retries are off: with one attempt allowed, a GET answered 429 is sent once", async () => {
+    const c = clients([quota, ok()], 1);
+
+    await expect(get(c)).rejects.toBeInstanceOf(QuotaExhaustedError);
+    expect(c.requests).toHaveLength(1);
+  });
+
+  test('a 429 that never ends is a QuotaExhaustedError after the last attempt, with the cause kept', async () => {
+    const c = clients([quota], 4);
+
+    const err = await batchUpdate(c).catch((e: unknown) => e);
+
+    expect(err).toBeInstanceOf(QuotaExhaustedError);
+    expect(c.requests).toHaveLength(4);
+    expect((err as QuotaExhaustedError).detail).toMatchObject({ status: 429, attempts: 4, fileId: 's1' });
+    expect((err as Error).cause).toBeDefined();
+  });
+
+  test('a 5xx that never ends is a SheetsUnavailableError', async () => {
+    const c = clients([unavailable], 3);
+
+    await expect(get(c)).rejects.toBeInstanceOf(SheetsUnavailableError);
+  });
+
+  test('404 and 403 are thrown at once as typed errors', async () => {
+    const notFound = clients([
+      { status: 404, body: { error: { code: 404, message: 'Requested entity was not found.' } } },
+    ]);
+    const denied = clients([
+      {
+        status: 403,
+        body: {
+          error: { code: 403, message: 'The caller does not have permission', status: 'PERMISSION_DENIED' },
+        },
+      },
+    ]);
+
+    await expect(get(notFound)).rejects.toBeInstanceOf(SpreadsheetNotFoundError);
+    await expect(get(denied)).rejects.toBeInstanceOf(SpreadsheetAccessError);
+    expect(notFound.requests).toHaveLength(1);
+    expect(denied.requests).toHaveLength(1);
+  });
+
+  test("Drive's 403 rate limit is retried like a 429", async () => {
+    const c = clients([
+      {
+        status: 403,
+        body: { error: { code: 403, message: 'Rate limit', errors: [{ reason: 'userRateLimitExceeded' }] } },
+      },
+      ok({ files: [] }),
+    ]);
+
+    await c.calls.call({ name: 'drive.files.list', kind: 'drive' }, () => c.drive.files.list({}));
+
+    expect(c.requests).toHaveLength(2);
+  });
+
+  test('a dropped connection is retried', async () => {
+    const c = clients([new TypeError('fetch failed'), ok()]);
+
+    await get(c);
+
+    expect(c.requests).toHaveLength(2);
+  });
+
+  test('a Retry-After header lengthens the wait', async () => {
+    const c = clients([{ ...quota, headers: { 'retry-after': '20' } }, ok()]);
+
+    await get(c);
+
+    expect(c.clock.waits).toEqual([20_000]);
+  });
+});
+
+describe('the caller', () => {
+  test('never takes a 429 answer for success, even from a transport that accepts any status', async () => {
+    const clock = fakeClock();
+    const caller = new ApiCaller({ clock, pace: false, retry: { maxAttempts: 3 } });
+    let n = 0;
+
+    const result = await caller.call({ name: 'x', kind: 'sheets.read' }, async () => {
+      n++;
+      return n < 3 ? { status: 429, data: {} } : { status: 200, data: { ok: true } };
+    });
+
+    expect(result.data).toEqual({ ok: true });
+    expect(n).toBe(3);
+  });
+
+  test('rethrows a bug in our own code at once instead of retrying it', async () => {
+    const caller = new ApiCaller({ clock: fakeClock(), pace: false });
+    let n = 0;
+
+    const err = await caller
+      .call({ name: 'x', kind: 'sheets.read' }, async () => {
+        n++;
+        throw new RangeError('bad index');
+      })
+      .catch((e: unknown) => e);
+
+    expect(err).toBeInstanceOf(RangeError);
+    expect(n).toBe(1);
+  });
+
+  test('reports each retry', async () => {
+    const events: string[] = [];
+    const caller = new ApiCaller({
+      clock: fakeClock(),
+      pace: false,
+      onRetry: (e) => events.push(`${e.attempt}:${e.failure.kind}`),
+    });
+    let n = 0;
+
+    await caller.call({ name: 'x', kind: 'sheets.read' }, async () => {
+      if (n++ < 2) throw Object.assign(new Error('busy'), { response: { status: 503 } });
+      return 'done';
+    });
+
+    expect(events).toEqual(['1:unavailable', '2:unavailable']);
+  });
+});
+
+describe('pacing', () => {
+  test('a full re-sync of 105 reads never starts more than the limit in any minute', async () => {
+    const clock = fakeClock(1_000_000);
+    const pacer = new Pacer({ 'sheets.read': { limit: 55, windowMs: 60_000 } }, clock);
+    const starts: number[] = [];
+
+    for (let i = 0; i < 105; i++) {
+      await pacer.acquire('sheets.read');
+      starts.push(clock.now());
+    }
+
+    for (let i = 0; i + 55 < starts.length; i++)
+      expect(starts[i + 55]! - starts[i]!).toBeGreaterThanOrEqual(60_000);
+    expect(starts.at(-1)! - starts[0]!).toBe(60_000);
+  });
+
+  test('concurrent callers share the limit', async () => {
+    jest.useFakeTimers({ now: 0 });
+    try {
+      const clock = {
+        now: () => Date.now(),
+        sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+      };
+      const pacer = new Pacer({ 'sheets.write': { limit: 3, windowMs: 1000 } }, clock);
+      const starts: number[] = [];
+
+      const all = Promise.all(
+        Array.from({ length: 7 }, () => pacer.acquire('sheets.write').then(() => starts.push(Date.now()))),
+      );
+      await jest.advanceTimersByTimeAsync(5000);
+      await all;
+
+      expect(starts).toEqual([0, 0, 0, 1000, 1000, 1000, 2000]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  test('reads and writes are paced separately', async () => {
+    const clock = fakeClock();
+    const pacer = new Pacer(
+      { 'sheets.read': { limit: 1, windowMs: 1000 }, 'sheets.write': { limit: 1, windowMs: 1000 } },
+      clock,
+    );
+
+    await pacer.acquire('sheets.read');
+    await pacer.acquire('sheets.write');
+
+    expect(clock.waits).toEqual([]);
+  });
+
+  test('every attempt of a retried call is paced', async () => {
+    const clock = fakeClock();
+    const caller = new ApiCaller({
+      clock,
+      pace: { 'sheets.read': { limit: 2, windowMs: 60_000 } },
+      retry: { maxAttempts: 5, baseDelayMs: 10, maxDelayMs: 10, random: () => 0 },
+    });
+    let n = 0;
+
+    await caller.call({ name: 'x', kind: 'sheets.read' }, async () => {
+      if (n++ < 2) throw Object.assign(new Error('quota'), { response: { status: 429 } });
+      return 'ok';
+    });
+
+    // Two attempts fit the window; the third waits for it to roll over.
+    expect(clock.now()).toBeGreaterThanOrEqual(60_000);
+  });
+});
