@@ -1,0 +1,149 @@
+/**
+ * Syncing the control spreadsheet: the zones and the methodology. A valid edit becomes a new immutable
+ * methodology version in force, registers each zone's spreadsheet, and asks every zone sheet to be read again
+ * (their values are parsed against the methodology's units and bounds). An invalid edit is refused: the last valid
+ * methodology stays in force and the control sheet's Feedback tab says what is wrong, cell by cell.
+ */
+import { contentHash } from '../core/hash';
+import { compileMethodology, type MethodologyIssue } from '../core/methodology';
+import { locateIssue } from '../sheets/control';
+import { jsonLogger, type Logger } from './log';
+import type {
+  ControlRead,
+  EvaluationStore,
+  FeedbackCell,
+  FeedbackWriter,
+  MethodologyRecord,
+  SpreadsheetReader,
+  SubmissionStore,
+} from './ports';
+
+export type ControlDeps = {
+  store: SubmissionStore & EvaluationStore;
+  reader: SpreadsheetReader;
+  feedback: FeedbackWriter;
+  now?: () => Date;
+  log?: Logger;
+};
+
+export type ControlOutcome =
+  | { status: 'coalesced' }
+  | { status: 'refused'; issues: number; feedbackWritten: boolean; inForce: string | null }
+  | {
+      status: 'installed' | 'unchanged';
+      version: string;
+      feedbackWritten: boolean;
+      /** Zone sheets asked to sync again, with their new `requested` values (the sync messages' dedup ids). */
+      resync: { spreadsheetId: string; requested: number }[];
+      evaluationRequested: number | null;
+    };
+
+/** Makes a methodology version the one in force and registers the zones' spreadsheets. Returns the version. */
+export async function installMethodology(
+  store: Pick<SubmissionStore, 'putMethodology' | 'registerSheet'> &
+    Pick<EvaluationStore, 'setMethodologyVersion'>,
+  evaluationId: string,
+  input: Omit<MethodologyRecord, 'version'>,
+): Promise<string> {
+  const version = contentHash({ methodology: input.methodology, zones: input.zones });
+  await store.putMethodology(evaluationId, { ...input, version });
+  for (const z of input.zones)
+    if (z.spreadsheetId) await store.registerSheet(evaluationId, z.spreadsheetId, z.zoneId);
+  // The pointer moves last: a crash before it leaves the previous version in force and the sync retried.
+  await store.setMethodologyVersion(evaluationId, version);
+  return version;
+}
+
+function feedbackFor(
+  read: ControlRead,
+  issues: MethodologyIssue[],
+  inForce: string | null,
+  installed: boolean,
+) {
+  const rows: FeedbackCell[][] = [];
+  const problems: FeedbackCell[][] = [];
+  for (const p of read.problems) problems.push([p.at, p.severity, p.message]);
+  for (const issue of issues)
+    problems.push([locateIssue(read, issue) ?? '', 'error', `${issue.path}: ${issue.message}`]);
+  const blocking = read.problems.filter((p) => p.severity === 'error').length + issues.length;
+  rows.push([
+    'Status 状态',
+    blocking
+      ? `NOT IN FORCE 未生效: ${blocking} problem${blocking > 1 ? 's' : ''} below; the methodology in force is unchanged${inForce ? ` (version ${inForce})` : ' (none yet)'}.`
+      : `IN FORCE 已生效: version ${inForce}${installed ? ', installed by this edit' : ''}.`,
+  ]);
+  rows.push([
+    'Indicators 指标',
+    read.methodology['indicators'] instanceof Array ? read.methodology['indicators'].length : 0,
+  ]);
+  rows.push(['Zones 试验区', read.zones.length]);
+  rows.push([]);
+  if (problems.length) rows.push(['Cell 单元格', 'Severity 级别', 'Problem 问题'], ...problems);
+  return { rows, blocking };
+}
+
+/** Runs one sync of the control spreadsheet, with the same requested/synced counters as a zone sheet. */
+export async function syncControl(
+  req: { evaluationId: string; spreadsheetId: string },
+  deps: ControlDeps,
+): Promise<ControlOutcome> {
+  const { store } = deps;
+  const log = deps.log ?? jsonLogger;
+  const now = deps.now ?? (() => new Date());
+  const { evaluationId: e, spreadsheetId: s } = req;
+  const state = await store.getSheetState(e, s);
+  const R = state?.requested ?? 0;
+  if (state && state.synced >= R) return { status: 'coalesced' };
+
+  const read = await deps.reader.readControl(s);
+  const compiled = compileMethodology(read.methodology);
+  const issues = compiled.ok ? [] : compiled.issues;
+  const current = (await store.getEvaluationState(e))?.methodologyVersion ?? null;
+  const layoutErrors = read.problems.some((p) => p.severity === 'error');
+
+  let version: string | null = current;
+  let installed = false;
+  if (compiled.ok && !layoutErrors) {
+    const candidate = contentHash({ methodology: read.methodology, zones: read.zones });
+    if (candidate !== current) {
+      version = await installMethodology(store, e, {
+        methodology: read.methodology,
+        zones: read.zones,
+        spreadsheetId: s,
+        at: now().toISOString(),
+      });
+      installed = true;
+    }
+  }
+
+  const { rows, blocking } = feedbackFor(read, issues, version, installed);
+  const hash = contentHash(rows);
+  let feedbackWritten = false;
+  if (hash !== state?.feedbackHash) {
+    await deps.feedback.writeFeedback(s, rows);
+    await store.setFeedbackHash(e, s, hash);
+    feedbackWritten = true;
+  }
+
+  const resync: { spreadsheetId: string; requested: number }[] = [];
+  let evaluationRequested: number | null = null;
+  if (installed) {
+    for (const z of read.zones)
+      if (z.spreadsheetId)
+        resync.push({
+          spreadsheetId: z.spreadsheetId,
+          requested: await store.requestSheet(e, z.spreadsheetId),
+        });
+    evaluationRequested = await store.requestEvaluation(e);
+  }
+  if (R > 0) await store.markSynced(e, s, R);
+  log.info('control.done', { evaluationId: e, spreadsheetId: s, installed, version, problems: blocking });
+  if (blocking) return { status: 'refused', issues: blocking, feedbackWritten, inForce: current };
+  return {
+    status: installed ? 'installed' : 'unchanged',
+    version: version!,
+    feedbackWritten,
+    resync,
+    evaluationRequested,
+  };
+}

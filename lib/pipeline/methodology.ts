@@ -1,0 +1,42 @@
+/** The methodology in force for an evaluation, read from the store and compiled once per version. */
+import { type CompiledMethodology, compileMethodology, formatIssues } from '../core/methodology';
+import { NoMethodologyError, PipelineError } from './errors';
+import type { EvaluationStore, MethodologyRecord, SubmissionStore } from './ports';
+
+export type MethodologyInForce = {
+  version: string;
+  record: MethodologyRecord;
+  compiled: CompiledMethodology;
+};
+
+const cache = new Map<string, MethodologyInForce>();
+
+/** Loads and compiles the evaluation's current methodology version (cached: versions are immutable). */
+export async function methodologyInForce(
+  store: Pick<EvaluationStore, 'getEvaluationState'> & Pick<SubmissionStore, 'getMethodology'>,
+  evaluationId: string,
+): Promise<MethodologyInForce> {
+  const state = await store.getEvaluationState(evaluationId);
+  const version = state?.methodologyVersion;
+  if (!version)
+    throw new NoMethodologyError(
+      `evaluation ${evaluationId} has no methodology in force: sync its control spreadsheet first`,
+    );
+  const key = `${evaluationId}#${version}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const record = await store.getMethodology(evaluationId, version);
+  if (!record)
+    throw new PipelineError(
+      `evaluation ${evaluationId} points at methodology ${version}, which is not stored`,
+    );
+  const compiled = compileMethodology(record.methodology);
+  // Only valid methodologies are ever stored, so this means the engine's rules changed under a stored version.
+  if (!compiled.ok)
+    throw new PipelineError(
+      `stored methodology ${version} no longer compiles: ${formatIssues(compiled.issues)}`,
+    );
+  const entry = { version, record, compiled: compiled.methodology };
+  cache.set(key, entry);
+  return entry;
+}

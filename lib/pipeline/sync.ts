@@ -1,0 +1,211 @@
+/**
+ * The sync stage (DESIGN section 2, step 2): snapshot the sheet's counters, stop if nothing is pending, otherwise
+ * read the form once, parse every value against the methodology in force, store a revision and move the zone's
+ * current values only when the content changed, write the Feedback tab only when it changed, request an
+ * evaluation, and finally mark the sheet synced up to the snapshot.
+ *
+ * Write order: revision, current values, Feedback, evaluation request, `synced`. A crash anywhere before the last
+ * step leaves `synced < requested`, so the message is retried (or re-sent by the reconcile poll), and the retry
+ * finds equal content and goes straight to the remaining steps.
+ */
+import { contentHash } from '../core/hash';
+import { SpreadsheetAccessError, SpreadsheetNotFoundError } from '../sheets/errors';
+import { feedbackRows } from './feedback';
+import { jsonLogger, type Logger } from './log';
+import { methodologyInForce } from './methodology';
+import type {
+  EvaluationStore,
+  FeedbackWriter,
+  FormRead,
+  SpreadsheetReader,
+  SubmissionStore,
+  SubmittedValue,
+} from './ports';
+
+export type SyncDeps = {
+  store: SubmissionStore & EvaluationStore;
+  reader: SpreadsheetReader;
+  feedback: FeedbackWriter;
+  now?: () => Date;
+  log?: Logger;
+};
+
+export type SyncRequest = {
+  evaluationId: string;
+  spreadsheetId: string;
+  /** What caused the sync: `trigger`, `reconcile`, `manual`. */
+  caller: string;
+  /** The person whose edit fired the signal, when known. */
+  editor?: string | null;
+};
+
+export type SyncOutcome =
+  /** Nothing pending: an earlier read already covered every signal (the coalescing). */
+  | { status: 'coalesced'; requested: number; synced: number }
+  /** The spreadsheet is not a zone sheet of this evaluation (never registered by the control sheet). */
+  | { status: 'unknown-sheet' }
+  /** The spreadsheet was deleted or is no longer shared with the service: nothing stored is touched. */
+  | { status: 'unreadable'; requested: number; reason: string }
+  | {
+      status: 'synced' | 'refused';
+      requested: number;
+      zoneId: string;
+      /** The new revision's number, or null when the content had not changed (or the form was refused). */
+      revision: number | null;
+      feedbackWritten: boolean;
+      /** Problems reported on the Feedback tab. */
+      problems: number;
+      /** The evaluation's `requested` value after this sync asked for a run: the evaluate message's dedup id. */
+      evaluationRequested: number | null;
+      /** Why the form as a whole was refused. */
+      refusal?: string;
+    };
+
+/** Values to store from a form read: accepted cells as parsed, refused cells keep the last accepted value. */
+function valuesFromRead(read: FormRead, previous: Record<string, SubmittedValue> | undefined) {
+  const values: Record<string, SubmittedValue> = {};
+  for (const row of read.rows) {
+    if (row.status !== 'read' || !row.parsed) continue;
+    const text = row.cell.text ?? '';
+    if (row.parsed.ok) {
+      values[row.code] = {
+        value: row.parsed.value,
+        text,
+        ...(row.parsed.note !== undefined && { note: row.parsed.note }),
+      };
+    } else {
+      const kept = previous?.[row.code]?.value ?? null;
+      values[row.code] = { value: kept, text, note: `refused: ${row.parsed.reason}` };
+    }
+  }
+  return values;
+}
+
+/** Why a read cannot be stored at all (the form as a whole), or null. */
+function refusalOf(read: FormRead): string | null {
+  const mismatch = read.problems.find((p) => p.kind === 'zone-mismatch');
+  if (mismatch) return mismatch.message;
+  const fatal = read.problems.find(
+    (p) =>
+      p.severity === 'error' &&
+      (p.kind === 'missing-tab' || p.kind === 'missing-header' || p.kind === 'missing-column'),
+  );
+  return fatal ? fatal.message : null;
+}
+
+/** Runs one sync of one spreadsheet. User mistakes end on the Feedback tab; system faults are thrown for a retry. */
+export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncOutcome> {
+  const { store } = deps;
+  const log = deps.log ?? jsonLogger;
+  const now = deps.now ?? (() => new Date());
+  const { evaluationId: e, spreadsheetId: s } = req;
+
+  const state = await store.getSheetState(e, s);
+  if (!state?.zoneId) {
+    log.warn('sync.unknown-sheet', { evaluationId: e, spreadsheetId: s });
+    return { status: 'unknown-sheet' };
+  }
+  const R = state.requested;
+  if (state.synced >= R) return { status: 'coalesced', requested: R, synced: state.synced };
+  const zoneId = state.zoneId;
+  const method = await methodologyInForce(store, e);
+
+  let read: FormRead;
+  try {
+    read = await deps.reader.readForm(s, method.compiled.spec, { expectedZoneId: zoneId });
+  } catch (err) {
+    if (err instanceof SpreadsheetNotFoundError || err instanceof SpreadsheetAccessError) {
+      // Nothing can be written to a sheet we cannot open: say so in the log, keep everything stored, and stop
+      // retrying; sharing the sheet again moves its Drive version, and the reconcile poll then syncs it.
+      log.error('sync.unreadable', { evaluationId: e, spreadsheetId: s, zoneId, reason: err.message });
+      await store.markSynced(e, s, R);
+      return { status: 'unreadable', requested: R, reason: err.message };
+    }
+    throw err;
+  }
+
+  const previous = await store.getCurrent(e, zoneId);
+  const refusal = refusalOf(read);
+  let revision: number | null = null;
+  let accepted = previous?.values ?? null;
+  let revisionInfo = previous ? { seq: previous.revSeq, at: previous.updatedAt } : null;
+
+  if (!refusal) {
+    const values = valuesFromRead(read, previous?.values);
+    const hash = contentHash(values);
+    if (hash !== previous?.contentHash) {
+      const at = now().toISOString();
+      const rev = await store.appendRevision(e, zoneId, {
+        values,
+        contentHash: hash,
+        spreadsheetId: s,
+        driveVersion: null,
+        caller: req.caller,
+        editor: req.editor ?? null,
+        at,
+      });
+      const put = await store.putCurrent(e, {
+        zoneId,
+        revSeq: rev.seq,
+        contentHash: hash,
+        values,
+        updatedAt: at,
+      });
+      // A newer revision with other content got there first (two syncs of one zone racing): it is the later read.
+      if (put.status === 'superseded')
+        log.warn('sync.superseded', { evaluationId: e, zoneId, revision: rev.seq });
+      revision = rev.seq;
+      accepted = values;
+      revisionInfo = { seq: rev.seq, at };
+    }
+  }
+
+  const missingRequired = refusal
+    ? []
+    : method.compiled.indicators
+        .filter(
+          (ind) => ind.required && ind.source === 'zone' && (accepted?.[ind.code]?.value ?? null) === null,
+        )
+        .map((ind) => ind.code);
+  const rows = feedbackRows({
+    zoneId,
+    read,
+    accepted,
+    revision: revisionInfo,
+    missingRequired,
+    ...(refusal && { refusal }),
+  });
+  const feedbackHash = contentHash(rows);
+  let feedbackWritten = false;
+  if (feedbackHash !== state.feedbackHash) {
+    await deps.feedback.writeFeedback(s, rows, read.feedbackTab);
+    await store.setFeedbackHash(e, s, feedbackHash);
+    feedbackWritten = true;
+  }
+
+  // Even an unchanged read asks for an evaluation: a crash after `putCurrent` in an earlier attempt must not lose
+  // the run, and the evaluate stage's input hash makes a needless request cost one Query.
+  const evaluationRequested = refusal ? null : await store.requestEvaluation(e);
+  await store.markSynced(e, s, R);
+  const problems = Math.max(0, rows.length - 5);
+  log.info('sync.done', {
+    evaluationId: e,
+    spreadsheetId: s,
+    zoneId,
+    requested: R,
+    revision,
+    feedbackWritten,
+    problems,
+    refused: refusal !== null,
+  });
+  return {
+    status: refusal ? 'refused' : 'synced',
+    requested: R,
+    zoneId,
+    revision,
+    feedbackWritten,
+    problems,
+    evaluationRequested,
+    ...(refusal && { refusal }),
+  };
+}

@@ -1,0 +1,255 @@
+/**
+ * The sync stage over real HTTP: the emulator with Google's clients, dynalite with the AWS SDK, the real adapters.
+ */
+import { loadDefaultEvaluation } from '../../../lib/local/default-evaluation';
+import { officialOf, type Provisioned, provisionEvaluation } from '../../../lib/local/seed';
+import { type LocalStack, SERVICE_ACCOUNT, startLocalStack } from '../../../lib/local/stack';
+import { syncControl } from '../../../lib/pipeline/control';
+import { silentLogger } from '../../../lib/pipeline/log';
+import { type SyncOutcome, syncSheet } from '../../../lib/pipeline/sync';
+
+const E = 'test2025';
+const ev = loadDefaultEvaluation(7);
+const methodology = ev.methodology.spec;
+const zones = ev.zones.slice(0, 4);
+const [hangzhou, tianjin, shanghai, chongqing] = zones.map((z) => z.zoneId) as [
+  string,
+  string,
+  string,
+  string,
+];
+
+let stack: LocalStack;
+let prov: Provisioned;
+
+/** What the demo's officials typed in 2025. */
+const typedFor = (zoneId: string) =>
+  Object.fromEntries(
+    Object.entries(ev.demo.values[2025]![zoneId]!).map(([code, cell]) => [code, cell.typed]),
+  );
+const demoValue = (zoneId: string, code: string) => ev.demo.values[2025]![zoneId]![code]!.value;
+const demoTyped = (zoneId: string, code: string) => ev.demo.values[2025]![zoneId]![code]!.typed;
+
+beforeAll(async () => {
+  stack = await startLocalStack({
+    emulator: { quota: 'off' },
+    calls: { retry: { baseDelayMs: 5, maxDelayMs: 20 }, pace: false },
+  });
+  prov = await provisionEvaluation(stack, methodology, zones, typedFor);
+  await stack.store.requestSheet(E, prov.controlId);
+  const control = await syncControl({ evaluationId: E, spreadsheetId: prov.controlId }, deps());
+  if (control.status !== 'installed') throw new Error(`control sync: ${JSON.stringify(control)}`);
+});
+afterAll(() => stack.close());
+
+function deps() {
+  return { store: stack.store, reader: stack.reader, feedback: stack.feedback, log: silentLogger };
+}
+const sync = (zoneId: string, caller = 'trigger') =>
+  syncSheet(
+    { evaluationId: E, spreadsheetId: prov.sheets.get(zoneId)!, caller, editor: officialOf(zoneId) },
+    deps(),
+  );
+const signal = (zoneId: string) => stack.store.requestSheet(E, prov.sheets.get(zoneId)!);
+const readsOf = (zoneId: string) =>
+  stack.emulator.requestCount({ route: 'sheets.spreadsheets.get', spreadsheetId: prov.sheets.get(zoneId)! });
+const writesOf = (zoneId: string) =>
+  stack.emulator.requestCount({
+    route: 'sheets.spreadsheets.batchUpdate',
+    spreadsheetId: prov.sheets.get(zoneId)!,
+  });
+async function feedbackText(zoneId: string): Promise<string> {
+  const res = await stack.google.sheets.spreadsheets.values.get({
+    spreadsheetId: prov.sheets.get(zoneId)!,
+    range: 'Feedback',
+  });
+  return (res.data.values ?? []).map((r) => r.join(' | ')).join('\n');
+}
+function synced(o: SyncOutcome) {
+  if (o.status !== 'synced' && o.status !== 'refused')
+    throw new Error(`expected a sync, got ${JSON.stringify(o)}`);
+  return o;
+}
+/** An official's edit in the browser: USER_ENTERED, as Sheets parses what people type. */
+const edit = (zoneId: string, range: string, value: string) =>
+  stack.emulator.editAsPerson(prov.sheets.get(zoneId)!, officialOf(zoneId), range, [[value]]);
+/** Row of an indicator on the form: row 1 zone id, row 2 header, then indicators in order. */
+const rowOf = (code: string) =>
+  methodology.indicators.filter((i) => i.source === 'zone').findIndex((i) => i.code === code) + 3;
+
+describe('the control spreadsheet', () => {
+  test('installed the methodology and registered every zone sheet', async () => {
+    const state = await stack.store.getEvaluationState(E);
+    expect(state?.methodologyVersion).toBeTruthy();
+    for (const z of zones)
+      expect((await stack.store.getSheetState(E, prov.sheets.get(z.zoneId)!))?.zoneId).toBe(z.zoneId);
+  });
+});
+
+describe('syncing a zone form', () => {
+  test('the first sync reads once, stores revision 1 and the current values, and writes Feedback once', async () => {
+    const r = await signal(hangzhou);
+    const reads = readsOf(hangzhou);
+    const writes = writesOf(hangzhou);
+    const o = synced(await sync(hangzhou));
+    expect(o).toMatchObject({
+      status: 'synced',
+      requested: r,
+      zoneId: hangzhou,
+      revision: 1,
+      feedbackWritten: true,
+    });
+    expect(readsOf(hangzhou) - reads).toBe(1);
+    expect(writesOf(hangzhou) - writes).toBe(1);
+    const cur = await stack.store.getCurrent(E, hangzhou);
+    expect(cur?.values['T16']?.value).toBe(demoValue(hangzhou, 'T16'));
+    expect(Object.keys(cur!.values)).toHaveLength(
+      methodology.indicators.filter((i) => i.source === 'zone').length,
+    );
+    expect((await stack.store.getSheetState(E, prov.sheets.get(hangzhou)!))?.synced).toBe(r);
+    expect(await feedbackText(hangzhou)).toMatch(/OK 已接受: every value was accepted/);
+  });
+
+  test('with nothing pending a sync is acknowledged without a read (coalescing)', async () => {
+    const reads = readsOf(hangzhou);
+    expect(await sync(hangzhou)).toMatchObject({ status: 'coalesced' });
+    expect(readsOf(hangzhou)).toBe(reads);
+  });
+
+  test('a signal without an edit costs one read: no revision, no Feedback write', async () => {
+    await signal(hangzhou);
+    const reads = readsOf(hangzhou);
+    const writes = writesOf(hangzhou);
+    expect(synced(await sync(hangzhou))).toMatchObject({ revision: null, feedbackWritten: false });
+    expect(readsOf(hangzhou) - reads).toBe(1);
+    expect(writesOf(hangzhou)).toBe(writes);
+    expect(await stack.store.listRevisions(E, hangzhou)).toHaveLength(1);
+  });
+
+  test('a bad cell is refused on the Feedback tab with its A1 reference; the last accepted value stays in use', async () => {
+    await edit(hangzhou, `Form!D${rowOf('T03')}`, '12abc');
+    await signal(hangzhou);
+    const o = synced(await sync(hangzhou));
+    expect(o).toMatchObject({ revision: 2, feedbackWritten: true });
+    const cur = await stack.store.getCurrent(E, hangzhou);
+    expect(cur?.values['T03']).toMatchObject({ value: demoValue(hangzhou, 'T03'), text: '12abc' });
+    expect(cur?.values['T03']?.note).toMatch(/^refused: .*12abc/);
+    const fb = await feedbackText(hangzhou);
+    expect(fb).toMatch(
+      new RegExp(
+        `Form!D${rowOf('T03')} \\| T03 \\| 12abc \\| .*not a number.* \\| ${demoValue(hangzhou, 'T03')}`,
+      ),
+    );
+    expect(fb).toMatch(/1 problem/);
+    // History is never overwritten: revision 1 still holds the original value.
+    const [first] = await stack.store.listRevisions(E, hangzhou);
+    expect(first?.values['T03']?.value).toBe(demoValue(hangzhou, 'T03'));
+    expect(first?.values['T03']?.text).toBe(demoTyped(hangzhou, 'T03')?.trim() ?? '');
+  });
+
+  test('formula errors are refused by name', async () => {
+    await edit(hangzhou, `Form!D${rowOf('T03')}`, '=1/0');
+    await signal(hangzhou);
+    await sync(hangzhou);
+    expect(await feedbackText(hangzhou)).toMatch(/#DIV\/0!/);
+  });
+
+  test('a percent typed in the browser (0.1735 with a PERCENT format) is stored as 17.35 points', async () => {
+    const pct = methodology.indicators.find(
+      (i) => i.unit === '%' && i.source === 'zone' && (i.max ?? 100) >= 20,
+    )!;
+    await edit(hangzhou, `Form!D${rowOf(pct.code)}`, '17.35%');
+    await edit(hangzhou, `Form!D${rowOf('T03')}`, String(demoValue(hangzhou, 'T03')));
+    await signal(hangzhou);
+    await sync(hangzhou);
+    expect((await stack.store.getCurrent(E, hangzhou))?.values[pct.code]?.value).toBe(17.35);
+    expect(await feedbackText(hangzhou)).toMatch(/OK 已接受/);
+  });
+});
+
+describe('no lost edit', () => {
+  test('an edit landing while the read is in flight leaves synced < requested, and the next sync picks it up', async () => {
+    await signal(tianjin);
+    await sync(tianjin);
+    const sid = prov.sheets.get(tianjin)!;
+    const hold = stack.emulator.faults.hold('sheets.spreadsheets.get', { spreadsheetId: sid, times: 1 });
+    const r1 = await signal(tianjin);
+    const pending = sync(tianjin);
+    await hold.reached;
+    await edit(tianjin, `Form!D${rowOf('T01')}`, '99.5');
+    const r2 = await signal(tianjin);
+    hold.release();
+    const first = synced(await pending);
+    expect(first.requested).toBe(r1);
+    const state = await stack.store.getSheetState(E, sid);
+    expect(state!.synced).toBe(r1);
+    expect(state!.requested).toBe(r2);
+    expect((await stack.store.getCurrent(E, tianjin))?.values['T01']?.value).toBe(demoValue(tianjin, 'T01'));
+    const second = synced(await sync(tianjin));
+    expect(second.requested).toBe(r2);
+    expect((await stack.store.getCurrent(E, tianjin))?.values['T01']?.value).toBe(99.5);
+  });
+
+  test('a storm of 429s and 5xx during the read ends in a correct sync', async () => {
+    const sid = prov.sheets.get(shanghai)!;
+    stack.emulator.faults.rateLimit('sheets.spreadsheets.get', 3, { spreadsheetId: sid });
+    stack.emulator.faults.error('sheets.spreadsheets.get', 503, { spreadsheetId: sid, times: 2 });
+    await signal(shanghai);
+    expect(synced(await sync(shanghai))).toMatchObject({ status: 'synced', revision: 1 });
+    expect((await stack.store.getCurrent(E, shanghai))?.values['T01']?.value).toBe(
+      demoValue(shanghai, 'T01'),
+    );
+  });
+});
+
+describe('refusals and faults', () => {
+  test('a form whose zone id disagrees with the control sheet is refused and nothing is stored', async () => {
+    await stack.emulator.editAsPerson(prov.sheets.get(chongqing)!, officialOf(chongqing), 'Form!B1', [
+      ['ningbo'],
+    ]);
+    await signal(chongqing);
+    const o = synced(await sync(chongqing));
+    expect(o.status).toBe('refused');
+    expect(o.evaluationRequested).toBeNull();
+    expect(await stack.store.getCurrent(E, chongqing)).toBeNull();
+    expect(await feedbackText(chongqing)).toMatch(/NOT ACCEPTED 未接受: .*ningbo/);
+  });
+
+  test('a spreadsheet no longer shared with the service ends as unreadable, with what was stored kept', async () => {
+    const owner = 'someone@else.test';
+    const { spreadsheetId } = stack.emulator.createSpreadsheetAs(owner, {
+      title: 'private',
+      sheets: [{ title: 'Form' }],
+    });
+    await stack.store.registerSheet(E, spreadsheetId, 'private-zone');
+    await stack.store.requestSheet(E, spreadsheetId);
+    const o = await syncSheet({ evaluationId: E, spreadsheetId, caller: 'reconcile' }, deps());
+    expect(o).toMatchObject({ status: 'unreadable' });
+    expect((await stack.store.getSheetState(E, spreadsheetId))?.synced).toBe(1);
+  });
+
+  test('a deleted spreadsheet (404) ends as unreadable', async () => {
+    await stack.store.registerSheet(E, 'gone-sheet-id', 'gone-zone');
+    await stack.store.requestSheet(E, 'gone-sheet-id');
+    expect(
+      await syncSheet({ evaluationId: E, spreadsheetId: 'gone-sheet-id', caller: 'reconcile' }, deps()),
+    ).toMatchObject({
+      status: 'unreadable',
+    });
+  });
+
+  test('a signal for a spreadsheet the evaluation does not know is ignored', async () => {
+    await stack.store.requestSheet(E, 'stranger');
+    expect(
+      await syncSheet({ evaluationId: E, spreadsheetId: 'stranger', caller: 'trigger' }, deps()),
+    ).toEqual({
+      status: 'unknown-sheet',
+    });
+  });
+});
+
+test('the service account is the caller of every sync read', () => {
+  expect(
+    stack.emulator.requestCount({ route: 'sheets.spreadsheets.get', caller: SERVICE_ACCOUNT }),
+  ).toBeGreaterThan(5);
+});
