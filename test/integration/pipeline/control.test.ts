@@ -1,0 +1,100 @@
+/** The control spreadsheet: a valid edit installs a new methodology version; an invalid one is refused on the sheet. */
+import { loadDefaultEvaluation } from '../../../lib/local/default-evaluation';
+import { type Provisioned, provisionEvaluation } from '../../../lib/local/seed';
+import { type LocalStack, startLocalStack } from '../../../lib/local/stack';
+import { syncControl } from '../../../lib/pipeline/control';
+import { silentLogger } from '../../../lib/pipeline/log';
+import { methodologyInForce } from '../../../lib/pipeline/methodology';
+
+const E = 'control2025';
+const ev = loadDefaultEvaluation(3);
+const zones = ev.zones.slice(0, 2);
+const admin = 'methodologist@mofcom.test';
+
+let stack: LocalStack;
+let prov: Provisioned;
+const deps = () => ({
+  store: stack.store,
+  reader: stack.reader,
+  feedback: stack.feedback,
+  log: silentLogger,
+});
+const run = async () => {
+  await stack.store.requestSheet(E, prov.controlId);
+  return syncControl({ evaluationId: E, spreadsheetId: prov.controlId }, deps());
+};
+const feedback = async () =>
+  (
+    (await stack.google.sheets.spreadsheets.values.get({ spreadsheetId: prov.controlId, range: 'Feedback' }))
+      .data.values ?? []
+  )
+    .map((r) => r.join(' | '))
+    .join('\n');
+/** Row of an indicator on the Indicators tab (header on row 1). */
+const indicatorRow = (code: string) => ev.methodology.indicators.findIndex((i) => i.code === code) + 2;
+
+beforeAll(async () => {
+  stack = await startLocalStack({ emulator: { quota: 'off' }, calls: { pace: false } });
+  prov = await provisionEvaluation(stack, ev.methodology.spec, zones);
+  stack.emulator.share(prov.controlId, admin, 'writer');
+});
+afterAll(() => stack.close());
+
+test('the first sync installs the methodology, registers the zone sheets and asks each to sync', async () => {
+  const o = await run();
+  expect(o).toMatchObject({ status: 'installed', feedbackWritten: true });
+  if (o.status !== 'installed') return;
+  expect(o.resync.map((r) => r.spreadsheetId).sort()).toEqual([...prov.sheets.values()].sort());
+  const inForce = await methodologyInForce(stack.store, E);
+  expect(inForce.version).toBe(o.version);
+  expect(inForce.compiled.indicators.map((i) => i.code)).toEqual(
+    ev.methodology.indicators.map((i) => i.code),
+  );
+  expect(inForce.compiled.spec.grade.grades.map((g) => g.count)).toEqual([10, 50, 40, 5]);
+  expect(await feedback()).toMatch(/IN FORCE 已生效: version/);
+});
+
+test('an unchanged control sheet installs nothing', async () => {
+  expect(await run()).toMatchObject({ status: 'unchanged', resync: [] });
+});
+
+test('an invalid edit is refused with the cell named; the last valid methodology stays in force', async () => {
+  const before = (await stack.store.getEvaluationState(E))?.methodologyVersion;
+  const row = indicatorRow('T05');
+  const header = (
+    await stack.google.sheets.spreadsheets.values.get({
+      spreadsheetId: prov.controlId,
+      range: 'Indicators!1:1',
+    })
+  ).data.values![0]!;
+  const col = String.fromCharCode(65 + header.indexOf('weight'));
+  await stack.emulator.editAsPerson(prov.controlId, admin, `Indicators!${col}${row}`, [['-2']]);
+  const o = await run();
+  expect(o).toMatchObject({ status: 'refused', inForce: before });
+  expect((await stack.store.getEvaluationState(E))?.methodologyVersion).toBe(before);
+  expect(await feedback()).toMatch(
+    new RegExp(
+      `NOT IN FORCE 未生效[\\s\\S]*Indicators!${col}${row} \\| error \\| indicators\\[4\\] \\(T05\\)\\.weight: must not be negative`,
+    ),
+  );
+});
+
+test('fixing the edit installs a new version and zones are asked to sync again', async () => {
+  const before = (await stack.store.getEvaluationState(E))?.methodologyVersion;
+  const header = (
+    await stack.google.sheets.spreadsheets.values.get({
+      spreadsheetId: prov.controlId,
+      range: 'Indicators!1:1',
+    })
+  ).data.values![0]!;
+  const col = String.fromCharCode(65 + header.indexOf('weight'));
+  await stack.emulator.editAsPerson(prov.controlId, admin, `Indicators!${col}${indicatorRow('T05')}`, [
+    ['3'],
+  ]);
+  const o = await run();
+  expect(o).toMatchObject({ status: 'installed' });
+  expect(o.status === 'installed' && o.version).not.toBe(before);
+  expect((await methodologyInForce(stack.store, E)).compiled.indicators[4]!.weight).toBe(3);
+  // The earlier version is still stored: runs made with it can still name it.
+  expect(await stack.store.getMethodology(E, before!)).not.toBeNull();
+});
