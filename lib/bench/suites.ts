@@ -8,4 +8,5 @@ export const suites: Array<() => Promise<Suite>> = [
   async () => require('./core').suite,
   async () => require('./core').uncertaintySuite,
   async () => require('./emulator').suite,
+  async () => require('./sync').suite,
 ];
