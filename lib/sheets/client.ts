@@ -115,9 +115,8 @@ export function createGoogleClients(options: ClientOptions): GoogleClients {
     retry: false,
     timeout: options.timeoutMs ?? 30_000,
     ...(options.rootUrl === undefined ? {} : { rootUrl: options.rootUrl }),
-    ...(options.fetchImplementation === undefined
-      ? {}
-      : { fetchImplementation: options.fetchImplementation }),
+    // Node's own fetch: gaxios would otherwise import node-fetch dynamically, which fails under jest's VM.
+    fetchImplementation: options.fetchImplementation ?? fetch,
   };
   return {
     sheets: sheets({ version: 'v4', ...common }),

@@ -186,14 +186,24 @@ export function classifyFailure(err: unknown): FailureClass {
 
 /** Whether a failure without an HTTP status is a network fault (retried) rather than a bug in our code. */
 export function isNetworkFailure(err: unknown): boolean {
-  const d = describeFailure(err);
-  if (d.status !== undefined) return false;
-  if (d.code !== undefined && NETWORK_CODES.has(d.code)) return true;
-  const name = field(err, 'name');
-  // gaxios wraps fetch's `TypeError: fetch failed` (socket closed) in a GaxiosError without a response.
-  return (
-    name === 'GaxiosError' || name === 'FetchError' || /fetch failed|socket hang up|network/i.test(d.message)
-  );
+  if (describeFailure(err).status !== undefined) return false;
+  // gaxios wraps fetch's `TypeError: fetch failed` (whose cause carries the socket error) in a GaxiosError, so
+  // the chain of causes is searched; a GaxiosError caused by anything else (a failed import) is not a network fault.
+  let e: unknown = err;
+  for (let depth = 0; depth < 5 && e !== null && typeof e === 'object'; depth++) {
+    const code = field(e, 'code');
+    const name = field(e, 'name');
+    const message = field(e, 'message');
+    if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
+    if (name === 'AbortError' || name === 'TimeoutError') return true;
+    if (
+      typeof message === 'string' &&
+      /fetch failed|socket hang up|other side closed|timed? ?out/i.test(message)
+    )
+      return true;
+    e = field(e, 'cause');
+  }
+  return false;
 }
 
 /** The error to throw for a final failure. */
