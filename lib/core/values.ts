@@ -90,7 +90,11 @@ export type Problem =
   | 'below-min'
   | 'above-max';
 
-export type Accepted = { ok: true; value: number | null; note?: string };
+/**
+ * `note` explains how the value was read (always safe to show); `warning` flags an accepted value the person
+ * should look at again (a bare fraction in a percent indicator), and belongs on the Feedback tab.
+ */
+export type Accepted = { ok: true; value: number | null; note?: string; warning?: string };
 export type Refused = { ok: false; problem: Problem; reason: string; expected: string };
 export type Parsed = Accepted | Refused;
 
@@ -464,7 +468,8 @@ function numberCell(v: number, cell: SheetCell, spec: IndicatorSpec, info: UnitI
       `The cell is formatted as a percentage: its stored ${v} (shown as ${shown}) is read as ${points} percentage points.`,
     );
   }
-  if (info.kind === 'percent') return bounded(v, typed, false, spec, info, plainPercentNote(v));
+  if (info.kind === 'percent')
+    return withPercentHint(bounded(v, typed, false, spec, info, plainPercentNote(v)), v);
   return bounded(v, typed, false, spec, info, undefined);
 }
 
@@ -494,14 +499,9 @@ function parseText(raw: string, spec: IndicatorSpec, info: UnitInfo): Parsed {
         ? { ok: true, value: fast }
         : refuse('not-yes-no', `${quote(raw)} is not yes or no.`, expectedFor(spec, info));
     }
-    return bounded(
-      fast,
-      raw,
-      false,
-      spec,
-      info,
-      info.kind === 'percent' ? plainPercentNote(fast) : undefined,
-    );
+    return info.kind === 'percent'
+      ? withPercentHint(bounded(fast, raw, false, spec, info, plainPercentNote(fast)), fast)
+      : bounded(fast, raw, false, spec, info, undefined);
   }
   return parseUnusualText(raw, spec, info);
 }
@@ -613,7 +613,8 @@ function parseUnusualText(raw: string, spec: IndicatorSpec, info: UnitInfo): Par
     converted = true;
     note = `${quote(raw)} is read as ${value}${info.label === '' ? '' : ` ${info.label}`}.`;
   } else if (info.kind === 'percent') {
-    note = scan.percent ? `${quote(raw)} is read as ${value} percentage points.` : plainPercentNote(value);
+    if (scan.percent) note = `${quote(raw)} is read as ${value} percentage points.`;
+    else return withPercentHint(bounded(value, raw, converted, spec, info, plainPercentNote(value)), value);
   }
   return bounded(value, raw, converted, spec, info, note);
 }
@@ -823,6 +824,12 @@ function bounded(
   }
   // `+ 0` turns -0 into 0.
   return note === undefined ? { ok: true, value: v + 0 } : { ok: true, value: v + 0, note };
+}
+
+/** A bare fraction typed into a percent indicator is accepted, with a warning: 0.5 may well have meant 50%. */
+function withPercentHint(result: Parsed, v: number): Parsed {
+  if (!result.ok || !(v !== 0 && v > -1 && v < 1)) return result;
+  return { ...result, warning: plainPercentNote(v) };
 }
 
 function plainPercentNote(v: number): string {

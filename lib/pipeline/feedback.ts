@@ -75,7 +75,7 @@ export function feedbackRows(input: FeedbackInput): FeedbackCell[][] {
   const status = input.refusal
     ? `NOT ACCEPTED 未接受: ${input.refusal}`
     : errors === 0
-      ? `OK 已接受: every value was accepted${notes ? ` (${notes} note${notes > 1 ? 's' : ''} below)` : ''}.`
+      ? `OK 已接受: every value was accepted${notes ? ` (${notes} to check below)` : ''}.`
       : `${errors} problem${errors > 1 ? 's' : ''} 个问题: the values below were not accepted; the last accepted value is kept until they are fixed.`;
   const rows: FeedbackCell[][] = [
     ['Status 状态', status],

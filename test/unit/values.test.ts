@@ -566,3 +566,15 @@ describe('properties', () => {
     );
   });
 });
+
+describe('warnings: accepted values worth a second look', () => {
+  test('a bare fraction in a percent indicator carries a warning for the Feedback tab', () => {
+    const r = parseField('0.1735', spec('%'));
+    expect(r).toMatchObject({ ok: true, value: 0.1735 });
+    expect(r.ok && r.warning).toMatch(/if you meant 17.35%, type 17.35/);
+  });
+  test('a plain percentage-points number carries no warning', () => {
+    const r = parseCell({ value: 17.35, text: '17.35', formatType: 'NUMBER' }, spec('%'));
+    expect(r.ok && r.warning).toBeUndefined();
+  });
+});

@@ -253,3 +253,63 @@ test('the service account is the caller of every sync read', () => {
     stack.emulator.requestCount({ route: 'sheets.spreadsheets.get', caller: SERVICE_ACCOUNT }),
   ).toBeGreaterThan(5);
 });
+
+describe('layout mistakes on the form', () => {
+  const sheetId = (z: string) => prov.sheets.get(z)!;
+  const tabs = async (z: string) =>
+    (await stack.google.sheets.spreadsheets.get({ spreadsheetId: sheetId(z), fields: 'sheets.properties' }))
+      .data.sheets ?? [];
+
+  test('a value for an indicator another sheet supplies is reported and ignored', async () => {
+    const central = methodology.indicators.find((i) => i.source !== 'zone')!;
+    await signal(shanghai);
+    await sync(shanghai);
+    // The official appends a row for a customs-reported indicator below the form.
+    const last = methodology.indicators.filter((i) => i.source === 'zone').length + 3;
+    await stack.emulator.editAsPerson(sheetId(shanghai), officialOf(shanghai), `Form!A${last}:D${last}`, [
+      [central.code, 'x', '', '123'],
+    ]);
+    await signal(shanghai);
+    await sync(shanghai);
+    expect((await stack.store.getCurrent(E, shanghai))?.values[central.code]).toBeUndefined();
+    expect(await feedbackText(shanghai)).toMatch(
+      new RegExp(`Form!D\\d+ \\| ${central.code} \\|.*supplied by the central department.*ignored`),
+    );
+  });
+
+  test('a duplicated indicator row is reported and only the first row counts', async () => {
+    const last = methodology.indicators.filter((i) => i.source === 'zone').length + 4;
+    await stack.emulator.editAsPerson(sheetId(shanghai), officialOf(shanghai), `Form!A${last}:D${last}`, [
+      ['T03', 'again', '', '777'],
+    ]);
+    await signal(shanghai);
+    await sync(shanghai);
+    expect((await stack.store.getCurrent(E, shanghai))?.values['T03']?.value).toBe(
+      demoValue(shanghai, 'T03'),
+    );
+    expect(await feedbackText(shanghai)).toMatch(new RegExp(`Form!.*${last}[^\\n]*T03[^\\n]*`));
+  });
+
+  test('a renamed Form tab refuses the read, keeps what was stored, and says so on the Feedback tab', async () => {
+    const before = await stack.store.getCurrent(E, shanghai);
+    const form = (await tabs(shanghai)).find((t) => t.properties?.title === 'Form')!;
+    await stack.google.sheets.spreadsheets.batchUpdate({
+      spreadsheetId: sheetId(shanghai),
+      requestBody: {
+        requests: [
+          {
+            updateSheetProperties: {
+              properties: { sheetId: form.properties!.sheetId!, title: 'My form' },
+              fields: 'title',
+            },
+          },
+        ],
+      },
+    });
+    await signal(shanghai);
+    const o = synced(await sync(shanghai));
+    expect(o.status).toBe('refused');
+    expect(await stack.store.getCurrent(E, shanghai)).toEqual(before);
+    expect(await feedbackText(shanghai)).toMatch(/NOT ACCEPTED 未接受: .*Form/);
+  });
+});
