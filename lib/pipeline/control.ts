@@ -6,7 +6,6 @@
  */
 import { contentHash } from '../core/hash';
 import { compileMethodology, type MethodologyIssue } from '../core/methodology';
-import { locateIssue } from '../sheets/control';
 import { jsonLogger, type Logger } from './log';
 import type {
   ControlRead,
@@ -55,6 +54,7 @@ export async function installMethodology(
 }
 
 function feedbackFor(
+  reader: SpreadsheetReader,
   read: ControlRead,
   issues: MethodologyIssue[],
   inForce: string | null,
@@ -64,7 +64,7 @@ function feedbackFor(
   const problems: FeedbackCell[][] = [];
   for (const p of read.problems) problems.push([p.at, p.severity, p.message]);
   for (const issue of issues)
-    problems.push([locateIssue(read, issue) ?? '', 'error', `${issue.path}: ${issue.message}`]);
+    problems.push([reader.locateIssue(read, issue) ?? '', 'error', `${issue.path}: ${issue.message}`]);
   const blocking = read.problems.filter((p) => p.severity === 'error').length + issues.length;
   rows.push([
     'Status 状态',
@@ -116,7 +116,7 @@ export async function syncControl(
     }
   }
 
-  const { rows, blocking } = feedbackFor(read, issues, version, installed);
+  const { rows, blocking } = feedbackFor(deps.reader, read, issues, version, installed);
   const hash = contentHash(rows);
   let feedbackWritten = false;
   if (hash !== state?.feedbackHash) {

@@ -340,6 +340,22 @@ export type CentralRead = {
   problems: SheetProblem[];
 };
 
+/**
+ * A spreadsheet that is gone (`not-found`) or no longer shared with the service (`no-access`). Readers and writers
+ * throw errors carrying `unavailable`; the pipeline tells them from other faults with `isSpreadsheetUnavailable`,
+ * without knowing the adapter's classes.
+ */
+export type SpreadsheetUnavailable = Error & { readonly unavailable: 'not-found' | 'no-access' };
+
+/** True for an error that says the spreadsheet is gone or no longer shared (retrying will not help). */
+export function isSpreadsheetUnavailable(err: unknown): err is SpreadsheetUnavailable {
+  return (
+    err instanceof Error &&
+    'unavailable' in err &&
+    (err.unavailable === 'not-found' || err.unavailable === 'no-access')
+  );
+}
+
 /** Reads the sheets people fill in. User mistakes come back as problems; system faults are thrown. */
 export interface SpreadsheetReader {
   /** Reads a zone's form in one request (two or three when a tab is missing); zone ids are checked if given. */
@@ -350,6 +366,11 @@ export interface SpreadsheetReader {
   ): Promise<FormRead>;
   /** Reads the control spreadsheet's Zones, Indicators, Aggregates, Grades and Settings tabs in one request. */
   readControl(spreadsheetId: string): Promise<ControlRead>;
+  /** The cell of the control sheet a methodology issue points at (`Indicators!G6`), or null; the layout is the adapter's. */
+  locateIssue(
+    control: Pick<ControlRead, 'origins'>,
+    issue: import('../core/methodology').MethodologyIssue,
+  ): string | null;
   /** Reads one central-department tab; with the methodology, columns are checked and values parsed. */
   readCentral(
     spreadsheetId: string,

@@ -9,17 +9,17 @@
  * finds equal content and goes straight to the remaining steps.
  */
 import { contentHash } from '../core/hash';
-import { SpreadsheetAccessError, SpreadsheetNotFoundError } from '../sheets/errors';
 import { feedbackRows } from './feedback';
 import { jsonLogger, type Logger } from './log';
 import { methodologyInForce } from './methodology';
-import type {
-  EvaluationStore,
-  FeedbackWriter,
-  FormRead,
-  SpreadsheetReader,
-  SubmissionStore,
-  SubmittedValue,
+import {
+  type EvaluationStore,
+  type FeedbackWriter,
+  type FormRead,
+  isSpreadsheetUnavailable,
+  type SpreadsheetReader,
+  type SubmissionStore,
+  type SubmittedValue,
 } from './ports';
 
 export type SyncDeps = {
@@ -114,7 +114,7 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
   try {
     read = await deps.reader.readForm(s, method.compiled.spec, { expectedZoneId: zoneId });
   } catch (err) {
-    if (err instanceof SpreadsheetNotFoundError || err instanceof SpreadsheetAccessError) {
+    if (isSpreadsheetUnavailable(err)) {
       // Nothing can be written to a sheet we cannot open: say so in the log, keep everything stored, and stop
       // retrying; sharing the sheet again moves its Drive version, and the reconcile poll then syncs it.
       log.error('sync.unreadable', { evaluationId: e, spreadsheetId: s, zoneId, reason: err.message });

@@ -35,6 +35,8 @@ export class SheetsError extends Error {
 /** The spreadsheet (or file) does not exist or was deleted: 404. */
 export class SpreadsheetNotFoundError extends SheetsError {
   override name = 'SpreadsheetNotFoundError';
+  /** The pipeline's marker (`isSpreadsheetUnavailable`): retrying will not bring the file back. */
+  readonly unavailable = 'not-found' as const;
   constructor(detail: FaultDetail, options?: { cause?: unknown }) {
     super(
       `Spreadsheet ${detail.fileId ?? ''} was not found: it was deleted, or its id is wrong (${detail.operation}).`,
@@ -48,6 +50,8 @@ export class SpreadsheetNotFoundError extends SheetsError {
 /** The service account may not read or write it (no longer shared, or shared read-only): 403. */
 export class SpreadsheetAccessError extends SheetsError {
   override name = 'SpreadsheetAccessError';
+  /** The pipeline's marker (`isSpreadsheetUnavailable`): sharing the file again is what brings it back. */
+  readonly unavailable = 'no-access' as const;
   constructor(detail: FaultDetail, options?: { cause?: unknown }) {
     super(
       `No permission for spreadsheet ${detail.fileId ?? ''}: it is no longer shared with the service account, or not as an editor (${detail.operation}).`,

@@ -12,11 +12,12 @@
  * - `effectiveFormat.numberFormat.type`: PERCENT tells 0.1735 shown as `17.35%` apart from a typed 0.1735.
  */
 import type { sheets_v4 } from '@googleapis/sheets';
+import type { MethodologyIssue } from '../core/methodology';
 import type { CentralRead, ControlRead, FeedbackTab, FormRead, SpreadsheetReader } from '../pipeline/ports';
 import { quoteTab } from './a1';
 import { readCentralGrid } from './central';
 import type { GoogleClients } from './client';
-import { readControlGrids } from './control';
+import { locateIssue, readControlGrids } from './control';
 import { SheetsRequestError } from './errors';
 import { type FormMethodology, readFormGrid } from './form';
 import type { GridCell, TabGrid } from './grid';
@@ -96,6 +97,11 @@ export class GoogleSpreadsheetReader implements SpreadsheetReader {
       methodology,
       ...(options.expectedZoneId === undefined ? {} : { expectedZoneId: options.expectedZoneId }),
     });
+  }
+
+  /** The control-sheet cell a methodology issue points at, by the layout this adapter reads. */
+  locateIssue(control: Pick<ControlRead, 'origins'>, issue: MethodologyIssue): string | null {
+    return locateIssue(control, issue);
   }
 
   /** Reads the five control tabs in one request when they all exist. */
