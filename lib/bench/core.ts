@@ -10,6 +10,20 @@ import { demoDataset, loadDefaultEvaluation } from '../local/default-evaluation'
 import { jitter, syntheticDataset, syntheticMethodology } from './synthetic';
 import { checksum, type Figure, median, type Suite } from './types';
 
+/** The ASEM reference case: its methodology and data, as the CLI would load them. */
+function loadAsem() {
+  const dir = join(__dirname, '../../test/fixtures/asem');
+  const compiled = compileMethodology(JSON.parse(readFileSync(join(dir, 'asem-methodology.json'), 'utf8')));
+  if (!compiled.ok) throw new Error(formatIssues(compiled.issues));
+  const loaded = datasetFromCsv(
+    readFileSync(join(dir, 'ASEM_iData.csv'), 'utf8'),
+    compiled.methodology.spec,
+    'uCode',
+  );
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues[0]));
+  return { methodology: compiled.methodology, data: loaded.data };
+}
+
 /** Times `fn` `runs` times after `warmup` runs; returns the median in ms and the results' checksum. */
 export function timeIt(
   runs: number,
@@ -71,16 +85,8 @@ export const suite: Suite = {
       note: 'linear would be 10 (the sort in ranking adds a log factor)',
     });
 
-    const dir = join(__dirname, '../../test/fixtures/asem');
-    const compiled = compileMethodology(JSON.parse(readFileSync(join(dir, 'asem-methodology.json'), 'utf8')));
-    if (!compiled.ok) throw new Error(formatIssues(compiled.issues));
-    const loaded = datasetFromCsv(
-      readFileSync(join(dir, 'ASEM_iData.csv'), 'utf8'),
-      compiled.methodology.spec,
-      'uCode',
-    );
-    if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues[0]));
-    const asem = timeIt(500, 200, () => score(compiled.methodology, loaded.data));
+    const asemCase = loadAsem();
+    const asem = timeIt(500, 200, () => score(asemCase.methodology, asemCase.data));
     figures.push({ key: 'asem_build_ms', value: asem.ms, unit: 'ms', budget: 1, checksum: asem.sum });
     log(`ASEM published build: ${asem.ms.toFixed(3)} ms median`);
     return figures;
@@ -122,16 +128,8 @@ export const uncertaintySuite: Suite = {
       `uncertainty, 105 zones x ${ev.methodology.indicators.length}, 1,000 replications: ${own.ms.toFixed(0)} ms`,
     );
 
-    const dir = join(__dirname, '../../test/fixtures/asem');
-    const compiled = compileMethodology(JSON.parse(readFileSync(join(dir, 'asem-methodology.json'), 'utf8')));
-    if (!compiled.ok) throw new Error(formatIssues(compiled.issues));
-    const loaded = datasetFromCsv(
-      readFileSync(join(dir, 'ASEM_iData.csv'), 'utf8'),
-      compiled.methodology.spec,
-      'uCode',
-    );
-    if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues[0]));
-    const asem = time(() => uncertainty(compiled.methodology, loaded.data));
+    const asemCase = loadAsem();
+    const asem = time(() => uncertainty(asemCase.methodology, asemCase.data));
     figures.push({
       key: 'asem_uncertainty_1000_ms',
       value: asem.ms,

@@ -132,13 +132,7 @@ function contributions(
 }
 
 /** Finds the indicator whose smallest improvement lifts unit `i` into grade index `target`, or null. */
-export function findNextGrade(
-  whatIf: WhatIf,
-  m: CompiledMethodology,
-  r: ScoreResult,
-  i: number,
-  target: number,
-) {
+export function findNextGrade(whatIf: WhatIf, m: CompiledMethodology, i: number, target: number) {
   let best: { j: number; value: number; relative: number } | null = null;
   for (let j = 0; j < m.indicators.length; j++) {
     const ind = m.indicators[j]!;
@@ -194,7 +188,7 @@ export function explain(m: CompiledMethodology, data: Dataset, r: ScoreResult): 
       gradeIndex.forEach((gi, k) => {
         if (gi === target) floor = Math.min(floor, r.score[k]!);
       });
-      const found = Number.isFinite(floor) ? findNextGrade(whatIf, m, r, i, target) : null;
+      const found = Number.isFinite(floor) ? findNextGrade(whatIf, m, i, target) : null;
       if (found)
         nextGrade = {
           grade: grades[target]!.code,

@@ -6,24 +6,18 @@
  */
 import { contentHash } from '../core/hash';
 import { compileMethodology, type MethodologyIssue } from '../core/methodology';
-import { jsonLogger, type Logger } from './log';
+import type { SheetStageDeps } from './deps';
+import { jsonLogger } from './log';
 import type {
   ControlRead,
   EvaluationStore,
   FeedbackCell,
-  FeedbackWriter,
   MethodologyRecord,
   SpreadsheetReader,
   SubmissionStore,
 } from './ports';
 
-export type ControlDeps = {
-  store: SubmissionStore & EvaluationStore;
-  reader: SpreadsheetReader;
-  feedback: FeedbackWriter;
-  now?: () => Date;
-  log?: Logger;
-};
+export type ControlDeps = SheetStageDeps;
 
 export type ControlOutcome =
   | { status: 'coalesced' }
@@ -74,7 +68,7 @@ function feedbackFor(
   ]);
   rows.push([
     'Indicators 指标',
-    read.methodology['indicators'] instanceof Array ? read.methodology['indicators'].length : 0,
+    Array.isArray(read.methodology['indicators']) ? read.methodology['indicators'].length : 0,
   ]);
   rows.push(['Zones 试验区', read.zones.length]);
   rows.push([]);

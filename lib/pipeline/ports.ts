@@ -79,30 +79,6 @@ export const SheetStateSchema = z.object({
 });
 export type SheetState = z.infer<typeof SheetStateSchema>;
 
-/**
- * A methodology as it came into force from the control sheet: the JSON (valid when stored), the zones and their
- * spreadsheets, where it came from. Immutable and keyed by `version` (a hash of the content), so any run can name
- * the methodology that produced it.
- */
-export const MethodologyRecordSchema = z.object({
-  version: z.string().min(1),
-  methodology: z.record(z.string(), z.unknown()),
-  zones: z.array(
-    z.object({
-      zoneId: z.string().min(1),
-      nameEn: z.string().optional(),
-      nameZh: z.string().optional(),
-      province: z.string().optional(),
-      batch: z.number().int().optional(),
-      spreadsheetId: z.string().optional(),
-      editors: z.array(z.string()).default([]),
-    }),
-  ),
-  spreadsheetId: z.string().nullable(),
-  at: isoTime,
-});
-export type MethodologyRecord = z.infer<typeof MethodologyRecordSchema>;
-
 /** Requested/done counters and run pointers of one evaluation. */
 export const EvaluationStateSchema = z.object({
   evaluationId: z.string().min(1),
@@ -296,6 +272,20 @@ export const ControlZoneSchema = z.object({
   editors: z.array(z.string()).default([]),
 });
 export type ControlZone = z.infer<typeof ControlZoneSchema>;
+
+/**
+ * A methodology as it came into force from the control sheet: the JSON (valid when stored), the zones and their
+ * spreadsheets, where it came from. Immutable and keyed by `version` (a hash of the content), so any run can name
+ * the methodology that produced it.
+ */
+export const MethodologyRecordSchema = z.object({
+  version: z.string().min(1),
+  methodology: z.record(z.string(), z.unknown()),
+  zones: z.array(ControlZoneSchema),
+  spreadsheetId: z.string().nullable(),
+  at: isoTime,
+});
+export type MethodologyRecord = z.infer<typeof MethodologyRecordSchema>;
 
 /** Where a row of a control tab sits: its key cell (`Indicators!A5`) and the cell of each field by column key. */
 export type RowOrigin = { at: string; fields: Record<string, string> };

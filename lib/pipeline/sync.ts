@@ -9,26 +9,13 @@
  * finds equal content and goes straight to the remaining steps.
  */
 import { contentHash } from '../core/hash';
+import type { SheetStageDeps } from './deps';
 import { feedbackRows } from './feedback';
-import { jsonLogger, type Logger } from './log';
+import { jsonLogger } from './log';
 import { methodologyInForce } from './methodology';
-import {
-  type EvaluationStore,
-  type FeedbackWriter,
-  type FormRead,
-  isSpreadsheetUnavailable,
-  type SpreadsheetReader,
-  type SubmissionStore,
-  type SubmittedValue,
-} from './ports';
+import { type FormRead, isSpreadsheetUnavailable, type SubmittedValue } from './ports';
 
-export type SyncDeps = {
-  store: SubmissionStore & EvaluationStore;
-  reader: SpreadsheetReader;
-  feedback: FeedbackWriter;
-  now?: () => Date;
-  log?: Logger;
-};
+export type SyncDeps = SheetStageDeps;
 
 export type SyncRequest = {
   evaluationId: string;

@@ -12,8 +12,9 @@ const fixtures = join(root, 'test/fixtures/asem');
 
 type Unit = { id: string; rank: number; score: number; scores: Record<string, number>; grade: string | null };
 
-function scoreAsem(): { units: Unit[]; weights: Record<string, number> } {
-  const out = execFileSync(
+/** Runs `zone-eval score` on the ASEM fixture as JSON, with extra options. */
+function scoreAsemJson(...extra: string[]): string {
+  return execFileSync(
     process.execPath,
     [
       join(root, 'bin/zone-eval.cjs'),
@@ -26,10 +27,14 @@ function scoreAsem(): { units: Unit[]; weights: Record<string, number> } {
       'uCode',
       '--format',
       'json',
+      ...extra,
     ],
     { encoding: 'utf8' },
   );
-  return JSON.parse(out);
+}
+
+function scoreAsem(): { units: Unit[]; weights: Record<string, number> } {
+  return JSON.parse(scoreAsemJson());
 }
 
 const published = parseCsv(readFileSync(join(fixtures, 'published-results.csv'), 'utf8'));
@@ -71,27 +76,7 @@ describe('ASEM reference build through the CLI', () => {
 });
 
 describe('--explain and --uncertainty', () => {
-  const out = execFileSync(
-    process.execPath,
-    [
-      join(root, 'bin/zone-eval.cjs'),
-      'score',
-      '--data',
-      join(fixtures, 'ASEM_iData.csv'),
-      '--method',
-      join(fixtures, 'asem-methodology.json'),
-      '--id-column',
-      'uCode',
-      '--format',
-      'json',
-      '--explain',
-      '--uncertainty',
-      '200',
-      '--seed',
-      '5',
-    ],
-    { encoding: 'utf8' },
-  );
+  const out = scoreAsemJson('--explain', '--uncertainty', '200', '--seed', '5');
   const doc = JSON.parse(out) as {
     units: Array<{
       id: string;
