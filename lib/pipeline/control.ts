@@ -37,14 +37,15 @@ export async function installMethodology(
     Pick<EvaluationStore, 'setMethodologyVersion'>,
   evaluationId: string,
   input: Omit<MethodologyRecord, 'version'>,
-): Promise<string> {
+  readSeq?: number,
+): Promise<{ version: string; moved: boolean }> {
   const version = contentHash({ methodology: input.methodology, zones: input.zones });
   await store.putMethodology(evaluationId, { ...input, version });
   for (const z of input.zones)
     if (z.spreadsheetId) await store.registerSheet(evaluationId, z.spreadsheetId, z.zoneId);
   // The pointer moves last: a crash before it leaves the previous version in force and the sync retried.
-  await store.setMethodologyVersion(evaluationId, version);
-  return version;
+  const moved = await store.setMethodologyVersion(evaluationId, version, readSeq);
+  return { version, moved };
 }
 
 function feedbackFor(
@@ -100,14 +101,35 @@ export async function syncControl(
   if (compiled.ok && !layoutErrors) {
     const candidate = contentHash({ methodology: read.methodology, zones: read.zones });
     if (candidate !== current) {
-      version = await installMethodology(store, e, {
-        methodology: read.methodology,
-        zones: read.zones,
-        spreadsheetId: s,
-        at: now().toISOString(),
-      });
-      installed = true;
+      const done = await installMethodology(
+        store,
+        e,
+        { methodology: read.methodology, zones: read.zones, spreadsheetId: s, at: now().toISOString() },
+        R > 0 ? R : undefined,
+      );
+      // A later read of the control sheet already moved the pointer: this read is stale and installs nothing.
+      if (done.moved) {
+        version = done.version;
+        installed = true;
+      }
     }
+  }
+
+  // Every zone is read again under a new version (units and bounds may have changed). The marker moves only once
+  // all are asked, so a crash after the pointer moved still ends in the re-sync when the message is retried.
+  const resync: { spreadsheetId: string; requested: number }[] = [];
+  let evaluationRequested: number | null = null;
+  const after = await store.getEvaluationState(e);
+  if (version !== null && after?.methodologyVersion === version && after.resyncedVersion !== version) {
+    const record = await store.getMethodology(e, version);
+    for (const z of record?.zones ?? [])
+      if (z.spreadsheetId)
+        resync.push({
+          spreadsheetId: z.spreadsheetId,
+          requested: await store.requestSheet(e, z.spreadsheetId),
+        });
+    evaluationRequested = await store.requestEvaluation(e);
+    await store.setResyncedVersion(e, version);
   }
 
   const { rows, blocking } = feedbackFor(deps.reader, read, issues, version, installed);
@@ -119,22 +141,11 @@ export async function syncControl(
     feedbackWritten = true;
   }
 
-  const resync: { spreadsheetId: string; requested: number }[] = [];
-  let evaluationRequested: number | null = null;
-  if (installed) {
-    for (const z of read.zones)
-      if (z.spreadsheetId)
-        resync.push({
-          spreadsheetId: z.spreadsheetId,
-          requested: await store.requestSheet(e, z.spreadsheetId),
-        });
-    evaluationRequested = await store.requestEvaluation(e);
-  }
   if (R > 0) await store.markSynced(e, s, R);
   log.info('control.done', { evaluationId: e, spreadsheetId: s, installed, version, problems: blocking });
   if (blocking) return { status: 'refused', issues: blocking, feedbackWritten, inForce: current };
   return {
-    status: installed ? 'installed' : 'unchanged',
+    status: installed || resync.length ? 'installed' : 'unchanged',
     version: version!,
     feedbackWritten,
     resync,

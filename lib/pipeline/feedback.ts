@@ -35,8 +35,8 @@ function lastAccepted(v: SubmittedValue | undefined): FeedbackCell {
   return v.value;
 }
 
-/** Builds the rows of the Feedback tab. */
-export function feedbackRows(input: FeedbackInput): FeedbackCell[][] {
+/** Builds the rows of the Feedback tab, and counts the problems on it (values to check included). */
+export function feedbackRows(input: FeedbackInput): { rows: FeedbackCell[][]; problems: number } {
   const { read } = input;
   const problems: FeedbackCell[][] = [];
   const sheetProblem = (p: SheetProblem): FeedbackCell[] => [p.at, p.code ?? '', '', p.message, '', ''];
@@ -87,5 +87,5 @@ export function feedbackRows(input: FeedbackInput): FeedbackCell[][] {
     [],
   ];
   if (problems.length) rows.push(HEADER, ...problems);
-  return rows;
+  return { rows, problems: problems.length };
 }

@@ -32,6 +32,11 @@ export const RevisionDraftSchema = z.object({
   spreadsheetId: z.string().nullable(),
   /** Drive version of the spreadsheet at the read, when known. */
   driveVersion: z.string().nullable(),
+  /**
+   * The spreadsheet's `requested` counter as snapshotted before the read (0 for values not read from a sheet).
+   * With `spreadsheetId` it orders reads: a read with a higher snapshot started after the other's signal.
+   */
+  readSeq: counter.default(0),
   /** What caused the read: `trigger`, `reconcile`, `manual`, `seed`, ... */
   caller: z.string().min(1),
   /** The person whose edit fired the signal, when the trigger reports one. */
@@ -48,8 +53,11 @@ export type Revision = z.infer<typeof RevisionSchema>;
 /** A zone's current values: what scoring reads. */
 export const CurrentValuesSchema = z.object({
   zoneId: z.string().min(1),
-  /** Revision these values come from; the store only ever moves it forward. */
+  /** Revision these values come from. */
   revSeq: seq,
+  /** The spreadsheet read and its `requested` snapshot: the store only moves a zone to a later read of a sheet. */
+  spreadsheetId: z.string().nullable().default(null),
+  readSeq: counter.default(0),
   contentHash: z.string().min(1),
   values: ZoneValuesSchema,
   updatedAt: isoTime,
@@ -57,8 +65,8 @@ export const CurrentValuesSchema = z.object({
 export type CurrentValues = z.infer<typeof CurrentValuesSchema>;
 
 /**
- * Result of `putCurrent`. `unchanged`: a revision at least as new already holds the same content (a retried
- * sync). `superseded`: a newer revision with other content is current; nothing was written.
+ * Result of `putCurrent`. `unchanged`: a read at least as late already holds the same content (a retried sync).
+ * `superseded`: a later read of the sheet (a higher `readSeq`) with other content is current; nothing was written.
  */
 export type PutCurrentOutcome =
   | { status: 'written' }
@@ -91,6 +99,8 @@ export const EvaluationStateSchema = z.object({
   /** Run last written to the results spreadsheet. */
   publishedRun: seq.nullable(),
   methodologyVersion: z.string().nullable(),
+  /** The methodology version every zone sheet was last asked to sync again for (their values parse against it). */
+  resyncedVersion: z.string().nullable(),
   lastRequestAt: isoTime.nullable(),
   scoredAt: isoTime.nullable(),
 });
@@ -130,13 +140,20 @@ export interface SubmissionStore {
   getMethodology(evaluationId: string, version: string): Promise<MethodologyRecord | null>;
   /** Every spreadsheet of the evaluation with its counters (the reconcile poll). */
   listSheets(evaluationId: string): Promise<SheetState[]>;
-  /** Stores a new revision under the next free sequence number of the zone; never overwrites one. */
+  /**
+   * Stores a new revision under the next free sequence number of the zone; never overwrites one. A retry of the
+   * same read (same spreadsheet, `readSeq` and content as the latest revision) returns that revision instead.
+   */
   appendRevision(evaluationId: string, zoneId: string, draft: RevisionDraft): Promise<Revision>;
   /** The zone's revisions, oldest first. */
   listRevisions(evaluationId: string, zoneId: string): Promise<Revision[]>;
   /** The zone's current values, or null. */
   getCurrent(evaluationId: string, zoneId: string): Promise<CurrentValues | null>;
-  /** Replaces the zone's current values if `revSeq` is newer than the stored one. */
+  /**
+   * Replaces the zone's current values unless they come from a later read of the same spreadsheet (a higher
+   * `readSeq`, or an equal one with a higher `revSeq`); values from another spreadsheet (a re-mapped zone, a seed)
+   * are always replaced.
+   */
   putCurrent(evaluationId: string, current: CurrentValues): Promise<PutCurrentOutcome>;
 }
 
@@ -161,7 +178,14 @@ export interface EvaluationStore {
   setCurrentRun(evaluationId: string, seq: number): Promise<boolean>;
   /** Points `publishedRun` at seq if that moves it forward; false when a newer run was already published. */
   markPublished(evaluationId: string, seq: number): Promise<boolean>;
-  setMethodologyVersion(evaluationId: string, version: string): Promise<void>;
+  /**
+   * Points the evaluation at a methodology version. With `readSeq` (the control sheet's `requested` snapshot of the
+   * read that produced it) the pointer only moves for a read at least as late: a stale read cannot roll it back.
+   * False when a later read already moved it.
+   */
+  setMethodologyVersion(evaluationId: string, version: string, readSeq?: number): Promise<boolean>;
+  /** Records that every zone sheet was asked to sync again for `version`. */
+  setResyncedVersion(evaluationId: string, version: string): Promise<void>;
 }
 
 /** Bulk loading for demo data and admin imports; unconditional, so not for the live loop. */

@@ -4,7 +4,7 @@
  * current values only when the content changed, write the Feedback tab only when it changed, request an
  * evaluation, and finally mark the sheet synced up to the snapshot.
  *
- * Write order: revision, current values, Feedback, evaluation request, `synced`. A crash anywhere before the last
+ * Write order: revision, current values, evaluation request, Feedback, `synced`. A crash anywhere before the last
  * step leaves `synced < requested`, so the message is retried (or re-sent by the reconcile poll), and the retry
  * finds equal content and goes straight to the remaining steps.
  */
@@ -39,6 +39,8 @@ export type SyncOutcome =
       zoneId: string;
       /** The new revision's number, or null when the content had not changed (or the form was refused). */
       revision: number | null;
+      /** A later read of the sheet had already stored other content: this read's revision is history only. */
+      superseded: boolean;
       feedbackWritten: boolean;
       /** Problems reported on the Feedback tab. */
       problems: number;
@@ -94,8 +96,15 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
   }
   const R = state.requested;
   if (state.synced >= R) return { status: 'coalesced', requested: R, synced: state.synced };
-  const zoneId = state.zoneId;
   const method = await methodologyInForce(store, e);
+  // The methodology in force says which zone a sheet reports for: a sheet the control sheet no longer maps (a
+  // zone moved to a new spreadsheet) must not write the zone's values any more.
+  const zoneId = method.record.zones.find((z) => z.spreadsheetId === s)?.zoneId;
+  if (zoneId === undefined) {
+    log.warn('sync.unmapped-sheet', { evaluationId: e, spreadsheetId: s, registeredZone: state.zoneId });
+    await store.markSynced(e, s, R);
+    return { status: 'unknown-sheet' };
+  }
 
   let read: FormRead;
   try {
@@ -114,6 +123,7 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
   const previous = await store.getCurrent(e, zoneId);
   const refusal = refusalOf(read);
   let revision: number | null = null;
+  let superseded = false;
   let accepted = previous?.values ?? null;
   let revisionInfo = previous ? { seq: previous.revSeq, at: previous.updatedAt } : null;
 
@@ -127,25 +137,36 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
         contentHash: hash,
         spreadsheetId: s,
         driveVersion: null,
+        readSeq: R,
         caller: req.caller,
         editor: req.editor ?? null,
         at,
       });
+      revision = rev.seq;
       const put = await store.putCurrent(e, {
         zoneId,
         revSeq: rev.seq,
+        spreadsheetId: s,
+        readSeq: R,
         contentHash: hash,
         values,
-        updatedAt: at,
+        updatedAt: rev.at,
       });
-      // A newer revision with other content got there first (two syncs of one zone racing): it is the later read.
-      if (put.status === 'superseded')
-        log.warn('sync.superseded', { evaluationId: e, zoneId, revision: rev.seq });
-      revision = rev.seq;
-      accepted = values;
-      revisionInfo = { seq: rev.seq, at };
+      if (put.status === 'superseded') {
+        // A read that started later already stored other content: this read is stale. Its revision stays in the
+        // history (it was a real read); the current values and the Feedback belong to the later read.
+        superseded = true;
+        log.warn('sync.superseded', { evaluationId: e, zoneId, revision: rev.seq, current: put.revSeq });
+      } else {
+        accepted = values;
+        revisionInfo = { seq: rev.seq, at: rev.at };
+      }
     }
   }
+
+  // Even an unchanged read asks for an evaluation: a crash after `putCurrent` in an earlier attempt must not lose
+  // the run, and the evaluate stage's input hash makes a needless request cost one Query.
+  const evaluationRequested = refusal ? null : await store.requestEvaluation(e);
 
   const missingRequired = refusal
     ? []
@@ -154,7 +175,7 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
           (ind) => ind.required && ind.source === 'zone' && (accepted?.[ind.code]?.value ?? null) === null,
         )
         .map((ind) => ind.code);
-  const rows = feedbackRows({
+  const feedback = feedbackRows({
     zoneId,
     read,
     accepted,
@@ -162,27 +183,24 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
     missingRequired,
     ...(refusal && { refusal }),
   });
-  const feedbackHash = contentHash(rows);
+  const feedbackHash = contentHash(feedback.rows);
   let feedbackWritten = false;
-  if (feedbackHash !== state.feedbackHash) {
-    await deps.feedback.writeFeedback(s, rows, read.feedbackTab);
+  if (!superseded && feedbackHash !== state.feedbackHash) {
+    await deps.feedback.writeFeedback(s, feedback.rows, read.feedbackTab);
     await store.setFeedbackHash(e, s, feedbackHash);
     feedbackWritten = true;
   }
 
-  // Even an unchanged read asks for an evaluation: a crash after `putCurrent` in an earlier attempt must not lose
-  // the run, and the evaluate stage's input hash makes a needless request cost one Query.
-  const evaluationRequested = refusal ? null : await store.requestEvaluation(e);
   await store.markSynced(e, s, R);
-  const problems = Math.max(0, rows.length - 5);
   log.info('sync.done', {
     evaluationId: e,
     spreadsheetId: s,
     zoneId,
     requested: R,
     revision,
+    superseded,
     feedbackWritten,
-    problems,
+    problems: feedback.problems,
     refused: refusal !== null,
   });
   return {
@@ -190,8 +208,9 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
     requested: R,
     zoneId,
     revision,
+    superseded,
     feedbackWritten,
-    problems,
+    problems: feedback.problems,
     evaluationRequested,
     ...(refusal && { refusal }),
   };

@@ -67,6 +67,13 @@ import {
 } from './keys';
 import { decodeRun, encodeRun } from './run-codec';
 
+const LatestRevisionSchema = z.object({
+  seq: z.number().int().positive(),
+  contentHash: z.string(),
+  spreadsheetId: z.string().nullable().optional(),
+  readSeq: z.number().int().nonnegative().optional(),
+});
+
 export interface DynamoStoreOptions {
   client: DynamoDBDocumentClient;
   tableName: string;
@@ -196,8 +203,19 @@ export class DynamoStore implements SubmissionStore, EvaluationStore, SeedingSto
   async appendRevision(evaluationId: string, zoneId: string, draft: RevisionDraft): Promise<Revision> {
     const parsed = parseInput(RevisionDraftSchema, draft, `revision of zone ${zoneId}`);
     for (let attempt = 1; attempt <= this.revisionAttempts; attempt++) {
-      const latest = await this.latestRevisionSeq(evaluationId, zoneId);
-      const revision: Revision = { ...parsed, zoneId, seq: latest + 1 };
+      const latest = await this.latestRevision(evaluationId, zoneId);
+      if (
+        latest &&
+        latest.contentHash === parsed.contentHash &&
+        latest.spreadsheetId === parsed.spreadsheetId &&
+        latest.readSeq === parsed.readSeq &&
+        parsed.readSeq > 0
+      ) {
+        // The same read stored again (a sync retried after a crash between revision and current values).
+        const stored = await this.getItem(revisionKey(evaluationId, zoneId, latest.seq), 'revision');
+        if (stored) return toRevision(parseItem(RevisionItemSchema, stored, 'revision'));
+      }
+      const revision: Revision = { ...parsed, zoneId, seq: (latest?.seq ?? 0) + 1 };
       try {
         await this.putRevision(evaluationId, revision);
         return revision;
@@ -247,8 +265,11 @@ export class DynamoStore implements SubmissionStore, EvaluationStore, SeedingSto
           new PutCommand({
             TableName: this.tableName,
             Item: item,
-            ConditionExpression: 'attribute_not_exists(SK) OR revSeq < :r',
-            ExpressionAttributeValues: { ':r': item.revSeq },
+            // Reads of one sheet are ordered by their `requested` snapshot; a stale read that finishes late loses.
+            ConditionExpression:
+              'attribute_not_exists(SK) OR attribute_not_exists(readSeq) OR spreadsheetId <> :s OR readSeq < :q ' +
+              'OR (readSeq = :q AND revSeq < :r)',
+            ExpressionAttributeValues: { ':r': item.revSeq, ':q': item.readSeq, ':s': item.spreadsheetId },
           }),
         ),
       );
@@ -350,8 +371,32 @@ export class DynamoStore implements SubmissionStore, EvaluationStore, SeedingSto
     return this.advance(stateKey(evaluationId), 'publishedRun', undefined, seq);
   }
 
-  async setMethodologyVersion(evaluationId: string, version: string): Promise<void> {
-    await this.set(stateKey(evaluationId), 'methodologyVersion', version);
+  async setMethodologyVersion(evaluationId: string, version: string, readSeq?: number): Promise<boolean> {
+    if (readSeq === undefined) {
+      await this.set(stateKey(evaluationId), 'methodologyVersion', version);
+      return true;
+    }
+    try {
+      await this.send('set methodology version', () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: stateKey(evaluationId),
+            UpdateExpression: 'SET methodologyVersion = :v, methodologyReadSeq = :r',
+            ConditionExpression: 'attribute_not_exists(methodologyReadSeq) OR methodologyReadSeq <= :r',
+            ExpressionAttributeValues: { ':v': version, ':r': readSeq },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async setResyncedVersion(evaluationId: string, version: string): Promise<void> {
+    await this.set(stateKey(evaluationId), 'resyncedVersion', version);
   }
 
   // ---- building blocks ----
@@ -367,24 +412,34 @@ export class DynamoStore implements SubmissionStore, EvaluationStore, SeedingSto
     return item;
   }
 
-  private async latestRevisionSeq(evaluationId: string, zoneId: string): Promise<number> {
+  /** The latest revision's number and what identifies its read, or null. */
+  private async latestRevision(
+    evaluationId: string,
+    zoneId: string,
+  ): Promise<{ seq: number; contentHash: string; spreadsheetId: string | null; readSeq: number } | null> {
     const output = await this.send('latest revision', () =>
       this.client.send(
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
           ExpressionAttributeValues: { ':pk': histPk(evaluationId, zoneId), ':prefix': REVISION_PREFIX },
-          ProjectionExpression: 'PK, SK, seq',
+          ProjectionExpression: 'PK, SK, seq, contentHash, spreadsheetId, readSeq',
           ScanIndexForward: false,
           Limit: 1,
           ConsistentRead: true,
         }),
       ),
     );
-    const seq = output.Items?.[0]?.['seq'];
-    if (seq === undefined) return 0;
-    if (typeof seq !== 'number') throw new StoreError(`revision seq of zone ${zoneId} is not a number`);
-    return seq;
+    const item = output.Items?.[0];
+    if (item === undefined) return null;
+    const parsed = LatestRevisionSchema.safeParse(item);
+    if (!parsed.success)
+      throw new StoreError(`latest revision of zone ${zoneId} is malformed`, { cause: parsed.error });
+    return {
+      ...parsed.data,
+      spreadsheetId: parsed.data.spreadsheetId ?? null,
+      readSeq: parsed.data.readSeq ?? 0,
+    };
   }
 
   /** `ADD name 1` returning the new value: the counters algorithm's step 1. */

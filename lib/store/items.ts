@@ -28,6 +28,8 @@ export const StateItemSchema = z.object({
   currentRun: count.optional(),
   publishedRun: count.optional(),
   methodologyVersion: z.string().optional(),
+  methodologyReadSeq: count.optional(),
+  resyncedVersion: z.string().optional(),
   lastRequestAt: time.optional(),
   scoredAt: time.optional(),
 });
@@ -95,6 +97,7 @@ export function toEvaluationState(
     currentRun: item.currentRun ?? null,
     publishedRun: item.publishedRun ?? null,
     methodologyVersion: item.methodologyVersion ?? null,
+    resyncedVersion: item.resyncedVersion ?? null,
     lastRequestAt: item.lastRequestAt ?? null,
     scoredAt: item.scoredAt ?? null,
   };

@@ -2,7 +2,7 @@
 import { loadDefaultEvaluation } from '../../../lib/local/default-evaluation';
 import { type Provisioned, provisionEvaluation } from '../../../lib/local/seed';
 import { type LocalStack, startLocalStack } from '../../../lib/local/stack';
-import { syncControl } from '../../../lib/pipeline/control';
+import { installMethodology, syncControl } from '../../../lib/pipeline/control';
 import { silentLogger } from '../../../lib/pipeline/log';
 import { methodologyInForce } from '../../../lib/pipeline/methodology';
 
@@ -97,4 +97,52 @@ test('fixing the edit installs a new version and zones are asked to sync again',
   expect((await methodologyInForce(stack.store, E)).compiled.indicators[4]!.weight).toBe(3);
   // The earlier version is still stored: runs made with it can still name it.
   expect(await stack.store.getMethodology(E, before!)).not.toBeNull();
+});
+
+test('a crash after the pointer moved still ends in the re-sync of every zone when the sync is retried', async () => {
+  const header = (
+    await stack.google.sheets.spreadsheets.values.get({
+      spreadsheetId: prov.controlId,
+      range: 'Indicators!1:1',
+    })
+  ).data.values![0]!;
+  const col = String.fromCharCode(65 + header.indexOf('weight'));
+  await stack.emulator.editAsPerson(prov.controlId, admin, `Indicators!${col}${indicatorRow('T05')}`, [
+    ['4'],
+  ]);
+  // The first attempt installed the new version, then died before asking the zones to sync again.
+  const read = await stack.reader.readControl(prov.controlId);
+  const { version } = await installMethodology(stack.store, E, {
+    methodology: read.methodology,
+    zones: read.zones,
+    spreadsheetId: prov.controlId,
+    at: new Date().toISOString(),
+  });
+  const before = await Promise.all([...prov.sheets.values()].map((s) => stack.store.getSheetState(E, s)));
+
+  const o = await run();
+
+  expect(o).toMatchObject({ status: 'installed', version });
+  const after = await Promise.all([...prov.sheets.values()].map((s) => stack.store.getSheetState(E, s)));
+  after.forEach((a, k) => expect(a!.requested).toBe(before[k]!.requested + 1));
+  expect((await stack.store.getEvaluationState(E))?.resyncedVersion).toBe(version);
+});
+
+test('the re-sync marker: a version in force but not yet re-synced is re-synced by the next control sync', async () => {
+  const state = await stack.store.getEvaluationState(E);
+  await stack.store.setResyncedVersion(E, 'something-older');
+  const before = await stack.store.getSheetState(E, [...prov.sheets.values()][0]!);
+  await stack.store.requestSheet(E, prov.controlId);
+  const o = await syncControl({ evaluationId: E, spreadsheetId: prov.controlId }, deps());
+  expect(o).toMatchObject({ status: 'installed', version: state!.methodologyVersion });
+  expect((await stack.store.getSheetState(E, [...prov.sheets.values()][0]!))!.requested).toBe(
+    before!.requested + 1,
+  );
+  expect((await stack.store.getEvaluationState(E))?.resyncedVersion).toBe(state!.methodologyVersion);
+});
+
+test('a stale control read cannot roll the methodology back', async () => {
+  const state = await stack.store.getEvaluationState(E);
+  expect(await stack.store.setMethodologyVersion(E, 'older-version', 1)).toBe(false);
+  expect((await stack.store.getEvaluationState(E))?.methodologyVersion).toBe(state!.methodologyVersion);
 });

@@ -4,8 +4,9 @@
 import { loadDefaultEvaluation } from '../../../lib/local/default-evaluation';
 import { officialOf, type Provisioned, provisionEvaluation } from '../../../lib/local/seed';
 import { type LocalStack, SERVICE_ACCOUNT, startLocalStack } from '../../../lib/local/stack';
-import { syncControl } from '../../../lib/pipeline/control';
+import { installMethodology, syncControl } from '../../../lib/pipeline/control';
 import { silentLogger } from '../../../lib/pipeline/log';
+import { methodologyInForce } from '../../../lib/pipeline/methodology';
 import { type SyncOutcome, syncSheet } from '../../../lib/pipeline/sync';
 
 const E = 'test2025';
@@ -50,6 +51,14 @@ const sync = (zoneId: string, caller = 'trigger') =>
     { evaluationId: E, spreadsheetId: prov.sheets.get(zoneId)!, caller, editor: officialOf(zoneId) },
     deps(),
   );
+/** Maps one more zone to a spreadsheet in a new methodology version (as a control-sheet edit would). */
+async function mapZone(zoneId: string, spreadsheetId: string) {
+  const inForce = await methodologyInForce(stack.store, E);
+  await installMethodology(stack.store, E, {
+    ...inForce.record,
+    zones: [...inForce.record.zones, { zoneId, spreadsheetId, editors: [] }],
+  });
+}
 const signal = (zoneId: string) => stack.store.requestSheet(E, prov.sheets.get(zoneId)!);
 const readsOf = (zoneId: string) =>
   stack.emulator.requestCount({ route: 'sheets.spreadsheets.get', spreadsheetId: prov.sheets.get(zoneId)! });
@@ -221,7 +230,7 @@ describe('refusals and faults', () => {
       title: 'private',
       sheets: [{ title: 'Form' }],
     });
-    await stack.store.registerSheet(E, spreadsheetId, 'private-zone');
+    await mapZone('private-zone', spreadsheetId);
     await stack.store.requestSheet(E, spreadsheetId);
     const o = await syncSheet({ evaluationId: E, spreadsheetId, caller: 'reconcile' }, deps());
     expect(o).toMatchObject({ status: 'unreadable' });
@@ -229,13 +238,35 @@ describe('refusals and faults', () => {
   });
 
   test('a deleted spreadsheet (404) ends as unreadable', async () => {
-    await stack.store.registerSheet(E, 'gone-sheet-id', 'gone-zone');
+    await mapZone('gone-zone', 'gone-sheet-id');
     await stack.store.requestSheet(E, 'gone-sheet-id');
     expect(
       await syncSheet({ evaluationId: E, spreadsheetId: 'gone-sheet-id', caller: 'reconcile' }, deps()),
     ).toMatchObject({
       status: 'unreadable',
     });
+  });
+
+  test('a sheet the control sheet no longer maps cannot write its old zone', async () => {
+    const old = prov.sheets.get(hangzhou)!;
+    const { spreadsheetId: replacement } = stack.emulator.createSpreadsheetAs(SERVICE_ACCOUNT, {
+      title: 'new',
+    });
+    const inForce = await methodologyInForce(stack.store, E);
+    await installMethodology(stack.store, E, {
+      ...inForce.record,
+      zones: inForce.record.zones.map((z) =>
+        z.zoneId === hangzhou ? { ...z, spreadsheetId: replacement } : z,
+      ),
+    });
+    const before = await stack.store.getCurrent(E, hangzhou);
+    await edit(hangzhou, `Form!D${rowOf('T01')}`, '12.5');
+    await signal(hangzhou);
+    expect(await sync(hangzhou)).toEqual({ status: 'unknown-sheet' });
+    expect(await stack.store.getCurrent(E, hangzhou)).toEqual(before);
+    expect((await stack.store.getSheetState(E, old))?.synced).toBe(
+      (await stack.store.getSheetState(E, old))?.requested,
+    );
   });
 
   test('a signal for a spreadsheet the evaluation does not know is ignored', async () => {

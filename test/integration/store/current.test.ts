@@ -51,6 +51,26 @@ describe('putCurrent', () => {
     expect(await store.getCurrent(EVAL, 'Z-STALE')).toEqual(newer);
   });
 
+  test('a stale read that finishes late loses, even with a higher revision number', async () => {
+    // Read at snapshot 7 stalls; a read at snapshot 8 completes as revision 2; the stale read then stores revision 3.
+    const fresh = current('Z-RACE', 2, 80, 0, { readSeq: 8 });
+    await store.putCurrent(EVAL, fresh);
+
+    expect(await store.putCurrent(EVAL, current('Z-RACE', 3, 70, 0, { readSeq: 7 }))).toEqual({
+      status: 'superseded',
+      revSeq: 2,
+    });
+    expect(await store.getCurrent(EVAL, 'Z-RACE')).toEqual(fresh);
+  });
+
+  test('values read from another spreadsheet (a re-mapped zone) replace the current ones', async () => {
+    await store.putCurrent(EVAL, current('Z-MOVE', 5, 5, 0, { readSeq: 9 }));
+    const moved = current('Z-MOVE', 6, 6, 0, { spreadsheetId: 'sheet-new', readSeq: 1 });
+
+    expect(await store.putCurrent(EVAL, moved)).toEqual({ status: 'written' });
+    expect(await store.getCurrent(EVAL, 'Z-MOVE')).toEqual(moved);
+  });
+
   test('a zone without current values reads as null', async () => {
     expect(await store.getCurrent(EVAL, 'Z-NONE')).toBeNull();
   });

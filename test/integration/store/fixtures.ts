@@ -22,9 +22,24 @@ export function hashOf(v: ZoneValues): string {
   return createHash('sha256').update(JSON.stringify(v)).digest('hex');
 }
 
-export function current(zoneId: string, revSeq: number, seed = revSeq, noteBytes = 0): CurrentValues {
+/** Current values from revision `revSeq` of a read of `sheet-hangzhou`; by default the read's snapshot is `revSeq`. */
+export function current(
+  zoneId: string,
+  revSeq: number,
+  seed = revSeq,
+  noteBytes = 0,
+  read: { spreadsheetId?: string | null; readSeq?: number } = {},
+): CurrentValues {
   const v = values(seed, 45, noteBytes);
-  return { zoneId, revSeq, contentHash: hashOf(v), values: v, updatedAt: AT };
+  return {
+    zoneId,
+    revSeq,
+    spreadsheetId: read.spreadsheetId === undefined ? 'sheet-hangzhou' : read.spreadsheetId,
+    readSeq: read.readSeq ?? revSeq,
+    contentHash: hashOf(v),
+    values: v,
+    updatedAt: AT,
+  };
 }
 
 export function draft(seed: number, overrides: Partial<RevisionDraft> = {}): RevisionDraft {
@@ -34,6 +49,7 @@ export function draft(seed: number, overrides: Partial<RevisionDraft> = {}): Rev
     contentHash: hashOf(v),
     spreadsheetId: 'sheet-hangzhou',
     driveVersion: String(100 + seed),
+    readSeq: seed,
     caller: 'trigger',
     editor: 'official@hangzhou.example',
     at: AT,

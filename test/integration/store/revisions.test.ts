@@ -88,3 +88,18 @@ test('a draft with a non-finite value is refused before anything is written', as
   await expect(store.appendRevision(EVAL, 'CN-BAD', bad)).rejects.toBeInstanceOf(InvalidInputError);
   expect(await store.listRevisions(EVAL, 'CN-BAD')).toEqual([]);
 });
+
+test('storing the same read again (a retried sync) returns the stored revision instead of a duplicate', async () => {
+  const first = await store.appendRevision(EVAL, 'z-retry', draft(3));
+  const again = await store.appendRevision(EVAL, 'z-retry', draft(3, { at: '2030-01-01T00:00:00.000Z' }));
+
+  expect(again).toEqual(first);
+  expect(await store.listRevisions(EVAL, 'z-retry')).toHaveLength(1);
+});
+
+test('the same content from a later read is a new revision', async () => {
+  await store.appendRevision(EVAL, 'z-later', draft(3));
+  const later = await store.appendRevision(EVAL, 'z-later', draft(3, { readSeq: 4 }));
+
+  expect(later.seq).toBe(2);
+});

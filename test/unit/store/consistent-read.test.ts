@@ -47,6 +47,7 @@ async function exerciseEveryRead(store: DynamoStore): Promise<void> {
     contentHash: 'h',
     spreadsheetId: 's',
     driveVersion: '1',
+    readSeq: 1,
     caller: 'trigger',
     editor: null,
     at: AT,
@@ -54,6 +55,8 @@ async function exerciseEveryRead(store: DynamoStore): Promise<void> {
   await store.putCurrent('e', {
     zoneId: 'z',
     revSeq: 2,
+    spreadsheetId: 's',
+    readSeq: 2,
     contentHash: 'h',
     values: { I01: { value: 1, text: '1' } },
     updatedAt: AT,
@@ -82,6 +85,8 @@ test('the fake answers putCurrent as DynamoDB would, so the re-read path is the 
   const outcome = await store.putCurrent('e', {
     zoneId: 'z',
     revSeq: 2,
+    spreadsheetId: 's',
+    readSeq: 2,
     contentHash: 'h',
     values: { I01: { value: 1, text: '1' } },
     updatedAt: AT,
