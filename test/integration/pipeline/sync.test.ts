@@ -199,6 +199,24 @@ describe('no lost edit', () => {
     expect((await stack.store.getCurrent(E, tianjin))?.values['T01']?.value).toBe(99.5);
   });
 
+  test('a stale read that finishes after a later sync cannot overwrite it (two syncs of one sheet racing)', async () => {
+    const sid = prov.sheets.get(tianjin)!;
+    const hold = stack.emulator.faults.hold('sheets.spreadsheets.get', { spreadsheetId: sid, times: 1 });
+    await signal(tianjin);
+    const stale = sync(tianjin);
+    await hold.reached;
+    await edit(tianjin, `Form!D${rowOf('T01')}`, '55.5');
+    const r = await signal(tianjin);
+    const fresh = synced(await sync(tianjin));
+    expect(fresh).toMatchObject({ requested: r, superseded: false });
+    hold.release();
+    const late = synced(await stale);
+    expect(late).toMatchObject({ superseded: true, feedbackWritten: false });
+    expect((await stack.store.getCurrent(E, tianjin))?.values['T01']?.value).toBe(55.5);
+    const state = await stack.store.getSheetState(E, sid);
+    expect(state!.synced).toBe(state!.requested);
+  });
+
   test('a storm of 429s and 5xx during the read ends in a correct sync', async () => {
     const sid = prov.sheets.get(shanghai)!;
     stack.emulator.faults.rateLimit('sheets.spreadsheets.get', 3, { spreadsheetId: sid });
