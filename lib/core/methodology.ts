@@ -77,6 +77,8 @@ export const imputeSchema = z.object({
 
 export const screenSchema = z.object({
   minAvailability: finite.min(0).max(1, 'must be a share between 0 and 1').default(0),
+  /** The data the availability is measured on: after imputation (the default, COINr's order) or as reported. */
+  basis: z.enum(['imputed', 'raw']).default('imputed'),
 });
 
 export const treatSchema = z.object({
@@ -167,7 +169,7 @@ export const methodologySchema = z.object({
   indicators: z.array(indicatorSchema).default([]),
   aggregates: z.array(aggregateSchema).default([]),
   impute: imputeSchema.default({ method: 'none' }),
-  screen: screenSchema.default({ minAvailability: 0 }),
+  screen: screenSchema.default({ minAvailability: 0, basis: 'imputed' }),
   treat: treatSchema.default({ method: 'none', winmax: 5, skew: 2, kurtosis: 3.5 }),
   normalise: normaliseSchema.default({ method: 'minmax', range: [0, 100], mean: 0, sd: 1 }),
   weight: weightSchema.default({ method: 'explicit' }),
@@ -453,6 +455,19 @@ function checkStructure(spec: Methodology): Compiled {
           message: "is required by normalise method 'target'",
         });
     });
+  // The uncertainty analysis's alternative normalisations need the same per-indicator settings.
+  spec.uncertainty?.normalise?.forEach((alt, k) => {
+    const field = alt.method === 'goalposts' ? 'goalposts' : alt.method === 'target' ? 'target' : null;
+    if (!field) return;
+    const lacking = spec.indicators
+      .map((ind, i) => (ind[field] === undefined ? `${ind.code} (indicators[${i}])` : null))
+      .filter((x): x is string => x !== null);
+    if (lacking.length)
+      issues.push({
+        path: `uncertainty.normalise[${k}]`,
+        message: `normalise method '${alt.method}' needs ${field === 'goalposts' ? 'goalposts' : 'a target'} on every indicator, and ${lacking.length === 1 ? 'this one has' : 'these have'} none: ${lacking.join(', ')}`,
+      });
+  });
   for (const node of nodes) {
     if (node.kind !== 'aggregate') continue;
     const total = node.children.reduce((s, c) => s + nodes[c]!.weight, 0);

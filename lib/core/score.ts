@@ -64,6 +64,16 @@ export type ScoreResult = {
 export function score(m: CompiledMethodology, data: Dataset, overrides: ScoreOverrides = {}): ScoreResult {
   const spec = m.spec;
   const codes = m.indicators.map((i) => i.code);
+  if (!overrides.skipGrade && spec.grade.method === 'quota') {
+    const total = spec.grade.grades.reduce((a, g) => a + (g.count ?? 0), 0);
+    if (total > data.units.length)
+      throw new MethodologyError([
+        {
+          path: 'grade.grades',
+          message: `the quotas add up to ${total}, more than the ${data.units.length} units in the data: lower the counts so that they add up to at most ${data.units.length}`,
+        },
+      ]);
+  }
   const den = denominate(data, m.indicators);
   const rawAvailability = availability(den.cols, data.units.length);
 
@@ -79,7 +89,13 @@ export function score(m: CompiledMethodology, data: Dataset, overrides: ScoreOve
       ]);
   }
   const imp = impute(den.cols, codes, data.units, spec.impute, groups);
-  const scr = screen(imp.cols, data.units, spec.screen.minAvailability);
+  // By default the screen sees the data after imputation (COINr's order, which the ASEM build needs); with
+  // `basis: 'raw'` it sees the data as reported, so imputation cannot rescue a unit with too little data.
+  const scr = screen(
+    spec.screen.basis === 'raw' ? den.cols : imp.cols,
+    data.units,
+    spec.screen.minAvailability,
+  );
   if (scr.keep.length === 0)
     throw new MethodologyError([
       {

@@ -1,4 +1,3 @@
-import { MethodologyError } from '../errors';
 import type { Grading } from '../methodology';
 import { TIE_EPSILON } from './rank';
 
@@ -22,21 +21,13 @@ export type GradeInput = {
   requiredMissing?: boolean[];
 };
 
-/** Counts per grade for quota or share grading: shares by the largest-remainder method, so they sum to n. */
+/**
+ * Counts per grade for quota or share grading: quotas as given (a methodology whose quotas exceed the number of
+ * units is refused by `score`, before grading), shares by the largest-remainder method, so they sum to n.
+ */
 export function gradeCounts(grading: Grading, n: number): number[] {
   const gs = grading.grades;
-  if (grading.method === 'quota') {
-    const counts = gs.map((g) => g.count ?? 0);
-    const total = counts.reduce((a, b) => a + b, 0);
-    if (total > n)
-      throw new MethodologyError([
-        {
-          path: 'grade.grades',
-          message: `the quotas add up to ${total}, more than the ${n} units being graded`,
-        },
-      ]);
-    return counts;
-  }
+  if (grading.method === 'quota') return gs.map((g) => g.count ?? 0);
   const exact = gs.map((g) => (g.share ?? 0) * n);
   const counts = exact.map(Math.floor);
   let left = n - counts.reduce((a, b) => a + b, 0);
@@ -121,24 +112,41 @@ export function grade(input: GradeInput): {
   if (!gs.length) return { grade: new Array(n).fill(null), gradeIndex: out, log };
   const last = gs.length - 1;
 
+  // The worst grade each unit may take (0: no gate holds it) and which gate set it; reasons are worded only
+  // for the units a gate actually holds down (this runs inside the what-if search).
   const cap = new Int32Array(n);
-  const capReason = new Array<string>(n).fill('');
-  grading.gates.forEach((gate) => {
+  const capGate = new Int32Array(n).fill(-1);
+  const failsGate = (gate: Grading['gates'][number], i: number) => {
+    const a = input.availability?.[i];
+    return (
+      (gate.minAvailability !== undefined && a !== undefined && a < gate.minAvailability - 1e-12) ||
+      (gate.required === true && input.requiredMissing?.[i] === true)
+    );
+  };
+  grading.gates.forEach((gate, k) => {
     const gi = codeIndex.get(gate.maxGrade)!;
-    for (let i = 0; i < n; i++) {
-      const reasons: string[] = [];
-      const a = input.availability?.[i];
-      if (gate.minAvailability !== undefined && a !== undefined && a < gate.minAvailability - 1e-12)
-        reasons.push(
-          `data availability ${(a * 100).toFixed(0)}% is below ${(gate.minAvailability * 100).toFixed(0)}%`,
-        );
-      if (gate.required && input.requiredMissing?.[i]) reasons.push('a required indicator is missing');
-      if (reasons.length && gi > cap[i]!) {
+    for (let i = 0; i < n; i++)
+      if (gi > cap[i]! && failsGate(gate, i)) {
         cap[i] = gi;
-        capReason[i] = `${reasons.join(' and ')}: at most ${gate.maxGrade}`;
+        capGate[i] = k;
       }
-    }
   });
+  const capReason = (i: number) => {
+    const gate = grading.gates[capGate[i]!]!;
+    const a = input.availability?.[i];
+    const reasons: string[] = [];
+    if (gate.minAvailability !== undefined && a !== undefined && a < gate.minAvailability - 1e-12)
+      reasons.push(
+        `data availability ${(a * 100).toFixed(0)}% is below ${(gate.minAvailability * 100).toFixed(0)}%`,
+      );
+    if (gate.required && input.requiredMissing?.[i]) reasons.push('a required indicator is missing');
+    return `${reasons.join(' and ')}: at most ${gate.maxGrade}`;
+  };
+  /** The first grade from `from` with a place left, or the last grade. */
+  const open = (places: number[], from: number) => {
+    for (let k = from; k <= last; k++) if (places[k]! > 0) return k;
+    return last;
+  };
 
   const scored = order.filter((i) => score[i] === score[i]);
   const tied = (a: number, b: number) =>
@@ -153,33 +161,43 @@ export function grade(input: GradeInput): {
       log.notes.push(
         `the quotas cover ${total} of ${scored.length} units: the rest take the last grade, ${gs[last]!.code}`,
       );
+    else if (total > scored.length)
+      log.notes.push(
+        `only ${scored.length} units have a score, fewer than the ${total} places of the quotas: grades are filled best first${scored.length < n ? `, and the ${n - scored.length} units without a score are not graded` : ''}`,
+      );
     const remaining = [...counts];
     const plain = [...counts];
     earned = [];
-    let prev = -1;
     let prevPlain = -1;
+    // The block of units tied with each other, and the grades given in it so far (with the first unit given
+    // each): a tied unit shares the best of them its own gate allows, even past a gated unit in between.
+    let prev = -1;
+    const inBlock = new Int32Array(gs.length).fill(-1);
     for (const i of scored) {
-      let gp = plain.findIndex((c) => c > 0);
-      if (gp < 0) gp = last;
+      const tiedPrev = prev >= 0 && tied(prev, i);
+      if (!tiedPrev) inBlock.fill(-1);
+      let gp = open(plain, 0);
       plain[gp]!--;
-      if (prev >= 0 && prevPlain < gp && tied(prev, i)) gp = prevPlain;
+      if (tiedPrev && prevPlain < gp) gp = prevPlain;
       earned.push(gp);
       prevPlain = gp;
 
-      let g = remaining.findIndex((c, k) => k >= cap[i]! && c > 0);
-      if (g < 0) g = last;
-      if (prev >= 0 && out[prev]! < g && out[prev]! >= cap[i]! && tied(prev, i)) {
+      let g = open(remaining, cap[i]!);
+      remaining[g]!--;
+      let shared = cap[i]!;
+      while (shared < g && inBlock[shared]! < 0) shared++;
+      if (shared < g) {
         log.ties.push({
           unit: units[i]!,
-          grade: gs[out[prev]!]!.code,
-          tiedWith: units[prev]!,
-          boundary: `${gs[out[prev]!]!.code}/${gs[g]!.code}`,
+          grade: gs[shared]!.code,
+          tiedWith: units[inBlock[shared]!]!,
+          boundary: `${gs[shared]!.code}/${gs[g]!.code}`,
           score: score[i]!,
         });
-        remaining[g]!--;
-        g = out[prev]!;
-      } else remaining[g]!--;
+        g = shared;
+      }
       out[i] = g;
+      if (inBlock[g]! < 0) inBlock[g] = i;
       prev = i;
     }
   } else {
@@ -216,9 +234,16 @@ export function grade(input: GradeInput): {
         unit: units[i]!,
         earned: gs[e]!.code,
         grade: gs[out[i]!]!.code,
-        reason: capReason[i]!,
+        reason: capReason(i),
       });
   });
-  for (let i = 0; i < n; i++) if (out[i]! >= 0) log.counts[gs[out[i]!]!.code]!++;
-  return { grade: Array.from(out, (g) => (g >= 0 ? gs[g]!.code : null)), gradeIndex: out, log };
+  const tally = new Int32Array(gs.length);
+  const codes = new Array<string | null>(n);
+  for (let i = 0; i < n; i++) {
+    const g = out[i]!;
+    if (g >= 0) tally[g]!++;
+    codes[i] = g >= 0 ? gs[g]!.code : null;
+  }
+  gs.forEach((g, k) => (log.counts[g.code] = tally[k]!));
+  return { grade: codes, gradeIndex: out, log };
 }

@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { gradingSchema } from '../../../lib/core/methodology';
+import { datasetFromRows } from '../../../lib/core/dataset';
+import { MethodologyError } from '../../../lib/core/errors';
+import {
+  type CompiledMethodology,
+  compileMethodology,
+  formatIssues,
+  gradingSchema,
+} from '../../../lib/core/methodology';
+import { score } from '../../../lib/core/score';
 import { grade, gradeCounts } from '../../../lib/core/steps/grade';
 import { rank } from '../../../lib/core/steps/rank';
 
@@ -13,6 +21,12 @@ const g4 = (extra: Record<string, unknown>) =>
     ],
     ...extra,
   });
+
+function compile(input: unknown): CompiledMethodology {
+  const c = compileMethodology(input);
+  if (!c.ok) throw new Error(formatIssues(c.issues));
+  return c.methodology;
+}
 
 function run(
   scores: number[],
@@ -56,10 +70,66 @@ describe('grading rules', () => {
       'D',
     ]);
   });
-  test('a quota larger than the number of zones is refused', () => {
-    expect(() => run([1, 2], g4({ method: 'quota' }))).toThrow(
-      /the quotas add up to 4, more than the 2 units/,
+  test('a quota larger than the number of zones in the data is refused by score, naming grade.grades', () => {
+    const m = compile({ indicators: [{ code: 'a' }], grade: g4({ method: 'quota' }) });
+    const data = datasetFromRows([
+      { id: 'x', values: { a: 1 } },
+      { id: 'y', values: { a: 2 } },
+      { id: 'z', values: { a: 3 } },
+    ]);
+    let err: unknown;
+    try {
+      score(m, data);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(MethodologyError);
+    expect((err as MethodologyError).issues).toEqual([
+      {
+        path: 'grade.grades',
+        message: expect.stringMatching(/the quotas add up to 4, more than the 3 units in the data/),
+      },
+    ]);
+  });
+  test('fewer units with a score than the quotas: grades are filled best first and the rest stay ungraded', () => {
+    // 1 + 1 + 1 + 1 = 4 places, 4 zones, one of them without any data (the 2022 case: 105 places, 104 scores).
+    const m = compile({ indicators: [{ code: 'a' }, { code: 'b' }], grade: g4({ method: 'quota' }) });
+    const r = score(
+      m,
+      datasetFromRows([
+        { id: 'w', values: { a: 1, b: 2 } },
+        { id: 'x', values: { a: 3, b: 1 } },
+        { id: 'y', values: { a: null, b: null } },
+        { id: 'z', values: { a: 2, b: 0 } },
+      ]),
     );
+    expect(r.grade).toEqual(['B', 'A', null, 'C']);
+    expect(r.log.grade!.counts).toEqual({ A: 1, B: 1, C: 1, D: 0 });
+    expect(r.log.grade!.notes.join(' ')).toMatch(
+      /only 3 units have a score, fewer than the 4 places.*1 units without a score are not graded/,
+    );
+  });
+  test('the same in grade() itself: no refusal when the scored units are fewer than the quotas', () => {
+    const r = run([90, Number.NaN, 70], g4({ method: 'quota' }));
+    expect(r.grade).toEqual(['A', null, 'B']);
+  });
+  test('a screen that drops units leaves fewer than the quotas, which is not a methodology mistake', () => {
+    const m = compile({
+      indicators: [{ code: 'a' }, { code: 'b' }],
+      screen: { minAvailability: 1 },
+      grade: g4({ method: 'quota' }),
+    });
+    const r = score(
+      m,
+      datasetFromRows([
+        { id: 'w', values: { a: 1, b: 2 } },
+        { id: 'x', values: { a: 3, b: 1 } },
+        { id: 'y', values: { a: 5, b: null } },
+        { id: 'z', values: { a: 2, b: 0 } },
+      ]),
+    );
+    expect(r.units).toEqual(['w', 'x', 'z']);
+    expect(r.grade).toEqual(['B', 'A', 'C']);
   });
   test('a gate holds a zone down and its quota place passes to the next zone', () => {
     const r = run(
@@ -71,6 +141,47 @@ describe('grading rules', () => {
     expect(r.log.gated).toEqual([
       { unit: 'u0', earned: 'A', grade: 'C', reason: 'data availability 50% is below 80%: at most C' },
     ]);
+  });
+  test('a tie next to a gated zone: the third of three tied zones shares the grade of the first', () => {
+    const grading = gradingSchema.parse({
+      method: 'quota',
+      grades: [
+        { code: 'G1', count: 1 },
+        { code: 'G2', count: 1 },
+        { code: 'G3', count: 1 },
+      ],
+      gates: [{ required: true, maxGrade: 'G3' }],
+    });
+    const r = run([90, 90, 90], grading, undefined, [false, true, false]);
+    expect(r.grade).toEqual(['G1', 'G3', 'G1']);
+    expect(r.log.ties).toEqual([{ unit: 'u2', grade: 'G1', tiedWith: 'u0', boundary: 'G1/G2', score: 90 }]);
+  });
+  test('a tie with a gated zone the gate did not hold down still shares its grade', () => {
+    const grading = gradingSchema.parse({
+      method: 'quota',
+      grades: [
+        { code: 'G1', count: 1 },
+        { code: 'G2', count: 1 },
+        { code: 'G3', count: 1 },
+      ],
+      gates: [{ required: true, maxGrade: 'G2' }],
+    });
+    expect(run([95, 90, 90], grading, undefined, [false, true, false]).grade).toEqual(['G1', 'G2', 'G2']);
+    // Here the gate holds the middle zone down (the tie would give it G1), so its G2 is not the grade of a
+    // tie; the last zone, not tied, takes G3.
+    expect(run([95, 95, 90], grading, undefined, [false, true, false]).grade).toEqual(['G1', 'G2', 'G3']);
+  });
+  test('zones tied and held by the same gate share the best grade it allows', () => {
+    const grading = gradingSchema.parse({
+      method: 'quota',
+      grades: [
+        { code: 'G1', count: 1 },
+        { code: 'G2', count: 1 },
+        { code: 'G3', count: 1 },
+      ],
+      gates: [{ required: true, maxGrade: 'G2' }],
+    });
+    expect(run([90, 90, 90], grading, undefined, [true, true, true]).grade).toEqual(['G2', 'G2', 'G2']);
   });
   test('a required-indicator gate under thresholds caps the grade', () => {
     const r = run(

@@ -122,6 +122,36 @@ describe('the methodology format', () => {
   test('an unknown method names the allowed ones', () => {
     expect(issues({ ...base(), normalise: { method: 'minimax' } })).toMatch(/^normalise.method: .*minmax/);
   });
+  test('an uncertainty alternative normalising by goalposts or target needs them, as the main one does', () => {
+    const withGoalposts = base();
+    withGoalposts.indicators[1] = { code: 'Ship', parent: 'Physical', goalposts: [0, 10] } as never;
+    expect(
+      issues({
+        ...withGoalposts,
+        uncertainty: { normalise: [{ method: 'minmax' }, { method: 'goalposts' }, { method: 'target' }] },
+      }),
+    ).toBe(
+      [
+        "uncertainty.normalise[1]: normalise method 'goalposts' needs goalposts on every indicator, and these have none: LPI (indicators[0]), Tariff (indicators[2])",
+        "uncertainty.normalise[2]: normalise method 'target' needs a target on every indicator, and these have none: LPI (indicators[0]), Ship (indicators[1]), Tariff (indicators[2])",
+      ].join('\n'),
+    );
+  });
+  test('an uncertainty alternative whose settings every indicator has compiles', () => {
+    const c = compileMethodology({
+      indicators: [
+        { code: 'a', goalposts: [0, 1], target: 1 },
+        { code: 'b', goalposts: [0, 1], target: 1 },
+      ],
+      uncertainty: { normalise: [{ method: 'goalposts' }, { method: 'target' }] },
+    });
+    expect(c.ok).toBe(true);
+  });
+  test("screen.basis is 'imputed' (the default) or 'raw'", () => {
+    expect(issues({ ...base(), screen: { minAvailability: 0.5, basis: 'reported' } })).toMatch(
+      /^screen.basis: .*"imputed".*"raw"/,
+    );
+  });
   test('no aggregates at all: indicators score under an implicit root', () => {
     const c = compileMethodology({ indicators: [{ code: 'a' }, { code: 'b' }] });
     expect(c.ok && c.methodology.nodes[c.methodology.root]!.children).toEqual([0, 1]);
