@@ -12,6 +12,21 @@ function refuse(node: HierarchyNode, child: HierarchyNode, unit: string, v: numb
   ]);
 }
 
+function refuseGenmean(node: HierarchyNode, child: HierarchyNode, unit: string, v: number, p: number): never {
+  const need = p <= 0 ? 'values > 0 when p <= 0' : 'values >= 0 when p is not a whole number';
+  throw new MethodologyError([
+    {
+      path: 'aggregate.p',
+      message: `the generalised mean with p = ${p} (aggregating ${node.code}) needs ${need}, but ${child.code} is ${v} for ${unit}: normalise to a range above zero (e.g. [1, 100]), use a whole positive p, or use arithmetic`,
+    },
+  ]);
+}
+
+/** Whether a unit with `present` of `k` children present has a value under `minAvailability`. */
+function enough(present: number, k: number, minAvailability: number): boolean {
+  return present > 0 && present / k >= minAvailability - 1e-12;
+}
+
 /**
  * Aggregates one node over its children for every unit. Missing children are dropped and the remaining
  * weights renormalised; with fewer than `minAvailability` of the children present the result is missing.
@@ -29,8 +44,12 @@ export function aggregateNode(
   const out = new Float64Array(n);
   const kids = node.children;
   const k = kids.length;
-  if (method === 'topsis' || method === 'copeland') return acrossUnits(node, values, weights, method, n);
+  if (method === 'topsis' || method === 'copeland')
+    return acrossUnits(node, values, weights, method, n, spec.minAvailability);
   const p = method === 'genmean' ? spec.p : method === 'geometric' ? 0 : method === 'harmonic' ? -1 : 1;
+  // x^p is defined for negative x only with a whole p; with an odd p the mean keeps its sign, so the root does too.
+  const whole = Number.isInteger(p);
+  const odd = whole && Math.abs(p % 2) === 1;
   for (let i = 0; i < n; i++) {
     let sw = 0;
     let acc = 0;
@@ -43,36 +62,53 @@ export function aggregateNode(
       present++;
       sw += w;
       if (p === 1) acc += w * v;
-      else if (v <= 0 && p <= 0)
+      else if (v <= 0 && p <= 0) {
+        if (method === 'genmean') refuseGenmean(node, nodes[child]!, units[i]!, v, p);
         refuse(node, nodes[child]!, units[i]!, v, method === 'harmonic' ? 'the harmonic' : 'the geometric');
+      } else if (v < 0 && !whole) refuseGenmean(node, nodes[child]!, units[i]!, v, p);
       else if (p === 0) acc += w * Math.log(v);
       else acc += w * v ** p;
     }
-    if (present === 0 || present / k < spec.minAvailability - 1e-12 || sw === 0) {
+    if (!enough(present, k, spec.minAvailability) || sw === 0) {
       out[i] = Number.NaN;
       continue;
     }
-    out[i] = p === 1 ? acc / sw : p === 0 ? Math.exp(acc / sw) : (acc / sw) ** (1 / p);
+    const mean = acc / sw;
+    out[i] =
+      p === 1 ? mean : p === 0 ? Math.exp(mean) : odd && mean < 0 ? -((-mean) ** (1 / p)) : mean ** (1 / p);
   }
   return out;
 }
 
-/** Methods that compare units with each other: TOPSIS closeness in [0, 1], and Copeland's wins minus losses. */
+/**
+ * Methods that compare units with each other: TOPSIS closeness in [0, 1], and Copeland's wins minus losses.
+ * A unit with no child present, or fewer than `minAvailability` of them, has no value and takes no part: it
+ * neither sets the TOPSIS ideal nor counts as a Copeland opponent.
+ */
 function acrossUnits(
   node: HierarchyNode,
   values: Float64Array[],
   weights: Float64Array,
   method: 'topsis' | 'copeland',
   n: number,
+  minAvailability: number,
 ): Float64Array {
   const kids = node.children;
   const out = new Float64Array(n);
+  const eligible = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    let present = 0;
+    for (const c of kids) if (values[c]![i] === values[c]![i]) present++;
+    eligible[i] = enough(present, kids.length, minAvailability) ? 1 : 0;
+  }
   if (method === 'topsis') {
     const ideal = kids.map((c) => {
       let mx = Number.NEGATIVE_INFINITY;
       let mn = Number.POSITIVE_INFINITY;
-      for (const v of values[c]!) {
-        if (v !== v) continue;
+      const col = values[c]!;
+      for (let i = 0; i < n; i++) {
+        const v = col[i]!;
+        if (v !== v || !eligible[i]) continue;
         const wv = weights[c]! * v;
         if (wv > mx) mx = wv;
         if (wv < mn) mn = wv;
@@ -80,28 +116,34 @@ function acrossUnits(
       return { mx, mn };
     });
     for (let i = 0; i < n; i++) {
+      if (!eligible[i]) {
+        out[i] = Number.NaN;
+        continue;
+      }
       let dPlus = 0;
       let dMinus = 0;
-      let present = 0;
       kids.forEach((c, k) => {
         const v = values[c]![i]!;
         if (v !== v) return;
-        present++;
         const wv = weights[c]! * v;
         dPlus += (wv - ideal[k]!.mx) ** 2;
         dMinus += (wv - ideal[k]!.mn) ** 2;
       });
       const dp = Math.sqrt(dPlus);
       const dm = Math.sqrt(dMinus);
-      out[i] = present === 0 ? Number.NaN : dp + dm > 0 ? dm / (dp + dm) : 1;
+      out[i] = dp + dm > 0 ? dm / (dp + dm) : 1;
     }
     return out;
   }
   // Copeland: a beats b when the weight of the children where a is better exceeds half (ties count half).
   for (let a = 0; a < n; a++) {
+    if (!eligible[a]) {
+      out[a] = Number.NaN;
+      continue;
+    }
     let score = 0;
     for (let b = 0; b < n; b++) {
-      if (a === b) continue;
+      if (a === b || !eligible[b]) continue;
       let e = 0;
       let total = 0;
       for (const c of kids) {

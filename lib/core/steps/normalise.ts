@@ -35,6 +35,13 @@ export function normaliseColumn(
   const [lo, hi] = spec.range;
   const dir = ind.direction;
   const scale = (u: number) => lo + u * (hi - lo);
+  // A missing input stays missing in every method: no branch below turns NaN into a value.
+  let present = 0;
+  for (let i = 0; i < n; i++) if (col[i] === col[i]) present++;
+  if (present === 0) {
+    log?.push({ indicator: ind.code, note: 'no unit has a value: the indicator stays missing' });
+    return out.fill(Number.NaN);
+  }
   switch (spec.method) {
     case 'none':
       for (let i = 0; i < n; i++) out[i] = dir * col[i]!;
@@ -58,8 +65,18 @@ export function normaliseColumn(
     }
     case 'zscore': {
       const m = moments(col);
+      if (!(m.sd > 0))
+        log?.push({
+          indicator: ind.code,
+          note: 'all values are equal (or only one is present): every unit with a value gets the mean',
+        });
       for (let i = 0; i < n; i++)
-        out[i] = m.sd > 0 ? spec.mean + (spec.sd * dir * (col[i]! - m.mean)) / m.sd : spec.mean;
+        out[i] =
+          col[i] !== col[i]
+            ? Number.NaN
+            : m.sd > 0
+              ? spec.mean + (spec.sd * dir * (col[i]! - m.mean)) / m.sd
+              : spec.mean;
       return out;
     }
     case 'rank': {
@@ -82,7 +99,7 @@ export function normaliseColumn(
       const [gLo, gHi] = ind.goalposts!;
       for (let i = 0; i < n; i++) {
         const u = dir === 1 ? (col[i]! - gLo) / (gHi - gLo) : (gHi - col[i]!) / (gHi - gLo);
-        out[i] = scale(Math.min(1, Math.max(0, u)));
+        out[i] = u === u ? scale(Math.min(1, Math.max(0, u))) : Number.NaN;
       }
       return out;
     }
@@ -91,7 +108,16 @@ export function normaliseColumn(
       const t = ind.target!;
       const worst = dir === 1 ? m.min : m.max;
       const span = dir === 1 ? t - worst : worst - t;
+      if (!(span > 0))
+        log?.push({
+          indicator: ind.code,
+          note: 'every unit with a value has reached the target: each of them gets the top of the range',
+        });
       for (let i = 0; i < n; i++) {
+        if (col[i] !== col[i]) {
+          out[i] = Number.NaN;
+          continue;
+        }
         const u = span > 0 ? (dir === 1 ? col[i]! - worst : worst - col[i]!) / span : 1;
         out[i] = scale(Math.min(1, Math.max(0, u)));
       }
@@ -100,7 +126,7 @@ export function normaliseColumn(
     case 'distmax': {
       const m = moments(col);
       const best = dir === 1 ? m.max : m.min;
-      if (dir === 1 ? !(best > 0) : !(best > 0))
+      if (!(best > 0))
         throw new MethodologyError([
           {
             path: `indicators (${ind.code})`,

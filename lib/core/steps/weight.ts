@@ -9,9 +9,13 @@ export function entropyRaw(cols: Float64Array[], codes: string[]): number[] {
   return cols.map((col, j) => {
     let sum = 0;
     let k = 0;
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < col.length; i++) {
       const v = col[i]!;
       if (v !== v) continue;
+      if (v < min) min = v;
+      if (v > max) max = v;
       if (v < 0)
         throw new MethodologyError([
           {
@@ -22,7 +26,8 @@ export function entropyRaw(cols: Float64Array[], codes: string[]): number[] {
       sum += v;
       k++;
     }
-    if (k < 2 || sum === 0) return 0;
+    // A constant indicator carries no information: weight exactly 0 (not rounding noise of either sign).
+    if (k < 2 || sum === 0 || max === min) return 0;
     let e = 0;
     for (let i = 0; i < col.length; i++) {
       const v = col[i]!;
@@ -30,7 +35,7 @@ export function entropyRaw(cols: Float64Array[], codes: string[]): number[] {
       const p = v / sum;
       e -= p * Math.log(p);
     }
-    return 1 - e / Math.log(k);
+    return Math.max(0, 1 - e / Math.log(k));
   });
 }
 
@@ -112,6 +117,20 @@ export function weight(
       ).forEach((w, k) => (raw[kids[k]!] = w));
     }
   }
+  if (spec.method === 'entropy' || spec.method === 'critic' || spec.method === 'pca')
+    for (const parent of nodes) {
+      // Data-driven weights are all zero when every child is constant (or the only child is): such a parent
+      // falls back to equal weights rather than refusing the whole run.
+      if (!parent.children.length) continue;
+      let total = 0;
+      for (const c of parent.children) total += raw[c]!;
+      if (total > 0) continue;
+      for (const c of parent.children) raw[c] = 1;
+      log.push({
+        node: parent.code,
+        note: `'${spec.method}' gives its children no weight (${parent.children.length === 1 ? 'its only indicator is constant' : 'every indicator is constant'}): equal weights instead`,
+      });
+    }
   if (overrides) for (let i = 0; i < raw.length; i++) raw[i]! *= overrides[i]!;
   const weights = new Float64Array(nodes.length);
   for (const parent of nodes) {

@@ -86,6 +86,50 @@ describe('the remaining methods', () => {
     ).toThrow(/entropy weights need values >= 0.*use minmax or rank/);
   });
 
+  test('entropy weighting: a dimension whose only indicator is constant falls back to equal weights, logged', () => {
+    const m = compile({
+      indicators: [
+        { code: 'a', parent: 'D1' },
+        { code: 'b', parent: 'D2' },
+        { code: 'c', parent: 'D2' },
+      ],
+      aggregates: [{ code: 'I' }, { code: 'D1', parent: 'I' }, { code: 'D2', parent: 'I' }],
+      weight: { method: 'entropy' },
+    });
+    const r = score(
+      m,
+      datasetFromRows([
+        { id: 'x', values: { a: 5, b: 2, c: 7 } },
+        { id: 'y', values: { a: 5, b: 1, c: 7 } },
+        { id: 'z', values: { a: 5, b: 0, c: 7 } },
+      ]),
+    );
+    expect(r.weights[m.nodeIndex.get('a')!]).toBe(1);
+    // c is constant beside a varying b: it carries no information and keeps weight 0 (exactly, not noise).
+    expect(r.weights[m.nodeIndex.get('b')!]).toBe(1);
+    expect(r.weights[m.nodeIndex.get('c')!]).toBe(0);
+    expect(r.log.weight).toEqual([
+      {
+        node: 'D1',
+        note: "'entropy' gives its children no weight (its only indicator is constant): equal weights instead",
+      },
+    ]);
+    expect(Array.from(r.score)).toEqual([75, 50, 25]);
+  });
+
+  test('entropy weighting: when every indicator of a dimension is constant they share its weight equally', () => {
+    const m = compile({ indicators: [{ code: 'a' }, { code: 'b' }], weight: { method: 'entropy' } });
+    const r = score(
+      m,
+      datasetFromRows([
+        { id: 'x', values: { a: 3, b: 1 } },
+        { id: 'y', values: { a: 3, b: 1 } },
+      ]),
+    );
+    expect(Array.from(r.weights.subarray(0, 2))).toEqual([0.5, 0.5]);
+    expect(r.log.weight[0]!.note).toMatch(/every indicator is constant/);
+  });
+
   test('TOPSIS as the index: the unit best on everything scores 1', () => {
     const m = compile({
       indicators: [{ code: 'a' }, { code: 'b', direction: -1 }],

@@ -1,9 +1,14 @@
+import { datasetFromRows } from '../../../lib/core/dataset';
 import {
+  type CompiledMethodology,
+  compileMethodology,
+  formatIssues,
   gradingSchema,
   type HierarchyNode,
   indicatorSchema,
   normaliseSchema,
 } from '../../../lib/core/methodology';
+import { score } from '../../../lib/core/score';
 import { skewKurt } from '../../../lib/core/stats';
 import { aggregate } from '../../../lib/core/steps/aggregate';
 import { denominate } from '../../../lib/core/steps/denominate';
@@ -18,6 +23,11 @@ import { criticRaw, entropyRaw } from '../../../lib/core/steps/weight';
 const f = (xs: number[]) => Float64Array.from(xs);
 const ind = (over: Record<string, unknown> = {}) => indicatorSchema.parse({ code: 'X', ...over });
 const N = Number.NaN;
+function compiled(input: unknown): CompiledMethodology {
+  const c = compileMethodology(input);
+  if (!c.ok) throw new Error(formatIssues(c.issues));
+  return c.methodology;
+}
 
 describe('statistics', () => {
   test('skewness and kurtosis match spreadsheet SKEW and KURT on the COINr documentation example', () => {
@@ -78,6 +88,30 @@ describe('screen', () => {
     const r = screen([f([1, N, 3]), f([1, N, N])], ['a', 'b', 'c'], 0.5);
     expect(r.keep).toEqual([0, 2]);
     expect(r.log).toEqual([{ unit: 'b', availability: 0 }]);
+  });
+});
+
+describe('screen basis', () => {
+  const rows = [
+    { id: 'x', values: { a: 1, b: 2, c: 3 } },
+    { id: 'y', values: { a: 3, b: 1, c: 1 } },
+    { id: 'z', values: { a: 9, b: null, c: null } },
+  ];
+  const method = (screen: Record<string, unknown>) =>
+    compiled({
+      indicators: [{ code: 'a' }, { code: 'b' }, { code: 'c' }],
+      impute: { method: 'mean' },
+      screen,
+    });
+  test('by default the screen sees the data after imputation (COINr order): mean-imputed z passes 60%', () => {
+    const r = score(method({ minAvailability: 0.6 }), datasetFromRows(rows));
+    expect(r.units).toEqual(['x', 'y', 'z']);
+    expect(method({ minAvailability: 0.6 }).spec.screen.basis).toBe('imputed');
+  });
+  test("with basis 'raw' the screen sees the data as reported, so imputation does not rescue z (1 of 3)", () => {
+    const r = score(method({ minAvailability: 0.6, basis: 'raw' }), datasetFromRows(rows));
+    expect(r.units).toEqual(['x', 'y']);
+    expect(r.log.screen).toEqual([{ unit: 'z', availability: 1 / 3 }]);
   });
 });
 
@@ -143,6 +177,40 @@ describe('normalise', () => {
   test('none applies direction only', () => {
     expect(Array.from(normaliseColumn(f([2, 4]), ind({ direction: -1 }), n('none')))).toEqual([-2, -4]);
   });
+  test('z-score of a constant column: units with a value get the mean, a missing unit stays missing', () => {
+    const log: { indicator: string; note: string }[] = [];
+    expect(Array.from(normaliseColumn(f([5, 5, N]), ind(), n('zscore', { mean: 10 }), log))).toEqual([
+      10,
+      10,
+      N,
+    ]);
+    expect(Array.from(normaliseColumn(f([5, N]), ind(), n('zscore')))).toEqual([0, N]);
+    expect(log[0]!.note).toMatch(/all values are equal/);
+  });
+  test('target reached by everyone (span <= 0): the top of the range for units with a value, missing stays missing', () => {
+    expect(Array.from(normaliseColumn(f([5, 6, N]), ind({ target: 1 }), n('target')))).toEqual([100, 100, N]);
+    expect(Array.from(normaliseColumn(f([N, N]), ind({ target: 1 }), n('target')))).toEqual([N, N]);
+  });
+  const everyMethod = ['minmax', 'zscore', 'rank', 'vector', 'goalposts', 'target', 'distmax', 'none'];
+  const cases = [
+    [2, 4, N, 8],
+    [5, 5, N, 5],
+    [N, 3, N, N],
+    [N, N, N, N],
+  ];
+  test.each(everyMethod.flatMap((method) => cases.map((c) => [method, c] as const)))(
+    '%s keeps a missing input missing (%j)',
+    (method, c) => {
+      for (const direction of [1, -1]) {
+        const out = normaliseColumn(
+          f(c),
+          ind({ direction, goalposts: [0, 10], target: 6 }),
+          n(method as 'minmax'),
+        );
+        c.forEach((x, i) => expect(Number.isNaN(out[i]!)).toBe(Number.isNaN(x)));
+      }
+    },
+  );
 });
 
 describe('weights', () => {
@@ -194,6 +262,40 @@ describe('aggregate', () => {
   });
   test('Copeland: wins minus losses', () => {
     expect(run('copeland', [10, 0], [10, 0])).toEqual([1, -1]);
+  });
+  const three = (method: string, a: number[], b: number[], minAvailability: number) =>
+    Array.from(
+      aggregate(nodes, [f(a), f(b), f([])], weights, { method: method as 'topsis', p: 1, minAvailability }, [
+        'u',
+        'v',
+        'w',
+        'x',
+      ]).values[2]!,
+    );
+  test.each(['topsis', 'copeland'])(
+    '%s: a unit with no child present has no value, and none below minAvailability',
+    (method) => {
+      // w has no data at all; x has only a (half the children).
+      const loose = three(method, [10, 0, N, 5], [10, 0, N, N], 0);
+      expect(loose[2]).toBeNaN();
+      expect(loose.filter((v) => v === v)).toHaveLength(3);
+      const strict = three(method, [10, 0, N, 5], [10, 0, N, N], 1);
+      expect(strict[2]).toBeNaN();
+      expect(strict[3]).toBeNaN();
+      // Units without a value take no part: u and v are compared with each other only.
+      expect(strict.slice(0, 2)).toEqual(method === 'topsis' ? [1, 0] : [1, -1]);
+    },
+  );
+  test('generalised mean with a fractional p refuses a negative value, as the geometric mean refuses zero', () => {
+    expect(() => run('genmean', [-1, 1], [4, 1], 0.5)).toThrow(
+      /generalised mean with p = 0.5.*needs values >= 0 when p is not a whole number.*a is -1 for u/,
+    );
+    expect(() => run('genmean', [0, 1], [4, 1], -2)).toThrow(/p = -2.*needs values > 0 when p <= 0/);
+    expect(run('genmean', [0, 1], [4, 1], 0.5)[0]).toBeCloseTo((0.75 * 2) ** 2, 12);
+  });
+  test('generalised mean with an odd p keeps the sign of a negative mean (a real root)', () => {
+    const [m] = run('genmean', [-2, 1], [-1, 1], 3);
+    expect(m).toBeCloseTo(-Math.cbrt(0.25 * 8 + 0.75 * 1), 12);
   });
 });
 
