@@ -1,5 +1,5 @@
-import { datasetFromRows } from '../../../lib/core/dataset';
-import { explain } from '../../../lib/core/explain';
+import { type Dataset, datasetFromRows } from '../../../lib/core/dataset';
+import { explain, findNextGrade, WhatIf } from '../../../lib/core/explain';
 import { type CompiledMethodology, compileMethodology, formatIssues } from '../../../lib/core/methodology';
 import { score } from '../../../lib/core/score';
 import { demoDataset, loadDefaultEvaluation } from '../../../lib/local/default-evaluation';
@@ -94,5 +94,188 @@ describe('explanations on a hand-made case', () => {
     expect(ex[2]!.nextGrade).toMatchObject({ grade: 'A', indicator: 'a' });
     expect(ex[2]!.nextGrade!.value).toBeCloseTo(28 / 3, 6);
     expect(ex[2]!.nextGrade!.points).toBeCloseTo(62.5, 9);
+  });
+});
+
+/** `score` of `data` with one unit's raw value of one indicator changed. */
+function rescored(m: CompiledMethodology, data: Dataset, unit: string, code: string, v: number) {
+  const numeric = new Map(data.numeric);
+  const col = Float64Array.from(numeric.get(code)!);
+  col[data.units.indexOf(unit)] = v;
+  numeric.set(code, col);
+  return score(m, { ...data, numeric });
+}
+
+describe('what-if re-scoring reproduces score()', () => {
+  const hier = { aggregates: [{ code: 'I' }, { code: 'D1', parent: 'I' }, { code: 'D2', parent: 'I' }] };
+  const four = [
+    { code: 'a', parent: 'D1' },
+    { code: 'b', parent: 'D1' },
+    { code: 'c', parent: 'D2' },
+    { code: 'd', parent: 'D2' },
+  ];
+  const rows = datasetFromRows([
+    { id: 'p', values: { a: 1, b: 9, c: 3, d: 4 } },
+    { id: 'q', values: { a: 5, b: 2, c: 8, d: 1 } },
+    { id: 'r', values: { a: 7, b: 4, c: 1, d: 9 } },
+    { id: 's', values: { a: 3, b: 6, c: 5, d: 2 } },
+  ]);
+  const quota = {
+    method: 'quota',
+    grades: [
+      { code: 'A', count: 1 },
+      { code: 'B', count: 3 },
+    ],
+  };
+
+  test.each(['critic', 'entropy', 'pca'])(
+    'under %s weights a change to one indicator moves every weight, and every aggregate is recomputed',
+    (method) => {
+      const m = compile({ indicators: four, ...hier, weight: { method }, grade: quota });
+      const r = score(m, rows);
+      const w = new WhatIf(m, rows, r);
+      const after = w.apply(3, 0, 10);
+      const full = rescored(m, rows, 's', 'a', 10);
+      Array.from(full.score).forEach((v, i) => expect(after.score[i]).toBeCloseTo(v, 9));
+      expect(Array.from(after.gradeIndex)).toEqual(full.grade.map((g) => (g === 'A' ? 0 : 1)));
+    },
+  );
+
+  test('imputation sees every unit of the data, the screened-out ones included, as score() does', () => {
+    const m = compile({
+      indicators: [{ code: 'a' }, { code: 'b' }, { code: 'c' }],
+      impute: { method: 'mean' },
+      screen: { minAvailability: 0.6, basis: 'raw' },
+    });
+    const data = datasetFromRows([
+      { id: 'p', values: { a: 1, b: 9, c: 1 } },
+      { id: 'q', values: { a: null, b: 2, c: 5 } },
+      { id: 'r', values: { a: 7, b: 4, c: 3 } },
+      { id: 't', values: { a: 100, b: null, c: null } },
+    ]);
+    const r = score(m, data);
+    expect(r.units).toEqual(['p', 'q', 'r']);
+    const after = new WhatIf(m, data, r).apply(0, 0, 2);
+    const full = rescored(m, data, 'p', 'a', 2);
+    Array.from(full.score).forEach((v, i) => expect(after.score[i]).toBeCloseTo(v, 9));
+  });
+
+  const gated = compile({
+    indicators: [{ code: 'a' }, { code: 'b', required: true }],
+    grade: {
+      method: 'thresholds',
+      grades: [{ code: 'A', minScore: 60 }, { code: 'B', minScore: 30 }, { code: 'C' }],
+      gates: [{ required: true, maxGrade: 'B' }],
+    },
+  });
+  const gatedData = datasetFromRows([
+    { id: 'p', values: { a: 9, b: null } },
+    { id: 'q', values: { a: 5, b: 5 } },
+    { id: 'r', values: { a: 1, b: 1 } },
+  ]);
+
+  test('filling a missing required indicator lifts the gate, in the what-if as in score()', () => {
+    const r = score(gated, gatedData);
+    expect(r.grade).toEqual(['B', 'A', 'C']);
+    const after = new WhatIf(gated, gatedData, r).apply(0, 1, 5);
+    expect(rescored(gated, gatedData, 'p', 'b', 5).grade).toEqual(['A', 'A', 'C']);
+    expect(Array.from(after.gradeIndex)).toEqual([0, 0, 2]);
+  });
+
+  test('the next grade of a gated unit: the required indicator that lifts the gate, confirmed by score()', () => {
+    const r = score(gated, gatedData);
+    const ng = explain(gated, gatedData, r)[0]!.nextGrade!;
+    // p scores 100 on a alone; with b it is (100 + 100 (b - 1) / 4) / 2, at least 60 from b = 1.8.
+    expect(ng).toMatchObject({ grade: 'A', indicator: 'b' });
+    expect(ng.value).toBeCloseTo(1.8, 6);
+    // Under thresholds the gap is to the grade's minScore (negative here: the gate, not the score, held p).
+    expect(ng.points).toBe(60 - 100);
+    expect(rescored(gated, gatedData, 'p', 'b', ng.value).grade[0]).toBe('A');
+  });
+});
+
+describe('the next-grade search', () => {
+  test('every answer is checked with a full score(): a what-if that claims too much reports nothing false', () => {
+    const m = compile({
+      indicators: [{ code: 'a', weight: 3 }, { code: 'b' }],
+      grade: {
+        method: 'quota',
+        grades: [
+          { code: 'A', count: 1 },
+          { code: 'B', count: 2 },
+        ],
+      },
+    });
+    const data = datasetFromRows([
+      { id: 'x', values: { a: 6, b: 10 } },
+      { id: 'y', values: { a: 10, b: 0 } },
+      { id: 'z', values: { a: 0, b: 5 } },
+    ]);
+    const r = score(m, data);
+    class Boastful extends WhatIf {
+      override apply(i: number, j: number, v: number) {
+        const out = super.apply(i, j, v);
+        out.gradeIndex[i] = 0;
+        return out;
+      }
+    }
+    expect(findNextGrade(new WhatIf(m, data, r), m, 0, 0)!.value).toBeCloseTo(20 / 3, 6);
+    // Every value "reaches" A, so the search settles next to x's own value, which score() refuses.
+    expect(findNextGrade(new Boastful(m, data, r), m, 0, 0)).toBeNull();
+  });
+
+  test('winsorising makes the grade non-monotone in the value: the search still finds the first value that reaches it', () => {
+    // With winmax 1, Y reaches A at a = 20 but not at 30, nor at the declared maximum 1000.
+    const m = compile({
+      indicators: [{ code: 'a', max: 1000 }, { code: 'b' }],
+      treat: { method: 'winsorise', winmax: 1 },
+      grade: {
+        method: 'quota',
+        grades: [
+          { code: 'A', count: 1 },
+          { code: 'B', count: 20 },
+        ],
+      },
+    });
+    const data = datasetFromRows([
+      ...Array.from({ length: 20 }, (_, k) => ({
+        id: `u${k}`,
+        values: { a: k % 10, b: 50 + ((k * 7) % 13) },
+      })),
+      { id: 'Y', values: { a: 0, b: 55 } },
+    ]);
+    const r = score(m, data);
+    const i = r.units.indexOf('Y');
+    expect(r.grade[i]).toBe('B');
+    expect(rescored(m, data, 'Y', 'a', 20).grade[i]).toBe('A');
+    expect(rescored(m, data, 'Y', 'a', 30).grade[i]).toBe('B');
+    expect(rescored(m, data, 'Y', 'a', 1000).grade[i]).toBe('B');
+    const ng = explain(m, data, r)[i]!.nextGrade!;
+    expect(ng).toMatchObject({ grade: 'A', indicator: 'a' });
+    // The first value that reaches A lies between 17.5 and 18 (found by scanning from 0, then bisecting).
+    expect(ng.value).toBeGreaterThan(17.5);
+    expect(ng.value).toBeLessThanOrEqual(18);
+    expect(rescored(m, data, 'Y', 'a', ng.value).grade[i]).toBe('A');
+  });
+
+  test('under thresholds the next grade is the one just above, even if empty, and the gap is to its minScore', () => {
+    const m = compile({
+      indicators: [{ code: 'a' }],
+      grade: {
+        method: 'thresholds',
+        grades: [{ code: 'A', minScore: 80 }, { code: 'B', minScore: 50 }, { code: 'C' }],
+      },
+    });
+    const data = datasetFromRows([
+      { id: 'x', values: { a: 10 } },
+      { id: 'y', values: { a: 4 } },
+      { id: 'z', values: { a: 0 } },
+    ]);
+    const r = score(m, data);
+    expect(r.grade).toEqual(['A', 'C', 'C']);
+    const ng = explain(m, data, r)[1]!.nextGrade!;
+    expect(ng).toMatchObject({ grade: 'B', indicator: 'a' });
+    expect(ng.points).toBeCloseTo(50 - 40, 9);
+    expect(ng.value).toBeCloseTo(5, 6);
   });
 });
