@@ -14,15 +14,22 @@ import { grade } from './steps/grade';
 
 export type UnitUncertainty = {
   nominal: number;
+  /**
+   * Median, 5th and 95th percentile of the unit's rank over the completed replications in which it had a rank;
+   * NaN when it had none (JSON writes null).
+   */
   median: number;
   q05: number;
   q95: number;
-  /** Probability of each grade code (summing to 1 when the unit was graded in every replication). */
+  /** Probability of each grade code over the completed replications (summing to 1 when graded in every one). */
   grades: Record<string, number>;
 };
 
 export type UncertaintyResult = {
+  /** Replications requested. */
   runs: number;
+  /** Replications that scored (`runs` minus `failed`): the quantiles and grade probabilities are over these. */
+  completed: number;
   seed: number;
   units: string[];
   perUnit: UnitUncertainty[];
@@ -43,6 +50,8 @@ export function uncertainty(
   const runs = spec.runs;
   const rng = new Random(spec.seed);
   const ranks = Array.from({ length: n }, () => new Float64Array(runs));
+  // Per unit, how many replications gave it a rank (a unit whose score is missing in one has none there).
+  const ranked = new Int32Array(n);
   const gradeCodes = m.spec.grade.grades.map((g) => g.code);
   const gradeHits = Array.from({ length: n }, () => new Float64Array(gradeCodes.length));
   const failed: UncertaintyResult['failed'] = [];
@@ -78,7 +87,8 @@ export function uncertainty(
         }).gradeIndex
       : null;
     for (let i = 0; i < n; i++) {
-      ranks[i]![ok] = r.rank[i]!;
+      const rk = r.rank[i]!;
+      if (rk === rk) ranks[i]![ranked[i]!++] = rk;
       if (g && g[i]! >= 0) gradeHits[i]![g[i]!]! += 1;
     }
     ok++;
@@ -86,7 +96,7 @@ export function uncertainty(
   }
 
   const perUnit = nominal.units.map((_, i) => {
-    const sorted = ranks[i]!.subarray(0, ok).sort();
+    const sorted = ranks[i]!.subarray(0, ranked[i]!).sort();
     return {
       nominal: nominal.rank[i]!,
       median: quantileSorted(sorted, 0.5),
@@ -95,5 +105,5 @@ export function uncertainty(
       grades: Object.fromEntries(gradeCodes.map((c, k) => [c, ok ? gradeHits[i]![k]! / ok : 0])),
     };
   });
-  return { runs, seed: spec.seed, units: nominal.units, perUnit, failed };
+  return { runs, completed: ok, seed: spec.seed, units: nominal.units, perUnit, failed };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { resultJson } from '../../../lib/cli/score';
 import { parseCsv } from '../../../lib/core/csv';
 import { datasetFromCsv } from '../../../lib/core/csv-dataset';
 import { datasetFromRows } from '../../../lib/core/dataset';
@@ -10,6 +11,7 @@ import {
   formatIssues,
   uncertaintySchema,
 } from '../../../lib/core/methodology';
+import { score } from '../../../lib/core/score';
 import { uncertainty } from '../../../lib/core/uncertainty';
 
 function compile(input: unknown): CompiledMethodology {
@@ -77,6 +79,79 @@ describe('uncertainty analysis', () => {
       uncertaintySchema.parse({ runs: 50, seed: 1, weightNoise: { levels: [2], factor: 0 } }),
     );
     for (const u of r.perUnit) expect([u.median, u.q05, u.q95]).toEqual([u.nominal, u.nominal, u.nominal]);
+  });
+});
+
+describe('uncertainty over replications that fail or leave a unit unranked', () => {
+  const rows = datasetFromRows([
+    { id: 'u0', values: { a: 1, b: 5, c: 2 } },
+    { id: 'u1', values: { a: 4, b: 1, c: 7 } },
+    { id: 'u2', values: { a: 9, b: null, c: 4 } },
+    { id: 'u3', values: { a: 6, b: 8, c: 1 } },
+    { id: 'u4', values: { a: null, b: null, c: null } },
+  ]);
+  const grade = {
+    method: 'quota',
+    grades: [
+      { code: 'A', count: 2 },
+      { code: 'B', count: 3 },
+    ],
+  };
+
+  test('completed counts the replications that scored; grade probabilities are over those', () => {
+    // Min-max to [0, 100] gives each indicator's worst unit a 0, which the geometric mean refuses.
+    const m = compile({ indicators: [{ code: 'a' }, { code: 'b' }, { code: 'c' }], grade });
+    const r = uncertainty(
+      m,
+      rows,
+      uncertaintySchema.parse({
+        runs: 40,
+        seed: 2,
+        aggregate: [{ method: 'arithmetic' }, { method: 'geometric' }],
+      }),
+    );
+    expect(r.runs).toBe(40);
+    expect(r.failed.length).toBeGreaterThan(0);
+    expect(r.completed).toBe(40 - r.failed.length);
+    for (const u of r.perUnit.slice(0, 4))
+      expect(Object.values(u.grades).reduce((s, p) => s + p, 0)).toBeCloseTo(1, 12);
+  });
+
+  test('a unit unranked in some replications has quantiles over the others; one never ranked has none (null in JSON)', () => {
+    // Requiring every child present drops u2 (b missing) in about half of the replications.
+    const m = compile({
+      indicators: [{ code: 'a' }, { code: 'b' }, { code: 'c' }],
+      grade,
+      uncertainty: {
+        runs: 60,
+        seed: 5,
+        weightNoise: { levels: [1], factor: 0.5 },
+        aggregate: [{ method: 'arithmetic' }, { method: 'arithmetic', minAvailability: 1 }],
+      },
+    });
+    const r = uncertainty(m, rows);
+    expect(r.completed).toBe(60);
+    const u2 = r.perUnit[2]!;
+    for (const q of [u2.median, u2.q05, u2.q95]) {
+      expect(q).toBeGreaterThanOrEqual(1);
+      expect(q).toBeLessThanOrEqual(4);
+    }
+    expect(u2.grades.A! + u2.grades.B!).toBeGreaterThan(0.2);
+    expect(u2.grades.A! + u2.grades.B!).toBeLessThan(0.8);
+    const u4 = r.perUnit[4]!;
+    expect([u4.median, u4.q05, u4.q95]).toEqual([Number.NaN, Number.NaN, Number.NaN]);
+    const json = JSON.parse(JSON.stringify(resultJson(m, score(m, rows), { uncertainty: r })));
+    const row = json.units.find((u: { id: string }) => u.id === 'u4');
+    expect(row.uncertainty).toMatchObject({ median: null, q05: null, q95: null });
+  });
+
+  test('an alternative normalisation missing its per-indicator settings is refused before the analysis', () => {
+    const c = compileMethodology({
+      indicators: [{ code: 'a' }, { code: 'b' }],
+      uncertainty: { runs: 5, normalise: [{ method: 'goalposts' }] },
+    });
+    expect(c.ok).toBe(false);
+    expect(!c.ok && c.issues[0]!.path).toBe('uncertainty.normalise[0]');
   });
 });
 
