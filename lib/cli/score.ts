@@ -113,7 +113,7 @@ function table(m: CompiledMethodology, r: ScoreResult, u?: UncertaintyResult, x?
       r.units[i]!,
       r.score[i]!.toFixed(2),
       r.grade[i] ?? '',
-      ...(pu ? [`${pu.q05.toFixed(0)}-${pu.q95.toFixed(0)}`] : []),
+      ...(pu ? [pu.q05 === pu.q05 ? `${pu.q05.toFixed(0)}-${pu.q95.toFixed(0)}` : '-'] : []),
       ...top.map((t) => r.values[t.index]![i]!.toFixed(2)),
       ...(x
         ? [

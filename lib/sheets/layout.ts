@@ -152,6 +152,7 @@ export const SETTINGS: ReadonlyArray<{
     type: 'number',
     aliases: ['screen'],
   },
+  { key: 'screen.basis', path: ['screen', 'basis'], type: 'string' },
   { key: 'treat', path: ['treat', 'method'], type: 'string', aliases: ['treat.method'] },
   { key: 'treat.winmax', path: ['treat', 'winmax'], type: 'int' },
   { key: 'treat.skew', path: ['treat', 'skew'], type: 'number' },
