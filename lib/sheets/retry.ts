@@ -6,7 +6,16 @@
  *
  * Retrying a POST is safe for this project's writes: a Feedback or results write replaces cells with the same
  * content, so applying it twice leaves the sheet as applying it once. (A retried `addSheet` that already succeeded
- * fails as "already exists"; the writer handles that by looking the tab up.)
+ * fails as "already exists"; the writer handles that by looking the tab up.) A call that creates something is not:
+ * a create whose answer was lost (a timeout, a dropped connection, a 5xx) may have created the file, and sending it
+ * again makes a second one. Such calls say `idempotent: false`; they are retried only on a 429 (refused before
+ * anything was done), and the caller decides what to do after a fault that may have created it (provisioning looks
+ * the file up by its key).
+ *
+ * The pacer is per process. Google's quota is per user (the service account) across every process using it, so with
+ * several concurrent Lambda instances sharing one service account each must pace under its share, `limit /
+ * concurrency` (`shareOf`), with the function's reserved concurrency as `concurrency`; otherwise N instances each
+ * pacing at the whole quota send N times too much, and the retries below are what absorbs the 429s.
  */
 import { classifyFailure, type FailureClass, isNetworkFailure, toSheetsError } from './errors';
 
@@ -30,15 +39,26 @@ export type RetryPolicy = {
 };
 
 /**
- * Google's advice for 429 is truncated exponential backoff up to 32-64 s; quotas refill each minute, so seven
- * attempts (about a minute of waiting in all) outlast a window that was used up.
+ * Google's advice for 429 is truncated exponential backoff up to 32-64 s; Sheets quotas are per minute ("refilled
+ * every minute", Sheets API: Usage limits), so the retries must wait out a whole window that was used up. With
+ * equal jitter each wait is at least half its cap: caps 1, 2, 4, 8, 16, 32, 32, 32 s over nine attempts wait at
+ * least 0.5 + 1 + 2 + 4 + 8 + 16 + 16 + 16 = 63.5 s in all (at most 127 s) before giving up. (Seven attempts waited
+ * as little as 31.5 s, half a window.) `minTotalBackoffMs` computes it.
  */
 export const DEFAULT_RETRY: RetryPolicy = {
-  maxAttempts: 7,
+  maxAttempts: 9,
   baseDelayMs: 1000,
   maxDelayMs: 32_000,
   random: Math.random,
 };
+
+/** The least time a policy waits, in all, before its last attempt (every jitter at its lowest). */
+export function minTotalBackoffMs(policy: RetryPolicy): number {
+  let total = 0;
+  for (let retry = 0; retry < policy.maxAttempts - 1; retry++)
+    total += backoffDelay(retry, { ...policy, random: () => 0 });
+  return total;
+}
 
 /**
  * The wait before retry number `retry` (0 for the first retry): "equal jitter", half the capped exponential
@@ -75,8 +95,9 @@ export type PaceConfig = Partial<Record<PaceKind, PaceLimit>>;
 export type PaceKind = 'sheets.read' | 'sheets.write' | 'drive';
 
 /**
- * Google's default Sheets quota is 60 reads and 60 writes a minute per user. The pacer keeps a margin under it
- * because other callers (the admin CLI, a second Lambda instance warming up) share the same service account.
+ * Google's default Sheets quota is 60 reads and 60 writes a minute per user. The pacer keeps a margin under it for
+ * occasional callers (the admin CLI). It is the budget of one process: with several concurrent instances sharing
+ * the service account, give each `shareOf(concurrency)`.
  */
 export const DEFAULT_PACE: PaceConfig = {
   'sheets.read': { limit: 55, windowMs: 60_000 },
@@ -85,8 +106,23 @@ export const DEFAULT_PACE: PaceConfig = {
 };
 
 /**
+ * One process's share of a quota shared by `concurrency` processes using the same service account: each limit
+ * divided by `concurrency`, rounded down, at least one call per window. Pass the Lambda's reserved concurrency.
+ */
+export function shareOf(concurrency: number, pace: PaceConfig = DEFAULT_PACE): PaceConfig {
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new RangeError(`concurrency must be a positive integer, not ${concurrency}`);
+  const out: PaceConfig = {};
+  for (const [kind, limit] of Object.entries(pace) as [PaceKind, PaceLimit][]) {
+    out[kind] = { limit: Math.max(1, Math.floor(limit.limit / concurrency)), windowMs: limit.windowMs };
+  }
+  return out;
+}
+
+/**
  * A sliding-window limiter: at most `limit` calls start in any `windowMs`. Any window of that length holds at most
- * `limit` calls, so Google's fixed per-minute windows never see more than the quota from this process.
+ * `limit` calls, so Google's fixed per-minute windows never see more than the quota from this process (and only
+ * from this process: with several, give each `shareOf(concurrency)`).
  */
 export class Pacer {
   private readonly starts = new Map<PaceKind, number[]>();
@@ -138,8 +174,13 @@ export type CallerOptions = {
   onRetry?: (event: RetryEvent) => void;
 };
 
-/** What is being called: the API method, its quota and the file, for pacing and error messages. */
-export type Operation = { name: string; kind: PaceKind; fileId?: string };
+/**
+ * What is being called: the API method, its quota and the file, for pacing and error messages. `idempotent: false`
+ * marks a call that must not be sent twice blindly (a create): after a failure that may have taken effect (5xx,
+ * timeout, dropped connection) it is sent again only if `call`'s `recover` finds nothing, and thrown at once
+ * without one; a 429 is retried as usual.
+ */
+export type Operation = { name: string; kind: PaceKind; fileId?: string; idempotent?: boolean };
 
 /** Runs API calls with pacing, retries and typed errors. */
 export class ApiCaller {
@@ -155,8 +196,15 @@ export class ApiCaller {
     this.onRetry = options.onRetry;
   }
 
-  /** Calls `fn` until it succeeds or fails for good; throws a `SheetsError` subclass with the last failure as cause. */
-  async call<T>(op: Operation, fn: () => Promise<T>): Promise<T> {
+  /**
+   * Calls `fn` until it succeeds or fails for good; throws a `SheetsError` subclass with the last failure as cause.
+   *
+   * For an `idempotent: false` operation, `recover` is what makes retrying it safe: after a failure that may have
+   * taken effect (5xx, timeout, dropped connection) and the backoff, `recover()` looks for the effect (the file the
+   * lost create made); what it finds is the answer, and only when it finds nothing is the call sent again. Without
+   * `recover` such a failure is thrown at once.
+   */
+  async call<T>(op: Operation, fn: () => Promise<T>, recover?: () => Promise<T | undefined>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       await this.pacer?.acquire(op.kind);
       let failure: unknown;
@@ -178,14 +226,28 @@ export class ApiCaller {
         op.fileId === undefined
           ? { operation: op.name, attempts: attempt }
           : { operation: op.name, fileId: op.fileId, attempts: attempt };
-      const retriable = cls.kind === 'rate-limit' || cls.kind === 'unavailable';
-      if (!retriable || attempt >= this.policy.maxAttempts) throw toSheetsError(failure, cls, detail);
+      // A 429 was refused before anything was done; a 5xx or a lost answer may have done it.
+      const mayHaveHappened = cls.kind === 'unavailable' && op.idempotent === false;
+      const retriable =
+        cls.kind === 'rate-limit' ||
+        (cls.kind === 'unavailable' && (!mayHaveHappened || recover !== undefined));
+      if (!retriable || attempt >= this.policy.maxAttempts) {
+        if (mayHaveHappened && recover !== undefined) {
+          const found = await recover();
+          if (found !== undefined) return found;
+        }
+        throw toSheetsError(failure, cls, detail);
+      }
       const backoff = backoffDelay(attempt - 1, this.policy);
       const hinted = retryAfterMs(failure, this.clock.now());
       const delayMs =
         hinted === undefined ? backoff : Math.min(Math.max(hinted, backoff), this.policy.maxDelayMs * 2);
       this.onRetry?.({ operation: op.name, attempt, delayMs, failure: cls });
       await this.clock.sleep(delayMs);
+      if (mayHaveHappened && recover !== undefined) {
+        const found = await recover();
+        if (found !== undefined) return found;
+      }
     }
   }
 }

@@ -5,7 +5,15 @@ import {
   SpreadsheetAccessError,
   SpreadsheetNotFoundError,
 } from '../../../lib/sheets/errors';
-import { ApiCaller, backoffDelay, DEFAULT_RETRY, Pacer } from '../../../lib/sheets/retry';
+import {
+  ApiCaller,
+  backoffDelay,
+  DEFAULT_PACE,
+  DEFAULT_RETRY,
+  minTotalBackoffMs,
+  Pacer,
+  shareOf,
+} from '../../../lib/sheets/retry';
 import { fakeClock } from './helpers';
 
 type Reply = { status: number; body?: unknown; headers?: Record<string, string> } | Error;
@@ -67,6 +75,125 @@ describe('backoff', () => {
       500, 1000, 2000, 4000, 4000,
     ]);
     expect(backoffDelay(2, { ...policy, random: () => 0.999999 })).toBe(4000);
+  });
+});
+
+describe('the default retry budget outlasts a quota window', () => {
+  // Sheets quotas are per minute and "refilled every minute" (Sheets API: Usage limits); a caller that gives up
+  // sooner turns a used-up window into a failed sync.
+  test('the least total backoff before giving up is at least a minute', () => {
+    expect(minTotalBackoffMs(DEFAULT_RETRY)).toBeGreaterThanOrEqual(60_000);
+  });
+
+  test('a 429 that never ends is given up on only after a minute of waiting, with every jitter at its lowest', async () => {
+    const fake = fakeFetch([quota]);
+    const clock = fakeClock();
+    const c = createGoogleClients({
+      credentials: { kind: 'bearer', token: 'test@example.com' },
+      rootUrl: 'http://sheets.test/',
+      fetchImplementation: fake.fetchImplementation,
+      calls: { clock, pace: false, retry: { random: () => 0 } },
+    });
+
+    const err = await c.calls
+      .call({ name: 'sheets.spreadsheets.get', kind: 'sheets.read', fileId: 's1' }, () =>
+        c.sheets.spreadsheets.get({ spreadsheetId: 's1' }),
+      )
+      .catch((e: unknown) => e);
+
+    expect(err).toBeInstanceOf(QuotaExhaustedError);
+    expect(fake.requests).toHaveLength(DEFAULT_RETRY.maxAttempts);
+    expect(clock.waits.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(60_000);
+  });
+});
+
+describe('pacing under a quota shared by concurrent instances', () => {
+  test('shareOf divides every limit by the number of instances, rounding down', () => {
+    expect(shareOf(4)).toEqual({
+      'sheets.read': { limit: 13, windowMs: 60_000 },
+      'sheets.write': { limit: 13, windowMs: 60_000 },
+      drive: { limit: 150, windowMs: 60_000 },
+    });
+    expect(shareOf(1)).toEqual(DEFAULT_PACE);
+  });
+
+  test('each instance keeps at least one call a window, and a concurrency that is not a count is refused', () => {
+    expect(shareOf(100)['sheets.read']).toEqual({ limit: 1, windowMs: 60_000 });
+    expect(() => shareOf(0)).toThrow(RangeError);
+    expect(() => shareOf(2.5)).toThrow(RangeError);
+  });
+
+  test('five instances pacing at their share start no more than the quota in a minute between them', async () => {
+    const clock = fakeClock(1_000_000);
+    const share = shareOf(5, { 'sheets.read': { limit: 55, windowMs: 60_000 } });
+    const pacers = Array.from({ length: 5 }, () => new Pacer(share, clock));
+    let started = 0;
+
+    // Each instance takes what its pacer lets through without waiting: together, one window's worth.
+    for (const p of pacers)
+      while (p.inWindow('sheets.read') < share['sheets.read']!.limit) {
+        await p.acquire('sheets.read');
+        started++;
+      }
+
+    expect(started).toBe(55);
+    expect(clock.waits).toEqual([]);
+  });
+});
+
+describe('a call that must not be sent twice (idempotent: false)', () => {
+  const create = (c: ReturnType<typeof clients>, recover?: () => Promise<{ id: string } | undefined>) =>
+    c.calls.call(
+      { name: 'drive.files.create', kind: 'drive', idempotent: false },
+      async () => (await c.drive.files.create({ requestBody: { name: 'x' } })).data as { id: string },
+      recover,
+    );
+
+  test('a 503 is not sent again without a way to find what it may have made', async () => {
+    const c = clients([unavailable, ok({ id: 'f1' })]);
+
+    await expect(create(c)).rejects.toBeInstanceOf(SheetsUnavailableError);
+    expect(c.requests).toHaveLength(1);
+  });
+
+  test('a 429 was refused before anything was done, so it is retried', async () => {
+    const c = clients([quota, ok({ id: 'f1' })]);
+
+    await expect(create(c)).resolves.toEqual({ id: 'f1' });
+    expect(c.requests).toHaveLength(2);
+  });
+
+  test('after a lost answer and the backoff, what recover finds is the answer and nothing is sent again', async () => {
+    const c = clients([new TypeError('fetch failed'), ok({ id: 'second' })]);
+    const looked: number[] = [];
+
+    const res = await create(c, async () => {
+      looked.push(c.clock.now());
+      return { id: 'first' };
+    });
+
+    expect(res).toEqual({ id: 'first' });
+    expect(c.requests).toHaveLength(1);
+    expect(looked).toEqual([750]);
+  });
+
+  test('when recover finds nothing, the call is sent again', async () => {
+    const c = clients([unavailable, ok({ id: 'f2' })]);
+
+    const res = await create(c, async () => undefined);
+
+    expect(res).toEqual({ id: 'f2' });
+    expect(c.requests).toHaveLength(2);
+  });
+
+  test('after the last attempt, recover is still asked before giving up', async () => {
+    const c = clients([unavailable], 2);
+    let asked = 0;
+
+    const res = await create(c, async () => (++asked === 2 ? { id: 'late' } : undefined));
+
+    expect(res).toEqual({ id: 'late' });
+    expect(c.requests).toHaveLength(2);
   });
 });
 
