@@ -1,7 +1,15 @@
 /**
- * Errors in Google's JSON shape. Sheets (a One Platform API) answers `{"error":{"code","message","status"}}`;
- * Drive v3 answers `{"error":{"code","message","errors":[{"domain","reason","message"}]}}`. Handlers throw
+ * Errors in Google's JSON shape. Sheets (a One Platform API) answers `{"error":{"code","message","status"}}`, and
+ * adds the legacy `errors: [{message, domain: 'global', reason}]` array when the request selects the v1 error
+ * envelope with the system parameter `$.xgafv=1`; Drive v3 always answers with the array. Handlers throw
  * `ApiError`; the server renders it for the API the request was addressed to.
+ *
+ * Sources for the two Sheets envelopes: bodies with the array in googleworkspace/java-samples#42 and
+ * invokable/laravel-google-sheets#13 (`"errors": [{"domain": "global", "reason": "badRequest", ...}]` beside code,
+ * message and status), bodies without it from clients that do not send `$.xgafv` (asweigart/ezsheets#8 for a 429,
+ * google-api-python-client's "Details" falling back to the message in xing5/mcp-google-sheets#24), and the
+ * measurement in brekkylab/backlot#172 that `$.xgafv=1` adds the array while `2` or no value leaves it off.
+ * Google's Node clients send no `$.xgafv` unless asked.
  */
 export type ErrorStatus =
   | 'INVALID_ARGUMENT'
@@ -38,8 +46,23 @@ export const sheetsNotFound = () => new ApiError(404, 'NOT_FOUND', 'Requested en
 export const callerDenied = () =>
   new ApiError(403, 'PERMISSION_DENIED', 'The caller does not have permission', undefined, 'forbidden');
 
-export function sheetsBody(e: ApiError): unknown {
-  const error: Record<string, unknown> = { code: e.code, message: e.message, status: e.status };
+/** The legacy `errors[0].reason` of a Sheets error, by status (Google's "Standard error responses" reasons). */
+export function sheetsReason(e: ApiError): string {
+  if (e.code === 400) return 'badRequest';
+  if (e.code === 401) return e.reason === 'required' ? 'required' : 'authError';
+  if (e.code === 403) return 'forbidden';
+  if (e.code === 404) return 'notFound';
+  if (e.code === 413) return 'badRequest';
+  if (e.code === 429) return 'rateLimitExceeded';
+  if (e.code >= 500) return 'backendError';
+  return e.reason ?? 'failedPrecondition';
+}
+
+/** A Sheets error body; `legacy` (the request said `$.xgafv=1`) adds the `errors` array. */
+export function sheetsBody(e: ApiError, legacy = false): unknown {
+  const error: Record<string, unknown> = { code: e.code, message: e.message };
+  if (legacy) error['errors'] = [{ message: e.message, domain: 'global', reason: sheetsReason(e) }];
+  error['status'] = e.status;
   if (e.details) error['details'] = e.details;
   return { error };
 }

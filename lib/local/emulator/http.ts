@@ -35,6 +35,8 @@ export type Route = {
   anonymous?: boolean;
   /** The spreadsheet or file the request names, for counts per spreadsheet. */
   fileParam?: number;
+  /** The Sheets resource the route answers (`SHEETS_TYPES`), against which a `fields` mask is checked. */
+  response?: string;
   handle: (ctx: Ctx) => Promise<unknown> | unknown;
 };
 

@@ -8,7 +8,7 @@ import { DRIVE_DEFAULT_FIELDS, driveRoutes } from './drive-routes';
 import { emulatorRoutes, personEdit } from './emulator-routes';
 import { ApiError, driveBody, invalid, sheetsBody } from './errors';
 import { Faults } from './faults';
-import { type Mask, parseMask, project } from './fields';
+import { camelMask, checkMask, type Mask, parseMask, project } from './fields';
 import type { Ctx, Route } from './http';
 import { type DriveFile, type Role, SPREADSHEET_MIME } from './model';
 import { DEFAULT_QUOTA, Quota, type QuotaConfig, quotaExceeded } from './quota';
@@ -282,12 +282,14 @@ export class Emulator {
       }
     }
     const api = url.pathname.startsWith('/drive/') ? 'drive' : 'sheets';
+    const legacy = url.searchParams.get('$.xgafv') === '1';
     if (!route || !raw) {
       req.resume();
       this.send(
         res,
         api,
         new ApiError(404, 'NOT_FOUND', `The requested URL ${url.pathname} was not found on this server.`),
+        legacy,
       );
       return;
     }
@@ -296,7 +298,7 @@ export class Emulator {
       params = raw.slice(1).map((p) => decodeURIComponent(p));
     } catch {
       req.resume();
-      this.send(res, route.api, invalid('Malformed percent-encoding in the request path.'));
+      this.send(res, route.api, invalid('Malformed percent-encoding in the request path.'), legacy);
       return;
     }
     const caller = callerOf(req);
@@ -321,13 +323,13 @@ export class Emulator {
     if (status && status.kind === 'status') {
       req.resume();
       rec(status.status);
-      this.send(res, route.api, injected(status.status));
+      this.send(res, route.api, injected(status.status), legacy);
       return;
     }
     if (effects.some((e) => e.kind === 'rateLimit')) {
       req.resume();
       rec(429);
-      this.send(res, route.api, quotaExceeded(route.quota ?? 'read'));
+      this.send(res, route.api, quotaExceeded(route.quota ?? 'read'), legacy);
       return;
     }
 
@@ -341,10 +343,15 @@ export class Emulator {
       let mask: Mask | undefined;
       if (fields) {
         try {
-          mask = parseMask(fields);
+          // Drive tolerates spaces in a mask; in Sheets a space is part of a name and matches no field.
+          mask =
+            route.api === 'sheets' ? camelMask(parseMask(fields, { keepSpaces: true })) : parseMask(fields);
         } catch (e) {
           throw invalid(`Invalid field selection: ${(e as Error).message}`);
         }
+        const bad = route.response === undefined ? undefined : checkMask(mask, route.response);
+        if (bad !== undefined)
+          throw invalid(`Error expanding 'fields' parameter. Cannot find matching fields for path '${bad}'.`);
       }
       const ctx: Ctx = {
         caller: caller ?? '',
@@ -366,7 +373,7 @@ export class Emulator {
       const err =
         e instanceof ApiError ? e : new ApiError(500, 'INTERNAL', (e as Error).message ?? String(e));
       rec(err.code);
-      this.send(res, route.api, err);
+      this.send(res, route.api, err, legacy);
       return;
     }
     for (const e of effects) if (e.kind === 'hold' && e.stage === 'after') await e.hold.wait();
@@ -383,8 +390,9 @@ export class Emulator {
     res.end(text);
   }
 
-  private send(res: ServerResponse, api: string, e: ApiError): void {
-    const body = JSON.stringify(api === 'drive' ? driveBody(e) : sheetsBody(e));
+  /** `legacy`: the request selected Google's v1 error envelope with `$.xgafv=1` (Sheets then adds `errors`). */
+  private send(res: ServerResponse, api: string, e: ApiError, legacy = false): void {
+    const body = JSON.stringify(api === 'drive' ? driveBody(e) : sheetsBody(e, legacy));
     const headers: Record<string, string | number> = {
       'content-type': 'application/json; charset=UTF-8',
       'content-length': Buffer.byteLength(body),

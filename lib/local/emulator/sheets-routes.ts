@@ -179,6 +179,7 @@ export const sheetsRoutes: Route[] = [
   {
     name: 'sheets.spreadsheets.create',
     api: 'sheets',
+    response: 'Spreadsheet',
     method: 'POST',
     pattern: /^\/v4\/spreadsheets$/,
     quota: 'write',
@@ -196,6 +197,7 @@ export const sheetsRoutes: Route[] = [
   {
     name: 'sheets.spreadsheets.get',
     api: 'sheets',
+    response: 'Spreadsheet',
     method: 'GET',
     pattern: new RegExp(`^/v4/spreadsheets/${ID}$`),
     quota: 'read',
@@ -212,6 +214,7 @@ export const sheetsRoutes: Route[] = [
   {
     name: 'sheets.spreadsheets.batchUpdate',
     api: 'sheets',
+    response: 'BatchUpdateSpreadsheetResponse',
     method: 'POST',
     pattern: new RegExp(`^/v4/spreadsheets/${ID}:batchUpdate$`),
     quota: 'write',
@@ -251,6 +254,7 @@ export const sheetsRoutes: Route[] = [
   {
     name: 'sheets.values.batchGet',
     api: 'sheets',
+    response: 'BatchGetValuesResponse',
     method: 'GET',
     pattern: new RegExp(`^/v4/spreadsheets/${ID}/values:batchGet$`),
     quota: 'read',
@@ -270,6 +274,7 @@ export const sheetsRoutes: Route[] = [
   {
     name: 'sheets.values.batchUpdate',
     api: 'sheets',
+    response: 'BatchUpdateValuesResponse',
     method: 'POST',
     pattern: new RegExp(`^/v4/spreadsheets/${ID}/values:batchUpdate$`),
     quota: 'write',
@@ -322,6 +327,7 @@ export const sheetsRoutes: Route[] = [
   {
     name: 'sheets.values.batchClear',
     api: 'sheets',
+    response: 'BatchClearValuesResponse',
     method: 'POST',
     pattern: new RegExp(`^/v4/spreadsheets/${ID}/values:batchClear$`),
     quota: 'write',
@@ -339,6 +345,7 @@ export const sheetsRoutes: Route[] = [
   {
     name: 'sheets.values.append',
     api: 'sheets',
+    response: 'AppendValuesResponse',
     method: 'POST',
     pattern: new RegExp(`^/v4/spreadsheets/${ID}/values/${RANGE}:append$`),
     quota: 'write',
@@ -370,6 +377,7 @@ export const sheetsRoutes: Route[] = [
   {
     name: 'sheets.values.clear',
     api: 'sheets',
+    response: 'ClearValuesResponse',
     method: 'POST',
     pattern: new RegExp(`^/v4/spreadsheets/${ID}/values/${RANGE}:clear$`),
     quota: 'write',
@@ -387,6 +395,7 @@ export const sheetsRoutes: Route[] = [
   {
     name: 'sheets.values.get',
     api: 'sheets',
+    response: 'ValueRange',
     method: 'GET',
     pattern: new RegExp(`^/v4/spreadsheets/${ID}/values/${RANGE}$`),
     quota: 'read',
@@ -399,6 +408,7 @@ export const sheetsRoutes: Route[] = [
   {
     name: 'sheets.values.update',
     api: 'sheets',
+    response: 'UpdateValuesResponse',
     method: 'PUT',
     pattern: new RegExp(`^/v4/spreadsheets/${ID}/values/${RANGE}$`),
     quota: 'write',
