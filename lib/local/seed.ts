@@ -2,15 +2,23 @@
  * Provisioning an evaluation on the local stack as an admin would with Google: a submission spreadsheet per zone
  * (its Form tab, shared with the zone's official) and the control spreadsheet listing the zones and the
  * methodology. Officials' values can be pre-filled, typed as they would type them.
+ *
+ * As in Google, the service account has no Drive storage (DESIGN section 9): a Workspace admin makes a shared
+ * drive with the service account as a content manager, and the service account creates a folder in it and the
+ * spreadsheets in that folder, each found again by its key if provisioning is run twice.
  */
 import type { Methodology } from '../core/methodology';
 import type { ControlZone } from '../pipeline/ports';
-import { buildControlTabs, buildFormRows, createSpreadsheet, FEEDBACK_TAB } from '../sheets';
+import { buildControlTabs, buildFormRows, FEEDBACK_TAB } from '../sheets';
+import { createSpreadsheet, ensureFolder } from '../sheets/provision';
 import type { Zone } from './demo-data';
-import type { LocalStack } from './stack';
+import { type LocalStack, SERVICE_ACCOUNT } from './stack';
 
 /** The demo's stand-in for a zone official's account. */
 export const officialOf = (zoneId: string): string => `official@${zoneId}.zone-eval.test`;
+
+/** The Workspace admin who manages the evaluation's shared drive. */
+export const DRIVE_ADMIN = 'admin@zone-eval.test';
 
 export type Provisioned = {
   controlId: string;
@@ -29,6 +37,15 @@ export async function provisionEvaluation(
 ): Promise<Provisioned> {
   const sheets = new Map<string, string>();
   const controlZones: ControlZone[] = [];
+  const driveId = stack.emulator.createSharedDrive(DRIVE_ADMIN, 'Zone evaluation 园区评价', {
+    [SERVICE_ACCOUNT]: 'fileOrganizer',
+  });
+  const folderId = await ensureFolder(stack.google, 'Evaluation 评价', {
+    folderId: driveId,
+    driveId,
+    key: 'folder',
+  });
+  const place = (key: string) => ({ folderId, driveId, key });
   let done = 0;
   for (const z of zones) {
     const form = buildFormRows(
@@ -46,6 +63,7 @@ export async function provisionEvaluation(
       stack.google,
       `${z.nameEn} ${z.nameZh}: submission 填报`,
       [form, feedback],
+      place(`zone:${z.zoneId}`),
     );
     stack.emulator.share(spreadsheetId, officialOf(z.zoneId), 'writer');
     sheets.set(z.zoneId, spreadsheetId);
@@ -64,6 +82,7 @@ export async function provisionEvaluation(
     stack.google,
     'Control 控制表',
     buildControlTabs(methodology, controlZones),
+    place('control'),
   );
   onProgress?.(++done, zones.length + 1);
   return { controlId, sheets, zones: controlZones };

@@ -2,6 +2,11 @@
  * `SpreadsheetFiles` over Drive v3: the reconcile poll's listing (`fields=nextPageToken,files(id,version,
  * modifiedTime)`, every page) and one file's metadata. Spreadsheets live in a shared drive (service accounts have
  * no Drive storage, DESIGN section 9), hence `supportsAllDrives` and `includeItemsFromAllDrives`.
+ *
+ * Listing with the default `corpora=user` searches the files the caller owns or that are shared with it directly,
+ * which a shared drive's files are not (the service account reaches them through drive membership), so given the
+ * shared drive's id the listing searches that drive: `corpora=drive`, `driveId`, `includeItemsFromAllDrives=true`,
+ * `supportsAllDrives=true` (Drive API: Implement shared drive support, "Search for content on a shared drive").
  */
 import {
   type FileInfo,
@@ -21,15 +26,28 @@ export function driveQuery(folderOrQuery: string): string {
   return FOLDER_ID.test(s) ? `'${s}' in parents and trashed = false` : s;
 }
 
+/** Where a listing searches: the shared drive holding the files, when known. */
+export type ListOptions = { driveId?: string };
+
+/** The files.list parameters that choose the corpus: one shared drive when `driveId` is given. */
+export function corpusParams(driveId: string | undefined) {
+  return driveId === undefined
+    ? { supportsAllDrives: true, includeItemsFromAllDrives: true }
+    : { corpora: 'drive', driveId, supportsAllDrives: true, includeItemsFromAllDrives: true };
+}
+
 export class GoogleSpreadsheetFiles implements SpreadsheetFiles {
+  /** `options.driveId`: the shared drive the spreadsheets are in, searched by every listing unless told otherwise. */
   constructor(
     private readonly clients: Pick<GoogleClients, 'drive' | 'calls'>,
     private readonly pageSize = 1000,
+    private readonly options: ListOptions = {},
   ) {}
 
-  /** Every file of a folder or query, across all pages. */
-  async listFiles(folderOrQuery: string): Promise<FileVersion[]> {
+  /** Every file of a folder or query, across all pages; `options.driveId` searches that shared drive. */
+  async listFiles(folderOrQuery: string, options: ListOptions = {}): Promise<FileVersion[]> {
     const q = driveQuery(folderOrQuery);
+    const corpus = corpusParams(options.driveId ?? this.options.driveId);
     const out: FileVersion[] = [];
     let pageToken: string | undefined;
     do {
@@ -39,8 +57,7 @@ export class GoogleSpreadsheetFiles implements SpreadsheetFiles {
           q,
           pageSize: this.pageSize,
           fields: 'nextPageToken,files(id,version,modifiedTime)',
-          supportsAllDrives: true,
-          includeItemsFromAllDrives: true,
+          ...corpus,
           ...(token === undefined ? {} : { pageToken: token }),
         }),
       );

@@ -1,54 +1,227 @@
 /**
- * Creating spreadsheets from layouts, for the provisioning CLI, the local stack and tests: one `create` naming the
- * tabs with grids big enough for their rows, then one `batchUpdate` writing every tab's cells.
+ * Creating spreadsheets from layouts, for the provisioning CLI, the local stack and tests.
+ *
+ * A service account has no Drive storage: "Service accounts don't have storage quota and can't own any files.
+ * Instead, they must upload files and folders into shared drives" (Drive API, shared drives guide; quoted in
+ * n8n-io/n8n#26050). `spreadsheets.create` puts the new file in the caller's My Drive and cannot name a folder, so
+ * for a service account it answers 403 "The user's Drive storage quota has been exceeded." (burnash/gspread#1592,
+ * xing5/mcp-google-sheets#40). The spreadsheet is therefore made with Drive's `files.create` (mimeType
+ * `application/vnd.google-apps.spreadsheet`, `parents: [folder]`, `supportsAllDrives`) in a folder of a shared drive
+ * where the service account is a content manager (DESIGN section 9), which makes an empty spreadsheet with one
+ * 1000 x 26 tab (sheet id 0); one `batchUpdate` then names the tabs, sizes their grids and writes their cells.
+ *
+ * A create is not idempotent: one whose answer is lost (a timeout, a dropped connection, a 5xx) may have made the
+ * file, and sending it again makes another (cockroachdb/cockroach#170130 notes the same of `Spreadsheets.Create`).
+ * Each file therefore carries a key chosen by the caller in its `appProperties`, and is looked up by it before it is
+ * created and after any create that failed that way (`appProperties has { key='zoneEvalKey' and value='...' }`,
+ * Drive: Search query terms). Drive's search is eventually consistent, so the lookup comes after the retry's
+ * backoff; a file made by a create whose answer was lost can still, rarely, be missed and doubled.
  */
+import type { drive_v3 } from '@googleapis/drive';
 import type { sheets_v4 } from '@googleapis/sheets';
 import type { GoogleClients } from './client';
+import { SheetsRequestError } from './errors';
 import type { TabLayout } from './layout';
 import { layoutRequests } from './requests';
 
 const DEFAULT_ROWS = 1000;
 const DEFAULT_COLUMNS = 26;
 
-/** Creates a spreadsheet with one tab per layout (in order) and returns its id and each tab's id by title. */
-export async function createSpreadsheet(
-  clients: Pick<GoogleClients, 'sheets' | 'calls'>,
-  title: string,
-  layouts: readonly TabLayout[],
-): Promise<{ spreadsheetId: string; tabIds: Record<string, number> }> {
-  const sheets: sheets_v4.Schema$Sheet[] = layouts.map((l, i) => ({
-    properties: {
-      sheetId: i,
-      title: l.title,
-      gridProperties: {
-        rowCount: Math.max(DEFAULT_ROWS, l.rows.length + 50),
-        columnCount: Math.max(DEFAULT_COLUMNS, ...l.rows.map((r) => r.length)),
-      },
-    },
-  }));
-  const created = await clients.calls.call({ name: 'sheets.spreadsheets.create', kind: 'sheets.write' }, () =>
-    clients.sheets.spreadsheets.create({
-      fields: 'spreadsheetId,sheets.properties(sheetId,title)',
-      requestBody: { properties: { title }, sheets },
+export const SPREADSHEET_MIME = 'application/vnd.google-apps.spreadsheet';
+export const FOLDER_MIME = 'application/vnd.google-apps.folder';
+
+/** The app property that holds a file's provisioning key. */
+export const KEY_PROPERTY = 'zoneEvalKey';
+
+/** Where a file goes and the key it is found by. */
+export type Placement = {
+  /** The folder, in a shared drive, the file is created in (a shared drive's id is also its root folder's). */
+  folderId: string;
+  /** The shared drive that holds the folder: lookups then search it alone (`corpora=drive`), else all drives. */
+  driveId?: string;
+  /** A stable key chosen by the caller (an evaluation and a zone, say): a file already made with it is reused. */
+  key: string;
+};
+
+type Clients = Pick<GoogleClients, 'sheets' | 'drive' | 'calls'>;
+
+/** A Drive query string literal: "Escape single quotes in queries with \'" (Drive: Search query terms). */
+const quoteQ = (s: string) => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+
+/** The oldest live file carrying `key`, or undefined. */
+export async function findByKey(
+  clients: Pick<GoogleClients, 'drive' | 'calls'>,
+  place: Pick<Placement, 'driveId' | 'key'>,
+): Promise<string | undefined> {
+  const res = await clients.calls.call({ name: 'drive.files.list', kind: 'drive' }, () =>
+    clients.drive.files.list({
+      q: `appProperties has { key=${quoteQ(KEY_PROPERTY)} and value=${quoteQ(place.key)} } and trashed = false`,
+      fields: 'files(id)',
+      orderBy: 'createdTime',
+      pageSize: 10,
+      supportsAllDrives: true,
+      includeItemsFromAllDrives: true,
+      ...(place.driveId === undefined
+        ? { corpora: 'allDrives' }
+        : { corpora: 'drive', driveId: place.driveId }),
     }),
   );
-  const spreadsheetId = created.data.spreadsheetId;
-  if (!spreadsheetId) throw new Error('spreadsheets.create answered without a spreadsheetId');
-  const tabIds: Record<string, number> = {};
-  for (const s of created.data.sheets ?? []) {
-    const p = s.properties;
-    if (p?.title) tabIds[p.title] = p.sheetId ?? 0;
+  return res.data.files?.[0]?.id ?? undefined;
+}
+
+/**
+ * The file with `place.key`, created (with `files.create`, never sent twice blindly) when there is none. `created`
+ * says whether this call made it.
+ */
+export async function createFileOnce(
+  clients: Pick<GoogleClients, 'drive' | 'calls'>,
+  file: { name: string; mimeType: string },
+  place: Placement,
+): Promise<{ id: string; created: boolean }> {
+  const existing = await findByKey(clients, place);
+  if (existing !== undefined) return { id: existing, created: false };
+  const requestBody: drive_v3.Schema$File = {
+    name: file.name,
+    mimeType: file.mimeType,
+    parents: [place.folderId],
+    appProperties: { [KEY_PROPERTY]: place.key },
+  };
+  let created = true;
+  const res = await clients.calls.call(
+    { name: 'drive.files.create', kind: 'drive', idempotent: false },
+    async () => {
+      const r = await clients.drive.files.create({ supportsAllDrives: true, fields: 'id', requestBody });
+      return { id: r.data.id, status: r.status };
+    },
+    async () => {
+      const found = await findByKey(clients, place);
+      if (found === undefined) return undefined;
+      created = false;
+      return { id: found, status: 200 };
+    },
+  );
+  if (!res.id) throw new Error('drive.files.create answered without an id');
+  return { id: res.id, created };
+}
+
+/** A folder (in a shared drive) made once per key, for the spreadsheets of one evaluation. */
+export async function ensureFolder(
+  clients: Pick<GoogleClients, 'drive' | 'calls'>,
+  name: string,
+  place: Placement,
+): Promise<string> {
+  return (await createFileOnce(clients, { name, mimeType: FOLDER_MIME }, place)).id;
+}
+
+type Tab = { sheetId: number; title: string };
+
+async function readTabs(clients: Clients, spreadsheetId: string): Promise<Tab[]> {
+  const res = await clients.calls.call(
+    { name: 'sheets.spreadsheets.get', kind: 'sheets.read', fileId: spreadsheetId },
+    () => clients.sheets.spreadsheets.get({ spreadsheetId, fields: 'sheets.properties(sheetId,title)' }),
+  );
+  return (res.data.sheets ?? []).map((s) => ({
+    sheetId: s.properties?.sheetId ?? 0,
+    title: s.properties?.title ?? '',
+  }));
+}
+
+/** Each layout's tab id by title, when every layout has its tab (titles compare case-insensitively, as in Sheets). */
+function tabIdsIfSetUp(
+  tabs: readonly Tab[],
+  layouts: readonly TabLayout[],
+): Record<string, number> | undefined {
+  const out: Record<string, number> = {};
+  for (const l of layouts) {
+    const t = tabs.find((x) => x.title.toLowerCase() === l.title.toLowerCase());
+    if (t === undefined) return undefined;
+    out[l.title] = t.sheetId;
   }
-  const requests = layouts.flatMap((l) => layoutRequests(l, tabIds[l.title] ?? 0));
-  if (requests.length > 0)
+  return out;
+}
+
+function grid(l: TabLayout) {
+  return {
+    rowCount: Math.max(DEFAULT_ROWS, l.rows.length + 50),
+    columnCount: Math.max(DEFAULT_COLUMNS, ...l.rows.map((r) => r.length)),
+  };
+}
+
+/**
+ * The one batchUpdate that turns the empty spreadsheet into the layouts: the first tab (id 0, "Sheet1") renamed and
+ * sized for the first layout, a tab added per other layout (id = its position), then every tab's cells.
+ */
+function setUpRequests(layouts: readonly TabLayout[]): sheets_v4.Schema$Request[] {
+  const requests: sheets_v4.Schema$Request[] = [];
+  layouts.forEach((l, i) => {
+    if (i === 0) {
+      requests.push({
+        updateSheetProperties: {
+          properties: { sheetId: 0, title: l.title, gridProperties: grid(l) },
+          fields: 'title,gridProperties.rowCount,gridProperties.columnCount',
+        },
+      });
+    } else {
+      requests.push({
+        addSheet: { properties: { sheetId: i, title: l.title, index: i, gridProperties: grid(l) } },
+      });
+    }
+  });
+  layouts.forEach((l, i) => {
+    requests.push(...layoutRequests(l, i));
+  });
+  return requests;
+}
+
+/**
+ * The spreadsheet with `place.key`, with one tab per layout (in order), created in `place.folderId` if there is none
+ * yet; returns its id and each tab's id by title. Running it again with the same key finds the spreadsheet and
+ * finishes what a failed run left undone, without a second file.
+ */
+export async function createSpreadsheet(
+  clients: Clients,
+  title: string,
+  layouts: readonly TabLayout[],
+  place: Placement,
+): Promise<{ spreadsheetId: string; tabIds: Record<string, number>; created: boolean }> {
+  if (layouts.length === 0) throw new Error('createSpreadsheet needs at least one tab layout');
+  const { id: spreadsheetId, created } = await createFileOnce(
+    clients,
+    { name: title, mimeType: SPREADSHEET_MIME },
+    place,
+  );
+  if (!created) {
+    // Found, not made: it may be set up already, or still the empty spreadsheet a failed run left.
+    const tabs = await readTabs(clients, spreadsheetId);
+    const done = tabIdsIfSetUp(tabs, layouts);
+    if (done !== undefined) return { spreadsheetId, tabIds: done, created };
+    if (tabs.length !== 1 || tabs[0]!.sheetId !== 0) {
+      throw new Error(
+        `spreadsheet ${spreadsheetId} (key ${place.key}) has tabs ${tabs.map((t) => t.title).join(', ')}, neither ` +
+          'the empty spreadsheet nor the layouts: it was changed by hand',
+      );
+    }
+  }
+  try {
     await clients.calls.call(
       { name: 'sheets.spreadsheets.batchUpdate', kind: 'sheets.write', fileId: spreadsheetId },
       () =>
         clients.sheets.spreadsheets.batchUpdate({
           spreadsheetId,
           fields: 'spreadsheetId',
-          requestBody: { requests },
+          requestBody: { requests: setUpRequests(layouts) },
         }),
     );
-  return { spreadsheetId, tabIds };
+  } catch (e) {
+    // A batchUpdate is atomic; one retried after its first attempt went through fails on the tabs it added.
+    if (!(e instanceof SheetsRequestError)) throw e;
+    const done = tabIdsIfSetUp(await readTabs(clients, spreadsheetId), layouts);
+    if (done === undefined) throw e;
+    return { spreadsheetId, tabIds: done, created };
+  }
+  const tabIds: Record<string, number> = {};
+  layouts.forEach((l, i) => {
+    tabIds[l.title] = i;
+  });
+  return { spreadsheetId, tabIds, created };
 }

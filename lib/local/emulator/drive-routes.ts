@@ -1,8 +1,13 @@
-/** The Drive v3 surface the project uses: files.get/list/create/copy/update/delete, permissions.create/list. */
+/**
+ * The Drive v3 surface the project uses: files.get/list/create/copy/update/delete, permissions.create/list, and
+ * shared drives (drives.create/get) as far as a service account needs them: a drive whose members' access reaches
+ * every file in it, `supportsAllDrives` to address those files, and `corpora`/`driveId`/`includeItemsFromAllDrives`
+ * to list them (Drive API: "Implement shared drive support").
+ */
 import { z } from 'zod';
-import { ApiError } from './errors';
-import type { Ctx, Route } from './http';
-import { type DriveFile, FOLDER_MIME, type Role, SPREADSHEET_MIME } from './model';
+import { ApiError, storageQuotaExceeded } from './errors';
+import { boolParam, type Ctx, type Route } from './http';
+import { type DriveFile, type DriveRole, FOLDER_MIME, type Role, SPREADSHEET_MIME } from './model';
 import { buildSpreadsheet, parseBody } from './sheets-routes';
 import { permissionId } from './store';
 
@@ -31,20 +36,25 @@ function user(email: string, caller: string) {
   };
 }
 
-/** The full File resource; the server keeps only what `fields` asks for (default: kind, id, name, mimeType). */
+/**
+ * The full File resource; the server keeps only what `fields` asks for (default: kind, id, name, mimeType). A file
+ * in a shared drive has `driveId` and no owners: "All files in a shared drive are owned collectively" (kopia#2656).
+ */
 function fileResource(f: DriveFile, caller: string, role: Role | undefined) {
+  const inDrive = f.driveId !== undefined;
   return {
     kind: 'drive#file',
     id: f.id,
     name: f.name,
     mimeType: f.mimeType,
     parents: f.parents,
+    ...(f.appProperties ? { appProperties: { ...f.appProperties } } : {}),
     trashed: f.trashed,
     createdTime: iso(f.createdTime),
     modifiedTime: iso(f.modifiedTime),
     version: String(f.version),
-    owners: [user(f.owner, caller)],
-    ownedByMe: f.owner.toLowerCase() === caller.toLowerCase(),
+    ...(inDrive ? { driveId: f.driveId } : { owners: [user(f.owner, caller)] }),
+    ownedByMe: !inDrive && f.owner.toLowerCase() === caller.toLowerCase(),
     lastModifyingUser: user(f.lastModifyingUser, caller),
     webViewLink:
       f.mimeType === SPREADSHEET_MIME
@@ -57,10 +67,16 @@ function fileResource(f: DriveFile, caller: string, role: Role | undefined) {
   };
 }
 
+/** Whether the request says it handles shared drives (`supportsTeamDrives` is the deprecated name). */
+const supportsAllDrives = (ctx: Ctx) =>
+  boolParam(ctx.query, 'supportsAllDrives') || boolParam(ctx.query, 'supportsTeamDrives');
+
 function readable(ctx: Ctx, id: string): DriveFile {
   const f = ctx.store.files.get(id);
-  // Drive answers 404, not 403, for a file the caller cannot see: it does not reveal that the file exists.
+  // Drive answers 404, not 403, for a file the caller cannot see: it does not reveal that the file exists. A file
+  // in a shared drive is not found either by a request that does not say `supportsAllDrives=true`.
   if (!f || !ctx.store.canRead(f, ctx.caller)) throw notFound(id);
+  if (f.driveId !== undefined && !supportsAllDrives(ctx)) throw notFound(id);
   return f;
 }
 
@@ -72,11 +88,15 @@ function writable(ctx: Ctx, id: string): DriveFile {
 
 type Clause = (f: DriveFile) => boolean;
 
-/** The subset of Drive's query language the reconcile poll and the admin CLI use, joined by `and`. */
+/**
+ * The subset of Drive's query language the reconcile poll, provisioning and the admin CLI use, joined by `and`
+ * (an `and` inside `{ }` belongs to a `has` clause).
+ */
 export function parseQuery(q: string): Clause {
   const parts: string[] = [];
   let cur = '';
   let quoted = false;
+  let depth = 0;
   for (let i = 0; i < q.length; i++) {
     const ch = q[i]!;
     if (ch === '\\' && quoted) {
@@ -85,7 +105,9 @@ export function parseQuery(q: string): Clause {
       continue;
     }
     if (ch === "'") quoted = !quoted;
-    if (!quoted && /^\s+and\s+/i.test(q.slice(i)) && /\s/.test(ch)) {
+    if (!quoted && ch === '{') depth++;
+    if (!quoted && ch === '}') depth--;
+    if (!quoted && depth === 0 && /^\s+and\s+/i.test(q.slice(i)) && /\s/.test(ch)) {
       const m = /^\s+and\s+/i.exec(q.slice(i))!;
       parts.push(cur);
       cur = '';
@@ -121,6 +143,17 @@ function compare(a: number | string, op: string, b: number | string): boolean {
   }
 }
 
+/**
+ * A time in a query: RFC 3339, "The default time zone is UTC" (Drive API: Search query terms, modifiedTime). A
+ * time without an offset is read as UTC, never in the host's zone (wirecatlabs/drive-cli v0.20.0 release notes:
+ * "Google reads modifiedTime > '2026-09-01T09:00:00' as UTC").
+ */
+export function parseQueryTime(text: string): number {
+  const s = text.trim();
+  const zoned = /(?:Z|[+-]\d\d:?\d\d)$/i.test(s);
+  return Date.parse(zoned || !s.includes('T') ? s : `${s}Z`);
+}
+
 function parseClause(c: string): Clause {
   let m = new RegExp(`^${STR}\\s+in\\s+(parents|owners|writers|readers)$`, 'i').exec(c);
   if (m) {
@@ -133,9 +166,20 @@ function parseClause(c: string): Clause {
     return (f) =>
       f.permissions.some((p) => p.emailAddress?.toLowerCase() === v.toLowerCase() && roles.includes(p.role));
   }
+  m = new RegExp(
+    `^(appProperties|properties)\\s+has\\s*\\{\\s*key\\s*=\\s*${STR}\\s+and\\s+value\\s*=\\s*${STR}\\s*\\}$`,
+  ).exec(c);
+  if (m) {
+    // Drive: "appProperties has { key='additionalID' and value='8e8aceg2af2ge72e78' }" (Search query terms).
+    // The emulator keeps app properties only; `properties` (visible to all apps) is never set, so it matches none.
+    const key = unquoteQ(m[2]!);
+    const value = unquoteQ(m[3]!);
+    if (m[1] === 'properties') return () => false;
+    return (f) => f.appProperties?.[key] === value;
+  }
   m = new RegExp(`^(modifiedTime|createdTime)\\s*(<=|>=|!=|=|<|>)\\s*${STR}$`).exec(c);
   if (m) {
-    const t = Date.parse(unquoteQ(m[3]!));
+    const t = parseQueryTime(unquoteQ(m[3]!));
     if (Number.isNaN(t)) throw badValue(`q: '${m[3]}' is not an RFC 3339 date-time`);
     const key = m[1] === 'modifiedTime' ? 'modifiedTime' : 'createdTime';
     const op = m[2]!;
@@ -193,10 +237,13 @@ function orderBy(spec: string | null): (a: DriveFile, b: DriveFile) => number {
   };
 }
 
+const appProperties = z.record(z.string(), z.string());
+
 const createBody = z.looseObject({
   name: z.string().optional(),
   mimeType: z.string().optional(),
   parents: z.array(z.string()).optional(),
+  appProperties: appProperties.optional(),
 });
 
 const permissionBody = z.looseObject({
@@ -206,6 +253,57 @@ const permissionBody = z.looseObject({
 });
 
 const FILE_ID = '([^/]+)';
+
+/**
+ * The parents of a new file, each writable by the caller, and the refusal Google gives a service account that would
+ * own the file in its own My Drive: only a file placed in a shared drive needs no storage of the caller's.
+ */
+function placeNew(ctx: Ctx, parents: readonly string[]): void {
+  if (parents.length > 1)
+    throw badValue('parents: a file can have only one parent folder (Drive: "Single-parenting")');
+  const targets = parents.map((p) => writable(ctx, p));
+  const inSharedDrive = targets.some((t) => t.driveId !== undefined);
+  if (!inSharedDrive && !ctx.hasDriveStorage(ctx.caller)) throw storageQuotaExceeded();
+}
+
+type Corpora = 'user' | 'domain' | 'drive' | 'allDrives';
+
+/**
+ * Which files a files.list may answer: `corpora=user` (the default) is the files the caller owns or that are
+ * shared with them directly; `drive` is one shared drive (`driveId`); `allDrives` both. Shared-drive items appear
+ * only with `includeItemsFromAllDrives=true` ("If not present or set to false, then shared drive items are not
+ * returned", Drive API: Implement shared drive support), and under `user` only when shared with the caller
+ * directly, not through drive membership.
+ */
+function corpusOf(ctx: Ctx): (f: DriveFile) => boolean {
+  const corpora = (ctx.query.get('corpora') ?? 'user') as Corpora;
+  if (!['user', 'domain', 'drive', 'allDrives'].includes(corpora)) throw badValue(`corpora: ${corpora}`);
+  const driveId = ctx.query.get('driveId') ?? undefined;
+  const allDrives = boolParam(ctx.query, 'includeItemsFromAllDrives');
+  if ((corpora === 'drive') !== (driveId !== undefined)) {
+    throw badValue('The driveId parameter must be specified if and only if corpora is set to drive.');
+  }
+  if ((corpora === 'drive' || corpora === 'allDrives') && !allDrives) {
+    throw badValue(
+      `includeItemsFromAllDrives: must be true when corpora is ${corpora} (shared drive items are not returned otherwise)`,
+    );
+  }
+  if (driveId !== undefined) {
+    const root = ctx.store.files.get(driveId);
+    if (!root?.sharedDrive || !ctx.store.canRead(root, ctx.caller))
+      throw new ApiError(404, 'NOT_FOUND', `Shared drive not found: ${driveId}`, undefined, 'notFound');
+  }
+  return (f) => {
+    if (f.sharedDrive || !ctx.store.canRead(f, ctx.caller)) return false;
+    if (f.driveId === undefined) return corpora !== 'drive';
+    if (!allDrives) return false;
+    if (corpora === 'drive') return f.driveId === driveId;
+    if (corpora === 'allDrives') return true;
+    return ctx.store.directRole(f, ctx.caller) !== undefined;
+  };
+}
+
+const DRIVE_ROLES: readonly string[] = ['organizer', 'fileOrganizer'];
 
 export const driveRoutes: Route[] = [
   {
@@ -222,8 +320,9 @@ export const driveRoutes: Route[] = [
       const token = ctx.query.get('pageToken');
       const offset = token ? Number(Buffer.from(token, 'base64url').toString('utf8').replace(/^o:/, '')) : 0;
       if (!Number.isInteger(offset) || offset < 0) throw badValue('pageToken');
+      const inCorpus = corpusOf(ctx);
       const all = [...ctx.store.files.values()]
-        .filter((f) => ctx.store.canRead(f, ctx.caller) && match(f))
+        .filter((f) => inCorpus(f) && match(f))
         .sort(orderBy(ctx.query.get('orderBy')));
       const page = all.slice(offset, offset + pageSize);
       const out: Record<string, unknown> = { kind: 'drive#fileList', incompleteSearch: false };
@@ -241,16 +340,19 @@ export const driveRoutes: Route[] = [
     async handle(ctx) {
       const body = await parseBody(ctx, createBody);
       const mimeType = body.mimeType ?? 'application/octet-stream';
-      for (const p of body.parents ?? []) writable(ctx, p);
+      const parents = body.parents ?? [];
+      placeNew(ctx, parents);
       const name = body.name ?? (mimeType === SPREADSHEET_MIME ? 'Untitled spreadsheet' : 'Untitled');
+      const props = body.appProperties ? { appProperties: body.appProperties } : {};
       if (mimeType === SPREADSHEET_MIME) {
+        // An empty spreadsheet, as the Sheets UI makes one: a single 1000 x 26 tab named Sheet1, id 0.
         const spreadsheet = buildSpreadsheet({ properties: { title: name } });
-        const f = ctx.store.create(ctx.caller, { name, mimeType, parents: body.parents ?? [], spreadsheet });
-        return fileResource(f, ctx.caller, 'owner');
+        const f = ctx.store.create(ctx.caller, { name, mimeType, parents, spreadsheet, ...props });
+        return fileResource(f, ctx.caller, ctx.store.roleOf(f, ctx.caller));
       }
       if (mimeType === FOLDER_MIME) {
-        const f = ctx.store.create(ctx.caller, { name, mimeType, parents: body.parents ?? [] });
-        return fileResource(f, ctx.caller, 'owner');
+        const f = ctx.store.create(ctx.caller, { name, mimeType, parents, ...props });
+        return fileResource(f, ctx.caller, ctx.store.roleOf(f, ctx.caller));
       }
       throw badValue(`mimeType: the emulator stores Google Sheets and folders only, not ${mimeType}`);
     },
@@ -275,9 +377,23 @@ export const driveRoutes: Route[] = [
     async handle(ctx) {
       const body = await parseBody(
         ctx,
-        z.looseObject({ name: z.string().optional(), trashed: z.boolean().optional() }),
+        z.looseObject({
+          name: z.string().optional(),
+          trashed: z.boolean().optional(),
+          appProperties: z.record(z.string(), z.string().nullable()).optional(),
+        }),
       );
       const f = writable(ctx, ctx.params[0]!);
+      if (body.appProperties !== undefined) {
+        // Keys given are set; a key given null is removed (Drive: "Custom file properties").
+        const next = { ...(f.appProperties ?? {}) };
+        for (const [k, v] of Object.entries(body.appProperties)) {
+          if (v === null) delete next[k];
+          else next[k] = v;
+        }
+        if (Object.keys(next).length > 0) f.appProperties = next;
+        else delete f.appProperties;
+      }
       if (body.name !== undefined) {
         f.name = body.name;
         if (f.spreadsheet) f.spreadsheet.properties.title = body.name;
@@ -298,7 +414,7 @@ export const driveRoutes: Route[] = [
     fileParam: 0,
     handle(ctx) {
       const f = readable(ctx, ctx.params[0]!);
-      if (ctx.store.roleOf(f, ctx.caller) !== 'owner') throw insufficient();
+      if (ctx.store.roleOf(f, ctx.caller) !== 'owner' || f.sharedDrive) throw insufficient();
       ctx.store.files.delete(f.id);
       ctx.store.changed();
       return undefined;
@@ -315,6 +431,8 @@ export const driveRoutes: Route[] = [
       const src = readable(ctx, ctx.params[0]!);
       if (src.mimeType === FOLDER_MIME) throw badValue('fileId: folders cannot be copied');
       const name = body.name ?? `Copy of ${src.name}`;
+      const parents = body.parents ?? src.parents;
+      placeNew(ctx, parents);
       const spreadsheet = src.spreadsheet ? structuredClone(src.spreadsheet) : undefined;
       if (spreadsheet) spreadsheet.properties.title = name;
       // The copy belongs to the caller, is shared with no one, and has no trigger: Apps Script triggers are not
@@ -322,10 +440,11 @@ export const driveRoutes: Route[] = [
       const f = ctx.store.create(ctx.caller, {
         name,
         mimeType: src.mimeType,
-        parents: body.parents ?? src.parents,
+        parents,
         ...(spreadsheet ? { spreadsheet } : {}),
+        ...(body.appProperties ? { appProperties: body.appProperties } : {}),
       });
-      return fileResource(f, ctx.caller, 'owner');
+      return fileResource(f, ctx.caller, ctx.store.roleOf(f, ctx.caller));
     },
   },
   {
@@ -337,6 +456,14 @@ export const driveRoutes: Route[] = [
     async handle(ctx) {
       const body = await parseBody(ctx, permissionBody);
       const f = writable(ctx, ctx.params[0]!);
+      const driveRole = DRIVE_ROLES.includes(body.role) ? (body.role as DriveRole) : undefined;
+      if (f.sharedDrive) {
+        // Only a shared drive's organizers ("Managers") add members.
+        const mine = f.permissions.find((p) => p.emailAddress?.toLowerCase() === ctx.caller.toLowerCase());
+        if (mine?.driveRole !== 'organizer') throw insufficient();
+      } else if (driveRole !== undefined) {
+        throw badValue(`role: ${body.role} is a shared drive role`);
+      }
       if (body.role === 'owner') {
         throw new ApiError(
           403,
@@ -358,18 +485,25 @@ export const driveRoutes: Route[] = [
         );
       }
       const role: Role =
-        body.role === 'writer' ? 'writer' : body.role === 'commenter' ? 'commenter' : 'reader';
+        driveRole !== undefined
+          ? 'owner'
+          : body.role === 'writer'
+            ? 'writer'
+            : body.role === 'commenter'
+              ? 'commenter'
+              : 'reader';
       const p = ctx.store.grant(f, {
         type: body.type,
         role,
         ...(body.type === 'user' && body.emailAddress ? { emailAddress: body.emailAddress } : {}),
+        ...(driveRole ? { driveRole } : {}),
       });
       ctx.store.touch(f, ctx.caller);
       return {
         kind: 'drive#permission',
         id: p.id,
         type: p.type,
-        role: p.role,
+        role: p.driveRole ?? p.role,
         ...(p.emailAddress ? { emailAddress: p.emailAddress } : {}),
       };
     },
@@ -384,11 +518,64 @@ export const driveRoutes: Route[] = [
       const f = writable(ctx, ctx.params[0]!);
       return {
         kind: 'drive#permissionList',
-        permissions: f.permissions.map((p) => ({ kind: 'drive#permission', ...p })),
+        permissions: f.permissions.map(({ driveRole, ...p }) => ({
+          kind: 'drive#permission',
+          ...p,
+          role: driveRole ?? p.role,
+        })),
       };
     },
   },
+  {
+    name: 'drive.drives.create',
+    api: 'drive',
+    method: 'POST',
+    pattern: /^\/drive\/v3\/drives$/,
+    async handle(ctx) {
+      const body = await parseBody(ctx, z.looseObject({ name: z.string().min(1) }));
+      const requestId = ctx.query.get('requestId');
+      if (!requestId)
+        throw new ApiError(400, 'INVALID_ARGUMENT', 'Required parameter: requestId', undefined, 'required');
+      // requestId makes the create idempotent: "If the shared drive already exists a 409 error will be returned."
+      const seen = [...ctx.store.files.values()].find((f) => f.sharedDrive && f.requestId === requestId);
+      if (seen)
+        throw new ApiError(
+          409,
+          'ALREADY_EXISTS',
+          'A shared drive with this requestId already exists.',
+          undefined,
+          'duplicate',
+        );
+      const f = ctx.store.create(ctx.caller, { name: body.name, mimeType: FOLDER_MIME, sharedDrive: true });
+      f.requestId = requestId;
+      return driveResource(f);
+    },
+  },
+  {
+    name: 'drive.drives.get',
+    api: 'drive',
+    method: 'GET',
+    pattern: new RegExp(`^/drive/v3/drives/${FILE_ID}$`),
+    fileParam: 0,
+    handle(ctx) {
+      const f = ctx.store.files.get(ctx.params[0]!);
+      if (!f?.sharedDrive || !ctx.store.canRead(f, ctx.caller))
+        throw new ApiError(
+          404,
+          'NOT_FOUND',
+          `Shared drive not found: ${ctx.params[0]}`,
+          undefined,
+          'notFound',
+        );
+      return driveResource(f);
+    },
+  },
 ];
+
+/** The Drive resource of a shared drive. */
+function driveResource(f: DriveFile) {
+  return { kind: 'drive#drive', id: f.id, name: f.name, createdTime: iso(f.createdTime), hidden: false };
+}
 
 /** Drive answers only these fields when the request names none. */
 export const DRIVE_DEFAULT_FIELDS: Record<string, string> = {
@@ -399,4 +586,6 @@ export const DRIVE_DEFAULT_FIELDS: Record<string, string> = {
   'drive.files.update': 'kind,id,name,mimeType',
   'drive.permissions.create': 'kind,id,type,role',
   'drive.permissions.list': 'kind,permissions(kind,id,type,role)',
+  'drive.drives.create': 'kind,id,name',
+  'drive.drives.get': 'kind,id,name',
 };

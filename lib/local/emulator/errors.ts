@@ -16,6 +16,7 @@ export type ErrorStatus =
   | 'UNAUTHENTICATED'
   | 'PERMISSION_DENIED'
   | 'NOT_FOUND'
+  | 'ALREADY_EXISTS'
   | 'RESOURCE_EXHAUSTED'
   | 'FAILED_PRECONDITION'
   | 'INTERNAL'
@@ -31,6 +32,8 @@ export class ApiError extends Error {
     readonly details?: unknown[],
     /** Drive's `errors[0].reason`, e.g. notFound, insufficientFilePermissions. */
     readonly reason?: string,
+    /** Drive's `errors[0].domain`: `global` unless said otherwise (`usageLimits` for quota refusals). */
+    readonly domain?: string,
   ) {
     super(message);
   }
@@ -70,6 +73,27 @@ export function sheetsBody(e: ApiError, legacy = false): unknown {
 export function driveBody(e: ApiError): unknown {
   const reason = e.reason ?? (e.code === 404 ? 'notFound' : e.code === 403 ? 'forbidden' : 'invalid');
   return {
-    error: { code: e.code, message: e.message, errors: [{ message: e.message, domain: 'global', reason }] },
+    error: {
+      code: e.code,
+      message: e.message,
+      errors: [{ message: e.message, domain: e.domain ?? 'global', reason }],
+    },
   };
 }
+
+/**
+ * A file a service account would own outside a shared drive. "Service accounts don't have storage quota and can't
+ * own any files. Instead, they must upload files and folders into shared drives" (Drive API: shared drives guide,
+ * quoted in n8n-io/n8n#26050); the answer is 403 "The user's Drive storage quota has been exceeded." with reason
+ * storageQuotaExceeded in domain usageLimits (burnash/gspread#1592, kopia/kopia#2656), from Drive's files.create
+ * and copy and from Sheets' spreadsheets.create alike (xing5/mcp-google-sheets#40).
+ */
+export const storageQuotaExceeded = () =>
+  new ApiError(
+    403,
+    'PERMISSION_DENIED',
+    "The user's Drive storage quota has been exceeded.",
+    undefined,
+    'storageQuotaExceeded',
+    'usageLimits',
+  );

@@ -94,14 +94,15 @@ export class Faults {
       { kind: 'hold', stage: opts.stage ?? 'after', hold },
       { times: 1, ...opts },
     );
-    return Object.assign(hold, {
-      remove: () => {
-        handle.remove();
-        hold.release();
+    // defineProperty, not Object.assign: assign would copy the getter's value once (0) instead of the getter.
+    return Object.defineProperties(hold, {
+      remove: {
+        value: () => {
+          handle.remove();
+          hold.release();
+        },
       },
-      get hits() {
-        return handle.hits;
-      },
+      hits: { get: () => handle.hits },
     }) as Hold & FaultHandle;
   }
 

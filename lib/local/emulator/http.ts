@@ -21,7 +21,12 @@ export type Ctx = {
   webhook: () => WebhookConfig | undefined;
   requestSummary: () => unknown;
   req: IncomingMessage;
+  /** Whether the caller may own files in My Drive (service accounts may not: `EmulatorOptions.serviceAccounts`). */
+  hasDriveStorage: (caller: string) => boolean;
 };
+
+/** A service account's email, as Google issues them (`name@project.iam.gserviceaccount.com`). */
+export const isServiceAccount = (email: string): boolean => /\.iam\.gserviceaccount\.com$/i.test(email);
 
 export type Route = {
   /** Named like the client method, e.g. `sheets.values.get`; fault rules and request counts use it. */

@@ -6,11 +6,17 @@ export const FOLDER_MIME = 'application/vnd.google-apps.folder';
 
 export type Role = 'owner' | 'writer' | 'commenter' | 'reader';
 
+/** A shared drive member's role as Drive names it; organizer ("Manager") and fileOrganizer ("Content manager"). */
+export type DriveRole = 'organizer' | 'fileOrganizer';
+
 export type Permission = {
   id: string;
   type: 'user' | 'anyone';
+  /** The access it gives: a shared drive's organizer and fileOrganizer act on its files as an owner would. */
   role: Role;
   emailAddress?: string;
+  /** Set on a shared drive's members with a role of their own (organizer, fileOrganizer). */
+  driveRole?: DriveRole;
 };
 
 export type GridProperties = {
@@ -61,6 +67,18 @@ export type DriveFile = {
   lastModifyingUser: string;
   permissions: Permission[];
   trashed: boolean;
+  /**
+   * The shared drive the file is in, if any. A shared drive is kept as a folder whose id is the drive's id (the
+   * drive's root folder has the drive's id, so its files have it as parent) and whose permissions are the members;
+   * its files have no owner of their own and inherit the members' access.
+   */
+  driveId?: string;
+  /** Set on a shared drive's root. */
+  sharedDrive?: boolean;
+  /** The drives.create requestId that made this shared drive, so a repeated create is refused rather than doubled. */
+  requestId?: string;
+  /** Private key-value pairs of the app that set them (Drive: "Custom file properties"). */
+  appProperties?: Record<string, string>;
   spreadsheet?: Spreadsheet;
   /** Whether the simulated Apps Script onChange trigger is installed on this spreadsheet. */
   trigger: boolean;

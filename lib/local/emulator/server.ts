@@ -9,8 +9,8 @@ import { emulatorRoutes, personEdit } from './emulator-routes';
 import { ApiError, driveBody, invalid, sheetsBody } from './errors';
 import { Faults } from './faults';
 import { camelMask, checkMask, type Mask, parseMask, project } from './fields';
-import type { Ctx, Route } from './http';
-import { type DriveFile, type Role, SPREADSHEET_MIME } from './model';
+import { type Ctx, isServiceAccount, type Route } from './http';
+import { type DriveFile, type DriveRole, FOLDER_MIME, type Role, SPREADSHEET_MIME } from './model';
 import { DEFAULT_QUOTA, Quota, type QuotaConfig, quotaExceeded } from './quota';
 import { buildSpreadsheet, mutate, sheetsRoutes } from './sheets-routes';
 import { Store } from './store';
@@ -28,6 +28,12 @@ export type EmulatorOptions = {
   /** Google's default (60 reads + 60 writes a minute per user), a custom window, or off for seeding. */
   quota?: QuotaConfig | 'default' | 'off';
   webhook?: WebhookConfig;
+  /**
+   * Service accounts (callers whose email ends with `.iam.gserviceaccount.com`) have no Drive storage, as in Google:
+   * `spreadsheets.create`, and `files.create`/`files.copy` outside a shared drive, answer 403 "The user's Drive
+   * storage quota has been exceeded." On by default; `{ noDriveStorage: false }` lets them own files.
+   */
+  serviceAccounts?: { noDriveStorage?: boolean };
 };
 
 export type RequestRecord = {
@@ -45,7 +51,13 @@ export type SheetInit = { title: string; rowCount?: number; columnCount?: number
 export type FileSnapshot = {
   id: string;
   name: string;
+  mimeType: string;
   owner: string;
+  parents: string[];
+  /** The shared drive the file is in. */
+  driveId?: string;
+  appProperties?: Record<string, string>;
+  trashed: boolean;
   version: number;
   modifiedTime: string;
   lastModifyingUser: string;
@@ -66,6 +78,7 @@ export class Emulator {
   readonly signals: SignalRecord[] = [];
   private readonly quota: Quota;
   private webhookConfig: WebhookConfig | undefined;
+  private noDriveStorage: boolean;
   private readonly counts = new Map<
     string,
     { r: RequestFilter & { route: string; caller: string }; n: number }
@@ -80,6 +93,7 @@ export class Emulator {
     const q = opts.quota ?? 'default';
     this.quota = new Quota(q === 'default' ? DEFAULT_QUOTA : q);
     this.webhookConfig = opts.webhook;
+    this.noDriveStorage = opts.serviceAccounts?.noDriveStorage ?? true;
   }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<void> {
@@ -139,11 +153,34 @@ export class Emulator {
     return { spreadsheetId: file.id, sheetIds };
   }
 
-  /** Shares a file, as permissions.create would. */
-  share(fileId: string, email: string, role: Exclude<Role, 'owner'>): void {
+  /**
+   * Creates a shared drive as a Workspace admin would, with `organizer` as its manager and `members` added (a service
+   * account as `fileOrganizer`, "Content manager", can then create files in it). Its id is also its root folder's.
+   */
+  createSharedDrive(
+    organizer: string,
+    name = 'Shared drive',
+    members: Readonly<Record<string, DriveRole | Exclude<Role, 'owner'>>> = {},
+  ): string {
+    const f = this.store.create(organizer, { name, mimeType: FOLDER_MIME, sharedDrive: true });
+    for (const [email, role] of Object.entries(members)) this.share(f.id, email, role);
+    return f.id;
+  }
+
+  /** Shares a file, as permissions.create would; on a shared drive, adds a member (organizer, fileOrganizer...). */
+  share(fileId: string, email: string, role: DriveRole | Exclude<Role, 'owner'>): void {
     const f = this.fileOrThrow(fileId);
-    this.store.grant(f, { type: 'user', role, emailAddress: email });
+    if ((role === 'organizer' || role === 'fileOrganizer') && !f.sharedDrive)
+      throw new Error(`${role} is a shared drive role, and ${fileId} is not a shared drive`);
+    if (role === 'organizer' || role === 'fileOrganizer')
+      this.store.grant(f, { type: 'user', role: 'owner', emailAddress: email, driveRole: role });
+    else this.store.grant(f, { type: 'user', role, emailAddress: email });
     this.store.touch(f, f.owner);
+  }
+
+  /** Whether service accounts are refused Drive storage (see `EmulatorOptions.serviceAccounts`). */
+  setServiceAccountStorage(noDriveStorage: boolean): void {
+    this.noDriveStorage = noDriveStorage;
   }
 
   /** Writes values as an API caller would (no trigger fires). */
@@ -198,16 +235,12 @@ export class Emulator {
 
   /** Drive metadata of a file, for assertions. */
   file(fileId: string): FileSnapshot {
-    const f = this.fileOrThrow(fileId);
-    return {
-      id: f.id,
-      name: f.name,
-      owner: f.owner,
-      version: f.version,
-      modifiedTime: new Date(f.modifiedTime).toISOString(),
-      lastModifyingUser: f.lastModifyingUser,
-      trigger: f.trigger,
-    };
+    return snapshot(this.fileOrThrow(fileId));
+  }
+
+  /** Every file (shared drive roots left out), whoever can see it, for assertions. */
+  files(): FileSnapshot[] {
+    return [...this.store.files.values()].filter((f) => !f.sharedDrive).map(snapshot);
   }
 
   /** Requests served so far matching the filter; `route` may end in `*` (`sheets.*` counts Sheets API calls). */
@@ -365,6 +398,7 @@ export class Emulator {
         webhook: () => this.webhookConfig,
         requestSummary: () => this.summary(),
         req,
+        hasDriveStorage: (who) => !(this.noDriveStorage && isServiceAccount(who)),
       };
       result = await route.handle(ctx);
       if (mask && result !== undefined) result = project(result, mask);
@@ -401,6 +435,23 @@ export class Emulator {
     res.writeHead(e.code, headers);
     res.end(body);
   }
+}
+
+function snapshot(f: DriveFile): FileSnapshot {
+  return {
+    id: f.id,
+    name: f.name,
+    mimeType: f.mimeType,
+    owner: f.owner,
+    parents: [...f.parents],
+    ...(f.driveId !== undefined ? { driveId: f.driveId } : {}),
+    ...(f.appProperties ? { appProperties: { ...f.appProperties } } : {}),
+    trashed: f.trashed,
+    version: f.version,
+    modifiedTime: new Date(f.modifiedTime).toISOString(),
+    lastModifyingUser: f.lastModifyingUser,
+    trigger: f.trigger,
+  };
 }
 
 /** `Authorization: Bearer alice@example.com` names alice; anything else is no caller. */

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { batchUpdate } from './batch-update';
 import type { RenderOption } from './cells';
-import { ApiError, invalid } from './errors';
+import { ApiError, invalid, storageQuotaExceeded } from './errors';
 import { boolParam, type Ctx, enumParam, type Route } from './http';
 import {
   DEFAULT_COLUMNS,
@@ -185,6 +185,9 @@ export const sheetsRoutes: Route[] = [
     quota: 'write',
     async handle(ctx) {
       const body = await parseBody(ctx, createBody);
+      // The new file lands in the caller's My Drive, which a service account does not have: spreadsheets.create
+      // cannot name a shared drive, so a service account creates spreadsheets with Drive's files.create instead.
+      if (!ctx.hasDriveStorage(ctx.caller)) throw storageQuotaExceeded();
       const ss = buildSpreadsheet(body);
       const file = ctx.store.create(ctx.caller, {
         name: ss.properties.title,

@@ -83,32 +83,80 @@ export class Store {
     return randomBytes(33).toString('base64url');
   }
 
+  /**
+   * A new file. In a shared drive (a parent is in one) the file has no owner permission: its access comes from the
+   * drive's members. `owner` is still kept as its creator, for the emulator's own checks (protected ranges, trigger).
+   */
   create(
     owner: string,
-    init: { name: string; mimeType: string; parents?: string[]; spreadsheet?: Spreadsheet },
+    init: {
+      name: string;
+      mimeType: string;
+      parents?: string[];
+      spreadsheet?: Spreadsheet;
+      appProperties?: Record<string, string>;
+      sharedDrive?: boolean;
+    },
   ) {
     const t = this.now();
+    const id = this.newSharedDriveOrFileId(init.sharedDrive === true);
+    const parents = init.parents ?? [];
+    const driveId = init.sharedDrive
+      ? id
+      : parents.map((p) => this.files.get(p)?.driveId).find((d) => d !== undefined);
     const file: DriveFile = {
-      id: this.newId(),
+      id,
       name: init.name,
       mimeType: init.mimeType,
       owner,
-      parents: init.parents ?? [],
+      parents,
       createdTime: t,
       modifiedTime: t,
       version: 1,
       lastModifyingUser: owner,
-      permissions: [{ id: permissionId(owner), type: 'user', role: 'owner', emailAddress: owner }],
+      permissions:
+        driveId !== undefined && !init.sharedDrive
+          ? []
+          : [
+              {
+                id: permissionId(owner),
+                type: 'user',
+                role: 'owner',
+                emailAddress: owner,
+                ...(init.sharedDrive ? { driveRole: 'organizer' as const } : {}),
+              },
+            ],
       trashed: false,
       trigger: false,
     };
+    if (driveId !== undefined) file.driveId = driveId;
+    if (init.sharedDrive) file.sharedDrive = true;
+    if (init.appProperties && Object.keys(init.appProperties).length > 0)
+      file.appProperties = { ...init.appProperties };
     if (init.spreadsheet) file.spreadsheet = init.spreadsheet;
     this.files.set(file.id, file);
     this.changed();
     return file;
   }
 
+  /** Shared drive ids look like Google's (`0A` and 17 more characters); file ids are longer. */
+  private newSharedDriveOrFileId(sharedDrive: boolean): string {
+    return sharedDrive ? `0A${randomBytes(13).toString('base64url').slice(0, 17)}` : this.newId();
+  }
+
+  /** The caller's best role on a file: its own permissions, and in a shared drive the drive's members too. */
   roleOf(file: DriveFile, caller: string): Role | undefined {
+    let best = this.directRole(file, caller);
+    if (file.driveId !== undefined && file.driveId !== file.id) {
+      const root = this.files.get(file.driveId);
+      const inherited = root ? this.directRole(root, caller) : undefined;
+      if (inherited && (!best || RANK[inherited] > RANK[best])) best = inherited;
+    }
+    return best;
+  }
+
+  /** The caller's best role from the file's own permissions only (Drive's "shared directly with the user"). */
+  directRole(file: DriveFile, caller: string): Role | undefined {
     let best: Role | undefined;
     for (const p of file.permissions) {
       const match = p.type === 'anyone' || p.emailAddress?.toLowerCase() === caller.toLowerCase();
@@ -150,7 +198,11 @@ export class Store {
     const id = p.type === 'anyone' ? 'anyoneWithLink' : permissionId(p.emailAddress ?? '');
     const existing = file.permissions.find((x) => x.id === id);
     if (existing) {
-      if (existing.role !== 'owner') existing.role = p.role;
+      if (existing.role !== 'owner' || existing.driveRole !== undefined) {
+        existing.role = p.role;
+        if (p.driveRole) existing.driveRole = p.driveRole;
+        else delete existing.driveRole;
+      }
       return existing;
     }
     const perm: Permission = { ...p, id };

@@ -11,7 +11,7 @@ import {
   SpreadsheetAccessError,
   SpreadsheetNotFoundError,
 } from '../../../lib/sheets';
-import { BOT, clientsFor, methodology, OFFICIAL } from './fixtures';
+import { BOT, clientsFor, methodology, OFFICIAL, placeIn } from './fixtures';
 
 let emu: Emulator;
 let clients: GoogleClients;
@@ -27,9 +27,12 @@ afterEach(() => emu.faults.clear());
 
 /** A zone form created by the service account, shared with the official, with a Feedback tab already written. */
 async function zoneForm(zoneId = 'hangzhou'): Promise<string> {
-  const { spreadsheetId } = await createSpreadsheet(clients, `Zone ${zoneId}`, [
-    buildFormRows({ zoneId, nameEn: 'Hangzhou', nameZh: '杭州' }, methodology),
-  ]);
+  const { spreadsheetId } = await createSpreadsheet(
+    clients,
+    `Zone ${zoneId}`,
+    [buildFormRows({ zoneId, nameEn: 'Hangzhou', nameZh: '杭州' }, methodology)],
+    placeIn(emu),
+  );
   emu.share(spreadsheetId, OFFICIAL, 'writer');
   await new GoogleFeedbackWriter(clients).writeFeedback(spreadsheetId, [['Status', 'not yet synced']], null);
   return spreadsheetId;
@@ -147,12 +150,17 @@ describe('reading a zone form', () => {
 
   test('reports a value typed for an indicator a central department supplies', async () => {
     const central = methodology.indicators.find((i) => i.source !== 'zone')!;
-    const { spreadsheetId } = await createSpreadsheet(clients, 'Zone with a central row', [
-      buildFormRows(
-        { zoneId: 'hangzhou' },
-        { indicators: [...methodology.indicators.slice(0, 2), { ...central, source: 'zone' }] },
-      ),
-    ]);
+    const { spreadsheetId } = await createSpreadsheet(
+      clients,
+      'Zone with a central row',
+      [
+        buildFormRows(
+          { zoneId: 'hangzhou' },
+          { indicators: [...methodology.indicators.slice(0, 2), { ...central, source: 'zone' }] },
+        ),
+      ],
+      placeIn(emu),
+    );
 
     const form = await reader.readForm(spreadsheetId, {
       indicators: [...methodology.indicators.slice(0, 2), central],
@@ -173,9 +181,12 @@ describe('reading a zone form', () => {
       indicatorSchema.parse({ code: `I${String(i).padStart(5, '0')}`, unit: 'count' }),
     );
     const values = Object.fromEntries(indicators.map((ind, i) => [ind.code, i % 3 === 0 ? `${i}` : i]));
-    const { spreadsheetId } = await createSpreadsheet(clients, 'Big form', [
-      buildFormRows({ zoneId: 'big' }, { indicators }, values),
-    ]);
+    const { spreadsheetId } = await createSpreadsheet(
+      clients,
+      'Big form',
+      [buildFormRows({ zoneId: 'big' }, { indicators }, values)],
+      placeIn(emu),
+    );
     await new GoogleFeedbackWriter(clients).writeFeedback(spreadsheetId, [['Status', 'not yet synced']]);
     const before = sheetsRequests(spreadsheetId);
 
@@ -197,7 +208,7 @@ describe('system faults', () => {
 
   test('a deleted spreadsheet is a SpreadsheetNotFoundError', async () => {
     const id = await zoneForm();
-    await clients.drive.files.delete({ fileId: id });
+    await clients.drive.files.delete({ fileId: id, supportsAllDrives: true });
 
     await expect(reader.readForm(id, methodology)).rejects.toBeInstanceOf(SpreadsheetNotFoundError);
   });
@@ -275,6 +286,7 @@ describe('reading the control spreadsheet', () => {
       clients,
       'Control',
       buildControlTabs(methodology, zones),
+      placeIn(emu),
     );
     const before = sheetsRequests(spreadsheetId);
 
@@ -292,6 +304,7 @@ describe('reading the control spreadsheet', () => {
       clients,
       'Control',
       buildControlTabs(methodology, []),
+      placeIn(emu),
     );
     await clients.sheets.spreadsheets.batchUpdate({
       spreadsheetId,

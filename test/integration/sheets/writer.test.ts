@@ -10,7 +10,7 @@ import {
   SpreadsheetAccessError,
   SpreadsheetNotFoundError,
 } from '../../../lib/sheets';
-import { BOT, clientsFor, methodology, OFFICIAL } from './fixtures';
+import { BOT, clientsFor, methodology, OFFICIAL, placeIn } from './fixtures';
 
 let emu: Emulator;
 let clients: GoogleClients;
@@ -25,9 +25,12 @@ afterAll(() => emu.close());
 afterEach(() => emu.faults.clear());
 
 async function form(): Promise<string> {
-  const { spreadsheetId } = await createSpreadsheet(clients, 'Zone', [
-    buildFormRows({ zoneId: 'hangzhou' }, methodology),
-  ]);
+  const { spreadsheetId } = await createSpreadsheet(
+    clients,
+    'Zone',
+    [buildFormRows({ zoneId: 'hangzhou' }, methodology)],
+    placeIn(emu),
+  );
   return spreadsheetId;
 }
 
