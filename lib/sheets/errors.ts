@@ -62,6 +62,22 @@ export class SpreadsheetAccessError extends SheetsError {
   }
 }
 
+/**
+ * Drive refused to create a file the service account would own: service accounts have no Drive storage, so
+ * spreadsheets must be created in a shared drive where the service account is a content manager (DESIGN section 9).
+ */
+export class DriveStorageError extends SheetsError {
+  override name = 'DriveStorageError';
+  constructor(detail: FaultDetail, options?: { cause?: unknown }) {
+    super(
+      `Drive refused to store a file owned by the service account (${detail.operation}): service accounts have no Drive storage. Create spreadsheets in a shared drive folder where the service account is a content manager.`,
+      detail,
+      false,
+      options,
+    );
+  }
+}
+
 /** The credentials were refused: 401. */
 export class SheetsAuthError extends SheetsError {
   override name = 'SheetsAuthError';
@@ -115,6 +131,7 @@ export type FailureClass =
   | { kind: 'unavailable'; status?: number; reason?: string }
   | { kind: 'not-found'; status: number; reason?: string }
   | { kind: 'forbidden'; status: number; reason?: string }
+  | { kind: 'no-storage'; status: number; reason?: string }
   | { kind: 'unauthenticated'; status: number; reason?: string }
   | { kind: 'refused'; status: number; reason?: string; message: string };
 
@@ -183,6 +200,11 @@ export function classifyFailure(err: unknown): FailureClass {
     return { kind: 'rate-limit', status: s, ...r };
   if (s >= 500 || s === 408) return { kind: 'unavailable', status: s, ...r };
   if (s === 404) return { kind: 'not-found', status: s, ...r };
+  if (
+    s === 403 &&
+    (d.reason === 'storageQuotaExceeded' || /storage quota has been exceeded/i.test(d.message))
+  )
+    return { kind: 'no-storage', status: s, ...r };
   if (s === 403) return { kind: 'forbidden', status: s, ...r };
   if (s === 401) return { kind: 'unauthenticated', status: s, ...r };
   return { kind: 'refused', status: s, ...r, message: d.message };
@@ -225,6 +247,8 @@ export function toSheetsError(err: unknown, cls: FailureClass, detail: FaultDeta
       return new SpreadsheetNotFoundError(full, options);
     case 'forbidden':
       return new SpreadsheetAccessError(full, options);
+    case 'no-storage':
+      return new DriveStorageError(full, options);
     case 'unauthenticated':
       return new SheetsAuthError(full, options);
     case 'refused':

@@ -12,6 +12,7 @@ export {
 export { type ControlGrids, locateIssue, readControlGrids } from './control';
 export { driveQuery, GoogleSpreadsheetFiles } from './drive';
 export {
+  DriveStorageError,
   QuotaExhaustedError,
   SheetsAuthError,
   SheetsError,
@@ -24,7 +25,16 @@ export { readFormGrid } from './form';
 export type { GridCell, TabGrid } from './grid';
 export { type ColumnSpec, matchHeaders, normaliseHeader } from './headers';
 export * from './layout';
-export { createSpreadsheet } from './provision';
+export { createSpreadsheet, ensureFolder, findByKey, KEY_PROPERTY } from './provision';
 export { GoogleSpreadsheetReader, GRID_FIELDS } from './reader';
-export { ApiCaller, type CallerOptions, DEFAULT_PACE, DEFAULT_RETRY, Pacer, type RetryPolicy } from './retry';
+export {
+  ApiCaller,
+  type CallerOptions,
+  DEFAULT_PACE,
+  DEFAULT_RETRY,
+  minTotalBackoffMs,
+  Pacer,
+  type RetryPolicy,
+  shareOf,
+} from './retry';
 export { GoogleFeedbackWriter } from './writer';

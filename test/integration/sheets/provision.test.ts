@@ -13,10 +13,10 @@ import { SERVICE_ACCOUNT } from '../../../lib/local/stack';
 import {
   buildControlTabs,
   buildFormRows,
+  DriveStorageError,
   FEEDBACK_TAB,
   GoogleSpreadsheetFiles,
   GoogleSpreadsheetReader,
-  SpreadsheetAccessError,
 } from '../../../lib/sheets';
 import { createSpreadsheet, KEY_PROPERTY } from '../../../lib/sheets/provision';
 import { BOT, clientsFor, methodology, placeIn, sharedDriveOf } from './fixtures';
@@ -105,8 +105,11 @@ describe('creating a spreadsheet as the service account', () => {
 
     await expect(
       createSpreadsheet(clients, 'Zone', [form()], { folderId: folder, key: 'outside' }),
-    ).rejects.toBeInstanceOf(SpreadsheetAccessError);
-    expect(emu.requestCount({ route: 'drive.files.create' })).toBe(1);
+    ).rejects.toThrow(DriveStorageError);
+    await expect(
+      createSpreadsheet(clients, 'Zone', [form()], { folderId: folder, key: 'outside-2' }),
+    ).rejects.toThrow(/service accounts have no Drive storage.*shared drive/);
+    expect(emu.requestCount({ route: 'drive.files.create' })).toBe(2);
   });
 
   test('a create whose answer is lost (held past the client timeout) leaves one spreadsheet, set up', async () => {
