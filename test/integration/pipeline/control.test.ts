@@ -32,6 +32,20 @@ const feedback = async () =>
     .join('\n');
 /** Row of an indicator on the Indicators tab (header on row 1). */
 const indicatorRow = (code: string) => ev.methodology.indicators.findIndex((i) => i.code === code) + 2;
+/** A methodologist types a weight on the Indicators tab; returns the weight column's letter. */
+async function editWeight(code: string, value: string): Promise<string> {
+  const header = (
+    await stack.google.sheets.spreadsheets.values.get({
+      spreadsheetId: prov.controlId,
+      range: 'Indicators!1:1',
+    })
+  ).data.values![0]!;
+  const col = String.fromCharCode(65 + header.indexOf('weight'));
+  await stack.emulator.editAsPerson(prov.controlId, admin, `Indicators!${col}${indicatorRow(code)}`, [
+    [value],
+  ]);
+  return col;
+}
 
 beforeAll(async () => {
   stack = await startLocalStack({ emulator: { quota: 'off' }, calls: { pace: false } });
@@ -61,14 +75,7 @@ test('an unchanged control sheet installs nothing', async () => {
 test('an invalid edit is refused with the cell named; the last valid methodology stays in force', async () => {
   const before = (await stack.store.getEvaluationState(E))?.methodologyVersion;
   const row = indicatorRow('T05');
-  const header = (
-    await stack.google.sheets.spreadsheets.values.get({
-      spreadsheetId: prov.controlId,
-      range: 'Indicators!1:1',
-    })
-  ).data.values![0]!;
-  const col = String.fromCharCode(65 + header.indexOf('weight'));
-  await stack.emulator.editAsPerson(prov.controlId, admin, `Indicators!${col}${row}`, [['-2']]);
+  const col = await editWeight('T05', '-2');
   const o = await run();
   expect(o).toMatchObject({ status: 'refused', inForce: before });
   expect((await stack.store.getEvaluationState(E))?.methodologyVersion).toBe(before);
@@ -81,16 +88,7 @@ test('an invalid edit is refused with the cell named; the last valid methodology
 
 test('fixing the edit installs a new version and zones are asked to sync again', async () => {
   const before = (await stack.store.getEvaluationState(E))?.methodologyVersion;
-  const header = (
-    await stack.google.sheets.spreadsheets.values.get({
-      spreadsheetId: prov.controlId,
-      range: 'Indicators!1:1',
-    })
-  ).data.values![0]!;
-  const col = String.fromCharCode(65 + header.indexOf('weight'));
-  await stack.emulator.editAsPerson(prov.controlId, admin, `Indicators!${col}${indicatorRow('T05')}`, [
-    ['3'],
-  ]);
+  await editWeight('T05', '3');
   const o = await run();
   expect(o).toMatchObject({ status: 'installed' });
   expect(o.status === 'installed' && o.version).not.toBe(before);
@@ -100,16 +98,7 @@ test('fixing the edit installs a new version and zones are asked to sync again',
 });
 
 test('a crash after the pointer moved still ends in the re-sync of every zone when the sync is retried', async () => {
-  const header = (
-    await stack.google.sheets.spreadsheets.values.get({
-      spreadsheetId: prov.controlId,
-      range: 'Indicators!1:1',
-    })
-  ).data.values![0]!;
-  const col = String.fromCharCode(65 + header.indexOf('weight'));
-  await stack.emulator.editAsPerson(prov.controlId, admin, `Indicators!${col}${indicatorRow('T05')}`, [
-    ['4'],
-  ]);
+  await editWeight('T05', '4');
   // The first attempt installed the new version, then died before asking the zones to sync again.
   const read = await stack.reader.readControl(prov.controlId);
   const { version } = await installMethodology(stack.store, E, {
