@@ -21,6 +21,9 @@ export type FeedbackInput = {
   missingRequired: string[];
 };
 
+/** A form pasted with thousands of bad rows gets a readable Feedback tab (and a write of bounded size). */
+export const MAX_PROBLEM_ROWS = 200;
+
 const HEADER: FeedbackCell[] = [
   'Cell 单元格',
   'Code 指标代码',
@@ -86,6 +89,15 @@ export function feedbackRows(input: FeedbackInput): { rows: FeedbackCell[][]; pr
     ],
     [],
   ];
-  if (problems.length) rows.push(HEADER, ...problems);
+  if (problems.length) rows.push(HEADER, ...problems.slice(0, MAX_PROBLEM_ROWS));
+  if (problems.length > MAX_PROBLEM_ROWS)
+    rows.push([
+      '',
+      '',
+      '',
+      `…and ${problems.length - MAX_PROBLEM_ROWS} more problems not listed: fix the ones above and they will show.`,
+      '',
+      '',
+    ]);
   return { rows, problems: problems.length };
 }
