@@ -19,17 +19,22 @@ import type {
 
 export type ControlDeps = SheetStageDeps;
 
+/** What every control sync that read the sheet reports, whatever it decided. */
+type ControlEffects = {
+  feedbackWritten: boolean;
+  /** Zone sheets asked to sync again, with their new `requested` values: the caller sends these messages. */
+  resync: { spreadsheetId: string; requested: number }[];
+  /** The evaluation's `requested` value when this sync asked for a run, else null. */
+  evaluationRequested: number | null;
+};
+
 export type ControlOutcome =
   | { status: 'coalesced' }
-  | { status: 'refused'; issues: number; feedbackWritten: boolean; inForce: string | null }
-  | {
-      status: 'installed' | 'unchanged';
-      version: string;
-      feedbackWritten: boolean;
-      /** Zone sheets asked to sync again, with their new `requested` values (the sync messages' dedup ids). */
-      resync: { spreadsheetId: string; requested: number }[];
-      evaluationRequested: number | null;
-    };
+  /** The methodology on the sheet is invalid: the version in force (`inForce`) stays. */
+  | ({ status: 'refused'; issues: number; inForce: string | null } & ControlEffects)
+  /** A later read of the control sheet already moved the methodology: this read changes nothing. */
+  | ({ status: 'stale' } & ControlEffects)
+  | ({ status: 'installed' | 'unchanged'; version: string } & ControlEffects);
 
 /** Makes a methodology version the one in force and registers the zones' spreadsheets. Returns the version. */
 export async function installMethodology(
@@ -98,6 +103,7 @@ export async function syncControl(
 
   let version: string | null = current;
   let installed = false;
+  let stale = false;
   if (compiled.ok && !layoutErrors) {
     const candidate = contentHash({ methodology: read.methodology, zones: read.zones });
     if (candidate !== current) {
@@ -107,11 +113,14 @@ export async function syncControl(
         { methodology: read.methodology, zones: read.zones, spreadsheetId: s, at: now().toISOString() },
         R > 0 ? R : undefined,
       );
-      // A later read of the control sheet already moved the pointer: this read is stale and installs nothing.
       if (done.moved) {
         version = done.version;
         installed = true;
-      }
+      } else stale = true;
+    } else if (R > 0) {
+      // The same version read again still moves the read marker: a stale read of an older sheet finishing after
+      // this one must not install what the methodologist has since reverted.
+      stale = !(await store.setMethodologyVersion(e, candidate, R));
     }
   }
 
@@ -135,20 +144,25 @@ export async function syncControl(
   const { rows, blocking } = feedbackFor(deps.reader, read, issues, version, installed);
   const hash = contentHash(rows);
   let feedbackWritten = false;
-  if (hash !== state?.feedbackHash) {
+  // A stale read, or one overtaken by a read that finished meanwhile, leaves the Feedback to the later read.
+  const overtaken = async () => ((await store.getSheetState(e, s))?.synced ?? 0) > R;
+  if (!stale && hash !== state?.feedbackHash && !(await overtaken())) {
     await deps.feedback.writeFeedback(s, rows);
     await store.setFeedbackHash(e, s, hash);
     feedbackWritten = true;
   }
 
   if (R > 0) await store.markSynced(e, s, R);
-  log.info('control.done', { evaluationId: e, spreadsheetId: s, installed, version, problems: blocking });
-  if (blocking) return { status: 'refused', issues: blocking, feedbackWritten, inForce: current };
-  return {
-    status: installed || resync.length ? 'installed' : 'unchanged',
-    version: version!,
-    feedbackWritten,
-    resync,
-    evaluationRequested,
-  };
+  log.info('control.done', {
+    evaluationId: e,
+    spreadsheetId: s,
+    installed,
+    stale,
+    version,
+    problems: blocking,
+  });
+  const effects = { feedbackWritten, resync, evaluationRequested };
+  if (stale) return { status: 'stale', ...effects };
+  if (blocking) return { status: 'refused', issues: blocking, inForce: current, ...effects };
+  return { status: installed || resync.length ? 'installed' : 'unchanged', version: version!, ...effects };
 }

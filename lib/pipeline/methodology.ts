@@ -3,13 +3,14 @@ import { type CompiledMethodology, compileMethodology, formatIssues } from '../c
 import { NoMethodologyError, PipelineError } from './errors';
 import type { EvaluationStore, MethodologyRecord, SubmissionStore } from './ports';
 
-export type MethodologyInForce = {
-  version: string;
-  record: MethodologyRecord;
-  compiled: CompiledMethodology;
+type CompiledVersion = { version: string; record: MethodologyRecord; compiled: CompiledMethodology };
+
+export type MethodologyInForce = CompiledVersion & {
+  /** The evaluation's count of version changes when this was read: the sync's `mappingSeq`. */
+  seq: number;
 };
 
-const cache = new Map<string, MethodologyInForce>();
+const cache = new Map<string, CompiledVersion>();
 
 /** Loads and compiles the evaluation's current methodology version (cached: versions are immutable). */
 export async function methodologyInForce(
@@ -22,9 +23,10 @@ export async function methodologyInForce(
     throw new NoMethodologyError(
       `evaluation ${evaluationId} has no methodology in force: sync its control spreadsheet first`,
     );
+  const seq = state.methodologySeq;
   const key = `${evaluationId}#${version}`;
   const hit = cache.get(key);
-  if (hit) return hit;
+  if (hit) return { ...hit, seq };
   const record = await store.getMethodology(evaluationId, version);
   if (!record)
     throw new PipelineError(
@@ -38,5 +40,5 @@ export async function methodologyInForce(
     );
   const entry = { version, record, compiled: compiled.methodology };
   cache.set(key, entry);
-  return entry;
+  return { ...entry, seq };
 }

@@ -55,7 +55,11 @@ export const CurrentValuesSchema = z.object({
   zoneId: z.string().min(1),
   /** Revision these values come from. */
   revSeq: seq,
-  /** The spreadsheet read and its `requested` snapshot: the store only moves a zone to a later read of a sheet. */
+  /**
+   * Which read these values come from, in the order the store keeps: the methodology count the sync worked under
+   * (`mappingSeq`), then, under one mapping, the spreadsheet's `requested` snapshot (`readSeq`).
+   */
+  mappingSeq: counter.default(0),
   spreadsheetId: z.string().nullable().default(null),
   readSeq: counter.default(0),
   contentHash: z.string().min(1),
@@ -101,6 +105,11 @@ export const EvaluationStateSchema = z.object({
   methodologyVersion: z.string().nullable(),
   /** The methodology version every zone sheet was last asked to sync again for (their values parse against it). */
   resyncedVersion: z.string().nullable(),
+  /**
+   * Counts changes of the version in force. A sync records the count it worked under with the zone's values, so
+   * that a read made under an older zone-to-sheet mapping can never overwrite one made under a newer mapping.
+   */
+  methodologySeq: counter,
   lastRequestAt: isoTime.nullable(),
   scoredAt: isoTime.nullable(),
 });
@@ -150,11 +159,21 @@ export interface SubmissionStore {
   /** The zone's current values, or null. */
   getCurrent(evaluationId: string, zoneId: string): Promise<CurrentValues | null>;
   /**
-   * Replaces the zone's current values unless they come from a later read of the same spreadsheet (a higher
-   * `readSeq`, or an equal one with a higher `revSeq`); values from another spreadsheet (a re-mapped zone, a seed)
-   * are always replaced.
+   * Replaces the zone's current values unless the stored ones come from a later read: a higher `mappingSeq`, or
+   * under the same mapping a later read of the same spreadsheet (a higher `readSeq`, or an equal one with a higher
+   * `revSeq`). Values of another spreadsheet under the same mapping (a seed) are replaced.
    */
   putCurrent(evaluationId: string, current: CurrentValues): Promise<PutCurrentOutcome>;
+  /**
+   * Records that a later read found the same content: moves the stored values' read marker (`mappingSeq`,
+   * `spreadsheetId`, `readSeq`) forward if the content is still `contentHash` and the read is later. False when
+   * the content changed meanwhile or a later read is already recorded.
+   */
+  touchCurrent(
+    evaluationId: string,
+    zoneId: string,
+    read: { mappingSeq: number; spreadsheetId: string; readSeq: number; contentHash: string },
+  ): Promise<boolean>;
 }
 
 /** What evaluate and publish need: per-evaluation counters, all current values, runs and their pointers. */

@@ -32,7 +32,7 @@ export type SyncOutcome =
   /** The spreadsheet is not a zone sheet of this evaluation (never registered by the control sheet). */
   | { status: 'unknown-sheet' }
   /** The spreadsheet was deleted or is no longer shared with the service: nothing stored is touched. */
-  | { status: 'unreadable'; requested: number; reason: string }
+  | { status: 'unreadable'; requested: number; reason: string; evaluationRequested: number }
   | {
       status: 'synced' | 'refused';
       requested: number;
@@ -45,7 +45,7 @@ export type SyncOutcome =
       /** Problems reported on the Feedback tab. */
       problems: number;
       /** The evaluation's `requested` value after this sync asked for a run: the evaluate message's dedup id. */
-      evaluationRequested: number | null;
+      evaluationRequested: number;
       /** Why the form as a whole was refused. */
       refusal?: string;
     };
@@ -114,8 +114,10 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
       // Nothing can be written to a sheet we cannot open: say so in the log, keep everything stored, and stop
       // retrying; sharing the sheet again moves its Drive version, and the reconcile poll then syncs it.
       log.error('sync.unreadable', { evaluationId: e, spreadsheetId: s, zoneId, reason: err.message });
+      // An earlier attempt may have stored values before it crashed: they still deserve a run.
+      const evaluationRequested = await store.requestEvaluation(e);
       await store.markSynced(e, s, R);
-      return { status: 'unreadable', requested: R, reason: err.message };
+      return { status: 'unreadable', requested: R, reason: err.message, evaluationRequested };
     }
     throw err;
   }
@@ -126,11 +128,18 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
   let superseded = false;
   let accepted = previous?.values ?? null;
   let revisionInfo = previous ? { seq: previous.revSeq, at: previous.updatedAt } : null;
+  // Where this read stands in the order the store keeps (see CurrentValues): the mapping it worked under, then
+  // the sheet's requested snapshot.
+  const marker = { mappingSeq: method.seq, spreadsheetId: s, readSeq: R };
 
   if (!refusal) {
     const values = valuesFromRead(read, previous?.values);
     const hash = contentHash(values);
-    if (hash !== previous?.contentHash) {
+    // Nothing new: record that this later read saw the same content, so a stale read finishing after it loses.
+    const sameAsStored =
+      hash === previous?.contentHash &&
+      (await store.touchCurrent(e, zoneId, { ...marker, contentHash: hash }));
+    if (!sameAsStored) {
       const at = now().toISOString();
       const rev = await store.appendRevision(e, zoneId, {
         values,
@@ -142,12 +151,10 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
         editor: req.editor ?? null,
         at,
       });
-      revision = rev.seq;
       const put = await store.putCurrent(e, {
         zoneId,
         revSeq: rev.seq,
-        spreadsheetId: s,
-        readSeq: R,
+        ...marker,
         contentHash: hash,
         values,
         updatedAt: rev.at,
@@ -158,15 +165,16 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
         superseded = true;
         log.warn('sync.superseded', { evaluationId: e, zoneId, revision: rev.seq, current: put.revSeq });
       } else {
+        revision = rev.seq;
         accepted = values;
         revisionInfo = { seq: rev.seq, at: rev.at };
       }
     }
   }
 
-  // Even an unchanged read asks for an evaluation: a crash after `putCurrent` in an earlier attempt must not lose
-  // the run, and the evaluate stage's input hash makes a needless request cost one Query.
-  const evaluationRequested = refusal ? null : await store.requestEvaluation(e);
+  // Every read asks for an evaluation: a crash after `putCurrent` in an earlier attempt must not lose the run, and
+  // the evaluate stage's input hash makes a needless request cost one Query.
+  const evaluationRequested = await store.requestEvaluation(e);
 
   const missingRequired = refusal
     ? []
@@ -185,7 +193,9 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
   });
   const feedbackHash = contentHash(feedback.rows);
   let feedbackWritten = false;
-  if (!superseded && feedbackHash !== state.feedbackHash) {
+  // A stale read (superseded, or overtaken by a read that finished meanwhile) leaves the Feedback to the later one.
+  const overtaken = async () => ((await store.getSheetState(e, s))?.synced ?? 0) > R;
+  if (!superseded && feedbackHash !== state.feedbackHash && !(await overtaken())) {
     await deps.feedback.writeFeedback(s, feedback.rows, read.feedbackTab);
     await store.setFeedbackHash(e, s, feedbackHash);
     feedbackWritten = true;

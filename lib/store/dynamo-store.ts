@@ -67,6 +67,16 @@ import {
 } from './keys';
 import { decodeRun, encodeRun } from './run-codec';
 
+/**
+ * The order of reads kept on a zone's current values (condition fragments over `:m`, `:s`, `:q`): a read made under
+ * a newer mapping is later; under the same mapping, a read of another spreadsheet (a seed) or with a higher
+ * `requested` snapshot is later. Items written before the markers existed count as earliest.
+ */
+const LATER_READ =
+  '(attribute_not_exists(mappingSeq) OR mappingSeq < :m OR (mappingSeq = :m AND ' +
+  '(attribute_not_exists(readSeq) OR spreadsheetId <> :s OR readSeq < :q)))';
+const SAME_READ = '(mappingSeq = :m AND spreadsheetId = :s AND readSeq = :q)';
+
 const LatestRevisionSchema = z.object({
   seq: z.number().int().positive(),
   contentHash: z.string(),
@@ -266,10 +276,13 @@ export class DynamoStore implements SubmissionStore, EvaluationStore, SeedingSto
             TableName: this.tableName,
             Item: item,
             // Reads of one sheet are ordered by their `requested` snapshot; a stale read that finishes late loses.
-            ConditionExpression:
-              'attribute_not_exists(SK) OR attribute_not_exists(readSeq) OR spreadsheetId <> :s OR readSeq < :q ' +
-              'OR (readSeq = :q AND revSeq < :r)',
-            ExpressionAttributeValues: { ':r': item.revSeq, ':q': item.readSeq, ':s': item.spreadsheetId },
+            ConditionExpression: `attribute_not_exists(SK) OR ${LATER_READ} OR (${SAME_READ} AND revSeq < :r)`,
+            ExpressionAttributeValues: {
+              ':r': item.revSeq,
+              ':m': item.mappingSeq,
+              ':q': item.readSeq,
+              ':s': item.spreadsheetId,
+            },
           }),
         ),
       );
@@ -290,6 +303,35 @@ export class DynamoStore implements SubmissionStore, EvaluationStore, SeedingSto
   }
 
   /** Every zone's current values in one paged, strongly consistent Query. */
+  async touchCurrent(
+    evaluationId: string,
+    zoneId: string,
+    read: { mappingSeq: number; spreadsheetId: string; readSeq: number; contentHash: string },
+  ): Promise<boolean> {
+    try {
+      await this.send('touch current values', () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: currentKey(evaluationId, zoneId),
+            UpdateExpression: 'SET mappingSeq = :m, spreadsheetId = :s, readSeq = :q',
+            ConditionExpression: `attribute_exists(SK) AND contentHash = :h AND ${LATER_READ}`,
+            ExpressionAttributeValues: {
+              ':m': read.mappingSeq,
+              ':s': read.spreadsheetId,
+              ':q': read.readSeq,
+              ':h': read.contentHash,
+            },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
   async listCurrent(evaluationId: string): Promise<CurrentValues[]> {
     const items = await this.queryAll('list current values', {
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
@@ -372,27 +414,55 @@ export class DynamoStore implements SubmissionStore, EvaluationStore, SeedingSto
   }
 
   async setMethodologyVersion(evaluationId: string, version: string, readSeq?: number): Promise<boolean> {
-    if (readSeq === undefined) {
-      await this.set(stateKey(evaluationId), 'methodologyVersion', version);
-      return true;
-    }
-    try {
-      await this.send('set methodology version', () =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: stateKey(evaluationId),
-            UpdateExpression: 'SET methodologyVersion = :v, methodologyReadSeq = :r',
-            ConditionExpression: 'attribute_not_exists(methodologyReadSeq) OR methodologyReadSeq <= :r',
-            ExpressionAttributeValues: { ':v': version, ':r': readSeq },
-          }),
-        ),
+    // DynamoDB refuses names and values an expression does not use, so each attempt lists only its own.
+    const attempt = async (update: string, condition: string, values: Record<string, unknown>) => {
+      const expr = `${update} ${condition}`;
+      const names = Object.fromEntries(
+        Object.entries({
+          '#v': 'methodologyVersion',
+          '#r': 'methodologyReadSeq',
+          '#n': 'methodologySeq',
+        }).filter(([k]) => expr.includes(k)),
       );
+      try {
+        await this.send('set methodology version', () =>
+          this.client.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: stateKey(evaluationId),
+              UpdateExpression: update,
+              ConditionExpression: condition,
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: values,
+            }),
+          ),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return false;
+        throw error;
+      }
+    };
+    if (readSeq === undefined) {
+      // Unconditional install (tests, the admin CLI): a new version counts a mapping change, the same one nothing.
+      await attempt('SET #v = :v ADD #n :one', 'attribute_not_exists(#v) OR #v <> :v', {
+        ':v': version,
+        ':one': 1,
+      });
       return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
     }
+    // The same version again only moves the read marker; a new version also counts a mapping change.
+    const fresh = '(attribute_not_exists(#r) OR #r <= :r)';
+    if (await attempt('SET #r = :r', `#v = :v AND ${fresh}`, { ':v': version, ':r': readSeq })) return true;
+    return attempt(
+      'SET #v = :v, #r = :r ADD #n :one',
+      `(attribute_not_exists(#v) OR #v <> :v) AND ${fresh}`,
+      {
+        ':v': version,
+        ':r': readSeq,
+        ':one': 1,
+      },
+    );
   }
 
   async setResyncedVersion(evaluationId: string, version: string): Promise<void> {

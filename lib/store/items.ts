@@ -29,6 +29,7 @@ export const StateItemSchema = z.object({
   publishedRun: count.optional(),
   methodologyVersion: z.string().optional(),
   methodologyReadSeq: count.optional(),
+  methodologySeq: count.optional(),
   resyncedVersion: z.string().optional(),
   lastRequestAt: time.optional(),
   scoredAt: time.optional(),
@@ -98,6 +99,7 @@ export function toEvaluationState(
     publishedRun: item.publishedRun ?? null,
     methodologyVersion: item.methodologyVersion ?? null,
     resyncedVersion: item.resyncedVersion ?? null,
+    methodologySeq: item.methodologySeq ?? 0,
     lastRequestAt: item.lastRequestAt ?? null,
     scoredAt: item.scoredAt ?? null,
   };

@@ -135,3 +135,31 @@ test('a stale control read cannot roll the methodology back', async () => {
   expect(await stack.store.setMethodologyVersion(E, 'older-version', 1)).toBe(false);
   expect((await stack.store.getEvaluationState(E))?.methodologyVersion).toBe(state!.methodologyVersion);
 });
+
+test('a stale control read finishing after a later read of a revert installs nothing and writes no Feedback', async () => {
+  const inForce = (await stack.store.getEvaluationState(E))?.methodologyVersion;
+  const hold = stack.emulator.faults.hold('sheets.spreadsheets.get', {
+    spreadsheetId: prov.controlId,
+    times: 1,
+  });
+  await editWeight('T05', '9');
+  const stale = run();
+  await hold.reached;
+  await editWeight('T05', '4');
+  expect(await run()).toMatchObject({ status: 'unchanged', version: inForce });
+  hold.release();
+  expect(await stale).toMatchObject({ status: 'stale', feedbackWritten: false });
+  expect((await stack.store.getEvaluationState(E))?.methodologyVersion).toBe(inForce);
+  expect((await methodologyInForce(stack.store, E)).compiled.indicators[4]!.weight).toBe(4);
+});
+
+test('a refused control read still hands back the re-sync it asked for', async () => {
+  await stack.store.setResyncedVersion(E, 'something-older');
+  await editWeight('T05', '-1');
+  const o = await run();
+  expect(o).toMatchObject({ status: 'refused' });
+  expect(o.status === 'refused' && o.resync.length).toBe(prov.sheets.size);
+  expect(o.status === 'refused' && o.evaluationRequested).toBeGreaterThan(0);
+  await editWeight('T05', '4');
+  await run();
+});

@@ -217,6 +217,22 @@ describe('no lost edit', () => {
     expect(state!.synced).toBe(state!.requested);
   });
 
+  test('a stale read cannot win over a later read that found nothing new (the official typed, then reverted)', async () => {
+    const sid = prov.sheets.get(tianjin)!;
+    const before = (await stack.store.getCurrent(E, tianjin))!.values['T01']!.value;
+    const hold = stack.emulator.faults.hold('sheets.spreadsheets.get', { spreadsheetId: sid, times: 1 });
+    await edit(tianjin, `Form!D${rowOf('T01')}`, '77.7');
+    await signal(tianjin);
+    const stale = sync(tianjin);
+    await hold.reached;
+    await edit(tianjin, `Form!D${rowOf('T01')}`, String(before));
+    await signal(tianjin);
+    expect(synced(await sync(tianjin))).toMatchObject({ revision: null, superseded: false });
+    hold.release();
+    expect(synced(await stale)).toMatchObject({ superseded: true, feedbackWritten: false });
+    expect((await stack.store.getCurrent(E, tianjin))?.values['T01']?.value).toBe(before);
+  });
+
   test('a storm of 429s and 5xx during the read ends in a correct sync', async () => {
     const sid = prov.sheets.get(shanghai)!;
     stack.emulator.faults.rateLimit('sheets.spreadsheets.get', 3, { spreadsheetId: sid });
@@ -237,7 +253,6 @@ describe('refusals and faults', () => {
     await signal(chongqing);
     const o = synced(await sync(chongqing));
     expect(o.status).toBe('refused');
-    expect(o.evaluationRequested).toBeNull();
     expect(await stack.store.getCurrent(E, chongqing)).toBeNull();
     expect(await feedbackText(chongqing)).toMatch(/NOT ACCEPTED 未接受: .*ningbo/);
   });
@@ -285,6 +300,41 @@ describe('refusals and faults', () => {
     expect((await stack.store.getSheetState(E, old))?.synced).toBe(
       (await stack.store.getSheetState(E, old))?.requested,
     );
+  });
+
+  test('a read of a sheet the zone was moved away from, finishing after the move, cannot overwrite the zone', async () => {
+    const old = prov.sheets.get(tianjin)!;
+    const hold = stack.emulator.faults.hold('sheets.spreadsheets.get', { spreadsheetId: old, times: 1 });
+    await edit(tianjin, `Form!D${rowOf('T01')}`, '11.1');
+    await signal(tianjin);
+    const stale = sync(tianjin);
+    await hold.reached;
+    // The control sheet moves the zone to a new spreadsheet, which syncs at once.
+    const { sheets: moved } = await provisionEvaluation(stack, methodology, [zones[1]!], (z) => ({
+      ...typedFor(z),
+      T01: '33.3',
+    }));
+    const replacement = moved.get(tianjin)!;
+    const inForce = await methodologyInForce(stack.store, E);
+    await installMethodology(stack.store, E, {
+      ...inForce.record,
+      zones: inForce.record.zones.map((z) =>
+        z.zoneId === tianjin ? { ...z, spreadsheetId: replacement } : z,
+      ),
+    });
+    await stack.store.requestSheet(E, replacement);
+    await syncSheet({ evaluationId: E, spreadsheetId: replacement, caller: 'resync' }, deps());
+    hold.release();
+    expect(synced(await stale)).toMatchObject({ superseded: true });
+    const cur = await stack.store.getCurrent(E, tianjin);
+    expect(cur?.spreadsheetId).toBe(replacement);
+    expect(cur?.values['T01']?.value).toBe(33.3);
+    // Put the zone back on its first sheet for the tests that follow.
+    const back = await methodologyInForce(stack.store, E);
+    await installMethodology(stack.store, E, {
+      ...back.record,
+      zones: back.record.zones.map((z) => (z.zoneId === tianjin ? { ...z, spreadsheetId: old } : z)),
+    });
   });
 
   test('a signal for a spreadsheet the evaluation does not know is ignored', async () => {

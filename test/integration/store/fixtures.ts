@@ -28,12 +28,13 @@ export function current(
   revSeq: number,
   seed = revSeq,
   noteBytes = 0,
-  read: { spreadsheetId?: string | null; readSeq?: number } = {},
+  read: { spreadsheetId?: string | null; readSeq?: number; mappingSeq?: number } = {},
 ): CurrentValues {
   const v = values(seed, 45, noteBytes);
   return {
     zoneId,
     revSeq,
+    mappingSeq: read.mappingSeq ?? 1,
     spreadsheetId: read.spreadsheetId === undefined ? 'sheet-hangzhou' : read.spreadsheetId,
     readSeq: read.readSeq ?? revSeq,
     contentHash: hashOf(v),

@@ -55,6 +55,7 @@ async function exerciseEveryRead(store: DynamoStore): Promise<void> {
   await store.putCurrent('e', {
     zoneId: 'z',
     revSeq: 2,
+    mappingSeq: 1,
     spreadsheetId: 's',
     readSeq: 2,
     contentHash: 'h',
@@ -85,6 +86,7 @@ test('the fake answers putCurrent as DynamoDB would, so the re-read path is the 
   const outcome = await store.putCurrent('e', {
     zoneId: 'z',
     revSeq: 2,
+    mappingSeq: 1,
     spreadsheetId: 's',
     readSeq: 2,
     contentHash: 'h',
