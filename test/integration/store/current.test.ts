@@ -71,6 +71,53 @@ describe('putCurrent', () => {
     expect(await store.getCurrent(EVAL, 'Z-MOVE')).toEqual(moved);
   });
 
+  test('a read under a newer mapping wins over a later read of another sheet under an older one', async () => {
+    await store.putCurrent(
+      EVAL,
+      current('Z-MAP', 1, 1, 0, { mappingSeq: 2, spreadsheetId: 'sheet-new', readSeq: 1 }),
+    );
+
+    expect(
+      await store.putCurrent(
+        EVAL,
+        current('Z-MAP', 2, 2, 0, { mappingSeq: 1, spreadsheetId: 'sheet-old', readSeq: 9 }),
+      ),
+    ).toMatchObject({ status: 'superseded' });
+  });
+
+  test('touch: a later read of the same content moves the read marker, so an earlier read then loses', async () => {
+    const stored = current('Z-TOUCH', 1, 1, 0, { readSeq: 2 });
+    await store.putCurrent(EVAL, stored);
+
+    expect(
+      await store.touchCurrent(EVAL, 'Z-TOUCH', {
+        mappingSeq: 1,
+        spreadsheetId: 'sheet-hangzhou',
+        readSeq: 4,
+        contentHash: stored.contentHash,
+      }),
+    ).toBe(true);
+    expect(await store.putCurrent(EVAL, current('Z-TOUCH', 2, 3, 0, { readSeq: 3 }))).toMatchObject({
+      status: 'superseded',
+    });
+  });
+
+  test('touch refuses when the content changed meanwhile or the read is not later', async () => {
+    const stored = current('Z-TOUCH2', 1, 1, 0, { readSeq: 5 });
+    await store.putCurrent(EVAL, stored);
+    const read = { mappingSeq: 1, spreadsheetId: 'sheet-hangzhou' };
+
+    expect(await store.touchCurrent(EVAL, 'Z-TOUCH2', { ...read, readSeq: 6, contentHash: 'other' })).toBe(
+      false,
+    );
+    expect(
+      await store.touchCurrent(EVAL, 'Z-TOUCH2', { ...read, readSeq: 4, contentHash: stored.contentHash }),
+    ).toBe(false);
+    expect(
+      await store.touchCurrent(EVAL, 'Z-NOPE', { ...read, readSeq: 9, contentHash: stored.contentHash }),
+    ).toBe(false);
+  });
+
   test('a zone without current values reads as null', async () => {
     expect(await store.getCurrent(EVAL, 'Z-NONE')).toBeNull();
   });

@@ -44,3 +44,20 @@ describe('feedback hash', () => {
     expect((await store.getSheetState(EVAL, 'sheet-f'))?.feedbackHash).toBe('abc');
   });
 });
+
+describe('the methodology pointer', () => {
+  const E2 = 'pointer-test';
+  test('a new version counts a mapping change; the same version again does not', async () => {
+    expect(await store.setMethodologyVersion(E2, 'a', 1)).toBe(true);
+    expect((await store.getEvaluationState(E2))?.methodologySeq).toBe(1);
+    expect(await store.setMethodologyVersion(E2, 'a', 2)).toBe(true);
+    expect((await store.getEvaluationState(E2))?.methodologySeq).toBe(1);
+    expect(await store.setMethodologyVersion(E2, 'b', 3)).toBe(true);
+    expect(await store.getEvaluationState(E2)).toMatchObject({ methodologyVersion: 'b', methodologySeq: 2 });
+  });
+  test('a read older than the last one moves nothing', async () => {
+    expect(await store.setMethodologyVersion(E2, 'a', 2)).toBe(false);
+    expect(await store.setMethodologyVersion(E2, 'b', 2)).toBe(false);
+    expect(await store.getEvaluationState(E2)).toMatchObject({ methodologyVersion: 'b', methodologySeq: 2 });
+  });
+});
