@@ -37,10 +37,10 @@ export async function provisionEvaluation(
 ): Promise<Provisioned> {
   const sheets = new Map<string, string>();
   const controlZones: ControlZone[] = [];
-  const driveId = stack.emulator.createSharedDrive(DRIVE_ADMIN, 'Zone evaluation 园区评价', {
+  const driveId = stack.emulator.createSharedDrive(DRIVE_ADMIN, 'Pilot zone evaluation 综试区评估', {
     [SERVICE_ACCOUNT]: 'fileOrganizer',
   });
-  const folderId = await ensureFolder(stack.google, 'Evaluation 评价', {
+  const folderId = await ensureFolder(stack.google, 'Evaluation 评估', {
     folderId: driveId,
     driveId,
     key: 'folder',
