@@ -59,64 +59,194 @@ export function criticRaw(cols: Float64Array[]): number[] {
   return sds.map((s, j) => s * conflict[j]!);
 }
 
-/**
- * First principal component of the correlation matrix of `cols` by power iteration; weights are the squared
- * loadings. Mixed signs among the loadings are reported, since squaring hides an indicator that pulls the other way.
- */
-export function pcaRaw(cols: Float64Array[], codes: string[], log: WeightLog): number[] {
-  const m = cols.length;
-  if (m === 1) return [1];
-  const r: number[][] = Array.from({ length: m }, (_, a) =>
-    Array.from({ length: m }, (_, b) => (a === b ? 1 : pearson(cols[a]!, cols[b]!) || 0)),
-  );
-  let v = new Array<number>(m).fill(1 / Math.sqrt(m));
-  for (let it = 0; it < 500; it++) {
-    const w = r.map((row) => row.reduce((s, x, k) => s + x * v[k]!, 0));
-    const norm = Math.sqrt(w.reduce((s, x) => s + x * x, 0)) || 1;
-    const next = w.map((x) => x / norm);
-    const delta = next.reduce((s, x, k) => s + Math.abs(x - v[k]!), 0);
-    v = next;
-    if (delta < 1e-12) break;
+/** Whether a column has fewer than two distinct present values (a constant indicator). */
+function isConstant(col: Float64Array): boolean {
+  let first = Number.NaN;
+  for (let i = 0; i < col.length; i++) {
+    const v = col[i]!;
+    if (v !== v) continue;
+    if (first !== first) first = v;
+    else if (v !== first) return false;
   }
-  const sign = v.reduce((s, x) => s + x, 0) < 0 ? -1 : 1;
-  v = v.map((x) => x * sign);
-  const negative = v.map((x, k) => (x < -1e-9 ? codes[k] : null)).filter((c): c is string => c !== null);
-  if (negative.length)
-    log.push({
-      node: codes.join(','),
-      note: `PCA loadings are negative for ${negative.join(', ')}: those indicators pull against the first component`,
-    });
-  return v.map((x) => x * x);
+  return true;
 }
 
 /**
- * Weights of every node of the hierarchy, renormalised to sum to 1 within each parent. Data-driven methods
- * (entropy, CRITIC, PCA) weight the indicators; aggregates keep their explicit weights. `overrides` replaces
- * raw weights by node index (the uncertainty analysis perturbs them).
+ * Eigen-decomposition of a small symmetric matrix by cyclic Jacobi rotations: the eigenvalues and, column k of
+ * the returned matrix, the unit eigenvector of the k-th. Exact for any symmetric input, whatever its structure
+ * (power iteration misses the leading component when its start vector is orthogonal to it).
  */
-export function weight(
+export function symmetricEigen(matrix: number[][]): { values: number[]; vectors: number[][] } {
+  const m = matrix.length;
+  const a = matrix.map((row) => row.slice());
+  const v: number[][] = Array.from({ length: m }, (_, r) =>
+    Array.from({ length: m }, (_, c) => (r === c ? 1 : 0)),
+  );
+  let scale = 0;
+  for (let p = 0; p < m; p++) for (let q = 0; q < m; q++) scale += a[p]![q]! * a[p]![q]!;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    for (let p = 0; p < m; p++) for (let q = p + 1; q < m; q++) off += a[p]![q]! * a[p]![q]!;
+    if (!(off > 1e-30 * scale)) break;
+    for (let p = 0; p < m; p++)
+      for (let q = p + 1; q < m; q++) {
+        const apq = a[p]![q]!;
+        if (apq === 0) continue;
+        const theta = (a[q]![q]! - a[p]![p]!) / (2 * apq);
+        const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < m; k++) {
+          const akp = a[k]![p]!;
+          const akq = a[k]![q]!;
+          a[k]![p] = c * akp - s * akq;
+          a[k]![q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < m; k++) {
+          const apk = a[p]![k]!;
+          const aqk = a[q]![k]!;
+          a[p]![k] = c * apk - s * aqk;
+          a[q]![k] = s * apk + c * aqk;
+        }
+        for (let k = 0; k < m; k++) {
+          const vkp = v[k]![p]!;
+          const vkq = v[k]![q]!;
+          v[k]![p] = c * vkp - s * vkq;
+          v[k]![q] = s * vkp + c * vkq;
+        }
+      }
+  }
+  return { values: a.map((row, k) => row[k]!), vectors: v };
+}
+
+/**
+ * First principal component of the correlation matrix of `cols`; weights are the squared loadings. A constant
+ * column has no correlation with anything, so it is left out before the decomposition (weight 0, logged): kept
+ * in, it would be an eigenvector of its own. The leading eigenvector comes from a Jacobi eigen-decomposition;
+ * when the largest eigenvalue is tied (uncorrelated indicators, say) the component is not unique and the
+ * weights are the squared loadings averaged over the tied components, which does not depend on how the solver
+ * happened to pick them. Mixed signs among the loadings of a unique component are reported, since squaring
+ * hides an indicator that pulls the other way.
+ */
+export function pcaRaw(
+  cols: Float64Array[],
+  codes: string[],
+  log: WeightLog,
+  node = codes.join(','),
+): number[] {
+  const out = new Array<number>(cols.length).fill(0);
+  const live: number[] = [];
+  const constant: string[] = [];
+  cols.forEach((col, k) => {
+    if (isConstant(col)) constant.push(codes[k]!);
+    else live.push(k);
+  });
+  if (constant.length)
+    log.push({
+      node,
+      note: `PCA gives no weight to ${constant.join(', ')}: constant, ${constant.length === 1 ? 'it carries' : 'they carry'} no information`,
+    });
+  const m = live.length;
+  if (m === 0) return out;
+  if (m === 1) {
+    out[live[0]!] = 1;
+    return out;
+  }
+  const r: number[][] = Array.from({ length: m }, (_, a) =>
+    Array.from({ length: m }, (_, b) => {
+      if (a === b) return 1;
+      const x = pearson(cols[live[a]!]!, cols[live[b]!]!);
+      // Fewer than two rows where both are present: no evidence of correlation.
+      return x === x ? x : 0;
+    }),
+  );
+  const { values, vectors } = symmetricEigen(r);
+  let top = 0;
+  for (let k = 1; k < m; k++) if (values[k]! > values[top]!) top = k;
+  const tol = 1e-9 * Math.max(1, Math.abs(values[top]!));
+  const tied: number[] = [];
+  for (let k = 0; k < m; k++) if (values[k]! >= values[top]! - tol) tied.push(k);
+  if (tied.length > 1) {
+    for (let c = 0; c < m; c++) {
+      let s = 0;
+      for (const k of tied) s += vectors[c]![k]! * vectors[c]![k]!;
+      out[live[c]!] = s / tied.length;
+    }
+    return out;
+  }
+  let v = vectors.map((row) => row[top]!);
+  // The sign of an eigenvector is arbitrary: the one whose loadings sum to a positive number (or, when they sum
+  // to about zero, whose largest loading is positive).
+  const sum = v.reduce((s, x) => s + x, 0);
+  let largest = 0;
+  for (let c = 1; c < m; c++) if (Math.abs(v[c]!) > Math.abs(v[largest]!) + 1e-12) largest = c;
+  const sign = Math.abs(sum) > 1e-9 ? Math.sign(sum) : v[largest]! < 0 ? -1 : 1;
+  v = v.map((x) => x * sign);
+  const negative = v
+    .map((x, c) => (x < -1e-9 ? codes[live[c]!] : null))
+    .filter((c): c is string => c !== null);
+  if (negative.length)
+    log.push({
+      node,
+      note: `PCA loadings are negative for ${negative.join(', ')}: those indicators pull against the first component`,
+    });
+  v.forEach((x, c) => (out[live[c]!] = x * x));
+  return out;
+}
+
+/**
+ * The raw weight of every node before the within-parent renormalisation: explicit weights (or 1 under `equal`),
+ * with the indicators' replaced by the data-driven method's. Entropy weighs each indicator on its own column and
+ * PCA each parent's indicators on their columns, so a change to one column moves only its own raw weight
+ * (entropy) or its siblings' (PCA); CRITIC compares every pair of indicators.
+ */
+export function rawWeights(
   nodes: HierarchyNode[],
   normalised: Float64Array[],
   spec: Methodology['weight'],
   codes: string[],
-  overrides?: Float64Array,
-): { weights: Float64Array; log: WeightLog } {
-  const log: WeightLog = [];
+  log: WeightLog,
+): Float64Array {
   const raw = new Float64Array(nodes.length);
   for (const node of nodes) raw[node.index] = spec.method === 'equal' ? 1 : node.weight;
   if (spec.method === 'entropy') entropyRaw(normalised, codes).forEach((w, j) => (raw[j] = w));
   if (spec.method === 'critic') criticRaw(normalised).forEach((w, j) => (raw[j] = w));
-  if (spec.method === 'pca') {
-    for (const parent of nodes) {
-      const kids = parent.children.filter((c) => nodes[c]!.kind === 'indicator');
-      if (!kids.length) continue;
-      pcaRaw(
-        kids.map((c) => normalised[c]!),
-        kids.map((c) => codes[c]!),
-        log,
-      ).forEach((w, k) => (raw[kids[k]!] = w));
-    }
-  }
+  if (spec.method === 'pca')
+    for (const parent of nodes) pcaParentRaw(parent, nodes, normalised, codes, raw, log);
+  return raw;
+}
+
+/** PCA raw weights of one parent's indicators, written into `raw` (a parent with no indicator child is left alone). */
+export function pcaParentRaw(
+  parent: HierarchyNode,
+  nodes: HierarchyNode[],
+  normalised: Float64Array[],
+  codes: string[],
+  raw: Float64Array,
+  log: WeightLog,
+): void {
+  const kids = parent.children.filter((c) => nodes[c]!.kind === 'indicator');
+  if (!kids.length) return;
+  pcaRaw(
+    kids.map((c) => normalised[c]!),
+    kids.map((c) => codes[c]!),
+    log,
+    parent.code,
+  ).forEach((w, k) => (raw[kids[k]!] = w));
+}
+
+/**
+ * Weights from raw weights: a parent whose children all get no data-driven weight falls back to equal weights,
+ * `overrides` multiply, and the weights are renormalised to sum to 1 within each parent. `raw` is not changed.
+ */
+export function finishWeights(
+  nodes: HierarchyNode[],
+  rawIn: Float64Array,
+  spec: Methodology['weight'],
+  log: WeightLog,
+  overrides?: Float64Array,
+): Float64Array {
+  const raw = Float64Array.from(rawIn);
   if (spec.method === 'entropy' || spec.method === 'critic' || spec.method === 'pca')
     for (const parent of nodes) {
       // Data-driven weights are all zero when every child is constant (or the only child is): such a parent
@@ -147,5 +277,22 @@ export function weight(
     for (const c of parent.children) weights[c] = raw[c]! / total;
   }
   weights[nodes.length - 1] = 1;
-  return { weights, log };
+  return weights;
+}
+
+/**
+ * Weights of every node of the hierarchy, renormalised to sum to 1 within each parent. Data-driven methods
+ * (entropy, CRITIC, PCA) weight the indicators; aggregates keep their explicit weights. `overrides` replaces
+ * raw weights by node index (the uncertainty analysis perturbs them).
+ */
+export function weight(
+  nodes: HierarchyNode[],
+  normalised: Float64Array[],
+  spec: Methodology['weight'],
+  codes: string[],
+  overrides?: Float64Array,
+): { weights: Float64Array; log: WeightLog } {
+  const log: WeightLog = [];
+  const raw = rawWeights(nodes, normalised, spec, codes, log);
+  return { weights: finishWeights(nodes, raw, spec, log, overrides), log };
 }

@@ -130,6 +130,79 @@ describe('the remaining methods', () => {
     expect(r.log.weight[0]!.note).toMatch(/every indicator is constant/);
   });
 
+  describe('PCA weighting', () => {
+    const pcaOf = (rows: Array<Record<string, number>>) => {
+      const codes = Object.keys(rows[0]!);
+      const m = compile({
+        indicators: codes.map((code) => ({ code, parent: 'R' })),
+        aggregates: [{ code: 'R' }],
+        weight: { method: 'pca' },
+      });
+      const r = score(m, datasetFromRows(rows.map((values, k) => ({ id: `u${k}`, values }))));
+      return {
+        w: Object.fromEntries(codes.map((c) => [c, r.weights[m.nodeIndex.get(c)!]!])),
+        log: r.log.weight,
+      };
+    };
+
+    test('a constant indicator gets no weight: the varying ones share it by their first component', () => {
+      // Kept in, c (no correlation with anything) was an eigenvector of its own, and power iteration from the
+      // symmetric start vector, orthogonal to the first component (v - w), settled on it: c took all the weight.
+      const { w, log } = pcaOf([
+        { c: 5, v: 1, w: 3 },
+        { c: 5, v: 2, w: 1 },
+        { c: 5, v: 3, w: 2 },
+      ]);
+      expect(w.c).toBe(0);
+      expect(w.v).toBeCloseTo(0.5, 12);
+      expect(w.w).toBeCloseTo(0.5, 12);
+      expect(log).toContainEqual({
+        node: 'R',
+        note: 'PCA gives no weight to c: constant, it carries no information',
+      });
+      // v and w correlate at -0.5: the first component sets them against each other, and the log says so.
+      expect(log.some((x) => /loadings are negative for (v|w)\b/.test(x.note))).toBe(true);
+    });
+
+    test('when every indicator of a parent is constant, they share its weight equally, and the log says so', () => {
+      const { w, log } = pcaOf([
+        { a: 3, b: 1 },
+        { a: 3, b: 1 },
+        { a: 3, b: 1 },
+      ]);
+      expect(w).toEqual({ a: 0.5, b: 0.5 });
+      expect(log.map((x) => x.note)).toContainEqual(expect.stringMatching(/every indicator is constant/));
+    });
+
+    test('a first component orthogonal to the all-ones vector is still found', () => {
+      // a and b are perfectly anti-correlated: R = [[1, -1], [-1, 1]], first component (1, -1) / sqrt(2).
+      const log: { node: string; note: string }[] = [];
+      const w = pcaRaw([Float64Array.from([1, 2, 3, 4]), Float64Array.from([4, 3, 2, 1])], ['a', 'b'], log);
+      expect(w[0]).toBeCloseTo(0.5, 12);
+      expect(w[1]).toBeCloseTo(0.5, 12);
+      expect(log.map((x) => x.note)).toEqual([
+        'PCA loadings are negative for b: those indicators pull against the first component',
+      ]);
+    });
+
+    test('uncorrelated indicators (a tied first eigenvalue) share the weight equally, whatever the solver picks', () => {
+      const f = (x: number[]) => Float64Array.from(x);
+      // Centred, pairwise orthogonal columns: R is the identity and every direction is a first component.
+      const w = pcaRaw([f([-3, -1, 1, 3]), f([1, -1, -1, 1]), f([-1, 3, -3, 1])], ['a', 'b', 'c'], []);
+      for (const x of w) expect(x).toBeCloseTo(1 / 3, 12);
+    });
+
+    test('unequal loadings: b = a + c with a and c uncorrelated gives the first component (1, sqrt 2, 1) / 2', () => {
+      const a = [1, -1, 0, 0];
+      const c = [1, 1, -2, 0].map((x) => x / Math.sqrt(3));
+      const f = (x: number[]) => Float64Array.from(x);
+      const w = pcaRaw([f(a), f(a.map((x, k) => x + c[k]!)), f(c)], ['a', 'b', 'c'], []);
+      expect(w[0]).toBeCloseTo(0.25, 12);
+      expect(w[1]).toBeCloseTo(0.5, 12);
+      expect(w[2]).toBeCloseTo(0.25, 12);
+    });
+  });
+
   test('TOPSIS as the index: the unit best on everything scores 1', () => {
     const m = compile({
       indicators: [{ code: 'a' }, { code: 'b', direction: -1 }],
