@@ -1,7 +1,11 @@
-/** Benchmarks of the scoring engine (DESIGN section 8): 105 x 45, 10,000 x 200 and its scaling, the ASEM build. */
+/**
+ * Benchmarks of the scoring engine (DESIGN section 8): 105 x 45, 10,000 x 200 and its scaling, the ASEM build,
+ * and explaining every zone of the default evaluation (the next-grade search).
+ */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { datasetFromCsv } from '../core/csv-dataset';
+import { explain } from '../core/explain';
 import { compileMethodology, formatIssues, uncertaintySchema } from '../core/methodology';
 import { Random } from '../core/random';
 import { type ScoreResult, score } from '../core/score';
@@ -61,6 +65,33 @@ export const suite: Suite = {
       note: `${m.indicators.length} indicators, fresh data each run`,
     });
     log(`score 105 zones x ${m.indicators.length}: ${small.ms.toFixed(3)} ms median`);
+
+    // Explaining every zone: contributions, and the next-grade search with its what-if re-scoring.
+    const scored = score(m, base);
+    explain(m, base, scored);
+    const explainTimes: number[] = [];
+    let answers: Array<string | number> = [];
+    for (let k = 0; k < 5; k++) {
+      const t0 = performance.now();
+      const ex = explain(m, base, scored);
+      explainTimes.push(performance.now() - t0);
+      answers = ex.flatMap((x) =>
+        x.nextGrade
+          ? [x.nextGrade.grade, x.nextGrade.indicator, x.nextGrade.value, x.nextGrade.points]
+          : ['-'],
+      );
+    }
+    const explainMs = median(explainTimes);
+    const none = answers.filter((x) => x === '-').length;
+    figures.push({
+      key: 'explain_105x48_ms',
+      value: explainMs,
+      unit: 'ms',
+      budget: 500,
+      checksum: checksum(answers),
+      note: `explicit weights, ${scored.units.length - none} zones with a next grade in reach`,
+    });
+    log(`explain 105 zones x ${m.indicators.length}: ${explainMs.toFixed(1)} ms median`);
 
     const sizes = [1000, 10000];
     const scaling: number[] = [];

@@ -1,6 +1,7 @@
 import { type Dataset, datasetFromRows } from '../../../lib/core/dataset';
 import { explain, findNextGrade, WhatIf } from '../../../lib/core/explain';
 import { type CompiledMethodology, compileMethodology, formatIssues } from '../../../lib/core/methodology';
+import { Random } from '../../../lib/core/random';
 import { score } from '../../../lib/core/score';
 import { demoDataset, loadDefaultEvaluation } from '../../../lib/local/default-evaluation';
 
@@ -188,8 +189,8 @@ describe('what-if re-scoring reproduces score()', () => {
     // p scores 100 on a alone; with b it is (100 + 100 (b - 1) / 4) / 2, at least 60 from b = 1.8.
     expect(ng).toMatchObject({ grade: 'A', indicator: 'b' });
     expect(ng.value).toBeCloseTo(1.8, 6);
-    // Under thresholds the gap is to the grade's minScore (negative here: the gate, not the score, held p).
-    expect(ng.points).toBe(60 - 100);
+    // p's score (100) is past A's minScore already: the gate, not the score, held it, so it lacks no points.
+    expect(ng.points).toBe(0);
     expect(rescored(gated, gatedData, 'p', 'b', ng.value).grade[0]).toBe('A');
   });
 });
@@ -277,5 +278,304 @@ describe('the next-grade search', () => {
     expect(ng).toMatchObject({ grade: 'B', indicator: 'a' });
     expect(ng.points).toBeCloseTo(50 - 40, 9);
     expect(ng.value).toBeCloseTo(5, 6);
+  });
+});
+
+describe('points to the next grade of a gated unit', () => {
+  test('under thresholds: a unit scoring past the line lacks 0 points (not a negative number), and the required indicator lifts the gate', () => {
+    const m = compile({
+      indicators: [
+        { code: 'a', parent: 'R' },
+        { code: 'b', parent: 'R' },
+        { code: 'req', parent: 'R', required: true },
+      ],
+      aggregates: [{ code: 'R' }],
+      grade: {
+        method: 'thresholds',
+        grades: [{ code: 'A', minScore: 70 }, { code: 'B', minScore: 40 }, { code: 'C' }],
+        gates: [{ required: true, maxGrade: 'C' }],
+      },
+    });
+    const data = datasetFromRows([
+      { id: 'top', values: { a: 100, b: 100, req: null } },
+      { id: 'u2', values: { a: 50, b: 60, req: 50 } },
+      { id: 'u3', values: { a: 0, b: 0, req: 0 } },
+      { id: 'u4', values: { a: 30, b: 20, req: 100 } },
+    ]);
+    const r = score(m, data);
+    expect(r.score[0]).toBeCloseTo(100, 9);
+    expect(r.grade[0]).toBe('C');
+    const ng = explain(m, data, r)[0]!.nextGrade!;
+    // Filling req at its worst observed value (0) lifts the gate: (100 + 100 + 0) / 3 = 66.7, a B.
+    expect(ng).toEqual({ grade: 'B', points: 0, indicator: 'req', value: 0 });
+    expect(rescored(m, data, 'top', 'req', ng.value).grade[0]).toBe('B');
+  });
+
+  test('under quotas: a gated unit above the lowest score of the next grade lacks 0 points', () => {
+    const m = compile({
+      indicators: [{ code: 'a' }, { code: 'req', required: true }],
+      grade: {
+        method: 'quota',
+        grades: [
+          { code: 'A', count: 1 },
+          { code: 'B', count: 2 },
+          { code: 'C', count: 2 },
+        ],
+        gates: [{ required: true, maxGrade: 'C' }],
+      },
+    });
+    const data = datasetFromRows([
+      { id: 'p', values: { a: 10, req: null } },
+      { id: 'q', values: { a: 8, req: 9 } },
+      { id: 'r', values: { a: 6, req: 4 } },
+      { id: 's', values: { a: 2, req: 6 } },
+      { id: 't', values: { a: 0, req: 0 } },
+    ]);
+    const r = score(m, data);
+    expect(r.grade[0]).toBe('C');
+    const lowestB = Math.min(
+      ...r.units
+        .map((_, k) => k)
+        .filter((k) => r.grade[k] === 'B')
+        .map((k) => r.score[k]!),
+    );
+    expect(r.score[0]!).toBeGreaterThan(lowestB);
+    const ng = explain(m, data, r)[0]!.nextGrade!;
+    expect(ng).toMatchObject({ grade: 'B', points: 0, indicator: 'req' });
+    expect(rescored(m, data, 'p', 'req', ng.value).grade[0]).toBe('B');
+  });
+});
+
+/**
+ * The next-grade search without its shortcuts, as a reference: every indicator scanned on the whole grid (16
+ * steps over the observed range, then steps growing by sqrt(2) to the limit), the first reaching bracket
+ * bisected to 1e-12 of the range, and every candidate checked with a full score(), smallest first.
+ */
+function exhaustiveNextGrade(w: WhatIf, m: CompiledMethodology, i: number, target: number) {
+  const candidates: { j: number; value: number; relative: number }[] = [];
+  for (let j = 0; j < m.indicators.length; j++) {
+    const ind = m.indicators[j]!;
+    const { lo, hi } = w.observedRange(j);
+    if (!(hi > lo)) continue;
+    const up = ind.direction === 1;
+    const limit = up ? Math.max(hi, ind.max ?? hi) : Math.min(lo, ind.min ?? lo);
+    const current = w.rawValue(i, j);
+    const start = current === current ? current : up ? lo : hi;
+    if (up ? start >= limit : start <= limit) continue;
+    const reaches = (v: number) => {
+      const g = w.apply(i, j, v).gradeIndex[i]!;
+      return g >= 0 && g <= target;
+    };
+    if (current !== current && reaches(start)) {
+      candidates.push({ j, value: start, relative: 0 });
+      continue;
+    }
+    const span = Math.abs(limit - start);
+    const near = Math.min(span, hi - lo);
+    const offsets = Array.from({ length: 16 }, (_, k) => (near * (k + 1)) / 16);
+    for (let n = 1; near * Math.SQRT2 ** n < span * (1 - 1e-12); n++) offsets.push(near * Math.SQRT2 ** n);
+    if (offsets[offsets.length - 1]! < span) offsets.push(span);
+    const at = (k: number) =>
+      k < 0 ? start : k === offsets.length - 1 ? limit : start + (up ? 1 : -1) * offsets[k]!;
+    let k = 0;
+    while (k < offsets.length && !reaches(at(k))) k++;
+    if (k === offsets.length) continue;
+    let a = at(k - 1);
+    let b = at(k);
+    for (let s = 0; s < 80 && Math.abs(b - a) > 1e-12 * (hi - lo); s++) {
+      const mid = (a + b) / 2;
+      if (reaches(mid)) b = mid;
+      else a = mid;
+    }
+    candidates.push({ j, value: b, relative: Math.abs(b - start) / (hi - lo) });
+  }
+  candidates.sort((x, y) => x.relative - y.relative || x.j - y.j);
+  for (const c of candidates) {
+    const check = w.rescore(i, c.j, c.value);
+    if (check && check.gradeIndex >= 0 && check.gradeIndex <= target) return c;
+  }
+  return null;
+}
+
+describe('the next-grade search stays fast without changing its answers', () => {
+  test('explaining the default evaluation (105 zones x 48 indicators) takes a few thousand what-ifs, not 70,000', () => {
+    const ev = loadDefaultEvaluation(1);
+    const data = demoDataset(ev, 2025);
+    const m = ev.methodology;
+    const r = score(m, data);
+    const applies = jest.spyOn(WhatIf.prototype, 'apply');
+    const rescores = jest.spyOn(WhatIf.prototype, 'rescore');
+    try {
+      const ex = explain(m, data, r);
+      expect(ex.filter((x) => x.nextGrade).length).toBeGreaterThan(5);
+      // The grid-and-bisect search scanned every indicator to its limit: about 72,000 what-ifs here.
+      expect(applies.mock.calls.length).toBeLessThan(8000);
+      expect(rescores.mock.calls.length).toBeLessThan(100);
+    } finally {
+      applies.mockRestore();
+      rescores.mockRestore();
+    }
+  });
+
+  test('an indicator ruled out by the bound reaches the grade nowhere between its value and its limit', () => {
+    const ev = loadDefaultEvaluation(1);
+    const data = demoDataset(ev, 2025);
+    const m = ev.methodology;
+    const r = score(m, data);
+    const w = new WhatIf(m, data, r);
+    const grades = m.spec.grade.grades;
+    let ruledOut = 0;
+    r.units.forEach((_, i) => {
+      const g = grades.findIndex((x) => x.code === r.grade[i]);
+      if (g <= 0 || i % 13) return;
+      m.indicators.forEach((ind, j) => {
+        const { lo, hi } = w.observedRange(j);
+        if (!(hi > lo)) return;
+        const up = ind.direction === 1;
+        const limit = up ? Math.max(hi, ind.max ?? hi) : Math.min(lo, ind.min ?? lo);
+        const current = w.rawValue(i, j);
+        const start = current === current ? current : up ? lo : hi;
+        if (w.mayReach(i, j, g - 1, start)) return;
+        ruledOut++;
+        for (let s = 1; s <= 24; s++) {
+          const v = start + ((limit - start) * s) / 24;
+          expect(w.apply(i, j, v).gradeIndex[i]).toBeGreaterThan(g - 1);
+        }
+      });
+    });
+    expect(ruledOut).toBeGreaterThan(60);
+  });
+
+  test('winsorising: the bound keeps an indicator that reaches the grade short of its limit, though not at it', () => {
+    const m = compile({
+      indicators: [{ code: 'a', max: 1000 }, { code: 'b' }],
+      treat: { method: 'winsorise', winmax: 1 },
+      grade: {
+        method: 'quota',
+        grades: [
+          { code: 'A', count: 1 },
+          { code: 'B', count: 20 },
+        ],
+      },
+    });
+    const data = datasetFromRows([
+      ...Array.from({ length: 20 }, (_, k) => ({
+        id: `u${k}`,
+        values: { a: k % 10, b: 50 + ((k * 7) % 13) },
+      })),
+      { id: 'Y', values: { a: 0, b: 55 } },
+    ]);
+    const r = score(m, data);
+    const i = r.units.indexOf('Y');
+    const w = new WhatIf(m, data, r);
+    expect(w.apply(i, 0, 1000).gradeIndex[i]).toBe(1);
+    expect(w.mayReach(i, 0, 0, 0)).toBe(true);
+  });
+
+  test('on varied methodologies the answers are those of the exhaustive search (ties within the precision to the first indicator)', () => {
+    const rng = new Random(11);
+    const pick = <T>(xs: T[]): T => xs[Math.floor(rng.next() * xs.length)]!;
+    let compared = 0;
+    for (let t = 0; t < 60; t++) {
+      const indicators: Array<Record<string, unknown>> = [];
+      const domains = 1 + Math.floor(rng.next() * 3);
+      for (let d = 0; d < domains; d++)
+        for (let q = 0; q < 1 + Math.floor(rng.next() * 3); q++)
+          indicators.push({
+            code: `i${d}${q}`,
+            parent: `D${d}`,
+            weight: pick([1, 1, 2, 0.5]),
+            direction: pick([1, 1, -1]),
+            ...(rng.next() < 0.3 ? { max: 50 } : {}),
+            required: rng.next() < 0.15,
+          });
+      const n = 5 + Math.floor(rng.next() * 8);
+      const method = pick(['quota', 'share', 'thresholds']);
+      const top = 1 + Math.floor(rng.next() * 2);
+      const grades =
+        method === 'quota'
+          ? [
+              { code: 'A', count: top },
+              { code: 'B', count: 2 },
+              { code: 'C', count: n - 2 - top },
+            ]
+          : method === 'share'
+            ? [
+                { code: 'A', share: 0.2 },
+                { code: 'B', share: 0.3 },
+                { code: 'C', share: 0.5 },
+              ]
+            : [
+                { code: 'A', minScore: pick([60, 70]) },
+                { code: 'B', minScore: pick([30, 45]) },
+                { code: 'C' },
+              ];
+      const m = compile({
+        indicators,
+        aggregates: [
+          { code: 'I' },
+          ...Array.from({ length: domains }, (_, d) => ({
+            code: `D${d}`,
+            parent: 'I',
+            weight: pick([1, 2]),
+          })),
+        ],
+        impute: { method: pick(['none', 'none', 'mean']) },
+        treat: pick([
+          { method: 'none' },
+          {
+            method: 'winsorise',
+            winmax: pick([1, 2, 3]),
+            skew: pick([0.5, 1, 2]),
+            kurtosis: pick([0.5, 1, 3.5]),
+          },
+        ]),
+        normalise: { method: pick(['minmax', 'minmax', 'rank']) },
+        weight: { method: pick(['explicit', 'explicit', 'equal', 'entropy', 'pca']) },
+        grade: {
+          method,
+          grades,
+          gates:
+            rng.next() < 0.4
+              ? [
+                  pick([
+                    { required: true, maxGrade: 'B' },
+                    { minAvailability: 0.9, maxGrade: 'B' },
+                  ]),
+                ]
+              : [],
+        },
+      });
+      const data = datasetFromRows(
+        Array.from({ length: n }, (_, u) => ({
+          id: `u${u}`,
+          values: Object.fromEntries(
+            indicators.map((ind) => [
+              ind.code as string,
+              rng.next() < 0.1 ? null : pick([0, 1, 2, 3, 5, 8, 13, 40, Math.round(rng.next() * 30)]),
+            ]),
+          ),
+        })),
+      );
+      const r = score(m, data);
+      const w = new WhatIf(m, data, r);
+      const gradeIndex = r.grade.map((g) => m.spec.grade.grades.findIndex((x) => x.code === g));
+      gradeIndex.forEach((g, i) => {
+        if (g <= 0) return;
+        const fast = findNextGrade(w, m, i, g - 1);
+        const slow = exhaustiveNextGrade(w, m, i, g - 1);
+        compared++;
+        if (!slow) return expect(fast).toBeNull();
+        expect(fast).not.toBeNull();
+        if (fast!.j === slow.j) {
+          const { lo, hi } = w.observedRange(slow.j);
+          expect(Math.abs(fast!.value - slow.value)).toBeLessThanOrEqual(2e-8 * (hi - lo));
+        } else {
+          expect(Math.abs(fast!.relative - slow.relative)).toBeLessThan(3e-8);
+          expect(fast!.j).toBeLessThan(slow.j);
+        }
+      });
+    }
+    expect(compared).toBeGreaterThan(150);
   });
 });
