@@ -75,6 +75,18 @@ export function winsoriseColumn(
   return { col: out, skew: first.skew, kurt: first.kurt, action: 'log', points: [] };
 }
 
+/** True when the present values of a column take at most `k` distinct values. */
+function distinctAtMost(col: Float64Array, k: number): boolean {
+  const seen: number[] = [];
+  for (let i = 0; i < col.length; i++) {
+    const v = col[i]!;
+    if (v !== v || seen.includes(v)) continue;
+    if (seen.length === k) return false;
+    seen.push(v);
+  }
+  return true;
+}
+
 /** Box-Cox of a positive-shifted column; lambda given, or chosen on a grid to bring skewness closest to zero. */
 export function boxCoxColumn(col: Float64Array, lambda?: number): { col: Float64Array; lambda: number } {
   const { min, max } = moments(col);
@@ -107,6 +119,9 @@ export function treat(
   const log: TreatLog = [];
   if (spec.method === 'none') return { cols, log };
   const out = cols.map((col, j) => {
+    // A yes/no indicator is skewed whenever most zones answer alike, but it has no outliers: winsorising it would
+    // turn every "no" into "yes" and a log would change nothing. Columns with two values or fewer are left alone.
+    if (distinctAtMost(col, 2)) return col;
     if (spec.method === 'winsorise') {
       const r = winsoriseColumn(col, spec);
       if (r.action !== 'none')

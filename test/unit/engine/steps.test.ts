@@ -7,6 +7,7 @@ import {
   type HierarchyNode,
   indicatorSchema,
   normaliseSchema,
+  treatSchema,
 } from '../../../lib/core/methodology';
 import { score } from '../../../lib/core/score';
 import { skewKurt } from '../../../lib/core/stats';
@@ -17,7 +18,7 @@ import { impute } from '../../../lib/core/steps/impute';
 import { normaliseColumn } from '../../../lib/core/steps/normalise';
 import { rank } from '../../../lib/core/steps/rank';
 import { screen } from '../../../lib/core/steps/screen';
-import { winsoriseColumn } from '../../../lib/core/steps/treat';
+import { treat, winsoriseColumn } from '../../../lib/core/steps/treat';
 import { criticRaw, entropyRaw } from '../../../lib/core/steps/weight';
 
 const f = (xs: number[]) => Float64Array.from(xs);
@@ -322,5 +323,14 @@ describe('rank and grade', () => {
   });
   test('jenks finds the natural gaps', () => {
     expect(jenksClasses([100, 99, 98, 50, 49, 10], 3)).toEqual([0, 0, 0, 1, 1, 2]);
+  });
+});
+
+describe('treat leaves yes/no indicators alone', () => {
+  test('a skewed 0/1 column is neither winsorised nor logged', () => {
+    const col = Float64Array.from([...new Array<number>(20).fill(1), 0, 0]);
+    const r = treat([col], ['yn'], treatSchema.parse({ method: 'winsorise' }));
+    expect(Array.from(r.cols[0]!)).toEqual(Array.from(col));
+    expect(r.log).toEqual([]);
   });
 });
