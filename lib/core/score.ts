@@ -24,6 +24,23 @@ export type ScoreOverrides = {
   weightFactors?: Float64Array;
   /** Skip grading (the uncertainty analysis grades its own way). */
   skipGrade?: boolean;
+  /**
+   * Reuse of the steps up to normalisation between calls on the same data and methodology, keyed by the treat
+   * and normalise overrides: the uncertainty analysis draws only a few of those, but weights every run anew.
+   */
+  cache?: Map<string, Prepared>;
+};
+
+/** Everything up to and including normalisation: what does not depend on weights or aggregation. */
+export type Prepared = {
+  units: string[];
+  raw: Float64Array[];
+  imputed: Float64Array[];
+  availability: Float64Array;
+  requiredMissing: boolean[];
+  treated: Float64Array[];
+  normalised: Float64Array[];
+  log: Pick<ScoreLog, 'denominate' | 'impute' | 'screen' | 'treat' | 'normalise'>;
 };
 
 export type ScoreLog = {
@@ -74,6 +91,56 @@ export function score(m: CompiledMethodology, data: Dataset, overrides: ScoreOve
         },
       ]);
   }
+  const key = overrides.cache ? JSON.stringify([overrides.treat ?? null, overrides.normalise ?? null]) : '';
+  let p = overrides.cache?.get(key);
+  if (!p) {
+    p = prepare(m, data, overrides);
+    overrides.cache?.set(key, p);
+  }
+  const { units, raw, imputed, requiredMissing } = p;
+  const avail = p.availability;
+  const w = weight(m.nodes, p.normalised, spec.weight, codes, overrides.weightFactors);
+  const values: Float64Array[] = new Array(m.nodes.length);
+  p.normalised.forEach((c, j) => (values[j] = c));
+  const agg = aggregate(m.nodes, values, w.weights, overrides.aggregate ?? spec.aggregate, units);
+  const rootValues = agg.values[m.root]!;
+  const rk = rank(rootValues);
+  const gr = overrides.skipGrade
+    ? null
+    : grade({
+        units,
+        score: rootValues,
+        order: rk.order,
+        grading: spec.grade,
+        availability: avail,
+        requiredMissing,
+      });
+  return {
+    units,
+    raw,
+    imputed,
+    treated: p.treated,
+    values: agg.values,
+    weights: w.weights,
+    score: rootValues,
+    rank: rk.rank,
+    order: rk.order,
+    grade: gr ? gr.grade : new Array(units.length).fill(null),
+    availability: avail,
+    requiredMissing,
+    log: {
+      ...p.log,
+      weight: w.log,
+      aggregate: agg.log,
+      grade: gr ? gr.log : null,
+    },
+  };
+}
+
+/** The steps that do not depend on weights or aggregation: denominate, impute, screen, treat, normalise. */
+function prepare(m: CompiledMethodology, data: Dataset, overrides: ScoreOverrides): Prepared {
+  const spec = m.spec;
+  const codes = m.indicators.map((i) => i.code);
   const den = denominate(data, m.indicators);
   const rawAvailability = availability(den.cols, data.units.length);
 
@@ -111,47 +178,17 @@ export function score(m: CompiledMethodology, data: Dataset, overrides: ScoreOve
 
   const tr = treat(imputed, codes, { ...spec.treat, ...overrides.treat });
   const norm = normalise(tr.cols, m.indicators, overrides.normalise ?? spec.normalise);
-  const w = weight(m.nodes, norm.cols, spec.weight, codes, overrides.weightFactors);
-  const values: Float64Array[] = new Array(m.nodes.length);
-  norm.cols.forEach((c, j) => (values[j] = c));
-  const agg = aggregate(m.nodes, values, w.weights, overrides.aggregate ?? spec.aggregate, units);
-  const rootValues = agg.values[m.root]!;
-  const rk = rank(rootValues);
   const requiredMissing = units.map((_, i) =>
     m.indicators.some((ind, j) => ind.required && raw[j]![i] !== raw[j]![i]),
   );
-  const gr = overrides.skipGrade
-    ? null
-    : grade({
-        units,
-        score: rootValues,
-        order: rk.order,
-        grading: spec.grade,
-        availability: avail,
-        requiredMissing,
-      });
   return {
     units,
     raw,
     imputed,
-    treated: tr.cols,
-    values: agg.values,
-    weights: w.weights,
-    score: rootValues,
-    rank: rk.rank,
-    order: rk.order,
-    grade: gr ? gr.grade : new Array(units.length).fill(null),
     availability: avail,
     requiredMissing,
-    log: {
-      denominate: den.log,
-      impute: imp.log,
-      screen: scr.log,
-      treat: tr.log,
-      normalise: norm.log,
-      weight: w.log,
-      aggregate: agg.log,
-      grade: gr ? gr.log : null,
-    },
+    treated: tr.cols,
+    normalised: norm.cols,
+    log: { denominate: den.log, impute: imp.log, screen: scr.log, treat: tr.log, normalise: norm.log },
   };
 }

@@ -8,7 +8,7 @@ import type { Dataset } from './dataset';
 import { MethodologyError } from './errors';
 import type { CompiledMethodology, UncertaintySpec } from './methodology';
 import { Random } from './random';
-import { type ScoreOverrides, type ScoreResult, score } from './score';
+import { type Prepared, type ScoreOverrides, type ScoreResult, score } from './score';
 import { quantileSorted } from './stats';
 import { grade } from './steps/grade';
 
@@ -57,12 +57,14 @@ export function uncertainty(
   const failed: UncertaintyResult['failed'] = [];
   const noise = spec.weightNoise;
   const noisy = noise && noise.factor > 0 ? m.nodes.filter((node) => noise.levels.includes(node.level)) : [];
+  // The treat and normalise alternatives are few: their results are computed once each and reused.
+  const cache = new Map<string, Prepared>();
   const factors = new Float64Array(m.nodes.length).fill(1);
   let ok = 0;
 
   for (let run = 0; run < runs; run++) {
     // Draw every choice in a fixed order, whether or not it is used, so that a seed's stream never shifts.
-    const overrides: ScoreOverrides = { skipGrade: true };
+    const overrides: ScoreOverrides = { skipGrade: true, cache };
     if (spec.winmax?.length) overrides.treat = { winmax: rng.pick(spec.winmax) };
     if (spec.normalise?.length) overrides.normalise = rng.pick(spec.normalise);
     if (spec.aggregate?.length) overrides.aggregate = rng.pick(spec.aggregate);

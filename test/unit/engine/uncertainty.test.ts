@@ -11,7 +11,6 @@ import {
   formatIssues,
   uncertaintySchema,
 } from '../../../lib/core/methodology';
-import { score } from '../../../lib/core/score';
 import { uncertainty } from '../../../lib/core/uncertainty';
 
 function compile(input: unknown): CompiledMethodology {
@@ -177,4 +176,24 @@ describe('ASEM uncertainty against the published rank bands', () => {
       expect(Math.abs(u.q95 - Number(row[3]))).toBeLessThanOrEqual(1);
     },
   );
+});
+
+describe('the preparation cache', () => {
+  test('scoring through the cache gives exactly what scoring afresh gives, for every cached alternative', () => {
+    const c = compile(JSON.parse(readFileSync(join(dir, 'asem-methodology.json'), 'utf8')));
+    const loaded = datasetFromCsv(readFileSync(join(dir, 'ASEM_iData.csv'), 'utf8'), c.spec, 'uCode');
+    if (!loaded.ok) throw new Error('ASEM data does not load');
+    const cache = new Map<string, Prepared>();
+    const alternatives = [
+      { treat: { winmax: 1 }, normalise: c.spec.uncertainty!.normalise![1]! },
+      { treat: { winmax: 3 } },
+      { treat: { winmax: 1 }, normalise: c.spec.uncertainty!.normalise![1]! },
+    ];
+    for (const alt of alternatives) {
+      const cached = score(c, loaded.data, { ...alt, skipGrade: true, cache });
+      const fresh = score(c, loaded.data, { ...alt, skipGrade: true });
+      expect(Array.from(cached.score)).toEqual(Array.from(fresh.score));
+    }
+    expect(cache.size).toBe(2);
+  });
 });
