@@ -11,6 +11,7 @@ import {
   formatIssues,
   uncertaintySchema,
 } from '../../../lib/core/methodology';
+import { type Prepared, score } from '../../../lib/core/score';
 import { uncertainty } from '../../../lib/core/uncertainty';
 
 function compile(input: unknown): CompiledMethodology {
