@@ -1,0 +1,67 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { DataStack } from '../../lib/infra/data-stack';
+
+function synth() {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const stack = new DataStack(app, 'ZoneEval-test-Data', { stage: 'test' });
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+describe('the data stack', () => {
+  const { app, stack, template } = synth();
+
+  test('one table keyed PK/SK (strings), on demand, with point-in-time recovery and deletion protection', () => {
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [
+        { AttributeName: 'PK', KeyType: 'HASH' },
+        { AttributeName: 'SK', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: Match.arrayWith([
+        { AttributeName: 'PK', AttributeType: 'S' },
+        { AttributeName: 'SK', AttributeType: 'S' },
+      ]),
+      BillingMode: 'PAY_PER_REQUEST',
+      Replicas: [
+        Match.objectLike({
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          DeletionProtectionEnabled: true,
+        }),
+      ],
+    });
+  });
+
+  test('the table is retained when the stack is deleted, and the stack has termination protection', () => {
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    expect(stack.terminationProtection).toBe(true);
+  });
+
+  test('the AWS Solutions checks of cdk-nag report nothing (synthesis fails on any violation)', () => {
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('the checks do run: a table without point-in-time recovery fails synthesis with AwsSolutions-DDB3', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'zone-eval-nag-'));
+    const bad = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+    Validations.of(bad).addPlugins(new AwsSolutionsChecks(bad));
+    new Table(new Stack(bad, 'Bad'), 'T', { partitionKey: { name: 'PK', type: AttributeType.STRING } });
+    const quiet = jest.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      expect(() => bad.synth()).toThrow(/AwsSolutions-DDB3/);
+      expect(readFileSync(join(outdir, 'validation-report.json'), 'utf8')).toMatch(/AwsSolutions-DDB3/);
+    } finally {
+      quiet.mockRestore();
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
