@@ -48,15 +48,6 @@ export const FORM_COLUMNS: readonly ColumnSpec[] = [
   { key: 'note', header: 'Note', zh: '备注', aliases: ['notes', 'comment', 'comments', '说明'] },
 ];
 
-export const FEEDBACK_COLUMNS: readonly ColumnSpec[] = [
-  { key: 'cell', header: 'Cell', zh: '单元格' },
-  { key: 'code', header: 'Code', zh: '指标代码' },
-  { key: 'typed', header: 'Value as typed', zh: '填报内容' },
-  { key: 'problem', header: 'Problem', zh: '问题' },
-  { key: 'expected', header: 'Expected', zh: '应填写' },
-  { key: 'last', header: 'Last accepted value', zh: '上次接受的数值' },
-];
-
 export const ZONE_COLUMNS: readonly ColumnSpec[] = [
   { key: 'zone_id', header: 'zone_id', zh: '试验区代码', required: true, aliases: ['zone', 'id'] },
   { key: 'name_en', header: 'name_en', zh: '英文名称', aliases: ['name', 'english name'] },
@@ -246,35 +237,6 @@ export function buildFormRows(
     rows.push(row);
   }
   return { title: FORM_TAB, rows, frozenRows: 2, editableColumns: [3, 4], editableFromRow: 2 };
-}
-
-/** What the Feedback tab reports for one sync. */
-export type FeedbackReport = {
-  /** One sentence: all values accepted, or how many need attention. */
-  status: string;
-  syncedAt: string;
-  issues: ReadonlyArray<{
-    at: string;
-    code?: string;
-    typed?: string;
-    problem: string;
-    expected?: string;
-    lastAccepted?: number | string | null;
-  }>;
-};
-
-/** The Feedback tab's cells: status and time of the last sync, then one row per problem. */
-export function buildFeedbackRows(report: FeedbackReport): FeedbackCell[][] {
-  const rows: FeedbackCell[][] = [
-    ['Status 状态', report.status],
-    ['Last sync 最近同步', report.syncedAt],
-    [],
-    FEEDBACK_COLUMNS.map((c) => `${c.header} ${c.zh}`),
-  ];
-  for (const i of report.issues) {
-    rows.push([i.at, i.code ?? null, i.typed ?? null, i.problem, i.expected ?? null, i.lastAccepted ?? null]);
-  }
-  return rows;
 }
 
 function table(title: string, columns: readonly ColumnSpec[], records: LayoutCell['value'][][]): TabLayout {

@@ -1,6 +1,5 @@
 import { type Emulator, startEmulator } from '../../../lib/local/emulator';
 import {
-  buildFeedbackRows,
   buildFormRows,
   createSpreadsheet,
   type GoogleClients,
@@ -10,6 +9,7 @@ import {
   SpreadsheetAccessError,
   SpreadsheetNotFoundError,
 } from '../../../lib/sheets';
+import { feedbackTable } from '../../helpers/feedback';
 import { BOT, clientsFor, methodology, OFFICIAL, placeIn } from './fixtures';
 
 let emu: Emulator;
@@ -48,7 +48,7 @@ async function storedFeedback(spreadsheetId: string) {
 }
 
 const report = (lines: number) =>
-  buildFeedbackRows({
+  feedbackTable({
     status: `${lines} values need attention`,
     syncedAt: '2025-03-01T08:00:00.000Z',
     issues: Array.from({ length: lines }, (_, i) => ({

@@ -1,6 +1,7 @@
 import { readFormGrid } from '../../../lib/sheets/form';
-import { buildFeedbackRows, buildFormRows, FORM_TAB } from '../../../lib/sheets/layout';
+import { buildFormRows, FORM_TAB } from '../../../lib/sheets/layout';
 import { feedbackRequests } from '../../../lib/sheets/requests';
+import { feedbackTable } from '../../helpers/feedback';
 import { indicator, layoutGrid } from './helpers';
 
 const methodology = {
@@ -45,7 +46,7 @@ describe('the form layout', () => {
 });
 
 describe('the Feedback write', () => {
-  const rows = buildFeedbackRows({
+  const rows = feedbackTable({
     status: '1 value needs attention',
     syncedAt: '2025-03-01T08:00:00Z',
     issues: [
