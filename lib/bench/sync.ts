@@ -5,6 +5,7 @@
 import { loadDefaultEvaluation } from '../local/default-evaluation';
 import { officialOf, provisionEvaluation } from '../local/seed';
 import { startLocalStack } from '../local/stack';
+import { mapLimit } from '../pipeline/concurrency';
 import { syncControl } from '../pipeline/control';
 import { silentLogger } from '../pipeline/log';
 import { syncSheet } from '../pipeline/sync';
@@ -33,16 +34,10 @@ export const suite: Suite = {
       stack.emulator.resetRequests();
       const all = [...prov.sheets.values()];
       const tAll = performance.now();
-      const queue = [...all];
-      const revisions: number[] = [];
-      await Promise.all(
-        Array.from({ length: 3 }, async () => {
-          for (let s = queue.shift(); s; s = queue.shift()) {
-            const o = await syncSheet({ evaluationId: E, spreadsheetId: s, caller: 'bench' }, deps);
-            revisions.push(o.status === 'synced' ? (o.revision ?? 0) : -1);
-          }
-        }),
-      );
+      const revisions = await mapLimit(all, 3, async (s) => {
+        const o = await syncSheet({ evaluationId: E, spreadsheetId: s, caller: 'bench' }, deps);
+        return o.status === 'synced' ? (o.revision ?? 0) : -1;
+      });
       const allMs = performance.now() - tAll;
       const allRequests = stack.emulator.requestCount({ route: 'sheets.*' });
       log(`synced 105 zones in ${allMs.toFixed(0)} ms with ${allRequests} Sheets requests`);

@@ -6,6 +6,7 @@
  */
 import { contentHash } from '../core/hash';
 import { compileMethodology, type MethodologyIssue } from '../core/methodology';
+import { mapLimit } from './concurrency';
 import type { SheetStageDeps } from './deps';
 import { jsonLogger } from './log';
 import type {
@@ -16,6 +17,9 @@ import type {
   SpreadsheetReader,
   SubmissionStore,
 } from './ports';
+
+/** Per-zone writes of a methodology change in flight at once: 105 sequential round trips would take seconds. */
+const WRITE_CONCURRENCY = 16;
 
 export type ControlDeps = SheetStageDeps;
 
@@ -46,8 +50,9 @@ export async function installMethodology(
 ): Promise<{ version: string; moved: boolean }> {
   const version = contentHash({ methodology: input.methodology, zones: input.zones });
   await store.putMethodology(evaluationId, { ...input, version });
-  for (const z of input.zones)
+  await mapLimit(input.zones, WRITE_CONCURRENCY, async (z) => {
     if (z.spreadsheetId) await store.registerSheet(evaluationId, z.spreadsheetId, z.zoneId);
+  });
   // The pointer moves last: a crash before it leaves the previous version in force and the sync retried.
   const moved = await store.setMethodologyVersion(evaluationId, version, readSeq);
   return { version, moved };
@@ -131,12 +136,13 @@ export async function syncControl(
   const after = await store.getEvaluationState(e);
   if (version !== null && after?.methodologyVersion === version && after.resyncedVersion !== version) {
     const record = await store.getMethodology(e, version);
-    for (const z of record?.zones ?? [])
-      if (z.spreadsheetId)
-        resync.push({
-          spreadsheetId: z.spreadsheetId,
-          requested: await store.requestSheet(e, z.spreadsheetId),
-        });
+    const sheets = (record?.zones ?? []).flatMap((z) => (z.spreadsheetId ? [z.spreadsheetId] : []));
+    resync.push(
+      ...(await mapLimit(sheets, WRITE_CONCURRENCY, async (spreadsheetId) => ({
+        spreadsheetId,
+        requested: await store.requestSheet(e, spreadsheetId),
+      }))),
+    );
     evaluationRequested = await store.requestEvaluation(e);
     await store.setResyncedVersion(e, version);
   }
