@@ -5,7 +5,7 @@
 import { score } from '../core/score';
 import { DEMO_YEARS, demoDataset, loadDefaultEvaluation } from '../local/default-evaluation';
 import { intFlag, parseArgs } from './args';
-import { displayWidth, padDisplay } from './text';
+import { renderTable } from './text';
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv, new Set(['help']));
@@ -56,15 +56,8 @@ export async function run(argv: string[]): Promise<number> {
       labels.get(cur.grade[i] ?? '') ?? '',
     ];
   });
-  const widths = head.map((h, k) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[k]!))));
   const right = new Set([0, 4, 5, 6]);
-  const line = (r: string[]) =>
-    r
-      .map((c, k) => padDisplay(c, widths[k]!, right.has(k)))
-      .join('  ')
-      .trimEnd();
-  console.log(line(head));
-  for (const r of rows) console.log(line(r));
+  console.log(renderTable(head, rows, (k) => right.has(k)));
   const counts = cur.log.grade?.counts ?? {};
   console.log(
     `\ngrades: ${m.spec.grade.grades.map((g) => `${g.label ?? g.code} ${counts[g.code] ?? 0}`).join(', ')}`,

@@ -13,6 +13,7 @@ import { type ScoreResult, score } from '../core/score';
 import { type UncertaintyResult, uncertainty } from '../core/uncertainty';
 import { intFlag, parseArgs, stringFlag } from './args';
 import { UsageError } from './errors';
+import { renderTable } from './text';
 
 const HELP = `usage: zone-eval score --data FILE.csv --method FILE.json [--id-column NAME] [--format table|json|csv]
                        [--explain] [--uncertainty N [--seed S]]
@@ -124,15 +125,7 @@ function table(m: CompiledMethodology, r: ScoreResult, u?: UncertaintyResult, x?
         : []),
     ];
   });
-  const widths = head.map((h, k) => Math.max(h.length, ...rows.map((row) => row[k]!.length)));
-  const fmt = (row: string[]) =>
-    row
-      .map((c, k) =>
-        k === 1 || k === 3 || (x && k === row.length - 1) ? c.padEnd(widths[k]!) : c.padStart(widths[k]!),
-      )
-      .join('  ')
-      .trimEnd();
-  return [fmt(head), ...rows.map(fmt)].join('\n');
+  return renderTable(head, rows, (k) => !(k === 1 || k === 3 || (x !== undefined && k === head.length - 1)));
 }
 
 export async function run(argv: string[]): Promise<number> {

@@ -22,3 +22,14 @@ export function padDisplay(s: string, width: number, right = false): string {
   const pad = ' '.repeat(Math.max(0, width - displayWidth(s)));
   return right ? pad + s : s + pad;
 }
+
+/** A plain-text table: columns as wide as their widest cell (in display width), `right` the right-aligned ones. */
+export function renderTable(head: string[], rows: string[][], right: (column: number) => boolean): string {
+  const widths = head.map((h, k) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[k] ?? ''))));
+  const line = (r: string[]) =>
+    r
+      .map((c, k) => padDisplay(c, widths[k]!, right(k)))
+      .join('  ')
+      .trimEnd();
+  return [head, ...rows].map(line).join('\n');
+}
