@@ -176,6 +176,28 @@ export interface SubmissionStore {
   ): Promise<boolean>;
 }
 
+/** What a spreadsheet is to an evaluation: a zone's form, the control sheet, a central department's data, the results. */
+export const SheetKindSchema = z.enum(['zone', 'control', 'central', 'results']);
+export type SheetKind = z.infer<typeof SheetKindSchema>;
+
+/** The index from a spreadsheet id to its evaluation, so that a signal naming only the spreadsheet finds its work. */
+export const SpreadsheetIndexEntrySchema = z.object({
+  spreadsheetId: z.string().min(1),
+  evaluationId: z.string().min(1),
+  kind: SheetKindSchema,
+  /** The zone a `zone` spreadsheet reports for; null for the other kinds. */
+  zoneId: z.string().nullable(),
+});
+export type SpreadsheetIndexEntry = z.infer<typeof SpreadsheetIndexEntrySchema>;
+
+/** Written when the control sheet registers its sheets (and by provisioning); read by the webhook. */
+export interface SpreadsheetIndex {
+  /** Records (or updates) which evaluation and kind a spreadsheet belongs to. */
+  indexSpreadsheet(entry: SpreadsheetIndexEntry): Promise<void>;
+  /** The spreadsheet's entry, or null when no evaluation knows it. */
+  findSpreadsheet(spreadsheetId: string): Promise<SpreadsheetIndexEntry | null>;
+}
+
 /** What evaluate and publish need: per-evaluation counters, all current values, runs and their pointers. */
 export interface EvaluationStore {
   /** Counts a request to score and returns the new `requested` value r. */

@@ -1,0 +1,43 @@
+/**
+ * The loop's messages and the queue port (DESIGN section 2). A message is a hint: it names what to look at, and
+ * the stage that receives it reads the counters and the sheet itself. Bodies are JSON of these schemas; the SQS
+ * adapter and the in-process queue carry them as strings, and each handler parses them with the schema.
+ */
+import { z } from 'zod';
+
+const counter = z.number().int().nonnegative();
+
+/** The two FIFO queues of the loop. `sync`: group = spreadsheet id. `evaluate`: group = evaluation id. */
+export const QueueNameSchema = z.enum(['sync', 'evaluate']);
+export type QueueName = z.infer<typeof QueueNameSchema>;
+
+/** Asks the sync stage to read one spreadsheet (zone, control or central) of an evaluation. */
+export const SyncMessageSchema = z.object({
+  evaluationId: z.string().min(1),
+  spreadsheetId: z.string().min(1),
+  /** The spreadsheet's `requested` value this message was sent for (its dedup id is `<spreadsheetId>#<requested>`). */
+  requested: counter,
+  /** What caused it: `trigger`, `reconcile`, `manual`, `control`. */
+  caller: z.string().min(1),
+  /** The person whose edit fired the trigger, when the trigger knows it. */
+  editor: z.string().nullable().default(null),
+});
+export type SyncMessage = z.infer<typeof SyncMessageSchema>;
+
+/** Asks the evaluate stage to score and publish an evaluation. */
+export const EvaluateMessageSchema = z.object({
+  evaluationId: z.string().min(1),
+  /** The evaluation's `requested` value this message was sent for (dedup id `<evaluationId>#<requested>`). */
+  requested: counter,
+  caller: z.string().min(1),
+});
+export type EvaluateMessage = z.infer<typeof EvaluateMessageSchema>;
+
+/**
+ * A FIFO queue: messages of one group are delivered one at a time, in order; a dedup id seen within 5 minutes is
+ * dropped. Implemented by Amazon SQS FIFO (content-based deduplication off) and by the local runtime's in-process
+ * queue. Never use a bare spreadsheet id as the dedup id: the next edit within 5 minutes would be dropped.
+ */
+export interface MessageQueue {
+  send(queue: QueueName, group: string, dedupId: string, body: string): Promise<void>;
+}
