@@ -6,8 +6,21 @@
 import { z } from 'zod';
 import { type CellRect, formatRange } from './a1';
 import { type Cell, type ExtendedValue, formatted, type Json } from './cells';
+import {
+  type ChartSpec,
+  chartSpec,
+  checkSpec,
+  embeddedChart,
+  findChart,
+  type GridRange,
+  gridRange,
+  hostOf,
+  objectIds,
+  position,
+} from './charts';
 import { ApiError, invalid } from './errors';
-import { type Mask, parseMask } from './fields';
+import { checkMask, type Mask, parseMask } from './fields';
+import { applyFormat, border, cellFormat, color, colorStyle, normaliseFormat } from './formats';
 import {
   cellFor,
   cloneSpreadsheet,
@@ -23,15 +36,6 @@ import { newSheet, newSheetId } from './store';
 
 const json = z.record(z.string(), z.unknown());
 
-const gridRange = z.strictObject({
-  sheetId: z.number().int().optional(),
-  startRowIndex: z.number().int().min(0).optional(),
-  endRowIndex: z.number().int().min(0).optional(),
-  startColumnIndex: z.number().int().min(0).optional(),
-  endColumnIndex: z.number().int().min(0).optional(),
-});
-type GridRange = z.infer<typeof gridRange>;
-
 const extendedValue = z.union([
   z.strictObject({ numberValue: z.number() }),
   z.strictObject({ stringValue: z.string() }),
@@ -40,30 +44,35 @@ const extendedValue = z.union([
   z.strictObject({ errorValue: z.strictObject({ type: z.string(), message: z.string().optional() }) }),
 ]);
 
-const cellData = z.looseObject({
+// The CellData fields a write may set; the read-only ones (effectiveValue, formattedValue, effectiveFormat) and the
+// unemulated ones (textFormatRuns, pivotTable, ...) are refused rather than dropped.
+const cellData = z.strictObject({
   userEnteredValue: extendedValue.optional(),
-  userEnteredFormat: json.optional(),
+  userEnteredFormat: cellFormat.optional(),
   note: z.string().optional(),
   dataValidation: json.optional(),
 });
 type CellData = z.infer<typeof cellData>;
 
-const sheetProps = z.looseObject({
+const sheetProps = z.strictObject({
   sheetId: z.number().int().min(0).optional(),
   title: z.string().min(1).optional(),
   index: z.number().int().min(0).optional(),
   sheetType: z.literal('GRID').optional(),
   gridProperties: z
-    .looseObject({
+    .strictObject({
       rowCount: z.number().int().min(1).optional(),
       columnCount: z.number().int().min(1).optional(),
       frozenRowCount: z.number().int().min(0).optional(),
       frozenColumnCount: z.number().int().min(0).optional(),
+      hideGridlines: z.boolean().optional(),
+      rowGroupControlAfter: z.boolean().optional(),
+      columnGroupControlAfter: z.boolean().optional(),
     })
     .optional(),
   hidden: z.boolean().optional(),
-  tabColor: json.optional(),
-  tabColorStyle: json.optional(),
+  tabColor: color.optional(),
+  tabColorStyle: colorStyle.optional(),
   rightToLeft: z.boolean().optional(),
 });
 
@@ -113,15 +122,19 @@ const handlers = {
       editors: z.looseObject({ users: z.array(z.string()).optional() }).optional(),
     }),
   }),
-  addChart: z.strictObject({
-    chart: z.looseObject({ chartId: z.number().int().optional(), spec: json, position: json.optional() }),
+  addChart: z.strictObject({ chart: embeddedChart }),
+  updateChartSpec: z.strictObject({ chartId: z.number().int(), spec: chartSpec }),
+  deleteEmbeddedObject: z.strictObject({ objectId: z.number().int() }),
+  updateEmbeddedObjectPosition: z.strictObject({
+    objectId: z.number().int(),
+    newPosition: position,
+    fields: z.string().optional(),
   }),
   autoResizeDimensions: z.strictObject({ dimensions: dimensionRange }),
   updateDimensionProperties: z.strictObject({
     range: dimensionRange,
-    properties: z.looseObject({
+    properties: z.strictObject({
       pixelSize: z.number().int().min(0).optional(),
-      hiddenByUser: z.boolean().optional(),
     }),
     fields: z.string(),
   }),
@@ -130,17 +143,28 @@ const handlers = {
     dimension: z.enum(['ROWS', 'COLUMNS']),
     length: z.number().int().min(1),
   }),
+  deleteDimension: z.strictObject({ range: dimensionRange }),
+  mergeCells: z.strictObject({
+    range: gridRange,
+    mergeType: z.enum(['MERGE_ALL', 'MERGE_COLUMNS', 'MERGE_ROWS']).optional(),
+  }),
+  unmergeCells: z.strictObject({ range: gridRange }),
+  updateBorders: z.strictObject({
+    range: gridRange,
+    top: border.optional(),
+    bottom: border.optional(),
+    left: border.optional(),
+    right: border.optional(),
+    innerHorizontal: border.optional(),
+    innerVertical: border.optional(),
+  }),
 } as const;
 
 type Kind = keyof typeof handlers;
 
 /** Request kinds of the real API this emulator does not implement: refused loudly rather than ignored. */
 const KNOWN_UNIMPLEMENTED = new Set([
-  'updateBorders',
-  'mergeCells',
-  'unmergeCells',
   'insertDimension',
-  'deleteDimension',
   'moveDimension',
   'sortRange',
   'findReplace',
@@ -168,9 +192,6 @@ const KNOWN_UNIMPLEMENTED = new Set([
   'deleteConditionalFormatRule',
   'updateProtectedRange',
   'deleteProtectedRange',
-  'updateChartSpec',
-  'updateEmbeddedObjectPosition',
-  'deleteEmbeddedObject',
   'createDeveloperMetadata',
   'updateDeveloperMetadata',
   'deleteDeveloperMetadata',
@@ -219,13 +240,34 @@ function rectOf(sheet: Sheet, r: GridRange): CellRect & { endRow: number; endCol
   return rect;
 }
 
-function requireFields(fields: string | undefined): Mask {
+function requireFields(fields: string | undefined, type?: string): Mask {
   if (!fields?.trim()) throw invalid('At least one field must be specified in fields.');
+  let mask: Mask;
   try {
-    return parseMask(fields);
+    mask = parseMask(fields);
   } catch (e) {
     throw invalid((e as Error).message);
   }
+  // A mask naming a field the resource does not have would update nothing: refused, as a misspelling.
+  const bad = type === undefined ? undefined : checkMask(mask, type);
+  if (bad !== undefined) throw invalid(`fields names '${bad}', which ${type} does not have.`);
+  return mask;
+}
+
+/** A sheet named by a sheet-level request (Google: "No sheet with id: 0", blinkk/rootjs#554). */
+function sheetOf(ss: Spreadsheet, sheetId: number): Sheet {
+  const s = ss.sheets.find((x) => x.properties.sheetId === sheetId);
+  if (!s) throw invalid(`No sheet with id: ${sheetId}`);
+  return s;
+}
+
+/** "You can't freeze all visible rows on the sheet." (and columns), checked after every change of either count. */
+function checkFrozen(sheet: Sheet): void {
+  const g = sheet.properties.gridProperties;
+  if ((g.frozenRowCount ?? 0) > 0 && (g.frozenRowCount ?? 0) >= g.rowCount)
+    throw invalid("You can't freeze all visible rows on the sheet.");
+  if ((g.frozenColumnCount ?? 0) > 0 && (g.frozenColumnCount ?? 0) >= g.columnCount)
+    throw invalid("You can't freeze all visible columns on the sheet.");
 }
 
 function applyCell(target: Cell, data: CellData | undefined, mask: Mask): void {
@@ -233,17 +275,9 @@ function applyCell(target: Cell, data: CellData | undefined, mask: Mask): void {
   const uv = all || mask.get('userEnteredValue') !== undefined;
   if (uv) setValue(target, data?.userEnteredValue as ExtendedValue | undefined);
   const uf = all ? true : mask.get('userEnteredFormat');
-  if (uf === true) {
-    if (data?.userEnteredFormat) target.fmt = structuredClone(data.userEnteredFormat);
-    else delete target.fmt;
-  } else if (uf) {
-    const next: Json = { ...(target.fmt ?? {}) };
-    for (const key of uf.keys()) {
-      const v = data?.userEnteredFormat?.[key];
-      if (v === undefined) delete next[key];
-      else next[key] = structuredClone(v);
-    }
-    if (Object.keys(next).length) target.fmt = next;
+  if (uf !== undefined) {
+    const fmt = applyFormat(target.fmt, data?.userEnteredFormat, uf);
+    if (fmt) target.fmt = fmt;
     else delete target.fmt;
   }
   if (all || mask.has('note')) {
@@ -307,42 +341,43 @@ const apply: {
       }
     }
     uniqueTitle(ss, title);
+    // AddSheetRequest: "It is an error to specify the ID of a sheet that already exists."
     if (p.sheetId !== undefined && ss.sheets.some((s) => s.properties.sheetId === p.sheetId)) {
       throw invalid(`Invalid sheetId: a sheet with id ${p.sheetId} already exists.`);
     }
     const { gridProperties, ...rest } = p;
     const sheet = newSheet({
       ...rest,
+      ...(rest.tabColor || rest.tabColorStyle
+        ? normaliseFormat({ tabColor: rest.tabColor, tabColorStyle: rest.tabColorStyle })
+        : {}),
       sheetId: p.sheetId ?? newSheetId(ss),
       title,
       index: ss.sheets.length,
       gridProperties: {
+        ...gridProperties,
         rowCount: gridProperties?.rowCount ?? 1000,
         columnCount: gridProperties?.columnCount ?? 26,
-        ...(gridProperties?.frozenRowCount !== undefined
-          ? { frozenRowCount: gridProperties.frozenRowCount }
-          : {}),
-        ...(gridProperties?.frozenColumnCount !== undefined
-          ? { frozenColumnCount: gridProperties.frozenColumnCount }
-          : {}),
       },
     });
+    checkFrozen(sheet);
     ss.sheets.push(sheet);
     if (p.index !== undefined) moveTo(ss, sheet, p.index);
     return { addSheet: { properties: structuredClone(sheet.properties) } };
   },
 
   deleteSheet(ss, req) {
-    const sheet = sheetById(ss, req.sheetId);
+    const sheet = sheetOf(ss, req.sheetId);
     if (ss.sheets.length === 1) throw invalid("You can't remove all the sheets in a document.");
+    // The sheet's charts go with it: they are embedded in it.
     ss.sheets = ss.sheets.filter((s) => s !== sheet);
     reindex(ss);
     return {};
   },
 
   updateSheetProperties(ss, req) {
-    const mask = requireFields(req.fields);
-    const sheet = sheetById(ss, req.properties.sheetId ?? 0);
+    const mask = requireFields(req.fields, 'SheetProperties');
+    const sheet = sheetOf(ss, req.properties.sheetId ?? 0);
     const given = req.properties as Json;
     const props = sheet.properties as unknown as Json;
     const all = mask.get('*') === true;
@@ -369,12 +404,22 @@ const apply: {
           else gp[n] = v;
         }
         truncate(sheet);
+        const { rowCount, columnCount } = sheet.properties.gridProperties;
+        sheet.rowHeights.length = Math.min(sheet.rowHeights.length, rowCount);
+        sheet.columnWidths.length = Math.min(sheet.columnWidths.length, columnCount);
+      } else if (key === 'tabColor' || key === 'tabColorStyle') {
+        // One colour under two names: writing either sets both.
+        const tab = normaliseFormat({ [key]: given[key] });
+        delete props['tabColor'];
+        delete props['tabColorStyle'];
+        Object.assign(props, tab);
       } else {
         const v = given[key];
         if (v === undefined) delete props[key];
         else props[key] = structuredClone(v);
       }
     }
+    checkFrozen(sheet);
     return {};
   },
 
@@ -394,7 +439,7 @@ const apply: {
   },
 
   updateCells(ss, req) {
-    const mask = requireFields(req.fields);
+    const mask = requireFields(req.fields, 'CellData');
     if (!req.start === !req.range) throw invalid('Exactly one of start or range must be set.');
     const sheet = sheetById(ss, req.start?.sheetId ?? req.range?.sheetId ?? 0);
     const rows = req.rows ?? [];
@@ -425,7 +470,7 @@ const apply: {
   },
 
   repeatCell(ss, req) {
-    const mask = requireFields(req.fields);
+    const mask = requireFields(req.fields, 'CellData');
     const sheet = sheetById(ss, req.range.sheetId ?? 0);
     forEachCell(sheet, rectOf(sheet, req.range), (c) => applyCell(c, req.cell, mask));
     compact(sheet);
@@ -473,25 +518,51 @@ const apply: {
   },
 
   addChart(ss, req) {
-    const chartId = req.chart.chartId ?? ss.nextObjectId++;
-    if (ss.sheets.some((s) => s.charts.some((c) => c['chartId'] === chartId)))
-      throw invalid(`A chart with id ${chartId} already exists.`);
-    const position = req.chart.position ?? { newSheet: true };
-    let host: Sheet;
-    if (position['newSheet'] === true) {
-      host = ordered(ss)[0]!;
-    } else {
-      const anchor = (position['overlayPosition'] as Json | undefined)?.['anchorCell'] as Json | undefined;
-      const sheetId = (anchor?.['sheetId'] ?? position['sheetId'] ?? 0) as number;
-      host = sheetById(ss, sheetId);
-    }
+    const used = objectIds(ss);
+    // AddChartRequest: "It is an error to specify the ID of an embedded object that already exists."
+    if (req.chart.chartId !== undefined && used.has(req.chart.chartId))
+      throw invalid(`An embedded object with id ${req.chart.chartId} already exists.`);
+    let chartId = req.chart.chartId;
+    while (chartId === undefined || used.has(chartId)) chartId = ss.nextObjectId++;
+    checkChart(ss, req.chart.spec);
+    const { host, stored } = hostOf(req.chart.position, (id) => sheetById(ss, id));
     const chart: Json = {
       chartId,
-      spec: structuredClone(req.chart.spec),
-      position: structuredClone(position),
+      spec: tidySpec(req.chart.spec),
+      position: stored,
+      // EmbeddedObjectBorder: charts read back with a white border unless one is given.
+      border: normaliseFormat(req.chart.border ?? { color: { red: 1, green: 1, blue: 1 } }),
     };
     host.charts.push(chart);
     return { addChart: { chart: structuredClone(chart) } };
+  },
+
+  updateChartSpec(ss, req) {
+    const found = findChart(ss, req.chartId);
+    if (!found) throw invalid(`No chart with id: ${req.chartId}`);
+    checkChart(ss, req.spec);
+    // "Updates a chart's specifications. (This does not move or resize a chart.)" The spec is replaced whole.
+    found.sheet.charts[found.index]!['spec'] = tidySpec(req.spec);
+    return {};
+  },
+
+  deleteEmbeddedObject(ss, req) {
+    const found = findChart(ss, req.objectId);
+    if (!found) throw invalid(`No embedded object with id: ${req.objectId}`);
+    found.sheet.charts.splice(found.index, 1);
+    return {};
+  },
+
+  updateEmbeddedObjectPosition(ss, req) {
+    const found = findChart(ss, req.objectId);
+    if (!found) throw invalid(`No embedded object with id: ${req.objectId}`);
+    requireFields(req.fields, 'EmbeddedObjectPosition');
+    const chart = found.sheet.charts[found.index]!;
+    const { host, stored } = hostOf(req.newPosition, (id) => sheetById(ss, id));
+    found.sheet.charts.splice(found.index, 1);
+    chart['position'] = stored;
+    host.charts.push(chart);
+    return { updateEmbeddedObjectPosition: { position: structuredClone(stored) } };
   },
 
   autoResizeDimensions(ss, req) {
@@ -510,22 +581,205 @@ const apply: {
   },
 
   updateDimensionProperties(ss, req) {
-    const mask = requireFields(req.fields);
+    const mask = requireFields(req.fields, 'DimensionProperties');
+    for (const key of mask.keys())
+      if (key !== 'pixelSize' && key !== '*')
+        throw new ApiError(501, 'UNIMPLEMENTED', `${key} is not implemented by the zone-eval emulator`);
     const sheet = sheetById(ss, req.range.sheetId ?? 0);
-    if (req.range.dimension === 'COLUMNS' && (mask.has('pixelSize') || mask.get('*'))) {
-      const end = req.range.endIndex ?? sheet.properties.gridProperties.columnCount;
-      for (let c = req.range.startIndex ?? 0; c < end; c++) sheet.columnWidths[c] = req.properties.pixelSize;
-    }
+    const { start, end } = dimensionSpan(sheet, req.range);
+    const sizes = req.range.dimension === 'COLUMNS' ? sheet.columnWidths : sheet.rowHeights;
+    for (let i = start; i < end; i++) sizes[i] = req.properties.pixelSize;
     return {};
   },
 
   appendDimension(ss, req) {
-    const g = sheetById(ss, req.sheetId).properties.gridProperties;
+    const g = sheetOf(ss, req.sheetId).properties.gridProperties;
     if (req.dimension === 'ROWS') g.rowCount += req.length;
     else g.columnCount += req.length;
     return {};
   },
+
+  deleteDimension(ss, req) {
+    const sheet = sheetById(ss, req.range.sheetId ?? 0);
+    const { start, end } = dimensionSpan(sheet, req.range);
+    const n = end - start;
+    const g = sheet.properties.gridProperties;
+    const rows = req.range.dimension === 'ROWS';
+    if (n >= (rows ? g.rowCount : g.columnCount))
+      throw invalid(`You can't delete all the ${rows ? 'rows' : 'columns'} on the sheet.`);
+    // Frozen rows (columns) among those deleted stop being frozen; the ones left stay frozen.
+    const frozen = (rows ? g.frozenRowCount : g.frozenColumnCount) ?? 0;
+    const keptFrozen = frozen - Math.max(0, Math.min(end, frozen) - start);
+    if (rows) {
+      sheet.rows.splice(start, n);
+      sheet.rowHeights.splice(start, n);
+      g.rowCount -= n;
+      if (frozen) g.frozenRowCount = keptFrozen;
+    } else {
+      for (const row of sheet.rows) row?.splice(start, n);
+      sheet.columnWidths.splice(start, n);
+      g.columnCount -= n;
+      if (frozen) g.frozenColumnCount = keptFrozen;
+    }
+    if (g.frozenRowCount === 0) delete g.frozenRowCount;
+    if (g.frozenColumnCount === 0) delete g.frozenColumnCount;
+    const [lo, hi] = rows
+      ? (['startRowIndex', 'endRowIndex'] as const)
+      : (['startColumnIndex', 'endColumnIndex'] as const);
+    // Merges inside the deleted span go, merges across it shrink, merges after it move up (left).
+    sheet.merges = sheet.merges.flatMap((m) => {
+      const a = m[lo] as number;
+      const b = m[hi] as number;
+      const cut = Math.max(0, Math.min(b, end) - Math.max(a, start));
+      const na = a >= end ? a - n : Math.min(a, start);
+      const nb = b - cut - (a >= end ? n : 0);
+      return nb - na >= 1 ? [{ ...m, [lo]: na, [hi]: nb }] : [];
+    });
+    return {};
+  },
+
+  mergeCells(ss, req) {
+    const sheet = sheetById(ss, req.range.sheetId ?? 0);
+    const rect = rectOf(sheet, req.range);
+    for (const m of sheet.merges)
+      if (overlaps(rect, m))
+        throw invalid('You must select all cells in a merged range to merge or unmerge them.');
+    const type = req.mergeType ?? 'MERGE_ALL';
+    const parts: GridRange[] = [];
+    if (type === 'MERGE_ALL') parts.push(rangeOf(sheet, rect));
+    else if (type === 'MERGE_COLUMNS')
+      for (let c = rect.startCol; c < rect.endCol; c++)
+        parts.push(rangeOf(sheet, { ...rect, startCol: c, endCol: c + 1 }));
+    else
+      for (let r = rect.startRow; r < rect.endRow; r++)
+        parts.push(rangeOf(sheet, { ...rect, startRow: r, endRow: r + 1 }));
+    for (const p of parts) {
+      const cells =
+        ((p.endRowIndex ?? 0) - (p.startRowIndex ?? 0)) *
+        ((p.endColumnIndex ?? 0) - (p.startColumnIndex ?? 0));
+      if (cells > 1) sheet.merges.push(p);
+    }
+    return {};
+  },
+
+  unmergeCells(ss, req) {
+    const sheet = sheetById(ss, req.range.sheetId ?? 0);
+    const rect = rectOf(sheet, req.range);
+    // "If the range spans multiple merges, all will be unmerged. The range must not partially span any merge."
+    for (const m of sheet.merges)
+      if (overlaps(rect, m) && !inside(m, rect))
+        throw invalid('You must select all cells in a merged range to merge or unmerge them.');
+    sheet.merges = sheet.merges.filter((m) => !inside(m, rect));
+    return {};
+  },
+
+  updateBorders(ss, req) {
+    const sheet = sheetById(ss, req.range.sheetId ?? 0);
+    const rect = rectOf(sheet, req.range);
+    const set = (r: number, c: number, side: 'top' | 'bottom' | 'left' | 'right', b: Json | undefined) => {
+      if (!b) return;
+      const cell = cellFor(sheet, r, c);
+      const fmt: Json = { ...(cell.fmt ?? {}) };
+      const borders: Json = { ...((fmt['borders'] as Json | undefined) ?? {}) };
+      // A border of style NONE removes the border (Sheets API: UpdateBordersRequest).
+      if (b['style'] === 'NONE') delete borders[side];
+      else borders[side] = normaliseFormat(b);
+      if (Object.keys(borders).length) fmt['borders'] = borders;
+      else delete fmt['borders'];
+      if (Object.keys(fmt).length) cell.fmt = fmt;
+      else delete cell.fmt;
+    };
+    for (let r = rect.startRow; r < rect.endRow; r++) {
+      for (let c = rect.startCol; c < rect.endCol; c++) {
+        set(r, c, 'top', r === rect.startRow ? req.top : req.innerHorizontal);
+        set(r, c, 'bottom', r === rect.endRow - 1 ? req.bottom : req.innerHorizontal);
+        set(r, c, 'left', c === rect.startCol ? req.left : req.innerVertical);
+        set(r, c, 'right', c === rect.endCol - 1 ? req.right : req.innerVertical);
+      }
+    }
+    compact(sheet);
+    return {};
+  },
 };
+
+type Rect = { startRow: number; endRow: number; startCol: number; endCol: number };
+
+function rangeOf(sheet: Sheet, r: Rect): GridRange {
+  return {
+    sheetId: sheet.properties.sheetId,
+    startRowIndex: r.startRow,
+    endRowIndex: r.endRow,
+    startColumnIndex: r.startCol,
+    endColumnIndex: r.endCol,
+  };
+}
+
+function overlaps(r: Rect, m: Json): boolean {
+  return (
+    r.startRow < (m['endRowIndex'] as number) &&
+    (m['startRowIndex'] as number) < r.endRow &&
+    r.startCol < (m['endColumnIndex'] as number) &&
+    (m['startColumnIndex'] as number) < r.endCol
+  );
+}
+
+function inside(m: Json, r: Rect): boolean {
+  return (
+    (m['startRowIndex'] as number) >= r.startRow &&
+    (m['endRowIndex'] as number) <= r.endRow &&
+    (m['startColumnIndex'] as number) >= r.startCol &&
+    (m['endColumnIndex'] as number) <= r.endCol
+  );
+}
+
+function dimensionSpan(
+  sheet: Sheet,
+  d: { dimension: 'ROWS' | 'COLUMNS'; startIndex?: number | undefined; endIndex?: number | undefined },
+): { start: number; end: number } {
+  const g = sheet.properties.gridProperties;
+  const count = d.dimension === 'ROWS' ? g.rowCount : g.columnCount;
+  const start = d.startIndex ?? 0;
+  const end = d.endIndex ?? count;
+  if (end > count || start >= end)
+    throw invalid(
+      `Invalid dimension range [${start}, ${end}) on sheet ${sheet.properties.sheetId}: it must be non-empty and end at most at ${count}.`,
+    );
+  return { start, end };
+}
+
+function checkChart(ss: Spreadsheet, spec: ChartSpec): void {
+  checkSpec(
+    spec,
+    (id) => sheetById(ss, id),
+    (sheet, r) => rectOf(sheet, r),
+  );
+}
+
+/** A spec as stored and read back: colours given under either name are answered under both. */
+function tidySpec(spec: ChartSpec): Json {
+  return normaliseFormat(structuredClone(spec) as Json);
+}
+
+const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * A request that does not parse, worded as Google words a JSON payload error: the path in snake_case with list
+ * indexes in brackets (`requests[0].update_cells.rows[0].values[1].user_entered_format`).
+ */
+function payloadError(i: number, kind: string, issue: z.core.$ZodIssue | undefined): ApiError {
+  const path = [`requests[${i}]`, snake(kind)];
+  for (const p of issue?.path ?? []) {
+    if (typeof p === 'number') path[path.length - 1] += `[${p}]`;
+    else path.push(snake(String(p)));
+  }
+  const at = path.join('.');
+  if (issue?.code === 'unrecognized_keys')
+    return invalid(
+      `Invalid JSON payload received. Unknown name "${issue.keys[0]}" at '${at}': Cannot find field.`,
+    );
+  if (issue?.code === 'invalid_value') return invalid(`Invalid value at '${at}': ${issue.message}`);
+  return invalid(`Invalid requests[${i}].${kind}: ${at}: ${issue?.message}`);
+}
 
 /**
  * Validates and applies every request to a copy; returns the new spreadsheet and one reply per request, or throws
@@ -562,12 +816,7 @@ export function batchUpdate(
     }
     const k = kind as Kind;
     const parsed = handlers[k].safeParse((raw as Json)[kind]);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw invalid(
-        `Invalid requests[${i}].${kind}: ${issue?.path.join('.') || 'request'}: ${issue?.message}`,
-      );
-    }
+    if (!parsed.success) throw payloadError(i, kind, parsed.error.issues[0]);
     try {
       const fn = apply[k] as (ss: Spreadsheet, req: unknown, ctx: BatchContext) => Reply;
       replies.push(fn(next, parsed.data, local));

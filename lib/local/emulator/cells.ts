@@ -201,13 +201,19 @@ function formatDate(serial: number, pattern: string): string {
     .replace(/\bd\b/, String(day));
 }
 
+/** en_US patterns for a number format given by its type alone. */
+export const DEFAULT_PATTERNS: Partial<Record<NumberFormatType, string>> = {
+  NUMBER: '#,##0.00',
+  PERCENT: '0.00%',
+  CURRENCY: '"$"#,##0.00',
+  SCIENTIFIC: '0.00E+00',
+  DATE: 'M/d/yyyy',
+};
+
 /** Formats a number with a pattern of the forms the emulator writes: `0.00`, `#,##0.00`, `0.00%`, `"$"#,##0.00`. */
 export function formatNumber(n: number, nf: NumberFormat | undefined): string {
-  if (!nf?.pattern) {
-    if (nf?.type === 'PERCENT') return `${formatGeneral(Number((n * 100).toPrecision(12)))}%`;
-    return formatGeneral(n);
-  }
-  const pattern = nf.pattern;
+  const pattern = nf?.pattern ?? (nf ? DEFAULT_PATTERNS[nf.type] : undefined);
+  if (!nf || !pattern) return formatGeneral(n);
   if (nf.type === 'DATE' || nf.type === 'DATE_TIME') return formatDate(n, pattern);
   if (nf.type === 'TEXT' || pattern === '@') return formatGeneral(n);
   const sci = /^0(?:\.(0+))?E\+0+$/i.exec(pattern);

@@ -48,6 +48,10 @@ export type Sheet = {
   charts: Json[];
   /** pixelSize per column, set by autoResizeDimensions and updateDimensionProperties */
   columnWidths: Array<number | undefined>;
+  /** pixelSize per row, set by updateDimensionProperties */
+  rowHeights: Array<number | undefined>;
+  /** Merged ranges (GridRange with sheetId), as sheets[].merges answers them. */
+  merges: Json[];
 };
 
 export type SpreadsheetProperties = { title: string; locale: string; timeZone: string; autoRecalc: string };

@@ -1,5 +1,5 @@
 /** The Spreadsheet resource as spreadsheets.get and spreadsheets.create answer it, with grid data on request. */
-import { type Cell, formatted, type Json } from './cells';
+import { type Cell, DEFAULT_PATTERNS, formatted, type Json, numberFormatOf } from './cells';
 import { type Mask, wants } from './fields';
 import { ordered } from './grid';
 import type { Sheet, Spreadsheet } from './model';
@@ -7,11 +7,13 @@ import { bind } from './values';
 
 const DEFAULT_FORMAT: Json = {
   backgroundColor: { red: 1, green: 1, blue: 1 },
+  backgroundColorStyle: { rgbColor: { red: 1, green: 1, blue: 1 } },
   padding: { top: 2, right: 3, bottom: 2, left: 3 },
   verticalAlignment: 'BOTTOM',
   wrapStrategy: 'OVERFLOW_CELL',
   textFormat: {
     foregroundColor: {},
+    foregroundColorStyle: { rgbColor: {} },
     fontFamily: 'arial,sans,sans-serif',
     fontSize: 10,
     bold: false,
@@ -30,6 +32,7 @@ function effectiveFormat(cell: Cell): Json {
   if (cell.ev && ('numberValue' in cell.ev || 'boolValue' in cell.ev)) out['horizontalAlignment'] = 'RIGHT';
   const fmt = cell.fmt;
   if (!fmt) return out;
+  const nf = numberFormatOf(cell);
   for (const [k, v] of Object.entries(fmt)) {
     const base = out[k];
     out[k] =
@@ -37,6 +40,10 @@ function effectiveFormat(cell: Cell): Json {
         ? { ...(base as Json), ...(v as Json) }
         : v;
   }
+  // A number format given by type alone shows with the locale's pattern for it ("If not set, a default pattern
+  // based on the user's locale will be used if necessary for the given type", Sheets API: NumberFormat).
+  if (nf && !nf.pattern && DEFAULT_PATTERNS[nf.type])
+    out['numberFormat'] = { ...nf, pattern: DEFAULT_PATTERNS[nf.type] };
   return out;
 }
 
@@ -100,7 +107,9 @@ export function gridData(
   if (c0) out['startColumn'] = c0;
   if (rowData.length) out['rowData'] = rowData;
   if (wants(mask, ['sheets', 'data', 'rowMetadata'])) {
-    out['rowMetadata'] = Array.from({ length: r1 - r0 }, () => ({ pixelSize: ROW_HEIGHT }));
+    out['rowMetadata'] = Array.from({ length: r1 - r0 }, (_, i) => ({
+      pixelSize: sheet.rowHeights[r0 + i] ?? ROW_HEIGHT,
+    }));
   }
   if (wants(mask, ['sheets', 'data', 'columnMetadata'])) {
     out['columnMetadata'] = Array.from({ length: c1 - c0 }, (_, i) => ({
@@ -114,6 +123,7 @@ export function sheetResource(sheet: Sheet): Json {
   const out: Json = { properties: structuredClone(sheet.properties) };
   if (sheet.conditionalFormats.length) out['conditionalFormats'] = sheet.conditionalFormats;
   if (sheet.protectedRanges.length) out['protectedRanges'] = sheet.protectedRanges;
+  if (sheet.merges.length) out['merges'] = sheet.merges;
   if (sheet.charts.length) out['charts'] = sheet.charts;
   return out;
 }

@@ -47,6 +47,8 @@ export function newSheet(
     protectedRanges: [],
     charts: [],
     columnWidths: [],
+    rowHeights: [],
+    merges: [],
   };
 }
 
@@ -248,6 +250,9 @@ export class Store {
         for (const s of f.spreadsheet.sheets) {
           s.rows = s.rows.map((r) => (r ? r.map((c) => c ?? undefined) : undefined));
           s.columnWidths = s.columnWidths.map((w) => w ?? undefined);
+          // State written before row heights and merges were kept has neither.
+          s.rowHeights = (s.rowHeights ?? []).map((h) => h ?? undefined);
+          s.merges ??= [];
         }
       }
       this.files.set(f.id, f);

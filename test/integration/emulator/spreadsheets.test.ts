@@ -219,7 +219,7 @@ describe('spreadsheets.batchUpdate', () => {
       batch([{ addSheet: { properties: { title: 'New' } } }, { deleteSheet: { sheetId: 987654 } }]),
     );
     expect(f.status).toBe(400);
-    expect(f.data.error.message).toBe('Invalid requests[1].deleteSheet: No grid with id: 987654');
+    expect(f.data.error.message).toBe('Invalid requests[1].deleteSheet: No sheet with id: 987654');
     const r = await api.spreadsheets.get({ spreadsheetId: id, fields: 'sheets.properties.title' });
     expect(r.data.sheets?.map((s) => s.properties?.title)).toEqual(['Form']);
   });
@@ -453,7 +453,7 @@ describe('spreadsheets.batchUpdate', () => {
     const unknown = await failure(batch([{ fooBar: {} }]));
     expect(unknown.data.error.message).toContain('Unknown name "fooBar"');
     const unemulated = await failure(
-      batch([{ mergeCells: { range: { sheetId: formId }, mergeType: 'MERGE_ALL' } }]),
+      batch([{ sortRange: { range: { sheetId: formId }, sortSpecs: [{ dimensionIndex: 0 }] } }]),
     );
     expect(unemulated.status).toBe(501);
   });
