@@ -21,9 +21,10 @@ export function passes(x: Float64Array, spec: Pick<TreatSpec, 'skew' | 'kurtosis
 }
 
 /**
- * Winsorises one column as COINr does: while it fails, the highest value (skew >= 0) or the lowest (skew < 0),
- * with its ties, takes the next value inwards, for at most `winmax` steps (a step moves every unit already
- * pulled in, so the points winsorised are the distinct units moved); if it still fails, the log fallback
+ * Winsorises one column as COINr does: while it fails and fewer than `winmax` units have been moved, the highest
+ * value (skew >= 0) or the lowest (skew < 0), with its ties, takes the next value inwards. Every unit moved counts
+ * against `winmax` (a step moves every unit already pulled in, with its ties, so tied extremes use it up faster;
+ * the step that reaches `winmax` still moves all the tied units); if the column still fails, the log fallback
  * log(x - min + 0.01 (max - min)) of the original values (mirrored for negative skew).
  */
 export function winsoriseColumn(
@@ -36,11 +37,8 @@ export function winsoriseColumn(
   const x = Float64Array.from(col);
   const original = new Map<number, number>();
   let sk = first;
-  for (
-    let step = 0;
-    step < spec.winmax && !(Math.abs(sk.skew) < spec.skew || sk.kurt < spec.kurtosis);
-    step++
-  ) {
+  // COINr counts the units at the extreme it moved last (`nwin`), which are every unit moved so far on that side.
+  while (original.size < spec.winmax && !(Math.abs(sk.skew) < spec.skew || sk.kurt < spec.kurtosis)) {
     const high = sk.skew >= 0;
     let extreme = high ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
     for (let i = 0; i < x.length; i++) {
