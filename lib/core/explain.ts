@@ -15,7 +15,7 @@ import { medianOf } from './stats';
 import { aggregateNode } from './steps/aggregate';
 import { grade, gradeCounts } from './steps/grade';
 import { impute } from './steps/impute';
-import { normaliseColumn } from './steps/normalise';
+import { normaliseWithMissing } from './steps/missing';
 import { TIE_EPSILON } from './steps/rank';
 import { treat } from './steps/treat';
 import { entropyRaw, finishWeights, pcaParentRaw, rawWeights, weight } from './steps/weight';
@@ -119,6 +119,7 @@ const perUnit = (method: string) => method !== 'topsis' && method !== 'copeland'
 export class WhatIf {
   private readonly keptRows: number[];
   private readonly groups?: string[];
+  private keptGroups?: string[];
   /**
    * How the weights move with a value: not at all (explicit, equal), only the changed column's own raw weight
    * or its siblings' (entropy, PCA), or every indicator's (CRITIC).
@@ -214,10 +215,19 @@ export class WhatIf {
     const den = ind.denominator ? this.data.numeric.get(ind.denominator)?.[row] : 1;
     full[row] = den === undefined || den !== den || den === 0 ? Number.NaN : v / den;
     const now = full[row]!;
-    const imputedFull = impute([full], [ind.code], this.data.units, this.m.spec.impute, this.groups).cols[0]!;
-    const imputed = this.keptBuf;
-    for (let k = 0; k < imputed.length; k++) imputed[k] = imputedFull[this.keptRows[k]!]!;
-    return { imputed, now };
+    const skip = [(ind.missing ?? this.m.spec.impute.missing) !== 'impute'];
+    const kept = this.keptBuf;
+    // Screening on raw data comes first: the imputation then sees only the units kept.
+    if (this.m.spec.screen.basis === 'raw') {
+      for (let k = 0; k < kept.length; k++) kept[k] = full[this.keptRows[k]!]!;
+      this.keptGroups ??= this.groups && this.keptRows.map((r) => this.groups![r]!);
+      const imputed = impute([kept], [ind.code], this.base.units, this.m.spec.impute, this.keptGroups, skip);
+      return { imputed: imputed.cols[0]!, now };
+    }
+    const imputedFull = impute([full], [ind.code], this.data.units, this.m.spec.impute, this.groups, skip)
+      .cols[0]!;
+    for (let k = 0; k < kept.length; k++) kept[k] = imputedFull[this.keptRows[k]!]!;
+    return { imputed: kept, now };
   }
 
   /** Unit `i`'s availability and whether it misses a required indicator, once its value of `j` is `now`. */
@@ -267,9 +277,11 @@ export class WhatIf {
     const { m, base } = this;
     const ind = m.indicators[j]!;
     const { imputed, now } = this.imputedWith(i, j, v);
-    const treated = treat([imputed], [ind.code], m.spec.treat).cols[0]!;
+    const tr = treat([imputed], [ind.code], m.spec.treat);
     const values = base.values.slice();
-    values[j] = normaliseColumn(treated, ind, m.spec.normalise);
+    const transformed = tr.log.some((e) => e.action === 'log' || e.action === 'boxcox');
+    const rule = ind.missing ?? m.spec.impute.missing;
+    values[j] = normaliseWithMissing(tr.cols[0]!, ind, rule, m.spec.normalise, transformed).col;
     const weights = this.weightsWith(j, values);
     for (const p of this.affected(j)) {
       const node = m.nodes[p]!;

@@ -29,6 +29,15 @@ export const aggregateMethodSchema = z.enum([
 ]);
 export type AggregateMethod = z.infer<typeof aggregateMethodSchema>;
 
+/**
+ * How a value a unit did not report is scored: `impute` by the impute step's method (with `none`, left out and the
+ * siblings re-weighted); `worst` at the bottom of the normalised range (no better than the worst value reported);
+ * `bound` as the indicator's declared bound on its worse side (`min` when more is better, `max` when less is
+ * better), which also anchors the normalisation, so that blanking the worst value reported cannot pay either.
+ */
+export const missingRuleSchema = z.enum(['impute', 'worst', 'bound']);
+export type MissingRule = z.infer<typeof missingRuleSchema>;
+
 export const indicatorSchema = z
   .object({
     code,
@@ -45,6 +54,8 @@ export const indicatorSchema = z
     required: z.boolean().default(false),
     goalposts: z.tuple([finite, finite]).optional(),
     target: finite.optional(),
+    /** Overrides `impute.missing` for this indicator. */
+    missing: missingRuleSchema.optional(),
     source: z
       .string()
       .regex(/^(zone|central:[A-Za-z0-9_ -]+)$/, "must be 'zone' or 'central:<tab name>'")
@@ -73,6 +84,8 @@ export type Aggregate = z.infer<typeof aggregateSchema>;
 export const imputeSchema = z.object({
   method: z.enum(['none', 'mean', 'median', 'groupMean', 'zero']).default('none'),
   group: z.string().optional(),
+  /** The rule for values not reported, for every indicator that does not declare its own `missing`. */
+  missing: missingRuleSchema.default('impute'),
 });
 
 export const screenSchema = z.object({
@@ -168,7 +181,7 @@ export const methodologySchema = z.object({
   year: z.number().int().optional(),
   indicators: z.array(indicatorSchema).default([]),
   aggregates: z.array(aggregateSchema).default([]),
-  impute: imputeSchema.default({ method: 'none' }),
+  impute: imputeSchema.default({ method: 'none', missing: 'impute' }),
   screen: screenSchema.default({ minAvailability: 0, basis: 'imputed' }),
   treat: treatSchema.default({ method: 'none', winmax: 5, skew: 2, kurtosis: 3.5 }),
   normalise: normaliseSchema.default({ method: 'minmax', range: [0, 100], mean: 0, sd: 1 }),
@@ -439,6 +452,15 @@ function checkStructure(spec: Methodology): Compiled {
       path: 'impute.group',
       message: "is required by impute method 'groupMean': name the data column holding the groups",
     });
+  spec.indicators.forEach((ind, i) => {
+    if ((ind.missing ?? spec.impute.missing) !== 'bound') return;
+    const field = ind.direction === 1 ? 'min' : 'max';
+    if (ind[field] === undefined)
+      issues.push({
+        path: where('indicators', i, ind.code, ind.missing ? 'missing' : field),
+        message: `missing rule 'bound' scores a value not reported as the indicator's ${field} (its worse end, ${ind.direction === 1 ? 'more' : 'less'} being better), and it declares none: declare \`${field}\` or use 'worst'`,
+      });
+  });
   if (spec.normalise.method === 'goalposts')
     spec.indicators.forEach((ind, i) => {
       if (!ind.goalposts)

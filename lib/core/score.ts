@@ -9,7 +9,8 @@ import { type AggregateLog, aggregate } from './steps/aggregate';
 import { type DenominateLog, denominate } from './steps/denominate';
 import { type GradeLog, grade } from './steps/grade';
 import { type ImputeLog, impute } from './steps/impute';
-import { type NormaliseLog, normalise } from './steps/normalise';
+import { type MissingLog, type MissingValue, missingRules, normaliseWithMissing } from './steps/missing';
+import type { NormaliseLog } from './steps/normalise';
 import { rank } from './steps/rank';
 import { availability, type ScreenLog, screen, selectRows } from './steps/screen';
 import { type TreatLog, treat } from './steps/treat';
@@ -38,9 +39,10 @@ export type Prepared = {
   imputed: Float64Array[];
   availability: Float64Array;
   requiredMissing: boolean[];
+  missing: MissingValue[][];
   treated: Float64Array[];
   normalised: Float64Array[];
-  log: Pick<ScoreLog, 'denominate' | 'impute' | 'screen' | 'treat' | 'normalise'>;
+  log: Pick<ScoreLog, 'denominate' | 'impute' | 'screen' | 'treat' | 'normalise' | 'missing'>;
 };
 
 export type ScoreLog = {
@@ -49,6 +51,8 @@ export type ScoreLog = {
   screen: ScreenLog;
   treat: TreatLog;
   normalise: NormaliseLog;
+  /** The indicators whose values not reported a missing-value rule scored, and how. */
+  missing: MissingLog;
   weight: WeightLog;
   aggregate: AggregateLog;
   grade: GradeLog | null;
@@ -74,6 +78,11 @@ export type ScoreResult = {
   /** Per unit: share of indicators with a value before imputation. */
   availability: Float64Array;
   requiredMissing: boolean[];
+  /**
+   * Per unit: the indicator values it did not report (missing after denomination) and how each was scored, for
+   * the results and the explanations to report what a blank cost.
+   */
+  missing: MissingValue[][];
   log: ScoreLog;
 };
 
@@ -128,6 +137,7 @@ export function score(m: CompiledMethodology, data: Dataset, overrides: ScoreOve
     grade: gr ? gr.grade : new Array(units.length).fill(null),
     availability: avail,
     requiredMissing,
+    missing: p.missing,
     log: {
       ...p.log,
       weight: w.log,
@@ -143,6 +153,9 @@ function prepare(m: CompiledMethodology, data: Dataset, overrides: ScoreOverride
   const codes = m.indicators.map((i) => i.code);
   const den = denominate(data, m.indicators);
   const rawAvailability = availability(den.cols, data.units.length);
+  // Indicators whose missing values a rule scores at normalisation are not imputed.
+  const rules = missingRules(m.indicators, spec.impute);
+  const skip = rules.map((r) => r !== 'impute');
 
   let groups: string[] | undefined;
   if (spec.impute.method === 'groupMean') {
@@ -155,14 +168,12 @@ function prepare(m: CompiledMethodology, data: Dataset, overrides: ScoreOverride
         },
       ]);
   }
-  const imp = impute(den.cols, codes, data.units, spec.impute, groups);
-  // By default the screen sees the data after imputation (COINr's order, which the ASEM build needs); with
-  // `basis: 'raw'` it sees the data as reported, so imputation cannot rescue a unit with too little data.
-  const scr = screen(
-    spec.screen.basis === 'raw' ? den.cols : imp.cols,
-    data.units,
-    spec.screen.minAvailability,
-  );
+  // By default the screen sees the data after imputation (COINr's order, which the ASEM build needs). With
+  // `basis: 'raw'` it sees the data as reported and runs first, so that imputation can neither rescue a unit with
+  // too little data nor take its values from the units it drops (COINr: Screen, then Impute on what it kept).
+  const rawBasis = spec.screen.basis === 'raw';
+  const imp = rawBasis ? null : impute(den.cols, codes, data.units, spec.impute, groups, skip);
+  const scr = screen(rawBasis ? den.cols : imp!.cols, data.units, spec.screen.minAvailability);
   if (scr.keep.length === 0)
     throw new MethodologyError([
       {
@@ -173,22 +184,70 @@ function prepare(m: CompiledMethodology, data: Dataset, overrides: ScoreOverride
   const all = scr.keep.length === data.units.length;
   const units = all ? data.units : scr.keep.map((i) => data.units[i]!);
   const raw = all ? den.cols : selectRows(den.cols, scr.keep);
-  const imputed = all ? imp.cols : selectRows(imp.cols, scr.keep);
   const avail = all ? rawAvailability : Float64Array.from(scr.keep, (i) => rawAvailability[i]!);
+  const keptGroups = groups && !all ? scr.keep.map((i) => groups[i]!) : groups;
+  const impLog = imp ?? impute(raw, codes, units, spec.impute, keptGroups, skip);
+  const imputed = imp ? (all ? imp.cols : selectRows(imp.cols, scr.keep)) : impLog.cols;
 
   const tr = treat(imputed, codes, { ...spec.treat, ...overrides.treat });
-  const norm = normalise(tr.cols, m.indicators, overrides.normalise ?? spec.normalise);
-  const requiredMissing = units.map((_, i) =>
-    m.indicators.some((ind, j) => ind.required && raw[j]![i] !== raw[j]![i]),
+  // A log or Box-Cox transform changes the column's units: a declared bound no longer applies there.
+  const transformed = new Set(
+    tr.log.filter((e) => e.action === 'log' || e.action === 'boxcox').map((e) => e.indicator),
   );
+  const normSpec = overrides.normalise ?? spec.normalise;
+  const normLog: NormaliseLog = [];
+  const missingLog: MissingLog = [];
+  const normalised = tr.cols.map((col, j) => {
+    const ind = m.indicators[j]!;
+    const r = normaliseWithMissing(col, ind, rules[j]!, normSpec, transformed.has(ind.code), normLog);
+    if (r.scoredAs) {
+      const missingUnits: string[] = [];
+      for (let i = 0; i < col.length; i++) if (col[i] !== col[i]) missingUnits.push(units[i]!);
+      missingLog.push({ indicator: ind.code, scoredAs: r.scoredAs, units: missingUnits, value: r.value });
+    }
+    return r.col;
+  });
+  const scoredAs = new Map(missingLog.map((e) => [e.indicator, e]));
+  const missing: MissingValue[][] = units.map(() => []);
+  const requiredMissing = units.map(() => false);
+  m.indicators.forEach((ind, j) => {
+    const rawCol = raw[j]!;
+    for (let i = 0; i < units.length; i++) {
+      if (rawCol[i] === rawCol[i]) continue;
+      if (ind.required) requiredMissing[i] = true;
+      const rule = scoredAs.get(ind.code);
+      const norm = normalised[j]![i]!;
+      const imputedValue = imputed[j]![i]!;
+      missing[i]!.push({
+        indicator: ind.code,
+        scoredAs: rule ? rule.scoredAs : imputedValue === imputedValue ? 'imputed' : 'left out',
+        value: rule
+          ? rule.scoredAs === 'bound'
+            ? rule.value
+            : null
+          : imputedValue === imputedValue
+            ? imputedValue
+            : null,
+        normalised: norm === norm ? norm : null,
+      });
+    }
+  });
   return {
     units,
     raw,
     imputed,
     availability: avail,
     requiredMissing,
+    missing,
     treated: tr.cols,
-    normalised: norm.cols,
-    log: { denominate: den.log, impute: imp.log, screen: scr.log, treat: tr.log, normalise: norm.log },
+    normalised,
+    log: {
+      denominate: den.log,
+      impute: impLog.log,
+      screen: scr.log,
+      treat: tr.log,
+      normalise: normLog,
+      missing: missingLog,
+    },
   };
 }

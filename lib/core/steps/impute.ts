@@ -7,14 +7,16 @@ export type ImputeLog = { indicator: string; unit: string; value: number; how: s
 /**
  * Fills missing values by the configured method. `none` leaves them missing: aggregation then re-weights over
  * the children present. Group mean uses the unit's group (a text column) and falls back to missing when the
- * whole group lacks the indicator.
+ * whole group lacks the indicator. Columns marked in `skip` (those whose missing values another rule scores,
+ * see `steps/missing.ts`) are left as they are.
  */
 export function impute(
   cols: Float64Array[],
   codes: string[],
   units: string[],
-  spec: Methodology['impute'],
+  spec: Pick<Methodology['impute'], 'method' | 'group'>,
   groups?: string[],
+  skip?: readonly boolean[],
 ): { cols: Float64Array[]; log: ImputeLog } {
   const log: ImputeLog = [];
   if (spec.method === 'none') return { cols, log };
@@ -26,6 +28,7 @@ export function impute(
       },
     ]);
   const out = cols.map((col, j) => {
+    if (skip?.[j]) return col;
     let has = false;
     for (let i = 0; i < col.length; i++)
       if (col[i] !== col[i]) {
