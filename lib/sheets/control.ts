@@ -146,6 +146,7 @@ const indicatorRow = z.object({
   goalpost_low: num,
   goalpost_high: num,
   target: num,
+  missing: text,
 });
 const aggregateRow = z.object({
   code: requiredText,
@@ -399,6 +400,7 @@ export function readControlGrids(spreadsheetId: string, grids: ControlGrids): Co
           denominator: v.denominator,
           goalposts: lo !== undefined && hi !== undefined ? [lo, hi] : undefined,
           target: v.target,
+          missing: v.missing,
         }),
       );
       origins.indicators.push({ at: rec.a1, fields: rec.fields });

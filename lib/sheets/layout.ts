@@ -86,6 +86,12 @@ export const INDICATOR_COLUMNS: readonly ColumnSpec[] = [
   { key: 'goalpost_low', header: 'goalpost_low', zh: '目标下限' },
   { key: 'goalpost_high', header: 'goalpost_high', zh: '目标上限' },
   { key: 'target', header: 'target', zh: '目标值' },
+  {
+    key: 'missing',
+    header: 'missing',
+    zh: '缺失值规则',
+    help: 'impute, worst or bound: how a value not reported is scored.',
+  },
 ];
 
 export const AGGREGATE_COLUMNS: readonly ColumnSpec[] = [
@@ -137,6 +143,7 @@ export const SETTINGS: ReadonlyArray<{
   { key: 'year', path: ['year'], type: 'int' },
   { key: 'impute', path: ['impute', 'method'], type: 'string', aliases: ['impute.method'] },
   { key: 'impute.group', path: ['impute', 'group'], type: 'string' },
+  { key: 'impute.missing', path: ['impute', 'missing'], type: 'string' },
   {
     key: 'screen.min_availability',
     path: ['screen', 'minAvailability'],
@@ -293,6 +300,7 @@ export function buildControlTabs(methodology: Methodology, zones: readonly Contr
       opt(i.goalposts?.[0]),
       opt(i.goalposts?.[1]),
       opt(i.target),
+      opt(i.missing),
     ]),
   );
   const aggregates = table(
