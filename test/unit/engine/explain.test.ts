@@ -144,7 +144,7 @@ describe('what-if re-scoring reproduces score()', () => {
     },
   );
 
-  test('imputation sees every unit of the data, the screened-out ones included, as score() does', () => {
+  test('under a raw-basis screen, imputation sees only the units kept, as score() does', () => {
     const m = compile({
       indicators: [{ code: 'a' }, { code: 'b' }, { code: 'c' }],
       impute: { method: 'mean' },

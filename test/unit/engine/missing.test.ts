@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { datasetFromRows } from '../../../lib/core/dataset';
+import { WhatIf } from '../../../lib/core/explain';
 import {
   type CompiledMethodology,
   compileMethodology,
@@ -145,6 +146,30 @@ describe('missing-value rules', () => {
   });
 });
 
+describe('what-if re-scoring follows the missing-value rules', () => {
+  test.each(['worst', 'bound'] as const)('under %s, a changed value re-scores as score() does', (rule) => {
+    const m = compile({
+      indicators: [
+        { code: 'a', min: 0, missing: rule },
+        { code: 'b', min: 0, missing: rule },
+      ],
+    });
+    const rows = [
+      { id: 'p', values: { a: 4, b: null } },
+      { id: 'q', values: { a: null, b: 2 } },
+      { id: 'r', values: { a: 9, b: 5 } },
+      { id: 's', values: { a: 6, b: 8 } },
+    ];
+    const r = score(m, datasetFromRows(rows));
+    const after = new WhatIf(m, datasetFromRows(rows), r).apply(0, 0, 12);
+    const full = score(
+      m,
+      datasetFromRows(rows.map((x) => (x.id === 'p' ? { id: 'p', values: { a: 12, b: null } } : x))),
+    );
+    Array.from(full.score).forEach((v, i) => expect(after.score[i]).toBeCloseTo(v, 12));
+  });
+});
+
 describe('the default evaluation: a blank cell never pays', () => {
   const ev = loadDefaultEvaluation(2025);
   const m = ev.methodology;
@@ -208,7 +233,10 @@ describe('the default evaluation: a blank cell never pays', () => {
     const js = optional.sort((p, q) => base.values[p]![best]! - base.values[q]![best]!).slice(0, 10);
     const after = score(m, blank(best, js));
     expect(after.availability[best]!).toBeLessThan(0.8);
-    expect(gradeIndex(after.grade[best]!)).toBeGreaterThanOrEqual(gradeIndex('C'));
+    expect(after.grade[best]).toBe('C');
+    const gate = after.log.grade!.gated.find((g) => g.unit === base.units[best]);
+    expect(gate?.reason).toMatch(/availability 79% is below 80%/);
+    expect(gate?.earned).not.toBe('C');
   });
 
   // Units holding an indicator's worst or best value reported: where blanking could move the range's anchors.
