@@ -146,6 +146,43 @@ describe('missing-value rules', () => {
   });
 });
 
+describe("'bound' under min-max without treatment: a blank never pays, on any data", () => {
+  const m = compile({
+    indicators: [
+      { code: 'a', parent: 'D1', min: 0, weight: 2 },
+      { code: 'b', parent: 'D1', direction: -1, max: 1000 },
+      { code: 'c', parent: 'D2', min: 0 },
+    ],
+    aggregates: [{ code: 'D1', parent: 'I' }, { code: 'D2', parent: 'I', weight: 2 }, { code: 'I' }],
+    impute: { method: 'none', missing: 'bound' },
+  });
+  const cell = fc.option(
+    fc.integer({ min: 0, max: 100000 }).map((v) => v / 100),
+    { freq: 6 },
+  );
+  const table = fc.array(fc.tuple(cell, cell, cell), { minLength: 3, maxLength: 25 });
+
+  test('property: blanking any cells of one unit never improves its rank', () => {
+    fc.assert(
+      fc.property(table, fc.nat(), fc.subarray(['a', 'b', 'c'], { minLength: 1 }), (t, pick, blanked) => {
+        const k = pick % t.length;
+        const rows = (blank: boolean) =>
+          datasetFromRows(
+            t.map(([a, b, c], i) => {
+              const values: Record<string, number | null> = { a, b, c };
+              if (blank && i === k) for (const code of blanked) values[code] = null;
+              return { id: `u${i}`, values };
+            }),
+          );
+        const before = score(m, rows(false), { skipGrade: true });
+        const after = score(m, rows(true), { skipGrade: true });
+        return !(after.rank[k]! < before.rank[k]!);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('what-if re-scoring follows the missing-value rules', () => {
   test.each(['worst', 'bound'] as const)('under %s, a changed value re-scores as score() does', (rule) => {
     const m = compile({
@@ -239,31 +276,59 @@ describe('the default evaluation: a blank cell never pays', () => {
     expect(gate?.earned).not.toBe('C');
   });
 
-  // Units holding an indicator's worst or best value reported: where blanking could move the range's anchors.
-  const extremes = m.indicators.flatMap((ind, j) => {
-    const col = base.raw[j]!;
-    let lo = -1;
-    let hi = -1;
-    col.forEach((v, i) => {
-      if (v !== v) return;
-      if (lo < 0 || v < col[lo]!) lo = i;
-      if (hi < 0 || v > col[hi]!) hi = i;
+  // Exhaustive where a random search is thin: a data-driven treatment (winsorising) fails here, on a few of the
+  // single blanks (19 of 4,956, all of T16), by flipping it between the log fallback and winsorising.
+  test('every single blank of every zone: none improves its rank or grade', () => {
+    const worse: string[] = [];
+    base.units.forEach((unit, i) => {
+      m.indicators.forEach((ind, j) => {
+        if (base.raw[j]![i] !== base.raw[j]![i]) return;
+        const after = score(m, blank(i, [j]));
+        if (after.rank[i]! < base.rank[i]! || gradeIndex(after.grade[i]!) < gradeIndex(base.grade[i]!))
+          worse.push(`${unit} ${ind.code}`);
+      });
     });
-    return ind.direction === 1 ? [lo, hi] : [hi, lo];
-  });
+    expect(worse).toEqual([]);
+  }, 120_000);
 
-  test('property: blanking any set of a zone’s values never improves its rank or grade', () => {
-    const unit = fc.oneof(fc.nat(base.units.length - 1), fc.constantFrom(...extremes.filter((i) => i >= 0)));
+  test('property: blanking any set of a zone’s values never improves its rank or grade, in either year', () => {
+    const years = DEMO_YEARS.map((year) => {
+      const d = demoDataset(ev, year);
+      const b = score(m, d);
+      // Units holding an indicator's worst or best value reported: where a blank could move a range's anchors.
+      const extremes = m.indicators.flatMap((_, j) => {
+        const col = b.raw[j]!;
+        let lo = -1;
+        let hi = -1;
+        col.forEach((v, i) => {
+          if (v !== v) return;
+          if (lo < 0 || v < col[lo]!) lo = i;
+          if (hi < 0 || v > col[hi]!) hi = i;
+        });
+        return [lo, hi].filter((i) => i >= 0);
+      });
+      return { d, b, extremes };
+    });
+    const allExtremes = [...new Set(years.flatMap((y) => y.extremes))];
+    const unit = fc.oneof(fc.nat(base.units.length - 1), fc.constantFrom(...allExtremes));
     const set = fc.uniqueArray(fc.nat(m.indicators.length - 1), {
       minLength: 1,
       maxLength: m.indicators.length,
     });
     fc.assert(
-      fc.property(unit, set, (i, js) => {
-        const after = score(m, blank(i, js));
-        return after.rank[i]! >= base.rank[i]! && gradeIndex(after.grade[i]!) >= gradeIndex(base.grade[i]!);
+      fc.property(fc.nat(years.length - 1), unit, set, (y, i, js) => {
+        const { d, b } = years[y]!;
+        const numeric = new Map(d.numeric);
+        for (const j of js) {
+          const code = m.indicators[j]!.code;
+          const col = Float64Array.from(numeric.get(code)!);
+          col[i] = Number.NaN;
+          numeric.set(code, col);
+        }
+        const after = score(m, { ...d, numeric });
+        return after.rank[i]! >= b.rank[i]! && gradeIndex(after.grade[i]!) >= gradeIndex(b.grade[i]!);
       }),
-      { numRuns: 200 },
+      { numRuns: 300 },
     );
   });
 });
