@@ -172,8 +172,8 @@ function prepare(m: CompiledMethodology, data: Dataset, overrides: ScoreOverride
   // `basis: 'raw'` it sees the data as reported and runs first, so that imputation can neither rescue a unit with
   // too little data nor take its values from the units it drops (COINr: Screen, then Impute on what it kept).
   const rawBasis = spec.screen.basis === 'raw';
-  const imp = rawBasis ? null : impute(den.cols, codes, data.units, spec.impute, groups, skip);
-  const scr = screen(rawBasis ? den.cols : imp!.cols, data.units, spec.screen.minAvailability);
+  const early = rawBasis ? null : impute(den.cols, codes, data.units, spec.impute, groups, skip);
+  const scr = screen(early ? early.cols : den.cols, data.units, spec.screen.minAvailability);
   if (scr.keep.length === 0)
     throw new MethodologyError([
       {
@@ -186,8 +186,8 @@ function prepare(m: CompiledMethodology, data: Dataset, overrides: ScoreOverride
   const raw = all ? den.cols : selectRows(den.cols, scr.keep);
   const avail = all ? rawAvailability : Float64Array.from(scr.keep, (i) => rawAvailability[i]!);
   const keptGroups = groups && !all ? scr.keep.map((i) => groups[i]!) : groups;
-  const impLog = imp ?? impute(raw, codes, units, spec.impute, keptGroups, skip);
-  const imputed = imp ? (all ? imp.cols : selectRows(imp.cols, scr.keep)) : impLog.cols;
+  const imp = early ?? impute(raw, codes, units, spec.impute, keptGroups, skip);
+  const imputed = early && !all ? selectRows(early.cols, scr.keep) : imp.cols;
 
   const tr = treat(imputed, codes, { ...spec.treat, ...overrides.treat });
   // A log or Box-Cox transform changes the column's units: a declared bound no longer applies there.
@@ -243,7 +243,7 @@ function prepare(m: CompiledMethodology, data: Dataset, overrides: ScoreOverride
     normalised,
     log: {
       denominate: den.log,
-      impute: impLog.log,
+      impute: imp.log,
       screen: scr.log,
       treat: tr.log,
       normalise: normLog,
