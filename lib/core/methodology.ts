@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { didYouMean } from './suggest';
+import { unitProblem } from './values';
 
 /**
  * An object of the format that refuses keys it does not know: a typo (`directon`) must not silently fall back to a
@@ -281,6 +282,11 @@ function checkStructure(spec: Methodology): Compiled {
     const prev = seen.get(agg.code);
     if (prev) issues.push({ path: where('aggregates', i, agg.code, 'code'), message: `duplicates ${prev}` });
     else seen.set(agg.code, where('aggregates', i, agg.code));
+  });
+  // A misspelt unit would be read as another one (`100 milion yuan` as hundreds of yuan): refuse it here.
+  spec.indicators.forEach((ind, i) => {
+    const problem = ind.unit === undefined ? null : unitProblem(ind.unit);
+    if (problem !== null) issues.push({ path: where('indicators', i, ind.code, 'unit'), message: problem });
   });
   const aggCodes = new Set(spec.aggregates.map((a) => a.code));
   const indCodes = new Set(spec.indicators.map((a) => a.code));

@@ -42,3 +42,4 @@ export type {
   SheetsCellData,
 } from './types';
 export { type UnitInfo, type UnitKind, unitScale } from './units';
+export { UNIT_WORDS, unitProblem, ZH_UNITS } from './vocabulary';

@@ -256,6 +256,14 @@ function bounded(
       expectedFor(spec, info),
     );
   }
+  if (info.whole && !Number.isInteger(v)) {
+    const below = Math.floor(v);
+    return refuse(
+      'not-whole',
+      `${shown(v, typed, converted, info)} is not a whole number, and ${who(spec)} ${measuredIn(info)}: type ${below} or ${below + 1}.`,
+      expectedFor(spec, info),
+    );
+  }
   // `+ 0` turns -0 into 0.
   return note === undefined ? { ok: true, value: v + 0 } : { ok: true, value: v + 0, note };
 }

@@ -37,6 +37,7 @@ export type Problem =
   | 'wrong-currency'
   | 'not-yes-no'
   | 'negative'
+  | 'not-whole'
   | 'below-min'
   | 'above-max';
 

@@ -19,6 +19,12 @@ export type UnitInfo = {
   readonly base: string;
   /** ISO code of the unit's currency (`CNY`, `USD`), or null when the unit is not money. */
   readonly currency: string | null;
+  /**
+   * Whether a value must be a whole number: a count of things or people (`count`, `people`, `enterprises`, `家`)
+   * with no denominator. `Number` and `Number of …` are not held to it: international data sets (COINr's ASEM
+   * among them) use them for averages and amounts in millions.
+   */
+  readonly whole: boolean;
 };
 
 const YESNO_UNIT =
@@ -39,6 +45,8 @@ const MEASURE_UNIT =
   /(?:^|[^a-z])(?:tons?|tonnes?|teu|kg|sq ?m|square met(?:re|er)s?|m2|kwh)(?![a-z])|吨|标箱|平方米|㎡|千克|公斤|千瓦时/;
 const COUNT_UNIT_EN =
   /(?:^|[^a-z])(?:enterprises?|compan(?:y|ies)|firms?|businesses|people|persons?|individuals?|items?|zones?|platforms?|projects?|parcels?|packages?|orders?|shipments?|cases?|employees?|workers?|jobs?|units?|count|number|no\.|pcs|pieces?|times|visits?|events?|brands?|stores?|shops?|warehouses?|merchants?|sellers?|trainees?|students?|patents?|countries|products?|declarations?|entries)(?![a-z])/;
+/** `Number`, `No.`: a count noun in name only (see `UnitInfo.whole`). */
+const GENERIC_NUMBER = /(?:^|[^a-z])(?:number|no\.)(?![a-z])/;
 const COUNT_UNIT_ZH = /^[个家人项件次单票座所名户条批场笔种款]{1,2}数?$|数量|个数|家数/;
 
 const CURRENCY_IN_UNIT: ReadonlyArray<readonly [RegExp, string]> = [
@@ -155,8 +163,9 @@ function makeUnit(
   label: string,
   base: string,
   currency: string | null,
+  whole = false,
 ): UnitInfo {
-  return Object.freeze({ kind, exponent, scale: 10 ** exponent, label, base, currency });
+  return Object.freeze({ kind, exponent, scale: 10 ** exponent, label, base, currency, whole });
 }
 
 function readUnit(raw: string): UnitInfo {
@@ -205,7 +214,8 @@ function readUnit(raw: string): UnitInfo {
     return makeUnit('scaled', exponent ?? 0, label, base, currency);
   }
   if (COUNT_UNIT_EN.test(numerator) || COUNT_UNIT_ZH.test(numerator.replace(SPACES, ''))) {
-    return makeUnit('count', 0, label, base, null);
+    const whole = numerator === u && !GENERIC_NUMBER.test(numerator);
+    return makeUnit('count', 0, label, base, null, whole);
   }
   return makeUnit('plain', 0, label, base, null);
 }
