@@ -228,6 +228,28 @@ describe('reading the control spreadsheet', () => {
     expect(out.problems[0]?.message).toContain('sets “treat.winmax” again, after Settings!B2');
   });
 
+  test('a misspelt unit is an issue placed on its unit cell', () => {
+    const g = grids();
+    g.indicators = grid('Indicators', [
+      ['code', 'unit', 'parent'],
+      ['T01', '100 million yuan', 'D01'],
+      ['T02', '100 milion yuan', 'D01'],
+    ]);
+    g.aggregates = grid('Aggregates', [['code'], ['D01']]);
+    const out = readControlGrids('ctl', g);
+    const compiled = compileMethodology(out.methodology);
+    if (compiled.ok) throw new Error('expected issues');
+
+    expect(compiled.issues).toEqual([
+      {
+        path: 'indicators[1] (T02).unit',
+        message:
+          '`100 milion yuan` is not a known unit: `milion` is not a unit word (did you mean `100 million yuan`?)',
+      },
+    ]);
+    expect(locateIssue(out, compiled.issues[0]!)).toBe('Indicators!B3');
+  });
+
   test('an unknown key inside a JSON setting is an issue placed on the setting’s cell', () => {
     const g = grids();
     g.settings = grid('Settings', [
