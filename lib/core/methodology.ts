@@ -38,6 +38,12 @@ export const directionSchema = z.union([z.literal(1), z.literal(-1)], {
   error: 'must be 1 (more is better) or -1 (less is better)',
 });
 
+/** A misspelt unit would be read as another one (`100 milion yuan` as hundreds of yuan): it is refused. */
+const unit = z.string().superRefine((u, ctx) => {
+  const problem = unitProblem(u);
+  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const weight = finite.min(0, 'must not be negative');
 
@@ -55,7 +61,7 @@ export const indicatorSchema = strictObject({
   code,
   nameEn: z.string().optional(),
   nameZh: z.string().optional(),
-  unit: z.string().optional(),
+  unit: unit.optional(),
   definition: z.string().optional(),
   direction: directionSchema.default(1),
   weight: weight.default(1),
@@ -282,11 +288,6 @@ function checkStructure(spec: Methodology): Compiled {
     const prev = seen.get(agg.code);
     if (prev) issues.push({ path: where('aggregates', i, agg.code, 'code'), message: `duplicates ${prev}` });
     else seen.set(agg.code, where('aggregates', i, agg.code));
-  });
-  // A misspelt unit would be read as another one (`100 milion yuan` as hundreds of yuan): refuse it here.
-  spec.indicators.forEach((ind, i) => {
-    const problem = ind.unit === undefined ? null : unitProblem(ind.unit);
-    if (problem !== null) issues.push({ path: where('indicators', i, ind.code, 'unit'), message: problem });
   });
   const aggCodes = new Set(spec.aggregates.map((a) => a.code));
   const indCodes = new Set(spec.indicators.map((a) => a.code));

@@ -257,6 +257,17 @@ describe('unknown keys', () => {
     );
   });
 
+  test('a misspelt unit and a misspelt key are reported together', () => {
+    const m = base();
+    Object.assign(m.indicators[0]!, { unit: '100 milion yuan', wieght: 2 });
+    expect(issues(m)).toBe(
+      [
+        'indicators[0] (LPI).unit: `100 milion yuan` is not a known unit: `milion` is not a unit word (did you mean `100 million yuan`?)',
+        'indicators[0] (LPI): unknown key `wieght` (did you mean `weight`?)',
+      ].join('\n'),
+    );
+  });
+
   test('each unknown key of one object is its own line', () => {
     const m = base();
     Object.assign(m.indicators[0]!, { directon: 1, wieght: 2 });
