@@ -4,6 +4,28 @@
  * the hierarchy ready for the engine. Every problem names the row and the field.
  */
 import { z } from 'zod';
+import { didYouMean } from './suggest';
+import { unitProblem } from './values';
+
+/**
+ * An object of the format that refuses keys it does not know: a typo (`directon`) must not silently fall back to a
+ * default. Each unknown key gets its own line, naming the closest known key, or listing the keys when none is close.
+ * New keys go in the shape as usual; the list of known keys follows it.
+ */
+function strictObject<T extends z.core.$ZodLooseShape>(shape: T) {
+  const known = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys
+            .map((key) => {
+              const hint = didYouMean(key, known);
+              return `unknown key \`${key}\`${hint || `; the keys are ${known.join(', ')}`}`;
+            })
+            .join('\n')
+        : undefined,
+  });
+}
 
 const code = z
   .string()
@@ -14,6 +36,12 @@ const code = z
 
 export const directionSchema = z.union([z.literal(1), z.literal(-1)], {
   error: 'must be 1 (more is better) or -1 (less is better)',
+});
+
+/** A misspelt unit would be read as another one (`100 milion yuan` as hundreds of yuan): it is refused. */
+const unit = z.string().superRefine((u, ctx) => {
+  const problem = unitProblem(u);
+  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
 });
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
@@ -38,29 +66,28 @@ export type AggregateMethod = z.infer<typeof aggregateMethodSchema>;
 export const missingRuleSchema = z.enum(['impute', 'worst', 'bound']);
 export type MissingRule = z.infer<typeof missingRuleSchema>;
 
-export const indicatorSchema = z
-  .object({
-    code,
-    nameEn: z.string().optional(),
-    nameZh: z.string().optional(),
-    unit: z.string().optional(),
-    definition: z.string().optional(),
-    direction: directionSchema.default(1),
-    weight: weight.default(1),
-    parent: code.optional(),
-    denominator: code.optional(),
-    min: finite.optional(),
-    max: finite.optional(),
-    required: z.boolean().default(false),
-    goalposts: z.tuple([finite, finite]).optional(),
-    target: finite.optional(),
-    /** Overrides `impute.missing` for this indicator. */
-    missing: missingRuleSchema.optional(),
-    source: z
-      .string()
-      .regex(/^(zone|central:[A-Za-z0-9_ -]+)$/, "must be 'zone' or 'central:<tab name>'")
-      .default('zone'),
-  })
+export const indicatorSchema = strictObject({
+  code,
+  nameEn: z.string().optional(),
+  nameZh: z.string().optional(),
+  unit: unit.optional(),
+  definition: z.string().optional(),
+  direction: directionSchema.default(1),
+  weight: weight.default(1),
+  parent: code.optional(),
+  denominator: code.optional(),
+  min: finite.optional(),
+  max: finite.optional(),
+  required: z.boolean().default(false),
+  goalposts: z.tuple([finite, finite]).optional(),
+  target: finite.optional(),
+  /** Overrides `impute.missing` for this indicator. */
+  missing: missingRuleSchema.optional(),
+  source: z
+    .string()
+    .regex(/^(zone|central:[A-Za-z0-9_ -]+)$/, "must be 'zone' or 'central:<tab name>'")
+    .default('zone'),
+})
   .refine((i) => i.min === undefined || i.max === undefined || i.min <= i.max, {
     message: 'min must not be greater than max',
     path: ['max'],
@@ -71,7 +98,7 @@ export const indicatorSchema = z
   });
 export type Indicator = z.infer<typeof indicatorSchema>;
 
-export const aggregateSchema = z.object({
+export const aggregateSchema = strictObject({
   code,
   nameEn: z.string().optional(),
   nameZh: z.string().optional(),
@@ -81,20 +108,20 @@ export const aggregateSchema = z.object({
 });
 export type Aggregate = z.infer<typeof aggregateSchema>;
 
-export const imputeSchema = z.object({
+export const imputeSchema = strictObject({
   method: z.enum(['none', 'mean', 'median', 'groupMean', 'zero']).default('none'),
   group: z.string().optional(),
   /** The rule for values not reported, for every indicator that does not declare its own `missing`. */
   missing: missingRuleSchema.default('impute'),
 });
 
-export const screenSchema = z.object({
+export const screenSchema = strictObject({
   minAvailability: finite.min(0).max(1, 'must be a share between 0 and 1').default(0),
   /** The data the availability is measured on: after imputation (the default, COINr's order) or as reported. */
   basis: z.enum(['imputed', 'raw']).default('imputed'),
 });
 
-export const treatSchema = z.object({
+export const treatSchema = strictObject({
   method: z.enum(['none', 'winsorise', 'boxcox']).default('none'),
   winmax: z.number().int().min(0).default(5),
   skew: finite.positive().default(2),
@@ -112,7 +139,7 @@ export const normaliseMethodSchema = z.enum([
   'distmax',
   'none',
 ]);
-export const normaliseSchema = z.object({
+export const normaliseSchema = strictObject({
   method: normaliseMethodSchema.default('minmax'),
   range: z
     .tuple([finite, finite])
@@ -123,11 +150,11 @@ export const normaliseSchema = z.object({
 });
 export type NormaliseSpec = z.infer<typeof normaliseSchema>;
 
-export const weightSchema = z.object({
+export const weightSchema = strictObject({
   method: z.enum(['explicit', 'equal', 'entropy', 'critic', 'pca']).default('explicit'),
 });
 
-export const aggregateSpecSchema = z.object({
+export const aggregateSpecSchema = strictObject({
   method: aggregateMethodSchema.default('arithmetic'),
   /** The power of the generalised mean. */
   p: finite.default(1),
@@ -136,7 +163,7 @@ export const aggregateSpecSchema = z.object({
 });
 export type AggregateSpec = z.infer<typeof aggregateSpecSchema>;
 
-export const gradeSchema = z.object({
+export const gradeSchema = strictObject({
   code,
   label: z.string().optional(),
   labelZh: z.string().optional(),
@@ -150,32 +177,33 @@ export const gradeSchema = z.object({
 });
 export type Grade = z.infer<typeof gradeSchema>;
 
-export const gateSchema = z.object({
+export const gateSchema = strictObject({
   minAvailability: finite.min(0).max(1).optional(),
   required: z.boolean().optional(),
   maxGrade: code,
 });
 
-export const gradingSchema = z.object({
+export const gradingSchema = strictObject({
   method: z.enum(['quota', 'share', 'thresholds', 'jenks']).default('quota'),
   grades: z.array(gradeSchema).default([]),
   gates: z.array(gateSchema).default([]),
 });
 export type Grading = z.infer<typeof gradingSchema>;
 
-export const uncertaintySchema = z.object({
+export const uncertaintySchema = strictObject({
   runs: z.number().int().min(1).max(100000).default(1000),
   seed: z.number().int().default(1),
-  weightNoise: z
-    .object({ levels: z.array(z.number().int().min(1)).default([]), factor: finite.min(0).max(1).default(0) })
-    .optional(),
+  weightNoise: strictObject({
+    levels: z.array(z.number().int().min(1)).default([]),
+    factor: finite.min(0).max(1).default(0),
+  }).optional(),
   winmax: z.array(z.number().int().min(0)).optional(),
   normalise: z.array(normaliseSchema).optional(),
   aggregate: z.array(aggregateSpecSchema).optional(),
 });
 export type UncertaintySpec = z.infer<typeof uncertaintySchema>;
 
-export const methodologySchema = z.object({
+export const methodologySchema = strictObject({
   name: z.string().optional(),
   nameZh: z.string().optional(),
   year: z.number().int().optional(),
@@ -247,7 +275,10 @@ export function compileMethodology(input: unknown): Compiled {
   if (!parsed.success) {
     return {
       ok: false,
-      issues: parsed.error.issues.map((i) => ({ path: describePath(input, i.path), message: i.message })),
+      // An object with several unknown keys is one issue of zod's; each key is reported on its own line.
+      issues: parsed.error.issues.flatMap((i) =>
+        i.message.split('\n').map((message) => ({ path: describePath(input, i.path), message })),
+      ),
     };
   }
   return checkStructure(parsed.data);

@@ -2,10 +2,13 @@
  * The control spreadsheet read into the project's methodology JSON (the format `compileMethodology` checks) and the
  * list of zones. Each tab is a header-driven table with one zod schema per row; a field that does not read (a
  * weight of `abc`) is a problem at its cell, and the row is still kept with the fields that did read, so one
- * slip does not hide the rest of the methodology. `locateIssue` maps an issue of `compileMethodology` back to a cell.
+ * slip does not hide the rest of the methodology. A column or Settings key the reader does not know, or one given
+ * twice, is an error naming the closest known one: the edit is refused rather than read without it.
+ * `locateIssue` maps an issue of `compileMethodology` back to a cell.
  */
 import { z } from 'zod';
 import type { MethodologyIssue } from '../core/methodology';
+import { closest } from '../core/suggest';
 import type { ControlOrigins, ControlRead, ControlZone, SheetProblem } from '../pipeline/ports';
 import { cellA1, columnA1, columnLetters, quoteTab } from './a1';
 import { cellScalar, isBlankRow, rowTexts, type TabGrid } from './grid';
@@ -205,12 +208,29 @@ function readTable<S extends z.ZodObject>(
     });
   }
   if (match.missing.length) return null;
-  for (const u of [...match.unknown, ...match.repeated]) {
+  // A column the reader does not know is refused, not skipped: a misspelt `wieght` header would otherwise drop every
+  // weight silently. The methodology in force stays until the column is renamed or deleted.
+  const names = columns.flatMap((c) => [c.header, c.zh, ...(c.aliases ?? [])]);
+  for (const u of match.unknown) {
+    const meant = closest(u.text, names);
+    const header =
+      meant === null
+        ? undefined
+        : columns.find((c) => c.header === meant || c.zh === meant || c.aliases?.includes(meant))?.header;
     problems.push({
       kind: 'extra-column',
-      severity: 'warning',
+      severity: 'error',
       at: columnA1(tab, u.col),
-      message: `Column ${columnLetters(u.col)} of “${tab}” (${quote(u.text)}) is not a known column and is ignored.`,
+      message: `Column ${columnLetters(u.col)} of “${tab}” (${quote(u.text)}) is not a known column${header === undefined ? '' : ` (did you mean “${header}”?)`}: rename it${header === undefined ? ` to one of ${columns.map((c) => c.header).join(', ')}` : ''}, or move it to another tab.`,
+    });
+  }
+  for (const u of match.repeated) {
+    const header = columns.find((c) => c.key === u.key)?.header ?? u.key;
+    problems.push({
+      kind: 'extra-column',
+      severity: 'error',
+      at: columnA1(tab, u.col),
+      message: `Column ${columnLetters(u.col)} of “${tab}” (${quote(u.text)}) is a second “${header}” column, after column ${columnLetters(u.first)}: delete one of them.`,
     });
   }
   const out: TableRecord<Partial<z.output<S>>>[] = [];
@@ -271,6 +291,8 @@ const defined = <T extends Record<string, unknown>>(o: T): Partial<T> =>
 const settingByName = new Map<string, (typeof SETTINGS)[number]>();
 for (const s of SETTINGS)
   for (const n of [s.key, ...(s.aliases ?? [])]) settingByName.set(normaliseHeader(n), s);
+/** The canonical keys, for the closest-name hint (aliases would be suggested in their place otherwise). */
+const settingNames = SETTINGS.map((s) => s.key);
 
 function readSetting(
   raw: Scalar,
@@ -476,20 +498,22 @@ function readSettings(
     const at = rec.fields['value'] ?? rec.a1;
     const setting = settingByName.get(normaliseHeader(key));
     if (setting === undefined) {
+      const meant = closest(key, settingNames);
+      const hint = meant === null ? '' : ` (did you mean “${meant}”?)`;
       problems.push({
         kind: 'unknown-setting',
-        severity: 'warning',
+        severity: 'error',
         at: rec.a1,
-        message: `Row ${rec.row} of “Settings”: ${quote(key)} is not a known setting and is ignored. Known settings: ${SETTINGS.map((s) => s.key).join(', ')}.`,
+        message: `Row ${rec.row} of “Settings”: ${quote(key)} is not a known setting${hint}. ${hint ? 'Correct the key' : `Known settings: ${SETTINGS.map((s) => s.key).join(', ')}`}, or delete the row.`,
       });
       continue;
     }
     if (origins.settings[setting.key] !== undefined) {
       problems.push({
         kind: 'duplicate-row',
-        severity: 'warning',
+        severity: 'error',
         at: rec.a1,
-        message: `Row ${rec.row} of “Settings” sets ${quote(setting.key)} again; the first value (${origins.settings[setting.key]}) is used.`,
+        message: `Row ${rec.row} of “Settings” sets ${quote(setting.key)} again, after ${origins.settings[setting.key]}: keep one of the two rows.`,
       });
       continue;
     }

@@ -163,3 +163,52 @@ test('a refused control read still hands back the re-sync it asked for', async (
   await editWeight('T05', '4');
   await run();
 });
+
+/** A methodologist types `text` into a cell of the control sheet. */
+const type = (a1: string, text: string) => stack.emulator.editAsPerson(prov.controlId, admin, a1, [[text]]);
+
+test('a misspelt column header is refused on the Feedback tab with the closest column; the methodology in force stays', async () => {
+  const before = (await stack.store.getEvaluationState(E))?.methodologyVersion;
+  const header = (
+    await stack.google.sheets.spreadsheets.values.get({
+      spreadsheetId: prov.controlId,
+      range: 'Indicators!1:1',
+    })
+  ).data.values![0]!;
+  const col = String.fromCharCode(65 + header.indexOf('direction'));
+  await type(`Indicators!${col}1`, 'directon');
+
+  const o = await run();
+
+  expect(o).toMatchObject({ status: 'refused', inForce: before });
+  expect((await stack.store.getEvaluationState(E))?.methodologyVersion).toBe(before);
+  expect(await feedback()).toMatch(
+    new RegExp(
+      `NOT IN FORCE 未生效[\\s\\S]*Indicators!${col}:${col} \\| error \\| Column ${col} of “Indicators” \\(“directon”\\) is not a known column \\(did you mean “direction”\\?\\)`,
+    ),
+  );
+  await type(`Indicators!${col}1`, 'direction');
+  expect(await run()).toMatchObject({ status: 'unchanged', version: before });
+});
+
+test('a misspelt Settings key is refused on the Feedback tab with the closest key', async () => {
+  const before = (await stack.store.getEvaluationState(E))?.methodologyVersion;
+  const rows =
+    (await stack.google.sheets.spreadsheets.values.get({ spreadsheetId: prov.controlId, range: 'Settings' }))
+      .data.values ?? [];
+  const row = rows.length + 1;
+  await stack.emulator.editAsPerson(prov.controlId, admin, `Settings!A${row}:B${row}`, [
+    ['treat.winmx', '2'],
+  ]);
+
+  const o = await run();
+
+  expect(o).toMatchObject({ status: 'refused', inForce: before });
+  expect(await feedback()).toMatch(
+    new RegExp(
+      `Settings!A${row} \\| error \\| Row ${row} of “Settings”: “treat\\.winmx” is not a known setting \\(did you mean “treat\\.winmax”\\?\\)`,
+    ),
+  );
+  await stack.emulator.editAsPerson(prov.controlId, admin, `Settings!A${row}:B${row}`, [['', '']]);
+  expect(await run()).toMatchObject({ status: 'unchanged', version: before });
+});

@@ -1,4 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { compileMethodology, formatIssues } from '../../../lib/core/methodology';
+
+const root = join(__dirname, '../../..');
+const readJson = (path: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(join(root, path), 'utf8'));
 
 const base = () => ({
   indicators: [
@@ -155,5 +161,121 @@ describe('the methodology format', () => {
   test('no aggregates at all: indicators score under an implicit root', () => {
     const c = compileMethodology({ indicators: [{ code: 'a' }, { code: 'b' }] });
     expect(c.ok && c.methodology.nodes[c.methodology.root]!.children).toEqual([0, 1]);
+  });
+});
+
+describe('unknown keys', () => {
+  const defaults = () =>
+    readJson('data/default-methodology.json') as { indicators: Record<string, unknown>[] };
+
+  test.each(['data/default-methodology.json', 'test/fixtures/asem/asem-methodology.json'])(
+    '%s compiles under the strict format',
+    (path) => {
+      const c = compileMethodology(readJson(path));
+      expect(c.ok || formatIssues(c.issues)).toBe(true);
+    },
+  );
+
+  test.each([
+    ['direction', 'directon'],
+    ['weight', 'wieght'],
+    ['required', 'requried'],
+  ])(
+    'a misspelt indicator key `%s` is refused, naming the indicator and the key it meant',
+    (meant, typed) => {
+      const m = defaults();
+      const ind = m.indicators[3]!;
+      ind[typed] = ind[meant] ?? 1;
+      delete ind[meant];
+      expect(issues(m)).toBe(
+        `indicators[3] (${String(ind['code'])}): unknown key \`${typed}\` (did you mean \`${meant}\`?)`,
+      );
+    },
+  );
+
+  test.each([
+    [
+      'normalize',
+      (m: Record<string, unknown>) => (m['normalize'] = { method: 'zscore' }),
+      '(top level)',
+      'normalise',
+    ],
+    [
+      'winmx',
+      (m: Record<string, unknown>) => (m['treat'] = { method: 'winsorise', winmx: 2 }),
+      'treat',
+      'winmax',
+    ],
+    [
+      'grade.grade',
+      (m: Record<string, unknown>) => (m['grade'] = { method: 'quota', grade: [{ code: 'A', count: 1 }] }),
+      'grade',
+      'grades',
+    ],
+  ])('the misspelt key %s is refused with the closest known one', (_name, edit, path, meant) => {
+    const m = defaults();
+    edit(m);
+    expect(issues(m)).toMatch(
+      new RegExp(
+        `^${path.replace(/[()]/g, '\\$&')}: unknown key \`\\w+\` \\(did you mean \`${meant}\`\\?\\)$`,
+      ),
+    );
+  });
+
+  test.each([
+    ['(top level)', { ...base(), extra: 1 }],
+    [
+      'aggregates[1] (Econ)',
+      {
+        ...base(),
+        aggregates: [base().aggregates[0], { code: 'Econ', parent: 'Conn', extra: 1 }, { code: 'Conn' }],
+      },
+    ],
+    ['impute', { ...base(), impute: { method: 'mean', extra: 1 } }],
+    ['screen', { ...base(), screen: { extra: 1 } }],
+    ['normalise', { ...base(), normalise: { extra: 1 } }],
+    ['weight', { ...base(), weight: { extra: 1 } }],
+    ['aggregate', { ...base(), aggregate: { extra: 1 } }],
+    ['grade.grades[0] (A)', { ...base(), grade: { grades: [{ code: 'A', count: 3, extra: 1 }] } }],
+    [
+      'grade.gates[0]',
+      { ...base(), grade: { grades: [{ code: 'A', count: 3 }], gates: [{ maxGrade: 'A', extra: 1 }] } },
+    ],
+    ['uncertainty', { ...base(), uncertainty: { extra: 1 } }],
+    ['uncertainty.weightNoise', { ...base(), uncertainty: { weightNoise: { extra: 1 } } }],
+    ['uncertainty.normalise[0]', { ...base(), uncertainty: { normalise: [{ extra: 1 }] } }],
+    ['uncertainty.aggregate[0]', { ...base(), uncertainty: { aggregate: [{ extra: 1 }] } }],
+  ])('an unknown key in %s is refused there', (path, m) => {
+    expect(issues(m)).toMatch(
+      new RegExp(`^${path.replace(/[()[\].]/g, '\\$&')}: unknown key \`extra\`; the keys are `),
+    );
+  });
+
+  test('a key close to none is refused with the list of known keys', () => {
+    expect(issues({ ...base(), weight: { method: 'equal', colour: 'red' } })).toBe(
+      'weight: unknown key `colour`; the keys are method',
+    );
+  });
+
+  test('a misspelt unit and a misspelt key are reported together', () => {
+    const m = base();
+    Object.assign(m.indicators[0]!, { unit: '100 milion yuan', wieght: 2 });
+    expect(issues(m)).toBe(
+      [
+        'indicators[0] (LPI).unit: `100 milion yuan` is not a known unit: `milion` is not a unit word (did you mean `100 million yuan`?)',
+        'indicators[0] (LPI): unknown key `wieght` (did you mean `weight`?)',
+      ].join('\n'),
+    );
+  });
+
+  test('each unknown key of one object is its own line', () => {
+    const m = base();
+    Object.assign(m.indicators[0]!, { directon: 1, wieght: 2 });
+    expect(issues(m)).toBe(
+      [
+        'indicators[0] (LPI): unknown key `directon` (did you mean `direction`?)',
+        'indicators[0] (LPI): unknown key `wieght` (did you mean `weight`?)',
+      ].join('\n'),
+    );
   });
 });

@@ -64,7 +64,37 @@ describe('reading the control spreadsheet', () => {
     expect(out.methodology['indicators']).toEqual([{ code: 'T01', parent: 'D01', direction: -1 }]);
   });
 
-  test('headers match whatever their case and order, and extra columns are reported', () => {
+  test('headers match whatever their case and order', () => {
+    const g = grids();
+    g.aggregates = grid('Aggregates', [
+      ['Weight', 'Code', '合成方法'],
+      [1, 'Index', 'geometric'],
+    ]);
+
+    const out = readControlGrids('ctl', g);
+
+    expect(out.methodology['aggregates']).toEqual([{ code: 'Index', weight: 1, method: 'geometric' }]);
+    expect(out.problems).toEqual([]);
+  });
+
+  test('an unknown column is refused as an error naming the closest known column', () => {
+    const g = grids();
+    g.indicators = grid('Indicators', [
+      ['code', 'parent', 'wieght'],
+      ['T01', 'D01', 2],
+    ]);
+
+    const out = readControlGrids('ctl', g);
+
+    expect(out.problems).toEqual([
+      expect.objectContaining({ kind: 'extra-column', severity: 'error', at: 'Indicators!C:C' }),
+    ]);
+    expect(out.problems[0]?.message).toBe(
+      'Column C of “Indicators” (“wieght”) is not a known column (did you mean “weight”?): rename it, or move it to another tab.',
+    );
+  });
+
+  test('an unknown column close to no known one is refused with the list of columns', () => {
     const g = grids();
     g.aggregates = grid('Aggregates', [
       ['Weight', 'Code', 'Owner'],
@@ -73,8 +103,27 @@ describe('reading the control spreadsheet', () => {
 
     const out = readControlGrids('ctl', g);
 
-    expect(out.methodology['aggregates']).toEqual([{ code: 'Index', weight: 1 }]);
-    expect(out.problems).toEqual([expect.objectContaining({ kind: 'extra-column', at: 'Aggregates!C:C' })]);
+    expect(out.problems).toEqual([
+      expect.objectContaining({ kind: 'extra-column', severity: 'error', at: 'Aggregates!C:C' }),
+    ]);
+    expect(out.problems[0]?.message).toBe(
+      'Column C of “Aggregates” (“Owner”) is not a known column: rename it to one of code, name_en, name_zh, parent, weight, method, or move it to another tab.',
+    );
+  });
+
+  test('a column named twice is refused, naming both columns', () => {
+    const g = grids();
+    g.aggregates = grid('Aggregates', [
+      ['code', 'weight', 'Weight 权重'],
+      ['Index', 1, 2],
+    ]);
+
+    const out = readControlGrids('ctl', g);
+
+    expect(out.problems).toEqual([
+      expect.objectContaining({ kind: 'extra-column', severity: 'error', at: 'Aggregates!C:C' }),
+    ]);
+    expect(out.problems[0]?.message).toContain('is a second “weight” column, after column B');
   });
 
   test('a missing required tab is an error, a missing optional one a warning', () => {
@@ -121,7 +170,7 @@ describe('reading the control spreadsheet', () => {
     ]);
   });
 
-  test('settings read by key, with DESIGN’s spellings, and unknown keys are reported', () => {
+  test('settings read by key, with DESIGN’s spellings, and unknown keys are refused', () => {
     const g = grids();
     const rows: Typed[][] = [
       ['Key', 'Value'],
@@ -136,10 +185,85 @@ describe('reading the control spreadsheet', () => {
     const out = readControlGrids('ctl', g);
 
     expect(out.methodology['uncertainty']).toEqual({ runs: 500, seed: 7 });
-    expect(out.problems.map((p) => [p.kind, p.at])).toEqual([
-      ['invalid-field', 'Settings!B5'],
-      ['unknown-setting', 'Settings!A6'],
+    expect(out.problems.map((p) => [p.kind, p.at, p.severity])).toEqual([
+      ['invalid-field', 'Settings!B5', 'error'],
+      ['unknown-setting', 'Settings!A6', 'error'],
     ]);
+    expect(out.problems[1]?.message).toMatch(
+      /^Row 6 of “Settings”: “colour scheme” is not a known setting\. Known settings: name, name_zh, year, impute, /,
+    );
+  });
+
+  test('a misspelt setting is refused with the closest known key', () => {
+    const g = grids();
+    g.settings = grid('Settings', [
+      ['key', 'value'],
+      ['treat.winmx', 3],
+    ]);
+
+    const out = readControlGrids('ctl', g);
+
+    expect(out.problems).toEqual([
+      expect.objectContaining({ kind: 'unknown-setting', severity: 'error', at: 'Settings!A2' }),
+    ]);
+    expect(out.problems[0]?.message).toBe(
+      'Row 2 of “Settings”: “treat.winmx” is not a known setting (did you mean “treat.winmax”?). Correct the key, or delete the row.',
+    );
+    expect(out.methodology['treat']).toBeUndefined();
+  });
+
+  test('a setting given twice is refused, naming the first row', () => {
+    const g = grids();
+    g.settings = grid('Settings', [
+      ['key', 'value'],
+      ['treat.winmax', 3],
+      ['treat.winmax', 4],
+    ]);
+
+    const out = readControlGrids('ctl', g);
+
+    expect(out.problems).toEqual([
+      expect.objectContaining({ kind: 'duplicate-row', severity: 'error', at: 'Settings!A3' }),
+    ]);
+    expect(out.problems[0]?.message).toContain('sets “treat.winmax” again, after Settings!B2');
+  });
+
+  test('a misspelt unit is an issue placed on its unit cell', () => {
+    const g = grids();
+    g.indicators = grid('Indicators', [
+      ['code', 'unit', 'parent'],
+      ['T01', '100 million yuan', 'D01'],
+      ['T02', '100 milion yuan', 'D01'],
+    ]);
+    g.aggregates = grid('Aggregates', [['code'], ['D01']]);
+    const out = readControlGrids('ctl', g);
+    const compiled = compileMethodology(out.methodology);
+    if (compiled.ok) throw new Error('expected issues');
+
+    expect(compiled.issues).toEqual([
+      {
+        path: 'indicators[1] (T02).unit',
+        message:
+          '`100 milion yuan` is not a known unit: `milion` is not a unit word (did you mean `100 million yuan`?)',
+      },
+    ]);
+    expect(locateIssue(out, compiled.issues[0]!)).toBe('Indicators!B3');
+  });
+
+  test('an unknown key inside a JSON setting is an issue placed on the setting’s cell', () => {
+    const g = grids();
+    g.settings = grid('Settings', [
+      ['key', 'value'],
+      ['uncertainty.weight_noise', '{"levls": [1], "factor": 0.25}'],
+    ]);
+    const out = readControlGrids('ctl', g);
+    const compiled = compileMethodology(out.methodology);
+    if (compiled.ok) throw new Error('expected issues');
+
+    expect(compiled.issues).toEqual([
+      { path: 'uncertainty.weightNoise', message: 'unknown key `levls` (did you mean `levels`?)' },
+    ]);
+    expect(locateIssue(out, compiled.issues[0]!)).toBe('Settings!B2');
   });
 
   test('an issue of the compiled methodology is placed on its cell', () => {
