@@ -16,6 +16,7 @@ import {
   type SignalDeps,
   type SignalOutcome,
 } from '../../../lib/pipeline/signal';
+import { indexProvisioned } from '../../../lib/pipeline/spreadsheet-index';
 import { syncSheet } from '../../../lib/pipeline/sync';
 import { deriveSheetKey, signalBody, signalHeaders } from '../../../lib/protocol/signature';
 
@@ -209,4 +210,24 @@ it('refused signals leave nothing stored or queued: a forged key, a stale replay
   expect(await stack.store.getSheetState(E, s)).toEqual(before);
   expect(await stack.store.getSheetState(E, 'notInAnyEvaluation')).toBeNull();
   expect(sent).toEqual([]);
+});
+
+it('provisioning indexes the central-data and results spreadsheets; a signal for central data is accepted, for results refused', async () => {
+  const written = await indexProvisioned(stack.store, E, {
+    central: ['centralSheet1'],
+    results: 'resultsSheet1',
+  });
+  expect(written.map((x) => x.kind)).toEqual(['central', 'results']);
+  const now = Math.floor(Date.now() / 1000);
+  const send = (id: string) => {
+    const body = signalBody(id);
+    return acceptSignal(signalDeps(), {
+      headers: signalHeaders(deriveSheetKey(MASTER, id), now, body),
+      body,
+    });
+  };
+  expect(await send('centralSheet1')).toMatchObject({ status: 'accepted', kind: 'central', evaluationId: E });
+  expect(await send('resultsSheet1')).toMatchObject({ status: 'not-an-input' });
+  expect(await stack.store.getSheetState(E, 'resultsSheet1')).toBeNull();
+  expect(sent.map((m) => m.group)).toEqual(['centralSheet1']);
 });
