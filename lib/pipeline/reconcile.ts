@@ -15,12 +15,7 @@
  */
 import { mapLimit } from './concurrency';
 import { jsonLogger, type Logger } from './log';
-import {
-  type EvaluateMessage,
-  EvaluateMessageSchema,
-  type MessageQueue,
-  SyncMessageSchema,
-} from './messages';
+import type { MessageQueue } from './messages';
 import type {
   EvaluationStore,
   SheetKind,
@@ -29,6 +24,7 @@ import type {
   SpreadsheetIndex,
   SubmissionStore,
 } from './ports';
+import { sendEvaluate, sendSync } from './send';
 import { requestSync } from './signal';
 
 /** How long `requested > done` may last without progress before the message is sent again. */
@@ -119,15 +115,18 @@ export async function reconcile(deps: ReconcileDeps, input: ReconcileInput): Pro
       if (!stalled(sheet.lastSignalAt, sheet.syncedAt)) return; // a sync is on its way and will read the change
       const kind = await kindOf(sheet);
       if (kind === null || kind === 'results') return;
-      const dedupId = `${s}#${sheet.requested}#retry-${minute}`;
-      const message = SyncMessageSchema.parse({
-        evaluationId: e,
-        spreadsheetId: s,
-        requested: sheet.requested,
-        caller: 'reconcile',
-        kind,
-      });
-      await deps.queue.send('sync', s, dedupId, JSON.stringify(message));
+      const dedupId = await sendSync(
+        deps.queue,
+        {
+          evaluationId: e,
+          spreadsheetId: s,
+          requested: sheet.requested,
+          caller: 'reconcile',
+          editor: null,
+          kind,
+        },
+        minute,
+      );
       log.warn('reconcile.resent', {
         evaluationId: e,
         spreadsheetId: s,
@@ -182,13 +181,11 @@ export async function reconcile(deps: ReconcileDeps, input: ReconcileInput): Pro
     evaluation.requested > evaluation.scored &&
     stalled(evaluation.lastRequestAt, evaluation.scoredAt)
   ) {
-    const dedupId = `${e}#${evaluation.requested}#retry-${minute}`;
-    const message: EvaluateMessage = EvaluateMessageSchema.parse({
-      evaluationId: e,
-      requested: evaluation.requested,
-      caller: 'reconcile',
-    });
-    await deps.queue.send('evaluate', e, dedupId, JSON.stringify(message));
+    const dedupId = await sendEvaluate(
+      deps.queue,
+      { evaluationId: e, requested: evaluation.requested, caller: 'reconcile' },
+      minute,
+    );
     log.warn('reconcile.evaluation-resent', {
       evaluationId: e,
       requested: evaluation.requested,

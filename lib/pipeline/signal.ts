@@ -20,6 +20,7 @@ import {
 import { jsonLogger, type Logger } from './log';
 import { type MessageQueue, type SyncMessage, SyncMessageSchema } from './messages';
 import type { SheetKind, SpreadsheetIndex, SubmissionStore } from './ports';
+import { sendSync } from './send';
 
 /** What `requestSync` needs: the sheet's counter and the sync queue. */
 export type RequestSyncDeps = {
@@ -62,8 +63,7 @@ export async function requestSync(deps: RequestSyncDeps, req: RequestSyncInput):
     editor: req.editor ?? null,
     ...(req.kind && { kind: req.kind }),
   });
-  const dedupId = `${req.spreadsheetId}#${requested}`;
-  await deps.queue.send('sync', req.spreadsheetId, dedupId, JSON.stringify(message));
+  const dedupId = await sendSync(deps.queue, message);
   log.info('sync.requested', {
     evaluationId: req.evaluationId,
     spreadsheetId: req.spreadsheetId,
