@@ -121,7 +121,7 @@ export async function syncControl(
   const R = state?.requested ?? 0;
   if (state && state.synced >= R) return { status: 'coalesced' };
 
-  // The version before the read (see recordDriveVersion in sync.ts).
+  // The version before the read (see recordDriveVersion in drive-version.ts).
   const readVersion = deps.files ? (await deps.files.getFile(s)).version : null;
   const read = await deps.reader.readControl(s);
   const compiled = compileMethodology(read.methodology);
