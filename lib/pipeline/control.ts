@@ -4,16 +4,19 @@
  * (their values are parsed against the methodology's units and bounds). An invalid edit is refused: the last valid
  * methodology stays in force and the control sheet's Feedback tab says what is wrong, cell by cell.
  */
-import { contentHash } from '../core/hash';
+
 import { compileMethodology, type MethodologyIssue } from '../core/methodology';
+import { contentHash } from '../protocol/hash';
 import { mapLimit } from './concurrency';
 import type { SheetStageDeps } from './deps';
+import { recordDriveVersion } from './drive-version';
 import { jsonLogger } from './log';
 import type {
   ControlRead,
   EvaluationStore,
   FeedbackCell,
   MethodologyRecord,
+  SpreadsheetIndex,
   SpreadsheetReader,
   SubmissionStore,
 } from './ports';
@@ -40,10 +43,14 @@ export type ControlOutcome =
   | ({ status: 'stale' } & ControlEffects)
   | ({ status: 'installed' | 'unchanged'; version: string } & ControlEffects);
 
-/** Makes a methodology version the one in force and registers the zones' spreadsheets. Returns the version. */
+/**
+ * Makes a methodology version the one in force and registers the zones' spreadsheets, indexing them (and the
+ * control sheet itself) so that a signal naming only a spreadsheet finds this evaluation. Returns the version.
+ */
 export async function installMethodology(
   store: Pick<SubmissionStore, 'putMethodology' | 'registerSheet'> &
-    Pick<EvaluationStore, 'setMethodologyVersion'>,
+    Pick<EvaluationStore, 'setMethodologyVersion'> &
+    Pick<SpreadsheetIndex, 'indexSpreadsheet'>,
   evaluationId: string,
   input: Omit<MethodologyRecord, 'version'>,
   readSeq?: number,
@@ -51,8 +58,22 @@ export async function installMethodology(
   const version = contentHash({ methodology: input.methodology, zones: input.zones });
   await store.putMethodology(evaluationId, { ...input, version });
   await mapLimit(input.zones, WRITE_CONCURRENCY, async (z) => {
-    if (z.spreadsheetId) await store.registerSheet(evaluationId, z.spreadsheetId, z.zoneId);
+    if (!z.spreadsheetId) return;
+    await store.registerSheet(evaluationId, z.spreadsheetId, z.zoneId);
+    await store.indexSpreadsheet({
+      spreadsheetId: z.spreadsheetId,
+      evaluationId,
+      kind: 'zone',
+      zoneId: z.zoneId,
+    });
   });
+  if (input.spreadsheetId)
+    await store.indexSpreadsheet({
+      spreadsheetId: input.spreadsheetId,
+      evaluationId,
+      kind: 'control',
+      zoneId: null,
+    });
   // The pointer moves last: a crash before it leaves the previous version in force and the sync retried.
   const moved = await store.setMethodologyVersion(evaluationId, version, readSeq);
   return { version, moved };
@@ -100,6 +121,8 @@ export async function syncControl(
   const R = state?.requested ?? 0;
   if (state && state.synced >= R) return { status: 'coalesced' };
 
+  // The version before the read (see recordDriveVersion in drive-version.ts).
+  const readVersion = deps.files ? (await deps.files.getFile(s)).version : null;
   const read = await deps.reader.readControl(s);
   const compiled = compileMethodology(read.methodology);
   const issues = compiled.ok ? [] : compiled.issues;
@@ -157,6 +180,7 @@ export async function syncControl(
     await store.setFeedbackHash(e, s, hash);
     feedbackWritten = true;
   }
+  await recordDriveVersion(deps, e, s, readVersion, feedbackWritten);
 
   if (R > 0) await store.markSynced(e, s, R);
   log.info('control.done', {

@@ -4,6 +4,7 @@
  * adapter and the in-process queue carry them as strings, and each handler parses them with the schema.
  */
 import { z } from 'zod';
+import { SheetKindSchema } from './ports';
 
 const counter = z.number().int().nonnegative();
 
@@ -21,6 +22,11 @@ export const SyncMessageSchema = z.object({
   caller: z.string().min(1),
   /** The person whose edit fired the trigger, when the trigger knows it. */
   editor: z.string().nullable().default(null),
+  /**
+   * Which sync reads it (zone form, control sheet, central data), from the spreadsheet index when the sender knew
+   * it; absent, the sync stage looks the spreadsheet up with `findSpreadsheet`. Results spreadsheets are never synced.
+   */
+  kind: SheetKindSchema.exclude(['results']).optional(),
 });
 export type SyncMessage = z.infer<typeof SyncMessageSchema>;
 

@@ -8,8 +8,9 @@
  * step leaves `synced < requested`, so the message is retried (or re-sent by the reconcile poll), and the retry
  * finds equal content and goes straight to the remaining steps.
  */
-import { contentHash } from '../core/hash';
+import { contentHash } from '../protocol/hash';
 import type { SheetStageDeps } from './deps';
+import { recordDriveVersion } from './drive-version';
 import { feedbackRows } from './feedback';
 import { jsonLogger } from './log';
 import { methodologyInForce } from './methodology';
@@ -102,12 +103,18 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
   const zoneId = method.record.zones.find((z) => z.spreadsheetId === s)?.zoneId;
   if (zoneId === undefined) {
     log.warn('sync.unmapped-sheet', { evaluationId: e, spreadsheetId: s, registeredZone: state.zoneId });
+    // Its content is of no use, so its current version is all the reconcile poll needs to stop asking.
+    await recordDriveVersion(deps, e, s, null, true);
     await store.markSynced(e, s, R);
     return { status: 'unknown-sheet' };
   }
 
   let read: FormRead;
+  // The version is taken before the read, so the content read is at least that version: a change landing
+  // between the two costs the reconcile poll one more read, never a missed edit.
+  let readVersion: string | null = null;
   try {
+    if (deps.files) readVersion = (await deps.files.getFile(s)).version;
     read = await deps.reader.readForm(s, method.compiled.spec, { expectedZoneId: zoneId });
   } catch (err) {
     if (isSpreadsheetUnavailable(err)) {
@@ -145,7 +152,7 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
         values,
         contentHash: hash,
         spreadsheetId: s,
-        driveVersion: null,
+        driveVersion: readVersion,
         readSeq: R,
         caller: req.caller,
         editor: req.editor ?? null,
@@ -200,6 +207,7 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
     await store.setFeedbackHash(e, s, feedbackHash);
     feedbackWritten = true;
   }
+  await recordDriveVersion(deps, e, s, readVersion, feedbackWritten);
 
   await store.markSynced(e, s, R);
   log.info('sync.done', {

@@ -23,6 +23,9 @@ import {
   RunRecordSchema,
   type SeedingStore,
   type SheetState,
+  type SpreadsheetIndex,
+  type SpreadsheetIndexEntry,
+  SpreadsheetIndexEntrySchema,
   type SubmissionStore,
 } from '../pipeline/ports';
 import { type BatchWriteOptions, batchWriteAll } from './batch';
@@ -44,6 +47,7 @@ import {
   RevisionItemSchema,
   RunItemSchema,
   SheetItemSchema,
+  SpreadsheetIndexItemSchema,
   StateItemSchema,
   toCurrent,
   toEvaluationState,
@@ -63,6 +67,7 @@ import {
   runKey,
   SHEET_PREFIX,
   sheetKey,
+  spreadsheetIndexKey,
   stateKey,
 } from './keys';
 import { decodeRun, encodeRun } from './run-codec';
@@ -111,7 +116,7 @@ function parseCounter(attributes: Record<string, unknown> | undefined, name: str
  * The storage ports on one DynamoDB table (DESIGN section 5). No transactions: every multi-item sequence is
  * ordered so that a crash between writes leaves a state the counters algorithm repairs by re-running.
  */
-export class DynamoStore implements SubmissionStore, EvaluationStore, SeedingStore {
+export class DynamoStore implements SubmissionStore, EvaluationStore, SeedingStore, SpreadsheetIndex {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly now: () => Date;
@@ -203,6 +208,38 @@ export class DynamoStore implements SubmissionStore, EvaluationStore, SeedingSto
     });
     return items.map((item) => toSheetState(parseItem(SheetItemSchema, item, 'sheet')));
   }
+
+  // ---- spreadsheet index (SpreadsheetIndex) ----
+
+  /**
+   * Records which evaluation and kind a spreadsheet belongs to, replacing an earlier entry: the last registration
+   * wins (a sheet moved to another evaluation year signals that year from then on).
+   */
+  async indexSpreadsheet(entry: SpreadsheetIndexEntry): Promise<void> {
+    const parsed = parseInput(SpreadsheetIndexEntrySchema, entry, 'spreadsheet index entry');
+    await this.send('index spreadsheet', () =>
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...spreadsheetIndexKey(parsed.spreadsheetId), ...parsed },
+        }),
+      ),
+    );
+  }
+
+  /** The spreadsheet's entry, strongly consistent (a sheet registered a moment ago is found), or null. */
+  async findSpreadsheet(spreadsheetId: string): Promise<SpreadsheetIndexEntry | null> {
+    const item = await this.getItem(spreadsheetIndexKey(spreadsheetId), 'spreadsheet index entry');
+    if (item === undefined) return null;
+    const {
+      PK: _pk,
+      SK: _sk,
+      ...entry
+    } = parseItem(SpreadsheetIndexItemSchema, item, 'spreadsheet index entry');
+    return entry;
+  }
+
+  // ---- end of spreadsheet index ----
 
   // ---- revisions and current values ----
 

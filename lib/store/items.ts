@@ -10,6 +10,7 @@ import {
   type Revision,
   RevisionSchema,
   type SheetState,
+  SpreadsheetIndexEntrySchema,
   ZoneValuesSchema,
 } from '../pipeline/ports';
 import { CorruptItemError, InvalidInputError } from './errors';
@@ -144,3 +145,7 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown, what:
 export function plainValues(values: CurrentValues['values']): CurrentValues['values'] {
   return parseInput(ZoneValuesSchema, JSON.parse(JSON.stringify(values)), 'values');
 }
+
+// ---- spreadsheet index ----
+
+export const SpreadsheetIndexItemSchema = z.object({ ...keyFields, ...SpreadsheetIndexEntrySchema.shape });

@@ -8,6 +8,7 @@
  *   EVAL#e      RUN#0000000042     run metadata and gzipped results (Binary `body`)
  *   EVAL#e      METH#v             a methodology version in force at some time (immutable; v is a content hash)
  *   HIST#e#z    REV#0000000007     append-only revision: values, who (caller, editor) and when
+ *   SHEETIDX#s  INDEX              spreadsheet s -> its evaluation, kind and zone (the webhook's lookup, no GSI)
  */
 import { InvalidKeyError } from './errors';
 
@@ -75,4 +76,15 @@ export const runKey = (e: string, seq: number): ItemKey => ({ PK: evalPk(e), SK:
 export const revisionKey = (e: string, zoneId: string, seq: number): ItemKey => ({
   PK: histPk(e, zoneId),
   SK: REVISION_PREFIX + padSeq(seq),
+});
+
+// ---- spreadsheet index (the webhook's lookup from a spreadsheet id alone) ----
+
+export const SPREADSHEET_INDEX_PREFIX = 'SHEETIDX#';
+export const SPREADSHEET_INDEX_SK = 'INDEX';
+
+/** One item per spreadsheet in its own partition: a GetItem by id, no GSI (whose reads are only eventually consistent). */
+export const spreadsheetIndexKey = (sheetId: string): ItemKey => ({
+  PK: SPREADSHEET_INDEX_PREFIX + checkId('spreadsheet', sheetId),
+  SK: SPREADSHEET_INDEX_SK,
 });

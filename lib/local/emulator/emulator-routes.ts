@@ -42,7 +42,7 @@ export const emulatorRoutes: Route[] = [
         z.strictObject({ range: z.string(), values: z.array(z.array(cellValue)) }),
       );
       const res: EditResult = personEdit(ctx.store, ctx.params[0]!, ctx.caller, body.range, body.values);
-      const signal = await ctx.signal(ctx.params[0]!);
+      const signal = await ctx.signal(ctx.params[0]!, ctx.caller);
       if (signal) res.signal = signal;
       return res;
     },

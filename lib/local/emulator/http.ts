@@ -17,7 +17,7 @@ export type Ctx = {
   store: Store;
   quota: Quota;
   /** Fires the simulated trigger when the spreadsheet has it and a webhook is configured. */
-  signal: (spreadsheetId: string) => Promise<SignalRecord | undefined>;
+  signal: (spreadsheetId: string, editor?: string) => Promise<SignalRecord | undefined>;
   webhook: () => WebhookConfig | undefined;
   requestSummary: () => unknown;
   req: IncomingMessage;

@@ -211,7 +211,7 @@ export class Emulator {
       range,
       values,
     );
-    const signal = await this.signal(spreadsheetId);
+    const signal = await this.signal(spreadsheetId, person);
     if (signal) res.signal = signal;
     return res;
   }
@@ -271,11 +271,11 @@ export class Emulator {
     return f;
   }
 
-  private async signal(spreadsheetId: string): Promise<SignalRecord | undefined> {
+  private async signal(spreadsheetId: string, editor?: string): Promise<SignalRecord | undefined> {
     const f = this.store.files.get(spreadsheetId);
     const hook = this.webhookConfig;
     if (!f?.trigger || !hook) return undefined;
-    const record = await fireSignal(hook, spreadsheetId);
+    const record = await fireSignal(hook, spreadsheetId, Date.now(), editor);
     this.signals.push(record);
     return record;
   }
@@ -394,7 +394,7 @@ export class Emulator {
         mask,
         store: this.store,
         quota: this.quota,
-        signal: (id) => this.signal(id),
+        signal: (id, editor) => this.signal(id, editor),
         webhook: () => this.webhookConfig,
         requestSummary: () => this.summary(),
         req,

@@ -1,9 +1,10 @@
 /**
  * The Apps Script installable onChange trigger, simulated: after an edit made as a person, a signed POST naming the
  * spreadsheet goes to the webhook, with the headers, body and per-spreadsheet key of DESIGN section 2. Edits made
- * through the API never fire it ("installable triggers ... do not fire for changes made by the API").
+ * through the API never fire it ("installable triggers ... do not fire for changes made by the API"). The body
+ * names the editor, as a trigger does where `e.user` gives an email.
  */
-import { deriveSheetKey, signalBody, signalHeaders } from '../../core/signature';
+import { deriveSheetKey, signalBody, signalHeaders } from '../../protocol/signature';
 
 export type WebhookConfig = { url: string; masterSecret: string; timeoutMs?: number };
 
@@ -13,8 +14,9 @@ export async function fireSignal(
   cfg: WebhookConfig,
   spreadsheetId: string,
   now = Date.now(),
+  editor?: string,
 ): Promise<SignalRecord> {
-  const body = signalBody(spreadsheetId);
+  const body = signalBody(spreadsheetId, editor);
   const key = deriveSheetKey(cfg.masterSecret, spreadsheetId);
   const headers = signalHeaders(key, Math.floor(now / 1000), body);
   const record: SignalRecord = { spreadsheetId, at: now };

@@ -5,8 +5,8 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { deriveSheetKey, verifySignal } from '../../../lib/core/signature';
 import { type Emulator, startEmulator } from '../../../lib/local/emulator';
+import { deriveSheetKey, verifySignal } from '../../../lib/protocol/signature';
 import { ALICE, BOB, clientsFor } from './helpers';
 
 type Received = { headers: IncomingHttpHeaders; body: string };
@@ -64,7 +64,7 @@ it('an edit as a person applies the value and posts the signed signal to the web
   expect(res.signal).toMatchObject({ spreadsheetId: id, status: 202 });
   expect(received).toHaveLength(1);
   const [signal] = received;
-  expect(JSON.parse(signal!.body)).toEqual({ spreadsheetId: id });
+  expect(JSON.parse(signal!.body)).toEqual({ spreadsheetId: id, editor: BOB });
   expect(signal!.headers['content-type']).toBe('application/json');
   const checked = verifySignal({
     secret: { masterSecret: MASTER },

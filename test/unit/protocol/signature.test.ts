@@ -7,7 +7,7 @@ import {
   signSignal,
   TIMESTAMP_HEADER,
   verifySignal,
-} from '../../../lib/core/signature';
+} from '../../../lib/protocol/signature';
 
 const master = 'master-secret-for-tests';
 const sheetId = '1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcd';
