@@ -11,6 +11,11 @@ export type CellRect = {
   endRow: number | undefined;
   startCol: number;
   endCol: number | undefined;
+  /**
+   * Written as one cell without a colon (`A5`): a write grows from it. `A5:A5` is a range of one cell and bounds the
+   * write ("Requested writing within range [Form!A5:A5], but tried writing to column [B]").
+   */
+  anchor?: true;
 };
 
 export type ParsedA1 = { sheet: string | undefined; rect: CellRect | undefined };
@@ -55,7 +60,7 @@ export function parseCells(text: string): CellRect | undefined {
   if (!a) return undefined;
   if (parts.length === 1) {
     if (a.col === undefined || a.row === undefined) return undefined;
-    return { startRow: a.row, endRow: a.row + 1, startCol: a.col, endCol: a.col + 1 };
+    return { startRow: a.row, endRow: a.row + 1, startCol: a.col, endCol: a.col + 1, anchor: true };
   }
   const b = parseRef(parts[1]!);
   if (!b) return undefined;

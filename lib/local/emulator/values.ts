@@ -3,7 +3,7 @@
  * Reads drop trailing empty rows and cells and omit `values` when nothing is left; `range` echoes the request with
  * open ends clamped to the grid. Writes take ROWS or COLUMNS, skip nulls, clear on "".
  */
-import { type BoundRange, bindRange, columnLetters, exceedsGrid, formatRange } from './a1';
+import { type BoundRange, bindRange, type CellRect, columnLetters, exceedsGrid, formatRange } from './a1';
 import {
   type Cell,
   numberFormatOf,
@@ -113,18 +113,13 @@ export function writeValues(
   const { startRow, startCol } = b.rect;
   const height = rows.length;
   const width = rows.reduce((m, r) => Math.max(m, r.length), 0);
-  const single = b.rect.endRow === startRow + 1 && b.rect.endCol === startCol + 1;
-  if (!single) {
+  if (!b.rect.anchor) {
     if (b.rect.endRow !== undefined && startRow + height > b.rect.endRow) {
       throw invalid(
         `Requested writing within range [${range}], but tried writing to row [${startRow + height}]`,
       );
     }
-    if (b.rect.endCol !== undefined && startCol + width > b.rect.endCol) {
-      throw invalid(
-        `Requested writing within range [${range}], but tried writing to column [${columnLetters(startCol + width - 1)}]`,
-      );
-    }
+    checkColumns(range, b.rect, startCol + width);
   }
   const grid = b.s.properties.gridProperties;
   if (startRow + Math.max(height, 1) > grid.rowCount || startCol + Math.max(width, 1) > grid.columnCount) {
@@ -173,6 +168,15 @@ export function writeValues(
     res.updatedCells = cells;
   }
   return res;
+}
+
+/** Google's refusal of data wider than the columns the range closes on. */
+function checkColumns(range: string, rect: CellRect, end: number): void {
+  if (rect.endCol !== undefined && end > rect.endCol) {
+    throw invalid(
+      `Requested writing within range [${range}], but tried writing to column [${columnLetters(end - 1)}]`,
+    );
+  }
 }
 
 function transpose(values: unknown[][]): unknown[][] {
@@ -225,8 +229,9 @@ export function appendValues(
   const grid = b.s.properties.gridProperties;
   const { startRow, startCol } = b.rect;
   // A single cell names where the table starts; the table extends over every column to its right.
-  const single = b.rect.endRow === startRow + 1 && b.rect.endCol === startCol + 1;
-  const endCol = single ? grid.columnCount : Math.min(b.rect.endCol ?? grid.columnCount, grid.columnCount);
+  const endCol = b.rect.anchor
+    ? grid.columnCount
+    : Math.min(b.rect.endCol ?? grid.columnCount, grid.columnCount);
   let last = -1;
   let lastCol = -1;
   for (let r = startRow; r < b.s.rows.length; r++) {
@@ -240,6 +245,8 @@ export function appendValues(
     }
   }
   const rows = opts.majorDimension === 'COLUMNS' ? transpose(values) : values;
+  // Appended rows go below the table, so only the range's columns bound the data.
+  if (!b.rect.anchor) checkColumns(range, b.rect, startCol + rows.reduce((m, r) => Math.max(m, r.length), 0));
   const target = last < 0 ? startRow : last + 1;
   if (opts.insertDataOption === 'INSERT_ROWS') {
     b.s.rows.splice(target, 0, ...Array.from({ length: rows.length }, () => undefined));

@@ -387,6 +387,87 @@ describe('values.update (Sheets API: spreadsheets.values.update)', () => {
     );
   });
 
+  describe('a range of one cell written A5:A5 bounds the write; A5 alone is where it starts', () => {
+    const form = () => sheetWith([], 'Form');
+    it('values.update of two values into Form!A5:A5 is 400 naming column B', async () => {
+      const id = await form();
+      const f = await failure(
+        api.spreadsheets.values.update({
+          spreadsheetId: id,
+          range: 'Form!A5:A5',
+          valueInputOption: 'RAW',
+          requestBody: { values: [['x', 'y']] },
+        }),
+      );
+      expect(f.status).toBe(400);
+      expect(f.data.error.message).toBe(
+        'Requested writing within range [Form!A5:A5], but tried writing to column [B]',
+      );
+    });
+
+    it('values.update of two rows into Form!A5:A5 is 400 naming row 6', async () => {
+      const id = await form();
+      const f = await failure(
+        api.spreadsheets.values.update({
+          spreadsheetId: id,
+          range: 'Form!A5:A5',
+          valueInputOption: 'RAW',
+          requestBody: { values: [['x'], ['y']] },
+        }),
+      );
+      expect(f.data.error.message).toBe(
+        'Requested writing within range [Form!A5:A5], but tried writing to row [6]',
+      );
+    });
+
+    it('values.batchUpdate refuses it the same way and writes none of its ranges', async () => {
+      const id = await form();
+      const f = await failure(
+        api.spreadsheets.values.batchUpdate({
+          spreadsheetId: id,
+          requestBody: {
+            valueInputOption: 'RAW',
+            data: [
+              { range: 'Form!A1', values: [['kept out']] },
+              { range: 'Form!A5:A5', values: [['x', 'y']] },
+            ],
+          },
+        }),
+      );
+      expect(f.data.error.message).toBe(
+        'Requested writing within range [Form!A5:A5], but tried writing to column [B]',
+      );
+      const r = await api.spreadsheets.values.get({ spreadsheetId: id, range: 'Form' });
+      expect(r.data.values).toBeUndefined();
+    });
+
+    it('values.append refuses data wider than the columns of its range', async () => {
+      const id = await form();
+      const f = await failure(
+        api.spreadsheets.values.append({
+          spreadsheetId: id,
+          range: 'Form!A5:A5',
+          valueInputOption: 'RAW',
+          requestBody: { values: [['x', 'y']] },
+        }),
+      );
+      expect(f.data.error.message).toBe(
+        'Requested writing within range [Form!A5:A5], but tried writing to column [B]',
+      );
+    });
+
+    it('values.update into Form!A5 grows from the cell', async () => {
+      const id = await form();
+      const r = await api.spreadsheets.values.update({
+        spreadsheetId: id,
+        range: 'Form!A5',
+        valueInputOption: 'RAW',
+        requestBody: { values: [['x', 'y'], ['z']] },
+      });
+      expect(r.data.updatedRange).toBe('Form!A5:B6');
+    });
+  });
+
   it('includeValuesInResponse returns what was written, rendered', async () => {
     const id = await sheetWith([]);
     const r = await api.spreadsheets.values.update({
