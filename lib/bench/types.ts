@@ -1,3 +1,5 @@
+import { fnv1a } from '../core/random';
+
 /** One measured figure: `key` is the name in `npm run bench -- --json`. */
 export type Figure = {
   key: string;
@@ -21,15 +23,10 @@ export function median(xs: number[]): number {
 
 /** A short, order-sensitive digest of numbers (FNV-1a over their 6-decimal text). */
 export function checksum(values: Iterable<number | string>): string {
-  let h = 0x811c9dc5;
+  let h: number | undefined;
   for (const v of values) {
     const s = typeof v === 'number' ? (Number.isFinite(v) ? v.toFixed(6) : String(v)) : v;
-    for (let i = 0; i < s.length; i++) {
-      h ^= s.charCodeAt(i);
-      h = Math.imul(h, 0x01000193) >>> 0;
-    }
-    h ^= 0x2c;
-    h = Math.imul(h, 0x01000193) >>> 0;
+    h = fnv1a(`${s},`, h);
   }
-  return h.toString(16).padStart(8, '0');
+  return (h ?? fnv1a('')).toString(16).padStart(8, '0');
 }

@@ -15,14 +15,18 @@ const TWO_POW_MINUS_32 = 1 / 4294967296;
 /** A seed for {@link Random}: a number (its integer part mod 2^32 is used) or a string (hashed). */
 export type Seed = number | string;
 
-/** FNV-1a over UTF-16 code units: turns a textual seed (a setting typed in a sheet) into 32 bits. */
-export function hashSeed(text: string): number {
-  let h = 0x811c9dc5;
+/** FNV-1a (32-bit) over UTF-16 code units, continuing from `h` (the offset basis for a new hash). */
+export function fnv1a(text: string, h = 0x811c9dc5): number {
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
+}
+
+/** Turns a textual seed (a setting typed in a sheet) into 32 bits. */
+export function hashSeed(text: string): number {
+  return fnv1a(text);
 }
 
 function seedToUint32(seed: Seed): number {

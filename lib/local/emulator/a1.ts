@@ -4,6 +4,7 @@
  * `'My Custom Sheet'!A:A` (quoted, with `''` for a quote inside). Indexes are zero-based, ends exclusive,
  * `undefined` for an open end.
  */
+import { columnLetters } from '../../sheets/a1';
 import { invalid, unableToParseRange } from './errors';
 
 export type CellRect = {
@@ -33,12 +34,8 @@ export function columnIndex(letters: string): number {
   return n - 1;
 }
 
-export function columnLetters(index: number): string {
-  let s = '';
-  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26))
-    s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
-}
+// One column-letters function for the project: the adapter's, which names cells in feedback the same way.
+export { columnLetters };
 
 type Ref = { col: number | undefined; row: number | undefined };
 

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { ApiError, storageQuotaExceeded } from './errors';
-import { boolParam, type Ctx, type Route } from './http';
+import { boolParam, type Ctx, path, type Route } from './http';
 import { type DriveFile, type DriveRole, FOLDER_MIME, type Role, SPREADSHEET_MIME } from './model';
 import { buildSpreadsheet, parseBody } from './sheets-routes';
 import { permissionId } from './store';
@@ -252,8 +252,6 @@ const permissionBody = z.looseObject({
   emailAddress: z.string().optional(),
 });
 
-const FILE_ID = '([^/]+)';
-
 /**
  * The parents of a new file, each writable by the caller, and the refusal Google gives a service account that would
  * own the file in its own My Drive: only a file placed in a shared drive needs no storage of the caller's.
@@ -310,7 +308,7 @@ export const driveRoutes: Route[] = [
     name: 'drive.files.list',
     api: 'drive',
     method: 'GET',
-    pattern: /^\/drive\/v3\/files$/,
+    pattern: path('/drive/v3/files'),
     handle(ctx) {
       const q = ctx.query.get('q');
       const match = q ? parseQuery(q) : () => true;
@@ -336,7 +334,7 @@ export const driveRoutes: Route[] = [
     name: 'drive.files.create',
     api: 'drive',
     method: 'POST',
-    pattern: /^\/drive\/v3\/files$/,
+    pattern: path('/drive/v3/files'),
     async handle(ctx) {
       const body = await parseBody(ctx, createBody);
       const mimeType = body.mimeType ?? 'application/octet-stream';
@@ -361,7 +359,7 @@ export const driveRoutes: Route[] = [
     name: 'drive.files.get',
     api: 'drive',
     method: 'GET',
-    pattern: new RegExp(`^/drive/v3/files/${FILE_ID}$`),
+    pattern: path('/drive/v3/files/{+fileId}'),
     fileParam: 0,
     handle(ctx) {
       const f = readable(ctx, ctx.params[0]!);
@@ -372,7 +370,7 @@ export const driveRoutes: Route[] = [
     name: 'drive.files.update',
     api: 'drive',
     method: 'PATCH',
-    pattern: new RegExp(`^/drive/v3/files/${FILE_ID}$`),
+    pattern: path('/drive/v3/files/{+fileId}'),
     fileParam: 0,
     async handle(ctx) {
       const body = await parseBody(
@@ -410,7 +408,7 @@ export const driveRoutes: Route[] = [
     name: 'drive.files.delete',
     api: 'drive',
     method: 'DELETE',
-    pattern: new RegExp(`^/drive/v3/files/${FILE_ID}$`),
+    pattern: path('/drive/v3/files/{+fileId}'),
     fileParam: 0,
     handle(ctx) {
       const f = readable(ctx, ctx.params[0]!);
@@ -424,7 +422,7 @@ export const driveRoutes: Route[] = [
     name: 'drive.files.copy',
     api: 'drive',
     method: 'POST',
-    pattern: new RegExp(`^/drive/v3/files/${FILE_ID}/copy$`),
+    pattern: path('/drive/v3/files/{+fileId}/copy'),
     fileParam: 0,
     async handle(ctx) {
       const body = await parseBody(ctx, createBody);
@@ -451,7 +449,7 @@ export const driveRoutes: Route[] = [
     name: 'drive.permissions.create',
     api: 'drive',
     method: 'POST',
-    pattern: new RegExp(`^/drive/v3/files/${FILE_ID}/permissions$`),
+    pattern: path('/drive/v3/files/{+fileId}/permissions'),
     fileParam: 0,
     async handle(ctx) {
       const body = await parseBody(ctx, permissionBody);
@@ -512,7 +510,7 @@ export const driveRoutes: Route[] = [
     name: 'drive.permissions.list',
     api: 'drive',
     method: 'GET',
-    pattern: new RegExp(`^/drive/v3/files/${FILE_ID}/permissions$`),
+    pattern: path('/drive/v3/files/{+fileId}/permissions'),
     fileParam: 0,
     handle(ctx) {
       const f = writable(ctx, ctx.params[0]!);
@@ -530,7 +528,7 @@ export const driveRoutes: Route[] = [
     name: 'drive.drives.create',
     api: 'drive',
     method: 'POST',
-    pattern: /^\/drive\/v3\/drives$/,
+    pattern: path('/drive/v3/drives'),
     async handle(ctx) {
       const body = await parseBody(ctx, z.looseObject({ name: z.string().min(1) }));
       const requestId = ctx.query.get('requestId');
@@ -555,7 +553,7 @@ export const driveRoutes: Route[] = [
     name: 'drive.drives.get',
     api: 'drive',
     method: 'GET',
-    pattern: new RegExp(`^/drive/v3/drives/${FILE_ID}$`),
+    pattern: path('/drive/v3/drives/{+driveId}'),
     fileParam: 0,
     handle(ctx) {
       const f = ctx.store.files.get(ctx.params[0]!);

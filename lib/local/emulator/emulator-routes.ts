@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { callerDenied } from './errors';
-import type { Route } from './http';
+import { path, type Route } from './http';
 import { mutate, parseBody, protectionGuard } from './sheets-routes';
 import type { Store } from './store';
 import type { SignalRecord } from './trigger';
@@ -34,7 +34,7 @@ export const emulatorRoutes: Route[] = [
     name: 'emulator.edit',
     api: 'emulator',
     method: 'POST',
-    pattern: /^\/emulator\/v1\/spreadsheets\/([^/]+)\/edit$/,
+    pattern: path('/emulator/v1/spreadsheets/{spreadsheetId}/edit'),
     fileParam: 0,
     async handle(ctx): Promise<EditResult> {
       const body = await parseBody(
@@ -51,7 +51,7 @@ export const emulatorRoutes: Route[] = [
     name: 'emulator.trigger',
     api: 'emulator',
     method: 'PUT',
-    pattern: /^\/emulator\/v1\/spreadsheets\/([^/]+)\/trigger$/,
+    pattern: path('/emulator/v1/spreadsheets/{spreadsheetId}/trigger'),
     fileParam: 0,
     async handle(ctx) {
       const body = await parseBody(ctx, z.strictObject({ enabled: z.boolean() }));
@@ -67,7 +67,7 @@ export const emulatorRoutes: Route[] = [
     name: 'emulator.requests',
     api: 'emulator',
     method: 'GET',
-    pattern: /^\/emulator\/v1\/requests$/,
+    pattern: path('/emulator/v1/requests'),
     anonymous: true,
     handle: (ctx) => ctx.requestSummary(),
   },
@@ -75,7 +75,7 @@ export const emulatorRoutes: Route[] = [
     name: 'emulator.health',
     api: 'emulator',
     method: 'GET',
-    pattern: /^\/emulator\/v1\/health$/,
+    pattern: path('/emulator/v1/health'),
     anonymous: true,
     handle: () => ({ ok: true }),
   },

@@ -3,6 +3,8 @@
  * 429s, a dropped connection, and a request held until released. Routes are named like the client methods
  * (`sheets.values.get`, `sheets.spreadsheets.get`, `drive.files.list`); `sheets.*` matches a prefix, `*` all.
  */
+import { routeMatches } from './http';
+
 export type FaultMatch = { route: string; caller?: string; spreadsheetId?: string };
 
 export type FaultEffect =
@@ -39,11 +41,6 @@ export class Hold {
 }
 
 export type FaultOptions = { times?: number; caller?: string; spreadsheetId?: string };
-
-function routeMatches(pattern: string, route: string): boolean {
-  if (pattern === '*' || pattern === route) return true;
-  return pattern.endsWith('*') && route.startsWith(pattern.slice(0, -1));
-}
 
 export class Faults {
   private rules: Rule[] = [];

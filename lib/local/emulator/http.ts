@@ -45,6 +45,43 @@ export type Route = {
   handle: (ctx: Ctx) => Promise<unknown> | unknown;
 };
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/**
+ * A route's path pattern from a template in the style of Google's discovery documents (`flatPath`):
+ * `/v4/spreadsheets/{spreadsheetId}/values/{+range}:append`. `{name}` matches one path segment up to a `:` (which
+ * starts a custom method such as `:batchUpdate`); `{+name}` matches a whole segment, colons included (an A1 range).
+ */
+export function path(template: string): RegExp {
+  let re = '';
+  let last = 0;
+  for (const m of template.matchAll(/\{(\+?)[A-Za-z]+\}/g)) {
+    re += escapeRegExp(template.slice(last, m.index)) + (m[1] ? '([^/]+)' : '([^/:]+)');
+    last = m.index + m[0].length;
+  }
+  return new RegExp(`^${re}${escapeRegExp(template.slice(last))}$`);
+}
+
+/** The route for a request and the raw path parameters, or undefined when none matches. */
+export function matchRoute(
+  routes: readonly Route[],
+  method: string,
+  pathname: string,
+): { route: Route; raw: string[] } | undefined {
+  for (const route of routes) {
+    if (route.method !== method) continue;
+    const m = route.pattern.exec(pathname);
+    if (m) return { route, raw: m.slice(1) };
+  }
+  return undefined;
+}
+
+/** Whether a route name matches a filter: the name itself, `*`, or a prefix ending in `*` (`sheets.*`). */
+export function routeMatches(pattern: string, route: string): boolean {
+  if (pattern === '*' || pattern === route) return true;
+  return pattern.endsWith('*') && route.startsWith(pattern.slice(0, -1));
+}
+
 /** An enum query parameter, refused with Google's wording when it is not one of the values. */
 export function enumParam<T extends string>(
   q: URLSearchParams,

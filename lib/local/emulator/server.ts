@@ -9,7 +9,7 @@ import { emulatorRoutes, personEdit } from './emulator-routes';
 import { ApiError, driveBody, invalid, sheetsBody } from './errors';
 import { Faults } from './faults';
 import { camelMask, checkMask, type Mask, parseMask, project } from './fields';
-import { type Ctx, isServiceAccount, type Route } from './http';
+import { type Ctx, isServiceAccount, matchRoute, type Route, routeMatches } from './http';
 import { type DriveFile, type DriveRole, FOLDER_MIME, type Role, SPREADSHEET_MIME } from './model';
 import { DEFAULT_QUOTA, Quota, type QuotaConfig, quotaExceeded } from './quota';
 import { buildSpreadsheet, mutate, sheetsRoutes } from './sheets-routes';
@@ -65,11 +65,6 @@ export type FileSnapshot = {
 };
 
 const MAX_LOG = 10_000;
-
-function routeMatches(pattern: string, route: string): boolean {
-  if (pattern === '*' || pattern === route) return true;
-  return pattern.endsWith('*') && route.startsWith(pattern.slice(0, -1));
-}
 
 /** A running emulator. */
 export class Emulator {
@@ -304,19 +299,10 @@ export class Emulator {
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const method = req.method ?? 'GET';
-    let route: Route | undefined;
-    let raw: RegExpExecArray | null = null;
-    for (const r of routes) {
-      if (r.method !== method) continue;
-      raw = r.pattern.exec(url.pathname);
-      if (raw) {
-        route = r;
-        break;
-      }
-    }
+    const matched = matchRoute(routes, method, url.pathname);
     const api = url.pathname.startsWith('/drive/') ? 'drive' : 'sheets';
     const legacy = url.searchParams.get('$.xgafv') === '1';
-    if (!route || !raw) {
+    if (!matched) {
       req.resume();
       this.send(
         res,
@@ -326,9 +312,10 @@ export class Emulator {
       );
       return;
     }
+    const { route } = matched;
     let params: string[];
     try {
-      params = raw.slice(1).map((p) => decodeURIComponent(p));
+      params = matched.raw.map((p) => decodeURIComponent(p));
     } catch {
       req.resume();
       this.send(res, route.api, invalid('Malformed percent-encoding in the request path.'), legacy);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { batchUpdate } from './batch-update';
 import type { RenderOption } from './cells';
 import { ApiError, invalid, storageQuotaExceeded } from './errors';
-import { boolParam, type Ctx, enumParam, type Route } from './http';
+import { boolParam, type Ctx, enumParam, path, type Route } from './http';
 import {
   DEFAULT_COLUMNS,
   DEFAULT_ROWS,
@@ -172,16 +172,13 @@ export function mutate<T>(
   return out;
 }
 
-const ID = '([^/:]+)';
-const RANGE = '([^/]+)';
-
 export const sheetsRoutes: Route[] = [
   {
     name: 'sheets.spreadsheets.create',
     api: 'sheets',
     response: 'Spreadsheet',
     method: 'POST',
-    pattern: /^\/v4\/spreadsheets$/,
+    pattern: path('/v4/spreadsheets'),
     quota: 'write',
     async handle(ctx) {
       const body = await parseBody(ctx, createBody);
@@ -202,7 +199,7 @@ export const sheetsRoutes: Route[] = [
     api: 'sheets',
     response: 'Spreadsheet',
     method: 'GET',
-    pattern: new RegExp(`^/v4/spreadsheets/${ID}$`),
+    pattern: path('/v4/spreadsheets/{spreadsheetId}'),
     quota: 'read',
     fileParam: 0,
     handle(ctx) {
@@ -219,7 +216,7 @@ export const sheetsRoutes: Route[] = [
     api: 'sheets',
     response: 'BatchUpdateSpreadsheetResponse',
     method: 'POST',
-    pattern: new RegExp(`^/v4/spreadsheets/${ID}:batchUpdate$`),
+    pattern: path('/v4/spreadsheets/{spreadsheetId}:batchUpdate'),
     quota: 'write',
     fileParam: 0,
     async handle(ctx) {
@@ -259,7 +256,7 @@ export const sheetsRoutes: Route[] = [
     api: 'sheets',
     response: 'BatchGetValuesResponse',
     method: 'GET',
-    pattern: new RegExp(`^/v4/spreadsheets/${ID}/values:batchGet$`),
+    pattern: path('/v4/spreadsheets/{spreadsheetId}/values:batchGet'),
     quota: 'read',
     fileParam: 0,
     handle(ctx) {
@@ -279,7 +276,7 @@ export const sheetsRoutes: Route[] = [
     api: 'sheets',
     response: 'BatchUpdateValuesResponse',
     method: 'POST',
-    pattern: new RegExp(`^/v4/spreadsheets/${ID}/values:batchUpdate$`),
+    pattern: path('/v4/spreadsheets/{spreadsheetId}/values:batchUpdate'),
     quota: 'write',
     fileParam: 0,
     async handle(ctx) {
@@ -332,7 +329,7 @@ export const sheetsRoutes: Route[] = [
     api: 'sheets',
     response: 'BatchClearValuesResponse',
     method: 'POST',
-    pattern: new RegExp(`^/v4/spreadsheets/${ID}/values:batchClear$`),
+    pattern: path('/v4/spreadsheets/{spreadsheetId}/values:batchClear'),
     quota: 'write',
     fileParam: 0,
     async handle(ctx) {
@@ -350,7 +347,7 @@ export const sheetsRoutes: Route[] = [
     api: 'sheets',
     response: 'AppendValuesResponse',
     method: 'POST',
-    pattern: new RegExp(`^/v4/spreadsheets/${ID}/values/${RANGE}:append$`),
+    pattern: path('/v4/spreadsheets/{spreadsheetId}/values/{+range}:append'),
     quota: 'write',
     fileParam: 0,
     async handle(ctx) {
@@ -382,7 +379,7 @@ export const sheetsRoutes: Route[] = [
     api: 'sheets',
     response: 'ClearValuesResponse',
     method: 'POST',
-    pattern: new RegExp(`^/v4/spreadsheets/${ID}/values/${RANGE}:clear$`),
+    pattern: path('/v4/spreadsheets/{spreadsheetId}/values/{+range}:clear'),
     quota: 'write',
     fileParam: 0,
     async handle(ctx) {
@@ -400,7 +397,7 @@ export const sheetsRoutes: Route[] = [
     api: 'sheets',
     response: 'ValueRange',
     method: 'GET',
-    pattern: new RegExp(`^/v4/spreadsheets/${ID}/values/${RANGE}$`),
+    pattern: path('/v4/spreadsheets/{spreadsheetId}/values/{+range}'),
     quota: 'read',
     fileParam: 0,
     handle(ctx) {
@@ -413,7 +410,7 @@ export const sheetsRoutes: Route[] = [
     api: 'sheets',
     response: 'UpdateValuesResponse',
     method: 'PUT',
-    pattern: new RegExp(`^/v4/spreadsheets/${ID}/values/${RANGE}$`),
+    pattern: path('/v4/spreadsheets/{spreadsheetId}/values/{+range}'),
     quota: 'write',
     fileParam: 0,
     async handle(ctx) {
