@@ -3,16 +3,9 @@
  * synthetic demo data turned into a Dataset through the same value parser officials' cells go through.
  */
 import type { Dataset } from '../core/dataset';
-import { type CompiledMethodology, compileMethodology, formatIssues } from '../core/methodology';
+import type { CompiledMethodology } from '../core/methodology';
 import { parseField } from '../core/values';
-import {
-  type DemoData,
-  generateDemoData,
-  loadDefaultMethodology,
-  loadZones,
-  toDemoMethodology,
-  type Zone,
-} from './demo-data';
+import { type DemoData, generateDemoData, loadDefaultMethodology, loadZones, type Zone } from './demo-data';
 
 export const DEMO_YEARS = [2024, 2025] as const;
 
@@ -20,13 +13,10 @@ export type DefaultEvaluation = { methodology: CompiledMethodology; zones: Zone[
 
 /** Loads the default methodology and zones and generates the demo data for `seed`. */
 export function loadDefaultEvaluation(seed = 2025): DefaultEvaluation {
-  const json = loadDefaultMethodology();
-  const compiled = compileMethodology(json);
-  if (!compiled.ok)
-    throw new Error(`data/default-methodology.json is invalid:\n${formatIssues(compiled.issues)}`);
+  const methodology = loadDefaultMethodology();
   const zones = loadZones();
-  const demo = generateDemoData({ seed, years: DEMO_YEARS, methodology: toDemoMethodology(json), zones });
-  return { methodology: compiled.methodology, zones, demo };
+  const demo = generateDemoData({ seed, years: DEMO_YEARS, methodology, zones });
+  return { methodology, zones, demo };
 }
 
 /** One year of demo data as a Dataset, every typed cell parsed as an official's would be. */

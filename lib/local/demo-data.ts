@@ -9,6 +9,9 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
+import { parseCsv } from '../core/csv';
+import { type CompiledMethodology, compileMethodology, formatIssues } from '../core/methodology';
 import { hashSeed, Random, type Seed } from '../core/random';
 
 export const DEMO_DATA_NOTICE =
@@ -18,6 +21,7 @@ export const DEMO_DATA_NOTICE =
 export const DATA_DIR = join(__dirname, '..', '..', 'data');
 export const DEFAULT_ZONES_PATH = join(DATA_DIR, 'zones-105.csv');
 export const DEFAULT_METHODOLOGY_PATH = join(DATA_DIR, 'default-methodology.json');
+export const DEFAULT_PARAMETERS_PATH = join(DATA_DIR, 'demo-parameters.json');
 
 /** One pilot zone, a row of data/zones-105.csv. */
 export interface Zone {
@@ -32,10 +36,10 @@ export interface Zone {
   readonly approved: string;
 }
 
-/** What the generator needs of an indicator; the methodology schema's indicator type satisfies it. */
+/** What the generator needs of an indicator; the compiled methodology's indicators satisfy it. */
 export interface DemoIndicator {
   readonly code: string;
-  readonly unit: string;
+  readonly unit?: string | undefined;
   readonly direction: number;
   readonly min?: number | undefined;
   readonly max?: number | undefined;
@@ -84,6 +88,8 @@ export interface DemoDataOptions {
   readonly missingRate?: number;
   /** Share of numeric cells typed in a messy but valid way; 0.15 unless given. */
   readonly messyRate?: number;
+  /** Per-indicator parameters; data/demo-parameters.json unless given. */
+  readonly parameters?: DemoParameters;
 }
 
 // Source: Henan Provincial Department of Commerce and Zhengzhou municipal government reporting on 2021
@@ -113,20 +119,51 @@ export const DEMO_CITED_FIGURES: readonly DemoCitation[] = [
   },
 ];
 
+const n = z.number();
+const decimals = z.number().int().min(0).max(10);
+
 /**
  * How one indicator's values are drawn. `load` is the effect of one standard deviation of zone strength (in log
  * units for volumes and durations, in the indicator's unit for levels); `batch` scales the batch size effect.
  */
-type Spec =
-  | { kind: 'volume'; median: number; sigma: number; load: number; batch: number; decimals: number }
-  | { kind: 'duration'; median: number; sigma: number; load: number; decimals: number }
-  | { kind: 'poisson'; mean: number; load: number; batch: number }
-  | { kind: 'level'; mean: number; sd: number; load: number; lo: number; hi: number; decimals: number }
-  | { kind: 'flag'; intercept: number; load: number }
-  | { kind: 'part'; of: string; share: number; sd: number; decimals: number }
-  | { kind: 'growth'; of: string; mean: number; sd: number; load: number; decimals: number };
+const specSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('volume'), median: n, sigma: n, load: n, batch: n, decimals }),
+  z.strictObject({ kind: z.literal('duration'), median: n, sigma: n, load: n, decimals }),
+  z.strictObject({ kind: z.literal('poisson'), mean: n, load: n, batch: n }),
+  z.strictObject({ kind: z.literal('level'), mean: n, sd: n, load: n, lo: n, hi: n, decimals }),
+  z.strictObject({ kind: z.literal('flag'), intercept: n, load: n }),
+  z.strictObject({ kind: z.literal('part'), of: z.string(), share: n, sd: n, decimals }),
+  z.strictObject({ kind: z.literal('growth'), of: z.string(), mean: n, sd: n, load: n, decimals }),
+]);
+type Spec = z.infer<typeof specSchema>;
 
-type Hint = { readonly unit: string; readonly spec: Spec };
+const parametersSchema = z.strictObject({
+  notice: z.string(),
+  indicators: z.record(z.string(), z.record(z.string(), z.unknown())),
+});
+
+export type DemoParameters = ReadonlyMap<string, { readonly unit: string; readonly spec: Spec }>;
+
+/**
+ * The per-indicator parameters (data/demo-parameters.json unless another file is given), tuned to the default
+ * methodology so the demo looks like a plausible year. An indicator they do not cover, or whose unit differs,
+ * falls back to the per-unit defaults below. A malformed file is a fault of the repository: it throws.
+ */
+export function loadDemoParameters(file: string = DEFAULT_PARAMETERS_PATH): DemoParameters {
+  const doc = parametersSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  const out = new Map<string, { unit: string; spec: Spec }>();
+  for (const [code, raw] of Object.entries(doc.indicators)) {
+    // A spec applies only while the indicator's unit is the one it was tuned for, so each names that unit.
+    const { unit, ...rest } = raw;
+    const parsed = specSchema.safeParse(rest);
+    if (typeof unit !== 'string' || !parsed.success) {
+      const why = parsed.success ? 'unit must be text' : z.prettifyError(parsed.error).replaceAll('\n', ' ');
+      throw new Error(`${file}: indicators.${code}: ${why}`);
+    }
+    out.set(code, { unit, spec: parsed.data });
+  }
+  return out;
+}
 
 const vol = (median: number, sigma: number, load: number, batch: number, decimals: number): Spec => ({
   kind: 'volume',
@@ -152,64 +189,10 @@ const dur = (median: number, sigma: number, load: number, decimals: number): Spe
   load,
   decimals,
 });
-const poi = (mean: number, load: number, batch: number): Spec => ({ kind: 'poisson', mean, load, batch });
 const flag = (intercept: number, load: number): Spec => ({ kind: 'flag', intercept, load });
 
-// Tuned to the default methodology so the demo looks like a plausible year. A hint applies only when the
-// indicator's unit matches, so another methodology reusing these codes falls back to the per-unit defaults.
-const HINTS: Readonly<Record<string, Hint>> = {
-  T01: { unit: '%', spec: lvl(85, 10, 5, 30, 100, 1) },
-  T02: { unit: 'yes/no', spec: flag(2.2, 1) },
-  T03: { unit: 'count', spec: poi(5, 0.3, 0.2) },
-  T04: { unit: 'count', spec: poi(1.2, 0.6, 0.3) },
-  T05: { unit: '10,000 yuan', spec: vol(3000, 0.8, 0.4, 0.5, 1) },
-  T06: { unit: 'yes/no', spec: flag(1.2, 1.2) },
-  T07: { unit: 'yes/no', spec: flag(1.5, 1) },
-  T08: { unit: 'count', spec: poi(4, 0.3, 0) },
-  T09: { unit: 'score 0-100', spec: lvl(72, 9, 6, 0, 100, 1) },
-  T10: { unit: 'hours', spec: dur(6, 0.35, -0.3, 2) },
-  T11: { unit: '%', spec: lvl(88, 8, 4, 40, 100, 1) },
-  T12: { unit: 'days', spec: dur(6, 0.3, -0.2, 1) },
-  T13: { unit: 'yes/no', spec: flag(0.8, 1) },
-  T14: { unit: '%', spec: lvl(80, 10, 5, 20, 100, 1) },
-  T15: { unit: 'billion yuan', spec: vol(2, 0.9, 0.5, 0.8, 2) },
-  T16: { unit: '100 million yuan', spec: vol(60, 0.7, 0.5, 1, 2) },
-  T17: { unit: '100 million yuan', spec: { kind: 'part', of: 'T16', share: 0.62, sd: 0.1, decimals: 2 } },
-  T18: { unit: '100 million yuan', spec: { kind: 'part', of: 'T16', share: 0.18, sd: 0.07, decimals: 2 } },
-  T19: { unit: '%', spec: lvl(12, 6, 3, 0.5, 60, 2) },
-  T20: { unit: '%', spec: lvl(30, 12, 5, 1, 95, 1) },
-  T21: { unit: 'count', spec: vol(2_000_000, 1.1, 0.6, 1, 0) },
-  T22: { unit: '%', spec: { kind: 'growth', of: 'T16', mean: 12, sd: 10, load: 6, decimals: 2 } },
-  T23: { unit: '%', spec: { kind: 'growth', of: 'T17', mean: 14, sd: 12, load: 6, decimals: 2 } },
-  T24: { unit: '%', spec: lvl(15, 10, 6, -30, 150, 2) },
-  T25: { unit: '%', spec: lvl(10, 12, 5, -50, 200, 1) },
-  T26: { unit: 'count', spec: vol(400, 0.7, 0.5, 0.8, 0) },
-  T27: { unit: 'count', spec: vol(8, 0.9, 0.6, 1, 0) },
-  T28: { unit: 'count', spec: vol(120, 0.8, 0.5, 0.8, 0) },
-  T29: { unit: '%', spec: lvl(25, 10, 5, 1, 90, 1) },
-  T30: { unit: 'count', spec: vol(150, 0.7, 0.4, 0.6, 0) },
-  T31: { unit: 'count', spec: vol(12, 0.8, 0.5, 0.8, 0) },
-  T32: { unit: '10,000 square metres', spec: vol(8, 0.9, 0.5, 0.8, 2) },
-  T33: { unit: 'count', spec: vol(6, 0.7, 0.4, 0.6, 0) },
-  T34: { unit: '%', spec: lvl(4, 1.5, -1, 0.2, 25, 2) },
-  T35: { unit: 'days', spec: dur(9, 0.25, -0.15, 1) },
-  T36: { unit: 'yes/no', spec: flag(2.5, 1) },
-  T37: { unit: 'count', spec: vol(800, 0.8, 0.5, 0.8, 0) },
-  T38: { unit: 'count', spec: poi(4, 0.3, 0.3) },
-  T39: { unit: 'square metres', spec: vol(150_000, 0.7, 0.4, 0.6, 0) },
-  T40: { unit: 'score 0-100', spec: lvl(70, 10, 6, 0, 100, 1) },
-  T41: { unit: 'people', spec: vol(20_000, 0.8, 0.5, 0.8, 0) },
-  T42: { unit: 'people', spec: vol(8000, 0.8, 0.4, 0.6, 0) },
-  T43: { unit: 'count', spec: poi(5, 0.2, 0.4) },
-  T44: { unit: 'count', spec: poi(3, 0.4, 0.2) },
-  T45: { unit: 'count', spec: poi(0.6, -0.5, 0) },
-  T46: { unit: '%', spec: lvl(93, 6, 3, 50, 100, 1) },
-  T47: { unit: 'yes/no', spec: flag(1.2, 1) },
-  T48: { unit: 'hours', spec: dur(48, 0.4, -0.25, 1) },
-};
-
 /** A plausible spec from the unit alone, for indicators the hints do not cover. */
-function specForUnit(unit: string, direction: number): Spec {
+function specForUnit(unit: string | undefined, direction: number): Spec {
   const d = direction < 0 ? -1 : 1;
   switch (unit) {
     case '100 million yuan':
@@ -239,14 +222,18 @@ function specForUnit(unit: string, direction: number): Spec {
   }
 }
 
-function specFor(ind: DemoIndicator, byCode: ReadonlyMap<string, DemoIndicator>): Spec {
-  const hint = HINTS[ind.code];
+function specFor(
+  ind: DemoIndicator,
+  byCode: ReadonlyMap<string, DemoIndicator>,
+  hints: DemoParameters,
+): Spec {
+  const hint = hints.get(ind.code);
   if (hint && hint.unit === ind.unit) {
     const s = hint.spec;
     if (s.kind !== 'part' && s.kind !== 'growth') return s;
     // A derived indicator needs its base drawn the way the hint assumes; otherwise treat it on its own.
     const base = byCode.get(s.of);
-    if (base && base.code !== ind.code && HINTS[base.code]?.unit === base.unit) return s;
+    if (base && base.code !== ind.code && hints.get(base.code)?.unit === base.unit) return s;
   }
   return specForUnit(ind.unit, ind.direction);
 }
@@ -384,7 +371,7 @@ const YES_WORDS = ['是', 'yes', 'Yes', 'YES', '是 '] as const;
 const NO_WORDS = ['否', 'no', 'No', 'NO', '否 '] as const;
 
 /** The text an official might type for `value`; every variant parses back to exactly `value`. */
-function typeValue(value: number, unit: string, rng: Random, messyRate: number): string {
+function typeValue(value: number, unit: string | undefined, rng: Random, messyRate: number): string {
   if (unit === 'yes/no') {
     // Officials mix Chinese and English answers; both are common.
     const words = value === 1 ? YES_WORDS : NO_WORDS;
@@ -421,7 +408,8 @@ export function generateDemoData(options: DemoDataOptions): DemoData {
   const messyRate = options.messyRate ?? 0.15;
   const indicators = methodology.indicators;
   const byCode = new Map(indicators.map((i) => [i.code, i]));
-  const specs = new Map(indicators.map((i) => [i.code, specFor(i, byCode)]));
+  const hints = options.parameters ?? loadDemoParameters();
+  const specs = new Map(indicators.map((i) => [i.code, specFor(i, byCode, hints)]));
   // Derived indicators need the series they derive from, so draw them after it.
   const depth = (code: string, seen = 0): number => {
     const s = specs.get(code);
@@ -489,19 +477,6 @@ export function generateDemoData(options: DemoDataOptions): DemoData {
   return { notice: DEMO_DATA_NOTICE, seed, years: [...years], values, cited };
 }
 
-/** A minimal CSV reader for data/zones-105.csv: no quoting, since no field there contains a comma. */
-function parseCsv(text: string, file: string): string[][] {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const rows: string[][] = [];
-  lines.forEach((line, i) => {
-    if (line.trim() === '') return;
-    if (line.includes('"'))
-      throw new Error(`${file}:${i + 1}: quoted fields are not supported by this reader`);
-    rows.push(line.split(',').map((f) => f.trim()));
-  });
-  return rows;
-}
-
 const ZONE_COLUMNS = [
   'zone_id',
   'name_en',
@@ -512,9 +487,10 @@ const ZONE_COLUMNS = [
   'approved',
 ] as const;
 
-/** Reads the list of pilot zones (data/zones-105.csv unless another file is given). */
+/** Reads the list of pilot zones (data/zones-105.csv unless another file is given) with the project's CSV reader. */
 export function loadZones(file: string = DEFAULT_ZONES_PATH): Zone[] {
-  const rows = parseCsv(readFileSync(file, 'utf8'), file);
+  // Blank lines (a trailing newline, a gap) are no rows.
+  const rows = parseCsv(readFileSync(file, 'utf8')).filter((r) => !(r.length === 1 && r[0]!.trim() === ''));
   const header = rows[0];
   if (!header || header.join(',') !== ZONE_COLUMNS.join(',')) {
     throw new Error(
@@ -546,35 +522,12 @@ export function loadZones(file: string = DEFAULT_ZONES_PATH): Zone[] {
   });
 }
 
-/** The default methodology as parsed JSON; its schema is checked by the methodology module, not here. */
-export function loadDefaultMethodology(file: string = DEFAULT_METHODOLOGY_PATH): unknown {
-  return JSON.parse(readFileSync(file, 'utf8'));
-}
-
-/** Narrows parsed JSON to the little the generator needs, with a plain error naming the first bad field. */
-export function toDemoMethodology(json: unknown): DemoMethodology {
-  const list = isRecord(json) ? json['indicators'] : undefined;
-  if (!Array.isArray(list)) throw new Error('methodology: "indicators" must be an array');
-  const indicators = list.map((item: unknown, i): DemoIndicator => {
-    if (!isRecord(item)) throw new Error(`methodology: indicators[${i}] must be an object`);
-    const { code, unit, direction, min, max, required, source } = item;
-    if (typeof code !== 'string') throw new Error(`methodology: indicators[${i}].code must be text`);
-    if (typeof unit !== 'string') throw new Error(`methodology: indicator ${code}: unit must be text`);
-    if (direction !== 1 && direction !== -1)
-      throw new Error(`methodology: indicator ${code}: direction must be 1 or -1`);
-    return {
-      code,
-      unit,
-      direction,
-      min: typeof min === 'number' ? min : undefined,
-      max: typeof max === 'number' ? max : undefined,
-      required: required === true,
-      source: typeof source === 'string' ? source : undefined,
-    };
-  });
-  return { indicators };
-}
-
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
+/**
+ * The default methodology, compiled by the methodology module (data/default-methodology.json unless another file is
+ * given). The file ships with the project, so an invalid one is a fault: it throws, listing the issues.
+ */
+export function loadDefaultMethodology(file: string = DEFAULT_METHODOLOGY_PATH): CompiledMethodology {
+  const compiled = compileMethodology(JSON.parse(readFileSync(file, 'utf8')));
+  if (!compiled.ok) throw new Error(`${file} is invalid:\n${formatIssues(compiled.issues)}`);
+  return compiled.methodology;
 }

@@ -1,13 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  DEFAULT_METHODOLOGY_PATH,
+  DEFAULT_PARAMETERS_PATH,
   DEMO_DATA_NOTICE,
   type DemoData,
   generateDemoData,
   loadDefaultMethodology,
+  loadDemoParameters,
   loadZones,
-  toDemoMethodology,
 } from '../../lib/local/demo-data';
 
 const UNITS = [
@@ -55,9 +57,9 @@ interface RawMethodology {
   grade: { method: string; grades: Array<{ code: string; count: number; colour: string }> };
 }
 
-// The zod schema lives elsewhere; this cast only lets the test read fields it then checks one by one.
-const raw = loadDefaultMethodology() as RawMethodology;
-const methodology = toDemoMethodology(raw);
+// The file as written, for the checks of its content below; the generator takes the compiled methodology.
+const raw = JSON.parse(readFileSync(DEFAULT_METHODOLOGY_PATH, 'utf8')) as RawMethodology;
+const methodology = loadDefaultMethodology();
 const zones = loadZones();
 const YEARS = [2024, 2025];
 
@@ -156,6 +158,25 @@ describe('data/zones-105.csv', () => {
     expect(zones.find((z) => z.zoneId === 'zhengzhou')).toMatchObject({ nameZh: '郑州', batch: 2 });
   });
 
+  it('is read with the project CSV reader: quoted fields, CRLF and a BOM', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'zones-')), 'zones.csv');
+    writeFileSync(
+      file,
+      '\uFEFFzone_id,name_en,name_zh,province_en,province_zh,batch,approved\r\n"x","Ürümqi, west",乌鲁木齐,Xinjiang,新疆,4,2018-07\r\n\r\n',
+    );
+    expect(loadZones(file)).toEqual([
+      {
+        zoneId: 'x',
+        nameEn: 'Ürümqi, west',
+        nameZh: '乌鲁木齐',
+        provinceEn: 'Xinjiang',
+        provinceZh: '新疆',
+        batch: 4,
+        approved: '2018-07',
+      },
+    ]);
+  });
+
   it('is refused by loadZones when a row has the wrong number of fields', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'zones-')), 'zones.csv');
     writeFileSync(
@@ -223,6 +244,24 @@ describe('data/default-methodology.json', () => {
     expect(raw.grade.method).toBe('quota');
     expect(raw.grade.grades.map((g) => g.count)).toEqual([10, 50, 40, 5]);
     expect(raw.grade.grades.reduce((s, g) => s + g.count, 0)).toBe(zones.length);
+  });
+});
+
+describe('data/demo-parameters.json', () => {
+  it('holds parameters for indicators of the default methodology, in the units the methodology gives them', () => {
+    const params = loadDemoParameters();
+    const unitOf = new Map(methodology.indicators.map((i) => [i.code, i.unit]));
+    expect(params.size).toBe(methodology.indicators.length);
+    for (const [code, p] of params) expect([code, p.unit]).toEqual([code, unitOf.get(code)]);
+  });
+
+  it('refuses a parameter file with a misspelt field, naming the indicator', () => {
+    const doc = JSON.parse(readFileSync(DEFAULT_PARAMETERS_PATH, 'utf8'));
+    doc.indicators.T01.meen = doc.indicators.T01.mean;
+    delete doc.indicators.T01.mean;
+    const file = join(mkdtempSync(join(tmpdir(), 'params-')), 'p.json');
+    writeFileSync(file, JSON.stringify(doc));
+    expect(() => loadDemoParameters(file)).toThrow(/indicators\.T01/);
   });
 });
 
