@@ -20,7 +20,7 @@ import {
 } from './charts';
 import { ApiError, invalid } from './errors';
 import { checkMask, type Mask, parseMask } from './fields';
-import { applyFormat, border, cellFormat, color, colorStyle, normaliseFormat } from './formats';
+import { applyFormat, border, cellFormat, color, colorStyle, normaliseFormat, overlay } from './formats';
 import {
   cellFor,
   cloneSpreadsheet,
@@ -556,9 +556,12 @@ const apply: {
   updateEmbeddedObjectPosition(ss, req) {
     const found = findChart(ss, req.objectId);
     if (!found) throw invalid(`No embedded object with id: ${req.objectId}`);
-    requireFields(req.fields, 'EmbeddedObjectPosition');
+    const mask = requireFields(req.fields, 'EmbeddedObjectPosition');
     const chart = found.sheet.charts[found.index]!;
-    const { host, stored } = hostOf(req.newPosition, (id) => sheetById(ss, id));
+    // "The fields of OverlayPosition that should be updated when setting a new position": the others are kept.
+    const merged = position.safeParse(overlay(chart['position'], req.newPosition, mask) ?? {});
+    if (!merged.success) throw invalid('The new position is not a valid EmbeddedObjectPosition.');
+    const { host, stored } = hostOf(merged.data, (id) => sheetById(ss, id));
     found.sheet.charts.splice(found.index, 1);
     chart['position'] = stored;
     host.charts.push(chart);

@@ -147,7 +147,7 @@ function withAliases(mask: Mask): Mask {
  * The masked fields of `source` written over `target`: a field the mask names whole is replaced (or cleared when
  * `source` lacks it), a nested mask recurses, and fields outside the mask keep their values. `*` names every field.
  */
-function overlay(target: unknown, source: unknown, mask: Mask | true): unknown {
+export function overlay(target: unknown, source: unknown, mask: Mask | true): unknown {
   if (mask === true || mask.get('*') === true)
     return source === undefined ? undefined : structuredClone(source);
   const t: Json = isObject(target) ? { ...target } : {};

@@ -629,6 +629,26 @@ describe('charts', () => {
     expect((await sheetByTitle('Cover'))?.charts?.map((c) => c.chartId)).toEqual([CHART]);
     expect((await sheetByTitle('Ranking'))?.charts).toBeUndefined();
   });
+
+  it('updateEmbeddedObjectPosition changes only the fields named (overlayPosition.widthPixels)', async () => {
+    await batch([scoreChart()]);
+    await batch([
+      {
+        updateEmbeddedObjectPosition: {
+          objectId: CHART,
+          newPosition: {
+            overlayPosition: { anchorCell: { sheetId: 0 }, widthPixels: 800, heightPixels: 10 },
+          },
+          fields: 'overlayPosition.widthPixels',
+        },
+      },
+    ]);
+    expect((await sheetByTitle('Ranking'))?.charts?.[0]?.position?.overlayPosition).toEqual({
+      anchorCell: { sheetId: RANKING, rowIndex: 1, columnIndex: 5 },
+      widthPixels: 800,
+      heightPixels: 371,
+    });
+  });
 });
 
 describe('merges and borders', () => {
