@@ -5,7 +5,13 @@
 import type { Dataset } from '../core/dataset';
 import type { CompiledMethodology } from '../core/methodology';
 import { parseField } from '../core/values';
-import { type DemoData, generateDemoData, loadDefaultMethodology, loadZones, type Zone } from './demo-data';
+import {
+  compileDefaultMethodology,
+  type DemoData,
+  generateDemoData,
+  loadZones,
+  type Zone,
+} from './demo-data';
 
 export const DEMO_YEARS = [2024, 2025] as const;
 
@@ -13,7 +19,7 @@ export type DefaultEvaluation = { methodology: CompiledMethodology; zones: Zone[
 
 /** Loads the default methodology and zones and generates the demo data for `seed`. */
 export function loadDefaultEvaluation(seed = 2025): DefaultEvaluation {
-  const methodology = loadDefaultMethodology();
+  const methodology = compileDefaultMethodology();
   const zones = loadZones();
   const demo = generateDemoData({ seed, years: DEMO_YEARS, methodology, zones });
   return { methodology, zones, demo };

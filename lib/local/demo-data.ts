@@ -522,12 +522,17 @@ export function loadZones(file: string = DEFAULT_ZONES_PATH): Zone[] {
   });
 }
 
+/** The default methodology as parsed JSON, for callers that derive variants of it before compiling. */
+export function loadDefaultMethodology(file: string = DEFAULT_METHODOLOGY_PATH): unknown {
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
 /**
  * The default methodology, compiled by the methodology module (data/default-methodology.json unless another file is
  * given). The file ships with the project, so an invalid one is a fault: it throws, listing the issues.
  */
-export function loadDefaultMethodology(file: string = DEFAULT_METHODOLOGY_PATH): CompiledMethodology {
-  const compiled = compileMethodology(JSON.parse(readFileSync(file, 'utf8')));
+export function compileDefaultMethodology(file: string = DEFAULT_METHODOLOGY_PATH): CompiledMethodology {
+  const compiled = compileMethodology(loadDefaultMethodology(file));
   if (!compiled.ok) throw new Error(`${file} is invalid:\n${formatIssues(compiled.issues)}`);
   return compiled.methodology;
 }

@@ -2,12 +2,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  compileDefaultMethodology,
   DEFAULT_METHODOLOGY_PATH,
   DEFAULT_PARAMETERS_PATH,
   DEMO_DATA_NOTICE,
   type DemoData,
   generateDemoData,
-  loadDefaultMethodology,
   loadDemoParameters,
   loadZones,
 } from '../../lib/local/demo-data';
@@ -59,7 +59,7 @@ interface RawMethodology {
 
 // The file as written, for the checks of its content below; the generator takes the compiled methodology.
 const raw = JSON.parse(readFileSync(DEFAULT_METHODOLOGY_PATH, 'utf8')) as RawMethodology;
-const methodology = loadDefaultMethodology();
+const methodology = compileDefaultMethodology();
 const zones = loadZones();
 const YEARS = [2024, 2025];
 
