@@ -21,6 +21,36 @@ export type GradeInput = {
   requiredMissing?: boolean[];
 };
 
+type Gate = Grading['gates'][number];
+
+/** Whether a unit with data availability `a` (0..1; undefined: not known) fails a gate's availability test. */
+function failsAvailability(gate: Gate, a: number | undefined): boolean {
+  return gate.minAvailability !== undefined && a !== undefined && a < gate.minAvailability - 1e-12;
+}
+
+/**
+ * The gates' hold on one unit: `cap`, the index of the worst grade it may take (0: no gate holds it), and
+ * `gate`, the index of the gate that set it (-1: none). A gate holds a unit whose availability is below its
+ * `minAvailability`, or (with `required`) that misses a required indicator; of several, the strictest wins
+ * (the first of equals). The one rule, used by grading and by the explanations' what-if search.
+ */
+export function gateCap(
+  grading: Grading,
+  availability: number | undefined,
+  requiredMissing: boolean,
+): { cap: number; gate: number } {
+  let cap = 0;
+  let gate = -1;
+  grading.gates.forEach((g, k) => {
+    const gi = grading.grades.findIndex((x) => x.code === g.maxGrade);
+    if (gi > cap && (failsAvailability(g, availability) || (g.required === true && requiredMissing))) {
+      cap = gi;
+      gate = k;
+    }
+  });
+  return { cap, gate };
+}
+
 /**
  * Counts per grade for quota or share grading: quotas as given (a methodology whose quotas exceed the number of
  * units is refused by `score`, before grading), shares by the largest-remainder method, so they sum to n.
@@ -100,7 +130,6 @@ export function grade(input: GradeInput): {
 } {
   const { units, score, order, grading } = input;
   const gs = grading.grades;
-  const codeIndex = new Map(gs.map((g, i) => [g.code, i]));
   const n = units.length;
   const out = new Int32Array(n).fill(-1);
   const log: GradeLog = {
@@ -116,28 +145,19 @@ export function grade(input: GradeInput): {
   // for the units a gate actually holds down (this runs inside the what-if search).
   const cap = new Int32Array(n);
   const capGate = new Int32Array(n).fill(-1);
-  const failsGate = (gate: Grading['gates'][number], i: number) => {
-    const a = input.availability?.[i];
-    return (
-      (gate.minAvailability !== undefined && a !== undefined && a < gate.minAvailability - 1e-12) ||
-      (gate.required === true && input.requiredMissing?.[i] === true)
-    );
-  };
-  grading.gates.forEach((gate, k) => {
-    const gi = codeIndex.get(gate.maxGrade)!;
-    for (let i = 0; i < n; i++)
-      if (gi > cap[i]! && failsGate(gate, i)) {
-        cap[i] = gi;
-        capGate[i] = k;
-      }
-  });
+  if (grading.gates.length)
+    for (let i = 0; i < n; i++) {
+      const held = gateCap(grading, input.availability?.[i], input.requiredMissing?.[i] === true);
+      cap[i] = held.cap;
+      capGate[i] = held.gate;
+    }
   const capReason = (i: number) => {
     const gate = grading.gates[capGate[i]!]!;
     const a = input.availability?.[i];
     const reasons: string[] = [];
-    if (gate.minAvailability !== undefined && a !== undefined && a < gate.minAvailability - 1e-12)
+    if (failsAvailability(gate, a))
       reasons.push(
-        `data availability ${(a * 100).toFixed(0)}% is below ${(gate.minAvailability * 100).toFixed(0)}%`,
+        `data availability ${(a! * 100).toFixed(0)}% is below ${(gate.minAvailability! * 100).toFixed(0)}%`,
       );
     if (gate.required && input.requiredMissing?.[i]) reasons.push('a required indicator is missing');
     return `${reasons.join(' and ')}: at most ${gate.maxGrade}`;
