@@ -143,10 +143,7 @@ export function findNextGrade(
     const { j, at, share } = scan;
     let done = !beats(scan.from, j);
     if (!done) {
-      const reaches = (v: number) => {
-        const g = whatIf.apply(i, j, v).gradeIndex[i]!;
-        return g >= 0 && g <= target;
-      };
+      const reaches = (v: number) => whatIf.reaches(i, j, v, target);
       if (reaches(at(scan.k))) {
         done = true;
         let value = scan.start;

@@ -6,15 +6,24 @@
  */
 import type { Dataset } from './dataset';
 import { MethodologyError } from './errors';
-import type { CompiledMethodology } from './methodology';
+import type { CompiledMethodology, HierarchyNode } from './methodology';
 import { type ScoreResult, score } from './score';
+import { pearson } from './stats';
 import { aggregateNode } from './steps/aggregate';
 import { gateCap, grade, gradeCounts } from './steps/grade';
 import { impute } from './steps/impute';
 import { normaliseWithMissing } from './steps/missing';
 import { TIE_EPSILON } from './steps/rank';
 import { treat } from './steps/treat';
-import { entropyRaw, finishWeights, pcaParentRaw, rawWeights, weight } from './steps/weight';
+import {
+  criticCombine,
+  criticScale,
+  criticSd,
+  entropyRaw,
+  finishWeights,
+  pcaParentRaw,
+  rawWeights,
+} from './steps/weight';
 
 /**
  * `orderByScore(score)`, starting from a previous order: one change leaves the order nearly sorted, so an
@@ -44,6 +53,53 @@ function reorder(previous: number[], score: Float64Array): number[] {
 /** Whether an aggregation method is a weighted mean of the unit's own children (not a comparison across units). */
 const perUnit = (method: string) => method !== 'topsis' && method !== 'copeland';
 
+/**
+ * The greatest (`sign` 1) or least (-1) weighted mean of `xs[0..count)` over every choice of weights within
+ * [`los`, `his`]: the optimum gives the greatest weight to the values above it and the least to those below, so
+ * it is one of the count + 1 splits of the values sorted by `sign`. `fallback` (the greatest or least value)
+ * when no split has a positive total weight.
+ */
+function boxMean(
+  xs: Float64Array,
+  los: Float64Array,
+  his: Float64Array,
+  count: number,
+  sign: 1 | -1,
+  fallback: number,
+): number {
+  // Insertion sort of the few children (best first by `sign`), then the splits in one pass: each moves one more
+  // child from its least weight to its greatest.
+  const order = boxOrder.length >= count ? boxOrder : (boxOrder = new Int32Array(count));
+  for (let q = 0; q < count; q++) {
+    let r = q - 1;
+    while (r >= 0 && sign * xs[order[r]!]! < sign * xs[q]!) {
+      order[r + 1] = order[r]!;
+      r--;
+    }
+    order[r + 1] = q;
+  }
+  let acc = 0;
+  let total = 0;
+  for (let q = 0; q < count; q++) {
+    acc += los[q]! * xs[q]!;
+    total += los[q]!;
+  }
+  let best = total > 0 ? acc / total : Number.NaN;
+  for (let r = 0; r < count; r++) {
+    const q = order[r]!;
+    const dw = his[q]! - los[q]!;
+    acc += dw * xs[q]!;
+    total += dw;
+    if (!(total > 0)) continue;
+    const mean = acc / total;
+    if (best !== best || sign * mean > sign * best) best = mean;
+  }
+  return best === best ? best : fallback;
+}
+
+/** Scratch order for `boxMean`. */
+let boxOrder = new Int32Array(16);
+
 /** Recomputes scores and grades after one unit's raw value of one indicator changes. */
 export class WhatIf {
   private readonly keptRows: number[];
@@ -62,6 +118,17 @@ export class WhatIf {
   private baseRaw?: Float64Array;
   /** Per unit, the worst grade the gates allow it in the base result. */
   private caps?: Int32Array;
+  /** The indicators' codes, in order. */
+  private readonly codes: string[];
+  /** Under PCA, per parent, the base correlations of its indicator children (pair a < b at a * k + b). */
+  private readonly pcaCorrelations = new Map<number, Float64Array>();
+  /** Under CRITIC, the base columns scaled to [0, 1], their standard deviations and correlations (a < b). */
+  private critic?: { scaled: Float64Array[]; sds: Float64Array; table: Float64Array; conflict: Float64Array };
+  /** `movingBounds` of the means over columns a change leaves alone, by indicator and node. */
+  private readonly boundCache = new Map<
+    number,
+    { up: Float64Array; down: Float64Array; maybe: Uint8Array; anyMaybe: boolean }
+  >();
   /** Scratch columns reused by every what-if. */
   private readonly fullBuf: Float64Array;
   private readonly keptBuf: Float64Array;
@@ -81,6 +148,7 @@ export class WhatIf {
         : method === 'entropy' || method === 'pca'
           ? 'local'
           : 'global';
+    this.codes = m.indicators.map((x) => x.code);
     this.fullRaw = new Array(m.indicators.length);
     this.ranges = new Array(m.indicators.length);
     this.fullBuf = new Float64Array(data.units.length);
@@ -175,14 +243,75 @@ export class WhatIf {
   private weightsWith(j: number, values: Float64Array[]): Float64Array {
     const { m, base } = this;
     if (this.weighting === 'fixed') return base.weights;
-    const codes = m.indicators.map((x) => x.code);
-    if (this.weighting === 'global')
-      return weight(m.nodes, values.slice(0, m.indicators.length), m.spec.weight, codes).weights;
+    const codes = this.codes;
+    if (this.weighting === 'global') return this.criticWith(j, values);
     // Entropy weighs each column on its own and PCA each parent's columns: the rest of the raw weights stand.
     this.baseRaw ??= rawWeights(m.nodes, base.values.slice(0, m.indicators.length), m.spec.weight, codes, []);
     const raw = Float64Array.from(this.baseRaw);
     if (m.spec.weight.method === 'entropy') raw[j] = entropyRaw([values[j]!], [codes[j]!])[0]!;
-    else pcaParentRaw(m.nodes[m.nodes[j]!.parent]!, m.nodes, values, codes, raw, []);
+    else {
+      const parent = m.nodes[m.nodes[j]!.parent]!;
+      const kids = parent.children.filter((c) => m.nodes[c]!.kind === 'indicator');
+      const kj = kids.indexOf(j);
+      // The siblings' correlations with each other stand; only the changed column's are computed again.
+      let kept = this.pcaCorrelations.get(parent.index);
+      if (!kept) {
+        const k = kids.length;
+        kept = new Float64Array(k * k);
+        for (let a = 0; a < k; a++)
+          for (let b = a + 1; b < k; b++)
+            kept[a * k + b] = pearson(base.values[kids[a]!]!, base.values[kids[b]!]!);
+        this.pcaCorrelations.set(parent.index, kept);
+      }
+      const table = kept;
+      const correlation = (a: number, b: number) =>
+        a === kj || b === kj
+          ? pearson(values[kids[a]!]!, values[kids[b]!]!)
+          : table[Math.min(a, b) * kids.length + Math.max(a, b)]!;
+      pcaParentRaw(parent, m.nodes, values, codes, raw, [], correlation);
+    }
+    return finishWeights(m.nodes, raw, m.spec.weight, []);
+  }
+
+  /** The base result's columns as CRITIC sees them: scaled, their sds, correlations and conflict sums. */
+  private criticBase(): NonNullable<WhatIf['critic']> {
+    if (this.critic) return this.critic;
+    const { m, base } = this;
+    const n = m.indicators.length;
+    const scaled = base.values.slice(0, n).map(criticScale);
+    const table = new Float64Array(n * n);
+    for (let a = 0; a < n; a++)
+      for (let b = a + 1; b < n; b++) table[a * n + b] = pearson(scaled[a]!, scaled[b]!);
+    const conflict = new Float64Array(n);
+    for (let a = 0; a < n; a++)
+      for (let b = a + 1; b < n; b++) {
+        const r = table[a * n + b]!;
+        conflict[a]! += 1 - (r === r ? r : 0);
+        conflict[b]! += 1 - (r === r ? r : 0);
+      }
+    this.critic = { scaled, sds: Float64Array.from(scaled, criticSd), table, conflict };
+    return this.critic;
+  }
+
+  /**
+   * CRITIC weights once indicator `j`'s column has changed: the other columns' scaled values, standard deviations
+   * and correlations with each other are those of the base result, so only column `j`'s are computed again
+   * (48 correlations instead of 1,128 for 48 indicators), and combined in `criticRaw`'s order.
+   */
+  private criticWith(j: number, values: Float64Array[]): Float64Array {
+    const { m } = this;
+    const n = m.indicators.length;
+    const { scaled, table, sds: baseSds } = this.criticBase();
+    const mine = criticScale(values[j]!);
+    const sds = Float64Array.from(baseSds);
+    sds[j] = criticSd(mine);
+    const row = new Float64Array(n);
+    for (let k = 0; k < n; k++)
+      if (k !== j) row[k] = k < j ? pearson(scaled[k]!, mine) : pearson(mine, scaled[k]!);
+    const cr = criticCombine(sds, (a, b) => (a === j ? row[b]! : b === j ? row[a]! : table[a * n + b]!));
+    const raw = new Float64Array(m.nodes.length);
+    for (const node of m.nodes) raw[node.index] = node.weight;
+    for (let k = 0; k < n; k++) raw[k] = cr[k]!;
     return finishWeights(m.nodes, raw, m.spec.weight, []);
   }
 
@@ -199,10 +328,11 @@ export class WhatIf {
   }
 
   /**
-   * Scores and grade indices with unit `i`'s raw value of indicator `j` set to `v`. The aggregates recomputed
-   * are those `score` would compute, in the same way, so the result is `score`'s to the last bit.
+   * Every unit's score with unit `i`'s raw value of indicator `j` set to `v`, and that unit's denominated value.
+   * The aggregates recomputed are those `score` would compute, in the same way, so the scores are `score`'s to
+   * the last bit.
    */
-  apply(i: number, j: number, v: number): { score: Float64Array; gradeIndex: Int32Array } {
+  private scoresWith(i: number, j: number, v: number): { score: Float64Array; now: number } {
     const { m, base } = this;
     const ind = m.indicators[j]!;
     const { imputed, now } = this.imputedWith(i, j, v);
@@ -224,23 +354,48 @@ export class WhatIf {
         base.units,
       );
     }
-    const score = values[m.root]!;
+    return { score: values[m.root]!, now };
+  }
 
+  /** Every unit's grade index once unit `i`'s scores are `score` and its value of `j` is `now`. */
+  private gradesWith(i: number, j: number, score: Float64Array, now: number): Int32Array {
+    const { m, base } = this;
     // The changed unit's availability and missing required indicators, which the gates read.
     const gates = this.gateInputs(i, j, now);
     const availability = Float64Array.from(base.availability);
     availability[i] = gates.availability;
     const requiredMissing = base.requiredMissing.slice();
     requiredMissing[i] = gates.requiredMissing;
-    const g = grade({
+    return grade({
       units: base.units,
       score,
       order: reorder(base.order, score),
       grading: m.spec.grade,
       availability,
       requiredMissing,
-    });
-    return { score, gradeIndex: g.gradeIndex };
+    }).gradeIndex;
+  }
+
+  /**
+   * Scores and grade indices with unit `i`'s raw value of indicator `j` set to `v`, as `score` would give them.
+   */
+  apply(i: number, j: number, v: number): { score: Float64Array; gradeIndex: Int32Array } {
+    const { score, now } = this.scoresWith(i, j, v);
+    return { score, gradeIndex: this.gradesWith(i, j, score, now) };
+  }
+
+  /**
+   * Whether unit `i` takes grade index `target` or better with its raw value of indicator `j` set to `v`:
+   * `apply`'s answer, without grading every unit when the scores alone rule the grade out (`ruledOut`, the same
+   * test `mayReach` applies to bounds), as they do for most values the search tries.
+   */
+  reaches(i: number, j: number, v: number, target: number): boolean {
+    const { score, now } = this.scoresWith(i, j, v);
+    const gates = this.gateInputs(i, j, now);
+    const cap = gateCap(this.m.spec.grade, gates.availability, gates.requiredMissing).cap;
+    if (this.ruledOut(i, score, cap, target)) return false;
+    const g = this.gradesWith(i, j, score, now)[i]!;
+    return g >= 0 && g <= target;
   }
 
   /**
@@ -257,7 +412,7 @@ export class WhatIf {
    * normalisations and TOPSIS or Copeland aggregation are not bounded: true.
    */
   mayReach(i: number, j: number, target: number, v: number): boolean {
-    const { m, base } = this;
+    const { m } = this;
     const grading = m.spec.grade;
     if (grading.method === 'jenks') return true;
     const norm = m.spec.normalise;
@@ -283,12 +438,28 @@ export class WhatIf {
         s[u] = u === i ? Math.max(x, y) : Math.min(x, y);
       }
     }
+    const gates = this.gateInputs(i, j, now);
+    return !this.ruledOut(i, s, gateCap(grading, gates.availability, gates.requiredMissing).cap, target);
+  }
+
+  /**
+   * True when unit `i` cannot take grade index `target` or better: given every unit's score `s` (or, from
+   * `mayReach`, unit `i`'s bound from above and the others' from below), and `cap`, the worst grade unit `i`'s
+   * gates allow it. Under thresholds its score falls short of the line; under quotas and shares, the places up
+   * to the grade all go to units certainly ahead (beyond any chain of ties) and held back by the gates no more
+   * than unit `i`: each of those takes a place up to the grade while one is left for unit `i` (grading goes best
+   * first, each unit to the first grade from its cap with a place), and a unit tied with unit `i` can only share
+   * a grade whose place was left. False when that cannot be told (natural breaks).
+   */
+  private ruledOut(i: number, s: Float64Array, cap: number, target: number): boolean {
+    const { m, base } = this;
+    const grading = m.spec.grade;
     const top = s[i]!;
     // Without a score the unit is not graded, whatever the value.
-    if (top !== top) return false;
-    const gates = this.gateInputs(i, j, now);
-    const cap = gateCap(grading, gates.availability, gates.requiredMissing).cap;
-    if (cap > target) return false;
+    if (top !== top) return true;
+    if (cap > target) return true;
+    // The last grade takes every unit left over: nothing rules it out.
+    if (grading.method === 'jenks' || target >= grading.grades.length - 1) return false;
     let largest = 1;
     let scored = 0;
     for (let u = 0; u < s.length; u++) {
@@ -303,7 +474,7 @@ export class WhatIf {
       let line = Number.POSITIVE_INFINITY;
       for (let g = 0; g <= target; g++)
         line = Math.min(line, grading.grades[g]!.minScore ?? Number.POSITIVE_INFINITY);
-      return top + margin >= line;
+      return top + margin < line;
     }
     const counts = gradeCounts(grading, scored);
     let places = 0;
@@ -315,12 +486,13 @@ export class WhatIf {
       this.caps = caps;
     }
     let ahead = 0;
+    if (ahead >= places) return true;
     for (let u = 0; u < s.length; u++)
       if (u !== i && s[u]! > top + margin && this.caps[u]! <= cap) {
         ahead++;
-        if (ahead >= places) return false;
+        if (ahead >= places) return true;
       }
-    return true;
+    return false;
   }
 
   /**
@@ -356,6 +528,9 @@ export class WhatIf {
     const fixedRaw = (c: number) =>
       m.nodes[c]!.kind === 'aggregate' ? m.nodes[c]!.weight : entropy && c !== j ? this.baseRaw![c]! : 0;
     let uncertain = false;
+    // The units with a value of `j` (which the value tried does not change), for CRITIC's bound on its weight.
+    let present = 0;
+    for (let u = 0; u < col.length; u++) if (col[u] === col[u]) present++;
     for (const p of this.affected(j)) {
       const node = m.nodes[p]!;
       const method = node.method ?? m.spec.aggregate.method;
@@ -364,27 +539,19 @@ export class WhatIf {
       // over values >= 0: every value is, when the range is and no Copeland score (which can be negative) enters.
       if (method !== 'arithmetic' && !this.nonNegative(L)) return null;
       if (moving.has(p)) {
-        const out = new Float64Array(base.units.length);
-        const k = node.children.length;
-        for (let u = 0; u < out.length; u++) {
-          let lo = Number.POSITIVE_INFINITY;
-          let hi = Number.NEGATIVE_INFINITY;
-          let present = 0;
-          let weighs = false;
-          for (const c of node.children) {
-            const x = values[c]![u]!;
-            if (x !== x) continue;
-            present++;
-            if (fixedRaw(c) > 0) weighs = true;
-            if (x < lo) lo = x;
-            if (x > hi) hi = x;
-          }
-          const enough = present > 0 && present / k >= m.spec.aggregate.minAvailability - 1e-12;
-          // With every child present the weights sum to 1; otherwise a child whose weight stays > 0 keeps it so.
-          const maybeMissing = enough && present < k && !weighs;
-          if (maybeMissing) uncertain = true;
-          out[u] = !enough || (maybeMissing && drop) ? Number.NaN : u === i ? hi : lo;
+        // A mean over columns the change leaves alone (under CRITIC, its weights still move) has the same bounds
+        // for every unit `i` and value: kept per indicator `j`.
+        const standing = node.children.every((c) => c !== j && m.nodes[c]!.kind === 'indicator');
+        const key = j * m.nodes.length + p;
+        let bounds = standing ? this.boundCache.get(key) : undefined;
+        if (!bounds) {
+          bounds = this.movingBounds(j, node, method, values, present, fixedRaw);
+          if (standing) this.boundCache.set(key, bounds);
         }
+        if (bounds.anyMaybe) uncertain = true;
+        const out = new Float64Array(base.units.length);
+        for (let u = 0; u < out.length; u++)
+          out[u] = bounds.maybe[u] && drop ? Number.NaN : u === i ? bounds.up[u]! : bounds.down[u]!;
         values[p] = out;
         continue;
       }
@@ -398,6 +565,109 @@ export class WhatIf {
     // With several means over moving weights, which of them come out missing combine: no bound then.
     if (uncertain && moving.size > 1) return null;
     return { score: values[m.root]!, uncertain };
+  }
+
+  /**
+   * Under entropy and CRITIC, the least and greatest raw weight each child of `node` (a mean whose weights move
+   * with indicator `j`'s column) can take, whatever unit `i`'s value; null when no such box is known (PCA) or
+   * when every child's least weight is 0 (the weights could then fall back to equal ones). Entropy: `j`'s raw
+   * weight lies in [0, 1] and every other column's stands. CRITIC: `j`'s raw weight s_j sum_l (1 - r_jl) is at
+   * most sd_max * 2 (m - 1), where sd_max = sqrt(n / (4 (n - 1))) is the largest sample standard deviation of n
+   * values in [0, 1]; another column k keeps its s_k and its correlations but for r_kj, so its raw weight lies
+   * in s_k [A_k, A_k + 2], A_k its sum without j. Widened by 1e-9 of itself against rounding.
+   */
+  private weightBox(
+    j: number,
+    node: HierarchyNode,
+    present: number,
+  ): { lo: Float64Array; hi: Float64Array } | null {
+    const { m, base } = this;
+    const method = m.spec.weight.method;
+    if (method !== 'entropy' && method !== 'critic') return null;
+    const k = node.children.length;
+    const lo = new Float64Array(k);
+    const hi = new Float64Array(k);
+    const n = m.indicators.length;
+    const critic = method === 'critic' ? this.criticBase() : undefined;
+    let total = 0;
+    for (let q = 0; q < k; q++) {
+      const c = node.children[q]!;
+      let a: number;
+      let b: number;
+      if (m.nodes[c]!.kind === 'aggregate') a = b = m.nodes[c]!.weight;
+      else if (method === 'entropy') {
+        this.baseRaw ??= rawWeights(m.nodes, base.values.slice(0, n), m.spec.weight, this.codes, []);
+        a = c === j ? 0 : this.baseRaw[c]!;
+        b = c === j ? 1 : this.baseRaw[c]!;
+      } else if (c === j) {
+        a = 0;
+        b = present < 2 ? 0 : Math.sqrt(present / (4 * (present - 1))) * 2 * (n - 1);
+      } else {
+        const r = c < j ? critic!.table[c * n + j]! : critic!.table[j * n + c]!;
+        const without = critic!.conflict[c]! - (1 - (r === r ? r : 0));
+        a = critic!.sds[c]! * without;
+        b = critic!.sds[c]! * (without + 2);
+      }
+      lo[q] = a * (1 - 1e-9);
+      hi[q] = b * (1 + 1e-9);
+      total += lo[q]!;
+    }
+    return total > 0 ? { lo, hi } : null;
+  }
+
+  /**
+   * Every unit's bounds on a mean whose weights move with indicator `j`'s column: `up` from above (the value
+   * unit `i` may at best reach) and `down` from below (the least another unit may fall to), missing where too
+   * few children are present; `maybe` marks the units whose children present may all weigh 0 (the mean then
+   * missing). Within the weights' box (`weightBox`) when one is known, otherwise between the least and greatest
+   * child present.
+   */
+  private movingBounds(
+    j: number,
+    node: HierarchyNode,
+    method: string,
+    values: Float64Array[],
+    present: number,
+    fixedRaw: (c: number) => number,
+  ): { up: Float64Array; down: Float64Array; maybe: Uint8Array; anyMaybe: boolean } {
+    const { m, base } = this;
+    const box = method === 'arithmetic' ? this.weightBox(j, node, present) : null;
+    const n = base.units.length;
+    const up = new Float64Array(n);
+    const down = new Float64Array(n);
+    const maybe = new Uint8Array(n);
+    let anyMaybe = false;
+    const k = node.children.length;
+    const xs = new Float64Array(k);
+    const los = new Float64Array(k);
+    const his = new Float64Array(k);
+    for (let u = 0; u < n; u++) {
+      let lo = Number.POSITIVE_INFINITY;
+      let hi = Number.NEGATIVE_INFINITY;
+      let count = 0;
+      let weighs = false;
+      for (let q = 0; q < k; q++) {
+        const c = node.children[q]!;
+        const x = values[c]![u]!;
+        if (x !== x) continue;
+        if (box ? box.lo[q]! > 0 : fixedRaw(c) > 0) weighs = true;
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
+        xs[count] = x;
+        los[count] = box ? box.lo[q]! : 0;
+        his[count] = box ? box.hi[q]! : 0;
+        count++;
+      }
+      const enough = count > 0 && count / k >= m.spec.aggregate.minAvailability - 1e-12;
+      // With every child present the weights sum to 1; otherwise a child whose weight stays > 0 keeps it so.
+      if (enough && count < k && !weighs) {
+        maybe[u] = 1;
+        anyMaybe = true;
+      }
+      up[u] = !enough ? Number.NaN : box ? boxMean(xs, los, his, count, 1, hi) : hi;
+      down[u] = !enough ? Number.NaN : box ? boxMean(xs, los, his, count, -1, lo) : lo;
+    }
+    return { up, down, maybe, anyMaybe };
   }
 
   /** Whether every node's value is >= 0 when the normalised values are at least `L`. */

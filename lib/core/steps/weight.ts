@@ -39,24 +39,40 @@ export function entropyRaw(cols: Float64Array[], codes: string[]): number[] {
   });
 }
 
-/** CRITIC weight of each column (before renormalising): s_j * sum_k (1 - r_jk) on values min-maxed to [0, 1]. */
-export function criticRaw(cols: Float64Array[]): number[] {
-  const scaled = cols.map((col) => {
-    const m = moments(col);
-    const span = m.max - m.min;
-    return col.map((v) => (span > 0 ? (v - m.min) / span : 0));
-  });
-  const sds = scaled.map((c) => moments(c).sd || 0);
-  const m = cols.length;
+/** A column min-maxed to [0, 1] (all 0 when constant), as CRITIC compares the indicators. */
+export function criticScale(col: Float64Array): Float64Array {
+  const m = moments(col);
+  const span = m.max - m.min;
+  return col.map((v) => (span > 0 ? (v - m.min) / span : 0));
+}
+
+/** The sample standard deviation CRITIC takes of a scaled column (0 when undefined). */
+export function criticSd(scaled: Float64Array): number {
+  return moments(scaled).sd || 0;
+}
+
+/**
+ * CRITIC raw weights from each scaled column's standard deviation and the correlation `r(a, b)` (a < b) of every
+ * pair: s_j * sum_k (1 - r_jk), each sum taken over k in increasing order. The what-if search passes the
+ * correlations it kept from the base result, recomputing only the changed column's.
+ */
+export function criticCombine(sds: ArrayLike<number>, r: (a: number, b: number) => number): number[] {
+  const m = sds.length;
   const conflict = new Float64Array(m);
   for (let a = 0; a < m; a++)
     for (let b = a + 1; b < m; b++) {
-      const r = pearson(scaled[a]!, scaled[b]!);
-      const c = 1 - (r === r ? r : 0);
+      const x = r(a, b);
+      const c = 1 - (x === x ? x : 0);
       conflict[a]! += c;
       conflict[b]! += c;
     }
-  return sds.map((s, j) => s * conflict[j]!);
+  return Array.from(sds, (s, j) => s * conflict[j]!);
+}
+
+/** CRITIC weight of each column (before renormalising): s_j * sum_k (1 - r_jk) on values min-maxed to [0, 1]. */
+export function criticRaw(cols: Float64Array[]): number[] {
+  const scaled = cols.map(criticScale);
+  return criticCombine(scaled.map(criticSd), (a, b) => pearson(scaled[a]!, scaled[b]!));
 }
 
 /** Whether a column has fewer than two distinct present values (a constant indicator). */
@@ -133,6 +149,7 @@ export function pcaRaw(
   codes: string[],
   log: WeightLog,
   node = codes.join(','),
+  correlation: (a: number, b: number) => number = (a, b) => pearson(cols[a]!, cols[b]!),
 ): number[] {
   const out = new Array<number>(cols.length).fill(0);
   const live: number[] = [];
@@ -155,7 +172,7 @@ export function pcaRaw(
   const r: number[][] = Array.from({ length: m }, (_, a) =>
     Array.from({ length: m }, (_, b) => {
       if (a === b) return 1;
-      const x = pearson(cols[live[a]!]!, cols[live[b]!]!);
+      const x = correlation(live[a]!, live[b]!);
       // Fewer than two rows where both are present: no evidence of correlation.
       return x === x ? x : 0;
     }),
@@ -216,7 +233,11 @@ export function rawWeights(
   return raw;
 }
 
-/** PCA raw weights of one parent's indicators, written into `raw` (a parent with no indicator child is left alone). */
+/**
+ * PCA raw weights of one parent's indicators, written into `raw` (a parent with no indicator child is left alone).
+ * `correlation(a, b)` is the Pearson correlation of the parent's a-th and b-th indicator children (computed when
+ * not given; the what-if search passes the ones it kept).
+ */
 export function pcaParentRaw(
   parent: HierarchyNode,
   nodes: HierarchyNode[],
@@ -224,6 +245,7 @@ export function pcaParentRaw(
   codes: string[],
   raw: Float64Array,
   log: WeightLog,
+  correlation?: (a: number, b: number) => number,
 ): void {
   const kids = parent.children.filter((c) => nodes[c]!.kind === 'indicator');
   if (!kids.length) return;
@@ -232,6 +254,7 @@ export function pcaParentRaw(
     kids.map((c) => codes[c]!),
     log,
     parent.code,
+    correlation,
   ).forEach((w, k) => (raw[kids[k]!] = w));
 }
 
