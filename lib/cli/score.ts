@@ -22,7 +22,8 @@ const HELP = `usage: zone-eval score --data FILE.csv --method FILE.json [--id-co
   --method FILE.json   the methodology (see README: "The methodology format")
   --id-column NAME     the column holding unit ids (default: id)
   --format F           table (default), json or csv
-  --explain            add each unit's contributions, strengths, weaknesses and what reaches the next grade
+  --explain            add each unit's contributions, strengths, weaknesses, what reaches the next grade, and
+                       the values it did not report with the points they cost
   --uncertainty N      run N Monte Carlo replications over the methodology's "uncertainty" alternatives
   --seed S             the seed of the replications (default: the methodology's, else 1)`;
 
@@ -85,6 +86,14 @@ export function resultJson(
               indicator: x.nextGrade.indicator,
               value: x.nextGrade.value,
             },
+            missing: x.missing && {
+              values: x.missing.values.map((v) => ({
+                ...v,
+                points: v.points === null ? null : round(v.points),
+              })),
+              points: x.missing.points === null ? null : round(x.missing.points),
+              grade: x.missing.grade,
+            },
           },
         }),
         ...(u && { uncertainty: { median: u.median, q05: u.q05, q95: u.q95, grades: u.grades } }),
@@ -104,7 +113,7 @@ function table(m: CompiledMethodology, r: ScoreResult, u?: UncertaintyResult, x?
     'grade',
     ...(u ? ['5-95% rank'] : []),
     ...top.map((t) => t.code),
-    ...(x ? ['to next grade'] : []),
+    ...(x ? ['to next grade', 'missing (points at the median)'] : []),
   ];
   const rows = r.order.map((i) => {
     const pu = u?.perUnit[i];
@@ -121,11 +130,20 @@ function table(m: CompiledMethodology, r: ScoreResult, u?: UncertaintyResult, x?
             ng
               ? `${ng.grade}: +${ng.points.toFixed(2)} pts, ${ng.indicator} = ${Number(ng.value.toPrecision(6))}`
               : '',
+            missingText(x[i]?.missing ?? null),
           ]
         : []),
     ];
   });
-  return renderTable(head, rows, (k) => !(k === 1 || k === 3 || (x !== undefined && k === head.length - 1)));
+  return renderTable(head, rows, (k) => !(k === 1 || k === 3 || (x !== undefined && k >= head.length - 2)));
+}
+
+/** A unit's missing values for the table: each indicator with its points, then the total (the grade if filled). */
+function missingText(missing: Explanation['missing']): string {
+  if (!missing) return '';
+  const pts = (v: number | null) => (v === null ? '?' : `${v >= 0 ? '+' : ''}${v.toFixed(2)}`);
+  const each = missing.values.map((v) => `${v.indicator} ${pts(v.points)}`).join(', ');
+  return `${each}; all: ${pts(missing.points)}${missing.grade ? ` (${missing.grade})` : ''}`;
 }
 
 export async function run(argv: string[]): Promise<number> {

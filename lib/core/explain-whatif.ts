@@ -134,8 +134,8 @@ export class WhatIf {
   private readonly keptBuf: Float64Array;
 
   constructor(
-    private readonly m: CompiledMethodology,
-    private readonly data: Dataset,
+    readonly m: CompiledMethodology,
+    readonly data: Dataset,
     readonly base: ScoreResult,
   ) {
     const pos = new Map(data.units.map((u, i) => [u, i]));
@@ -153,6 +153,11 @@ export class WhatIf {
     this.ranges = new Array(m.indicators.length);
     this.fullBuf = new Float64Array(data.units.length);
     this.keptBuf = new Float64Array(this.keptRows.length);
+  }
+
+  /** The row of the data holding unit position `i` of the result. */
+  dataRow(i: number): number {
+    return this.keptRows[i]!;
   }
 
   /** The raw (data) value of indicator `j` for unit position `i` of the result. */

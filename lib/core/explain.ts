@@ -7,12 +7,14 @@
 
 import type { Dataset } from './dataset';
 import { contributions } from './explain-contributions';
+import { type MissingCost, missingCost } from './explain-missing';
 import { findNextGrade } from './explain-search';
 import { WhatIf } from './explain-whatif';
 import type { CompiledMethodology } from './methodology';
 import type { ScoreResult } from './score';
 import { medianOf } from './stats';
 
+export type { MissingCost, MissingValue } from './explain-missing';
 export { findNextGrade } from './explain-search';
 export { WhatIf } from './explain-whatif';
 
@@ -36,6 +38,8 @@ export type Explanation = {
   strengths: string[];
   weaknesses: string[];
   nextGrade: NextGrade | null;
+  /** The indicators the unit did not report and what that cost it (see `MissingCost`); null when none. */
+  missing: MissingCost | null;
 };
 
 /** Explains every unit of a result. */
@@ -85,6 +89,7 @@ export function explain(m: CompiledMethodology, data: Dataset, r: ScoreResult): 
         .reverse()
         .map((x) => x.code),
       nextGrade,
+      missing: missingCost(whatIf, i),
     };
   });
 }

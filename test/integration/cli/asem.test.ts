@@ -87,6 +87,10 @@ describe('--explain and --uncertainty', () => {
         strengths: string[];
         weaknesses: string[];
         nextGrade: unknown;
+        missing: {
+          values: Array<{ indicator: string; median: number; points: number }>;
+          points: number;
+        } | null;
       };
       uncertainty: { median: number; q05: number; q95: number; grades: Record<string, number> };
     }>;
@@ -98,6 +102,12 @@ describe('--explain and --uncertainty', () => {
       expect(u.explain.strengths).toHaveLength(3);
       expect(u.explain.nextGrade).toBeNull(); // the ASEM build has no grades
     }
+  });
+  test('a unit that did not report a value shows which, and the points it would gain at the median', () => {
+    const sgp = doc.units.find((u) => u.id === 'SGP')!;
+    expect(sgp.explain.missing!.values.map((v) => v.indicator)).toEqual(['Poverty', 'Palma']);
+    expect(sgp.explain.missing!.points).toBeGreaterThan(0);
+    expect(doc.units.find((u) => u.id === 'CHE')!.explain.missing).toBeNull();
   });
   test('each unit carries a rank interval that contains its median', () => {
     for (const u of doc.units) {

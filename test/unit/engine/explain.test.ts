@@ -4,6 +4,7 @@ import { type CompiledMethodology, compileMethodology, formatIssues } from '../.
 import { Random } from '../../../lib/core/random';
 import { score } from '../../../lib/core/score';
 import { demoDataset, loadDefaultEvaluation } from '../../../lib/local/default-evaluation';
+import { loadDefaultMethodology } from '../../../lib/local/demo-data';
 
 function compile(input: unknown): CompiledMethodology {
   const c = compileMethodology(input);
@@ -216,10 +217,8 @@ describe('the next-grade search', () => {
     ]);
     const r = score(m, data);
     class Boastful extends WhatIf {
-      override apply(i: number, j: number, v: number) {
-        const out = super.apply(i, j, v);
-        out.gradeIndex[i] = 0;
-        return out;
+      override reaches() {
+        return true;
       }
     }
     expect(findNextGrade(new WhatIf(m, data, r), m, 0, 0)!.value).toBeCloseTo(20 / 3, 6);
@@ -405,12 +404,13 @@ describe('the next-grade search stays fast without changing its answers', () => 
     const data = demoDataset(ev, 2025);
     const m = ev.methodology;
     const r = score(m, data);
-    const applies = jest.spyOn(WhatIf.prototype, 'apply');
+    const applies = jest.spyOn(WhatIf.prototype, 'reaches');
     const rescores = jest.spyOn(WhatIf.prototype, 'rescore');
     try {
       const ex = explain(m, data, r);
       expect(ex.filter((x) => x.nextGrade).length).toBeGreaterThan(5);
       // The grid-and-bisect search scanned every indicator to its limit: about 72,000 what-ifs here.
+      expect(applies.mock.calls.length).toBeGreaterThan(100);
       expect(applies.mock.calls.length).toBeLessThan(8000);
       expect(rescores.mock.calls.length).toBeLessThan(100);
     } finally {
@@ -533,7 +533,7 @@ describe('the next-grade search stays fast without changing its answers', () => 
           },
         ]),
         normalise: { method: pick(['minmax', 'minmax', 'rank']) },
-        weight: { method: pick(['explicit', 'explicit', 'equal', 'entropy', 'pca']) },
+        weight: { method: pick(['explicit', 'explicit', 'equal', 'entropy', 'pca', 'critic']) },
         grade: {
           method,
           grades,
@@ -579,5 +579,153 @@ describe('the next-grade search stays fast without changing its answers', () => 
       });
     }
     expect(compared).toBeGreaterThan(150);
+  });
+});
+
+/** The default methodology with another weighting method. */
+function defaultWith(method: string): CompiledMethodology {
+  const json = loadDefaultMethodology() as { weight?: Record<string, unknown> };
+  return compile({ ...json, weight: { ...json.weight, method } });
+}
+
+describe('the next-grade search under data-driven weights', () => {
+  const ev = loadDefaultEvaluation(1);
+  const data = demoDataset(ev, 2025);
+
+  test.each(['entropy', 'critic', 'pca'])(
+    'under %s weights a what-if is score() to the last bit, and reaches() agrees with apply()',
+    (method) => {
+      const m = defaultWith(method);
+      const r = score(m, data);
+      const w = new WhatIf(m, data, r);
+      const grades = m.spec.grade.grades;
+      let checked = 0;
+      for (const i of [r.order[30]!, r.order[70]!, r.order[102]!])
+        for (const j of [0, 15, 33]) {
+          const { lo, hi } = w.observedRange(j);
+          for (const v of [lo, (lo + hi) / 2, hi * 1.5]) {
+            const after = w.apply(i, j, v);
+            const full = rescored(m, data, r.units[i]!, m.indicators[j]!.code, v);
+            expect(Array.from(after.score)).toEqual(Array.from(full.score));
+            const g = grades.findIndex((x) => x.code === r.grade[i]);
+            for (let target = 0; target < g; target++)
+              expect(w.reaches(i, j, v, target)).toBe(
+                after.gradeIndex[i]! >= 0 && after.gradeIndex[i]! <= target,
+              );
+            checked++;
+          }
+        }
+      expect(checked).toBe(27);
+    },
+  );
+
+  test.each(['entropy', 'critic'])(
+    'under %s weights an indicator the bound rules out reaches the grade nowhere between its value and its limit',
+    (method) => {
+      const m = defaultWith(method);
+      const r = score(m, data);
+      const w = new WhatIf(m, data, r);
+      const grades = m.spec.grade.grades;
+      let ruledOut = 0;
+      r.units.forEach((_, i) => {
+        const g = grades.findIndex((x) => x.code === r.grade[i]);
+        if (g <= 0 || i % 17) return;
+        m.indicators.forEach((ind, j) => {
+          const { lo, hi } = w.observedRange(j);
+          if (!(hi > lo)) return;
+          const up = ind.direction === 1;
+          const limit = up ? Math.max(hi, ind.max ?? hi) : Math.min(lo, ind.min ?? lo);
+          const current = w.rawValue(i, j);
+          const start = current === current ? current : up ? lo : hi;
+          if (w.mayReach(i, j, g - 1, start)) return;
+          ruledOut++;
+          for (let s = 1; s <= 12; s++) {
+            const v = start + ((limit - start) * s) / 12;
+            expect(w.apply(i, j, v).gradeIndex[i]).toBeGreaterThan(g - 1);
+          }
+        });
+      });
+      expect(ruledOut).toBeGreaterThan(20);
+    },
+  );
+});
+
+describe('missing values and what they cost', () => {
+  const m = compile({
+    indicators: [{ code: 'a' }, { code: 'b' }, { code: 'c', denominator: 'pop' }],
+    grade: {
+      method: 'thresholds',
+      grades: [{ code: 'A', minScore: 60 }, { code: 'B', minScore: 30 }, { code: 'C' }],
+    },
+  });
+  const data = datasetFromRows([
+    { id: 'p', values: { a: 10, b: 0, c: 50, pop: 10 } },
+    { id: 'q', values: { a: 0, b: 10, c: 20, pop: 10 } },
+    { id: 'r', values: { a: 7, b: null, c: null, pop: 2 } },
+    { id: 's', values: { a: 2, b: 4, c: 10, pop: null } },
+    { id: 't', values: { a: 8, b: 6, c: 30, pop: 5 } },
+  ]);
+  const r = score(m, data);
+  const ex = explain(m, data, r);
+
+  test('a unit that reported everything has no missing values', () => {
+    expect(ex[0]!.missing).toBeNull();
+  });
+
+  test('each missing value at the median of the reported values, alone and all at once, against a full re-score', () => {
+    const miss = ex[2]!.missing!;
+    expect(miss.values.map((v) => v.indicator)).toEqual(['b', 'c']);
+    // b: the median of 0, 10, 4, 6 is 5. c per pop: 5, 2, 6 (s has no denominator): median 5, times r's pop 2.
+    expect(miss.values[0]!.median).toBe(5);
+    expect(miss.values[1]!.median).toBe(10);
+    const before = r.score[2]!;
+    const b = rescored(m, data, 'r', 'b', 5).score[2]!;
+    expect(miss.values[0]!.points).toBeCloseTo(b - before, 12);
+    expect(miss.values[0]!.points).not.toBe(0);
+    const numeric = new Map(data.numeric);
+    for (const [code, v] of [
+      ['b', 5],
+      ['c', 10],
+    ] as const) {
+      const col = Float64Array.from(numeric.get(code)!);
+      col[2] = v;
+      numeric.set(code, col);
+    }
+    const both = score(m, { ...data, numeric });
+    expect(miss.points).toBeCloseTo(both.score[2]! - before, 12);
+    expect(miss.grade).toBe(both.grade[2]);
+  });
+
+  test('a missing denominator leaves no value to try: no median, no points', () => {
+    // s reported c but not its denominator: c is not missing in the data, so only a missing value counts.
+    expect(ex[3]!.missing).toBeNull();
+    const d = datasetFromRows([
+      { id: 'p', values: { a: 10, b: 0, c: 50, pop: 10 } },
+      { id: 'q', values: { a: 0, b: 10, c: 20, pop: 10 } },
+      { id: 'r', values: { a: 5, b: 3, c: null, pop: null } },
+    ]);
+    const rr = score(m, d);
+    const miss = explain(m, d, rr)[2]!.missing!;
+    expect(miss).toEqual({
+      values: [{ indicator: 'c', median: null, points: null }],
+      points: null,
+      grade: null,
+    });
+  });
+
+  test('on the default evaluation every zone with a missing value gets its cost, each matching a full re-score', () => {
+    const ev = loadDefaultEvaluation(1);
+    const demo = demoDataset(ev, 2025);
+    const dm = ev.methodology;
+    const dr = score(dm, demo);
+    const dex = explain(dm, demo, dr);
+    const withMissing = dex.map((x, i) => ({ x, i })).filter(({ x }) => x.missing);
+    expect(withMissing.length).toBeGreaterThan(3);
+    for (const { x, i } of withMissing.slice(0, 6))
+      for (const v of x.missing!.values) {
+        if (v.median === null) continue;
+        const full = rescored(dm, demo, dr.units[i]!, v.indicator, v.median);
+        expect(v.points).toBeCloseTo(full.score[i]! - dr.score[i]!, 9);
+      }
   });
 });

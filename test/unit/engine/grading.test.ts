@@ -8,7 +8,7 @@ import {
   gradingSchema,
 } from '../../../lib/core/methodology';
 import { score } from '../../../lib/core/score';
-import { grade, gradeCounts } from '../../../lib/core/steps/grade';
+import { gateCap, grade, gradeCounts } from '../../../lib/core/steps/grade';
 import { rank } from '../../../lib/core/steps/rank';
 
 const g4 = (extra: Record<string, unknown>) =>
@@ -130,6 +130,26 @@ describe('grading rules', () => {
     );
     expect(r.units).toEqual(['w', 'x', 'z']);
     expect(r.grade).toEqual(['B', 'A', 'C']);
+  });
+  test('gateCap: the strictest gate a unit fails, the first of equals, and none for a unit that passes', () => {
+    const grading = gradingSchema.parse({
+      method: 'quota',
+      grades: [
+        { code: 'A', count: 1 },
+        { code: 'B', count: 1 },
+        { code: 'C', count: 1 },
+      ],
+      gates: [
+        { minAvailability: 0.8, maxGrade: 'B' },
+        { required: true, maxGrade: 'C' },
+        { minAvailability: 0.5, maxGrade: 'C' },
+      ],
+    });
+    expect(gateCap(grading, 1, false)).toEqual({ cap: 0, gate: -1 });
+    expect(gateCap(grading, 0.7, false)).toEqual({ cap: 1, gate: 0 });
+    expect(gateCap(grading, 0.7, true)).toEqual({ cap: 2, gate: 1 });
+    expect(gateCap(grading, 0.4, false)).toEqual({ cap: 2, gate: 2 });
+    expect(gateCap(grading, undefined, false)).toEqual({ cap: 0, gate: -1 });
   });
   test('a gate holds a zone down and its quota place passes to the next zone', () => {
     const r = run(
