@@ -47,6 +47,7 @@ export function aggregateNode(
   if (method === 'topsis' || method === 'copeland')
     return acrossUnits(node, values, weights, method, n, spec.minAvailability);
   const p = method === 'genmean' ? spec.p : method === 'geometric' ? 0 : method === 'harmonic' ? -1 : 1;
+  if (p === 1) return arithmetic(kids, values, weights, n, spec.minAvailability);
   // x^p is defined for negative x only with a whole p; with an odd p the mean keeps its sign, so the root does too.
   const whole = Number.isInteger(p);
   const odd = whole && Math.abs(p % 2) === 1;
@@ -78,6 +79,38 @@ export function aggregateNode(
       p === 1 ? mean : p === 0 ? Math.exp(mean) : odd && mean < 0 ? -((-mean) ** (1 / p)) : mean ** (1 / p);
   }
   return out;
+}
+
+/**
+ * The weighted arithmetic mean of every unit, a child at a time: the same sums in the same order as the general
+ * loop (so the same numbers to the last bit), read column by column (the what-if search runs this a great many
+ * times).
+ */
+function arithmetic(
+  kids: number[],
+  values: Float64Array[],
+  weights: Float64Array,
+  n: number,
+  minAvailability: number,
+): Float64Array {
+  const acc = new Float64Array(n);
+  const sw = new Float64Array(n);
+  const present = new Int32Array(n);
+  for (const child of kids) {
+    const col = values[child]!;
+    const w = weights[child]!;
+    for (let i = 0; i < n; i++) {
+      const v = col[i]!;
+      if (v !== v) continue;
+      present[i]!++;
+      sw[i]! += w;
+      acc[i]! += w * v;
+    }
+  }
+  for (let i = 0; i < n; i++)
+    acc[i] =
+      !enough(present[i]!, kids.length, minAvailability) || sw[i] === 0 ? Number.NaN : acc[i]! / sw[i]!;
+  return acc;
 }
 
 /**
