@@ -40,7 +40,7 @@ const medians = new WeakMap<ScoreResult, Float64Array>();
 
 /**
  * What unit `i`'s missing values cost it, or null when it reported every indicator. A value is missing when the
- * data has none for the unit (the unit's missing codes).
+ * unit has none once denominated (`ScoreResult.raw`; the same values as `ScoreResult.missing`).
  */
 export function missingCost(whatIf: WhatIf, i: number): MissingCost | null {
   const { m, data, base } = whatIf;
@@ -53,8 +53,9 @@ export function missingCost(whatIf: WhatIf, i: number): MissingCost | null {
   const values: MissingValue[] = [];
   const fills = new Map<string, number>();
   m.indicators.forEach((ind, j) => {
-    const reported = data.numeric.get(ind.code)?.[row];
-    if (reported !== undefined && reported === reported) return;
+    // Missing as the engine counts it: no value once denominated (a missing denominator included).
+    const reported = base.raw[j]![i]!;
+    if (reported === reported) return;
     // The median is of denominated values: back to the data's units with the unit's own denominator.
     const d = ind.denominator ? data.numeric.get(ind.denominator)?.[row] : 1;
     const v = d === undefined || d !== d || d === 0 ? Number.NaN : med![j]! * d;

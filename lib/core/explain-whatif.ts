@@ -426,7 +426,12 @@ export class WhatIf {
     const H = Math.max(norm.range[0], norm.range[1]);
     const { imputed, now } = this.imputedWith(i, j, v);
     const col = new Float64Array(imputed.length);
-    for (let k = 0; k < col.length; k++) col[k] = imputed[k] !== imputed[k] ? Number.NaN : k === i ? H : L;
+    // A value still missing here is left out, unless a missing-value rule scores it: then it takes a value within
+    // the range like any other (the bottom, or the declared bound's place), at least L.
+    const ind = m.indicators[j]!;
+    const scored = (ind.missing ?? m.spec.impute.missing) !== 'impute';
+    for (let k = 0; k < col.length; k++)
+      col[k] = !scored && imputed[k] !== imputed[k] ? Number.NaN : k === i ? H : L;
     const kept = this.boundScores(i, j, col, L, false);
     if (!kept) return true;
     let s = kept.score;

@@ -697,8 +697,13 @@ describe('missing values and what they cost', () => {
   });
 
   test('a missing denominator leaves no value to try: no median, no points', () => {
-    // s reported c but not its denominator: c is not missing in the data, so only a missing value counts.
-    expect(ex[3]!.missing).toBeNull();
+    // s reported c but not its denominator: c has no value once denominated, and no median can be taken back to
+    // s's units.
+    expect(ex[3]!.missing).toEqual({
+      values: [{ indicator: 'c', median: null, points: null }],
+      points: null,
+      grade: null,
+    });
     const d = datasetFromRows([
       { id: 'p', values: { a: 10, b: 0, c: 50, pop: 10 } },
       { id: 'q', values: { a: 0, b: 10, c: 20, pop: 10 } },
