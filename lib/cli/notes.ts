@@ -1,0 +1,67 @@
+/**
+ * The sentences of a scoring run that a person must read to trust the ranking: what the engine's log records
+ * beside the numbers. Every `note`/`notes` text of a step is written for a person and is passed on as is; the
+ * structured entries (units screened out, missing denominators, imputed values, treated outliers, grade ties
+ * and gates) are worded here. Printed under the table, or as `"notes"` in JSON, or on stderr beside CSV.
+ */
+import type { CompiledMethodology } from '../core/methodology';
+import type { ScoreResult } from '../core/score';
+
+const pct = (share: number) => `${(share * 100).toFixed(0)}%`;
+
+/** Lists at most `max` names, then how many more. */
+function names(list: string[], max = 8): string {
+  return list.length <= max
+    ? list.join(', ')
+    : `${list.slice(0, max).join(', ')} and ${list.length - max} more`;
+}
+
+export function resultNotes(m: CompiledMethodology, r: ScoreResult, ignoredColumns: string[] = []): string[] {
+  const notes: string[] = [];
+  const log = r.log;
+  if (ignoredColumns.length)
+    notes.push(`columns the methodology does not use, left out: ${names(ignoredColumns)}`);
+  for (const s of log.screen)
+    notes.push(
+      `excluded ${s.unit}: data availability ${pct(s.availability)} is below the screen's ${pct(m.spec.screen.minAvailability)}`,
+    );
+  for (const d of log.denominate)
+    if (d.missingDenominator.length)
+      notes.push(
+        `${d.indicator}: the denominator ${d.denominator} is missing or zero for ${names(d.missingDenominator)}, so their ${d.indicator} is missing`,
+      );
+  if (log.impute.length) {
+    const per = new Map<string, number>();
+    for (const e of log.impute) per.set(e.indicator, (per.get(e.indicator) ?? 0) + 1);
+    notes.push(
+      `${log.impute.length} missing value${log.impute.length === 1 ? '' : 's'} imputed (${m.spec.impute.method}): ${names(
+        [...per].map(([code, n]) => `${code} ${n}`),
+      )}`,
+    );
+  }
+  const treated = log.treat
+    .filter((t) => t.action !== 'none')
+    .map((t) =>
+      t.action === 'winsorised'
+        ? `${t.indicator} (${t.points.length} point${t.points.length === 1 ? '' : 's'} winsorised)`
+        : t.action === 'log'
+          ? `${t.indicator} (log transform)`
+          : `${t.indicator} (Box-Cox${t.lambda !== undefined ? `, lambda ${Number(t.lambda.toPrecision(3))}` : ''})`,
+    );
+  if (treated.length) notes.push(`outliers treated: ${treated.join(', ')}`);
+  for (const n of log.normalise) notes.push(`${n.indicator}: ${n.note}`);
+  for (const w of log.weight) notes.push(`${w.node}: ${w.note}`);
+  for (const a of log.aggregate) if (a.note) notes.push(`${a.node}: ${a.note}`);
+  if (log.grade) {
+    notes.push(...log.grade.notes);
+    for (const t of log.grade.ties)
+      notes.push(
+        `tie at the ${t.boundary} boundary: ${t.unit} shares grade ${t.grade} with ${t.tiedWith} (score ${t.score.toFixed(2)})`,
+      );
+    for (const g of log.grade.gated)
+      notes.push(
+        `${g.unit} held at ${g.grade}${g.earned !== null && g.earned !== g.grade ? ` (its score earned ${g.earned})` : ''}: ${g.reason}`,
+      );
+  }
+  return notes;
+}
