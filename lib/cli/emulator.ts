@@ -2,11 +2,11 @@
  * `zone-eval emulator --port P [--data-dir DIR] [--quota off|default] [--quota-window-ms N]
  *  [--webhook URL --trigger-secret S] [--host H]`: serves the Google Sheets/Drive emulator until interrupted.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator } from '../local/emulator';
 import { choiceOption, intOption, parseOptions } from './args';
-import { UsageError } from './errors';
+import { errnoCode, UsageError } from './errors';
 
 const HELP = `usage: zone-eval emulator --port P [options]
 
@@ -30,6 +30,9 @@ export type EmulatorCliOptions = {
   quota: 'off' | { reads: number; writes: number; windowMs: number };
   webhook?: { url: string; masterSecret: string };
 };
+
+/** The emulator's state file in its data directory (lib/local/emulator/store.ts). */
+const STATE_FILE = 'emulator-state.json';
 
 const OPTIONS = {
   port: { type: 'string' },
@@ -76,11 +79,13 @@ export function parseEmulatorArgs(argv: string[]): EmulatorCliOptions {
  * a state file that is not the emulator's) into one sentence; anything else is a fault and is thrown.
  */
 export function startFailure(err: unknown, opts: EmulatorCliOptions): string | undefined {
-  const code = err instanceof Error && 'code' in err ? String(err.code) : '';
+  const code = errnoCode(err);
+  const name = typeof err === 'object' && err !== null && 'name' in err ? String(err.name) : '';
+  const message = typeof err === 'object' && err !== null && 'message' in err ? String(err.message) : '';
   const dir = opts.dataDir;
   if (code === 'EADDRINUSE')
     return `port ${opts.port} on ${opts.host} is already in use: stop what holds it, or pick another --port (0 picks a free one)`;
-  if (code === 'EACCES' && 'syscall' in (err as object) && (err as { syscall?: string }).syscall === 'listen')
+  if (code === 'EACCES' && message.includes('listen'))
     return `port ${opts.port} needs privileges to listen on: pick a port above 1023, or 0 for a free one`;
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
     return `--host ${opts.host} is not an address of this machine: use 127.0.0.1, or 0.0.0.0 for every interface`;
@@ -89,12 +94,46 @@ export function startFailure(err: unknown, opts: EmulatorCliOptions): string | u
       return `--data-dir ${dir} is a file, not a directory: name a directory (it is created if missing)`;
     if (code === 'EACCES' || code === 'EPERM')
       return `--data-dir ${dir}: permission denied: name a directory you can write`;
-    if (err instanceof SyntaxError)
-      return `--data-dir ${dir}: the state file ${join(dir, 'emulator-state.json')} is not valid JSON (${err.message}): move it away to start empty`;
-    if (err instanceof Error && err.message.startsWith('emulator state in'))
-      return `--data-dir ${dir}: ${err.message}, which this version cannot read: move the state file away to start empty`;
+    if (name === 'SyntaxError')
+      return `--data-dir ${dir}: the state file ${join(dir, STATE_FILE)} is not valid JSON (${message}): move it away to start empty`;
+    if (message.startsWith('emulator state in'))
+      return `--data-dir ${dir}: ${message}, which this version cannot read: move the state file away to start empty`;
   }
   return undefined;
+}
+
+/**
+ * Refuses a data directory that is a file, or whose state file is not the emulator's, before the emulator
+ * reads it: a corrupt file would otherwise end in a stack trace from deep inside the store.
+ */
+function checkDataDir(dir: string): void {
+  if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory())
+    throw new UsageError(
+      `--data-dir ${dir} is a file, not a directory: name a directory (it is created if missing)`,
+    );
+  const state = join(dir, STATE_FILE);
+  if (!existsSync(state)) return;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(state, 'utf8'));
+  } catch (err) {
+    const why = errnoCode(err) || (err instanceof Error ? err.message : String(err));
+    throw new UsageError(
+      `--data-dir ${dir}: the state file ${state} cannot be read (${why}): move it away to start empty`,
+    );
+  }
+  const ok =
+    typeof doc === 'object' &&
+    doc !== null &&
+    'format' in doc &&
+    typeof doc.format === 'number' &&
+    'files' in doc &&
+    Array.isArray(doc.files);
+  if (!ok)
+    throw new UsageError(
+      `--data-dir ${dir}: ${state} is not an emulator state file (it needs "format" and "files"): move it away to start empty`,
+    );
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -103,10 +142,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const opts = parseEmulatorArgs(argv);
-  if (opts.dataDir !== undefined && existsSync(opts.dataDir) && !statSync(opts.dataDir).isDirectory())
-    throw new UsageError(
-      `--data-dir ${opts.dataDir} is a file, not a directory: name a directory (it is created if missing)`,
-    );
+  if (opts.dataDir !== undefined) checkDataDir(opts.dataDir);
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
   try {
     emulator = await startEmulator(opts);

@@ -13,7 +13,7 @@ import { type CompiledMethodology, compileMethodology, uncertaintySchema } from 
 import { type ScoreResult, score } from '../core/score';
 import { type UncertaintyResult, uncertainty } from '../core/uncertainty';
 import { choiceOption, intOption, parseOptions } from './args';
-import { UsageError } from './errors';
+import { errnoCode, UsageError } from './errors';
 import { resultNotes } from './notes';
 import { renderTable } from './text';
 
@@ -63,7 +63,7 @@ function readText(path: string, what: string): string {
   try {
     bytes = readFileSync(path);
   } catch (err) {
-    const code = err instanceof Error && 'code' in err ? String(err.code) : '';
+    const code = errnoCode(err);
     const why =
       code === 'ENOENT'
         ? 'no such file'
