@@ -9,13 +9,16 @@
  */
 'use strict';
 const fs = require('node:fs');
+const Module = require('node:module');
 const path = require('node:path');
+const vm = require('node:vm');
 
 const root = path.join(__dirname, '..');
 const entry = path.join(__dirname, 'zone-eval.ts');
 const dir = process.env.ZONE_EVAL_CLI_CACHE || path.join(root, '.zone-eval', 'cli');
 const bundle = path.join(dir, 'zone-eval.js');
 const manifest = path.join(dir, 'inputs.json');
+const codeCache = path.join(dir, 'zone-eval.v8cache');
 
 /** Whether the bundle was built from the sources as they are now. */
 function fresh() {
@@ -93,13 +96,11 @@ async function build() {
   }
   const inputs = [];
   let settled = true;
-  // The launcher itself is an input: it holds the build's options.
-  for (const file of [
-    ...Object.keys(result.metafile.inputs),
-    'tsconfig.json',
-    'package.json',
-    'bin/zone-eval.cjs',
-  ]) {
+  // The project's sources, and what stands for the packages bundled from node_modules (the lock file moves
+  // when they change; checking their hundred files at every start would cost more than it saves). The
+  // launcher itself is an input: it holds the build's options.
+  const own = Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules/'));
+  for (const file of [...own, 'tsconfig.json', 'package.json', 'package-lock.json', 'bin/zone-eval.cjs']) {
     const s = fs.statSync(path.join(root, file), { throwIfNoEntry: false });
     if (!s) continue;
     // A file edited while the build ran may not be in the bundle: leave the manifest out, rebuild next time.
@@ -109,6 +110,7 @@ async function build() {
   try {
     // Bundle first, then its manifest: a concurrent start sees either the old pair or the new bundle.
     fs.renameSync(tmp, bundle);
+    fs.rmSync(codeCache, { force: true });
     if (settled) {
       const mtmp = `${manifest}.${process.pid}.tmp`;
       fs.writeFileSync(mtmp, JSON.stringify({ inputs }));
@@ -125,5 +127,33 @@ function viaTsx() {
   require('./zone-eval.ts');
 }
 
-if (fresh()) require(bundle);
-else build().then((built) => (built ? require(bundle) : viaTsx()));
+/**
+ * Runs the bundle as a CommonJS module, with V8's code cache: compiling the bundle's functions was a large part
+ * of what remained of a start. The cache is written after the first run from a new bundle (so that it holds
+ * the functions that run used) and is ignored by V8 when it does not match (another Node.js version).
+ * Packages resolve from the project, wherever the cache directory is.
+ */
+function runBundle() {
+  const source = fs.readFileSync(bundle, 'utf8');
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(codeCache);
+  } catch {}
+  const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });
+  if (cachedData === undefined || script.cachedDataRejected)
+    process.once('exit', () => {
+      try {
+        const tmp = `${codeCache}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, script.createCachedData());
+        fs.renameSync(tmp, codeCache);
+      } catch {}
+    });
+  const mod = new Module(bundle, module);
+  mod.filename = bundle;
+  script
+    .runInThisContext()
+    .call(mod.exports, mod.exports, Module.createRequire(__filename), mod, bundle, dir);
+}
+
+if (fresh()) runBundle();
+else build().then((built) => (built ? runBundle() : viaTsx()));

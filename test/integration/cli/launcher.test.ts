@@ -3,7 +3,7 @@
  * sources changed and reuses otherwise.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -35,7 +35,11 @@ describe('bin/zone-eval.cjs', () => {
     expect(r.stdout).toMatch(/^zone-eval demo: /);
     const inputs = (JSON.parse(readFileSync(manifest, 'utf8')) as { inputs: [string, number, number][] })
       .inputs;
-    expect(inputs.map((i) => i[0])).toEqual(expect.arrayContaining(['bin/zone-eval.ts', 'lib/cli/main.ts']));
+    expect(inputs.map((i) => i[0])).toEqual(
+      expect.arrayContaining(['bin/zone-eval.ts', 'lib/cli/main.ts', 'package-lock.json']),
+    );
+    // V8's code cache, written after the first run from this bundle.
+    expect(existsSync(join(cache, 'zone-eval.v8cache'))).toBe(true);
   });
 
   test('reuses the bundle while the sources are unchanged, and rebuilds when one changed', () => {
@@ -50,7 +54,13 @@ describe('bin/zone-eval.cjs', () => {
     writeFileSync(manifest, JSON.stringify(doc));
     expect(run(['--help']).code).toBe(0);
     expect(statSync(bundle).mtimeMs).not.toBe(built);
+    expect(existsSync(join(cache, 'zone-eval.v8cache'))).toBe(true);
     expect(readFileSync(manifest, 'utf8')).not.toBe(JSON.stringify(doc));
+  });
+
+  test('packages resolve from the project even when the cache lies elsewhere', () => {
+    // bench loads the AWS SDK and the emulator from node_modules: resolving them from a temporary cache would fail.
+    expect(run(['bench', '--only', 'nothing']).stderr).toMatch(/option --only must be 'engine'/);
   });
 
   test('a mistake prints one line and exits 2, without a stack trace', () => {
