@@ -1,6 +1,7 @@
 /**
  * The sentences of a scoring run that a person must read to trust the ranking: what the engine's log records
- * beside the numbers. Every `note`/`notes` text of a step is written for a person and is passed on as is; the
+ * beside the numbers. The log's convention marks what is written for a person: an entry's `note` text, or a
+ * step's `notes` list; those are passed on as they are, from every step, including steps added later. The
  * structured entries (units screened out, missing denominators, imputed values, treated outliers, grade ties
  * and gates) are worded here. Printed under the table, or as `"notes"` in JSON, or on stderr beside CSV.
  */
@@ -49,11 +50,8 @@ export function resultNotes(m: CompiledMethodology, r: ScoreResult, ignoredColum
           : `${t.indicator} (Box-Cox${t.lambda !== undefined ? `, lambda ${Number(t.lambda.toPrecision(3))}` : ''})`,
     );
   if (treated.length) notes.push(`outliers treated: ${treated.join(', ')}`);
-  for (const n of log.normalise) notes.push(`${n.indicator}: ${n.note}`);
-  for (const w of log.weight) notes.push(`${w.node}: ${w.note}`);
-  for (const a of log.aggregate) if (a.note) notes.push(`${a.node}: ${a.note}`);
+  for (const step of Object.values(log)) notes.push(...written(step));
   if (log.grade) {
-    notes.push(...log.grade.notes);
     for (const t of log.grade.ties)
       notes.push(
         `tie at the ${t.boundary} boundary: ${t.unit} shares grade ${t.grade} with ${t.tiedWith} (score ${t.score.toFixed(2)})`,
@@ -64,4 +62,24 @@ export function resultNotes(m: CompiledMethodology, r: ScoreResult, ignoredColum
       );
   }
   return notes;
+}
+
+/** The texts a step's log holds for a person: each entry's `note` (after what it is about), or its `notes`. */
+function written(step: unknown): string[] {
+  if (Array.isArray(step))
+    return step.flatMap((e: unknown) => {
+      if (typeof e !== 'object' || e === null || !('note' in e) || typeof e.note !== 'string') return [];
+      const about =
+        'indicator' in e && typeof e.indicator === 'string'
+          ? e.indicator
+          : 'node' in e && typeof e.node === 'string'
+            ? e.node
+            : 'unit' in e && typeof e.unit === 'string'
+              ? e.unit
+              : undefined;
+      return [about ? `${about}: ${e.note}` : e.note];
+    });
+  if (typeof step === 'object' && step !== null && 'notes' in step && Array.isArray(step.notes))
+    return step.notes.filter((n: unknown): n is string => typeof n === 'string');
+  return [];
 }

@@ -5,7 +5,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { resultNotes } from '../../../lib/cli/notes';
 import { parseCsv } from '../../../lib/core/csv';
+import { datasetFromRows } from '../../../lib/core/dataset';
+import { compileMethodology } from '../../../lib/core/methodology';
+import { score } from '../../../lib/core/score';
 import { runCli } from '../../helpers/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'zone-eval-score-'));
@@ -262,6 +266,31 @@ describe('files a person saved', () => {
     );
     expect(await refused(['score', '--data', data, '--method', big])).toMatch(
       /big\.json: .*quotas add up to 50/,
+    );
+  });
+});
+
+describe('resultNotes', () => {
+  test('passes on every note a step writes for a person, from any step, including steps added later', () => {
+    const c = compileMethodology({ indicators: [{ code: 'a' }, { code: 'b' }] });
+    if (!c.ok) throw new Error('methodology');
+    const r = score(
+      c.methodology,
+      datasetFromRows([
+        { id: 'x', values: { a: 1, b: 2 } },
+        { id: 'y', values: { a: 2, b: 3 } },
+      ]),
+    );
+    const log = {
+      ...r.log,
+      missing: [{ unit: 'x', note: 'b is missing: it scores the bottom of the range' }],
+    };
+    expect(resultNotes(c.methodology, { ...r, log })).toContain(
+      'x: b is missing: it scores the bottom of the range',
+    );
+    const later = { ...r.log, policy: { notes: ['2 zones held at C by the missing-data policy'] } };
+    expect(resultNotes(c.methodology, { ...r, log: later })).toContain(
+      '2 zones held at C by the missing-data policy',
     );
   });
 });
