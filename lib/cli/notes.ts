@@ -2,8 +2,8 @@
  * The sentences of a scoring run that a person must read to trust the ranking: what the engine's log records
  * beside the numbers. The log's convention marks what is written for a person: an entry's `note` text, or a
  * step's `notes` list; those are passed on as they are, from every step, including steps added later. The
- * structured entries (units screened out, missing denominators, imputed values, treated outliers, grade ties
- * and gates) are worded here. Printed under the table, or as `"notes"` in JSON, or on stderr beside CSV.
+ * structured entries (units screened out, missing denominators, imputed values, values not reported and how
+ * they were scored, treated outliers, grade ties and gates) are worded here. Printed under the table, or as `"notes"` in JSON, or on stderr beside CSV.
  */
 import type { CompiledMethodology } from '../core/methodology';
 import type { ScoreResult } from '../core/score';
@@ -40,6 +40,14 @@ export function resultNotes(m: CompiledMethodology, r: ScoreResult, ignoredColum
       )}`,
     );
   }
+  for (const e of log.missing)
+    notes.push(
+      `${e.indicator}: not reported by ${names(e.units)}: scored ${
+        e.scoredAs === 'bound'
+          ? `as the indicator's declared bound on its worse side, ${Number(e.value.toPrecision(6))}`
+          : `at the bottom of the normalised range, ${Number(e.value.toPrecision(6))}`
+      }`,
+    );
   const treated = log.treat
     .filter((t) => t.action !== 'none')
     .map((t) =>

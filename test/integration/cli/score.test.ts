@@ -271,6 +271,24 @@ describe('files a person saved', () => {
 });
 
 describe('resultNotes', () => {
+  test('names the values not reported and how they were scored', async () => {
+    const d = file('blank.csv', 'id,a,b\nx,1,2\ny,,3\nz,3,4\n');
+    const m = file(
+      'bound.json',
+      JSON.stringify({
+        indicators: [
+          { code: 'a', min: 0 },
+          { code: 'b', min: 0 },
+        ],
+        impute: { method: 'none', missing: 'bound' },
+      }),
+    );
+    const r = await runCli(['score', '--data', d, '--method', m]);
+    expect(r.stdout).toMatch(
+      /- a: not reported by y: scored as the indicator's declared bound on its worse side, 0$/m,
+    );
+  });
+
   test('passes on every note a step writes for a person, from any step, including steps added later', () => {
     const c = compileMethodology({ indicators: [{ code: 'a' }, { code: 'b' }] });
     if (!c.ok) throw new Error('methodology');
@@ -283,7 +301,7 @@ describe('resultNotes', () => {
     );
     const log = {
       ...r.log,
-      missing: [{ unit: 'x', note: 'b is missing: it scores the bottom of the range' }],
+      later: [{ unit: 'x', note: 'b is missing: it scores the bottom of the range' }],
     };
     expect(resultNotes(c.methodology, { ...r, log })).toContain(
       'x: b is missing: it scores the bottom of the range',
