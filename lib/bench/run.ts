@@ -2,21 +2,38 @@
  * `npm run bench [-- --json] [--only NAME]`: runs every suite, prints a table (or one JSON line), and marks
  * each figure against its budget. Budgets are reported, never asserted: a slow machine is a fact, not a failure.
  */
-import { parseArgs, stringFlag } from '../cli/args';
+import { choiceOption, parseOptions } from '../cli/args';
 import { suites } from './suites';
 import type { Figure } from './types';
 
+const HELP = `usage: zone-eval bench [--json] [--only SUITE]
+
+Runs the benchmarks and prints each figure against its budget (budgets are reported, never asserted).
+
+  --json        print one JSON line of figures on stdout (the progress goes to stderr)
+  --only SUITE  run one suite, named as in its '# SUITE' heading (engine, uncertainty, emulator, sync, cli)
+  -h, --help    this help`;
+
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, new Set(['json']));
-  const json = args.flags.get('json') === true;
-  const only = stringFlag(args, 'only');
+  const args = parseOptions(argv, { json: { type: 'boolean' }, only: { type: 'string' } });
+  if (args.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const json = args.values.json === true;
+  // Loading a suite runs nothing; the names are known only once loaded.
+  const loaded = await Promise.all(suites.map((load) => load()));
+  const only = choiceOption(
+    args.values.only,
+    'only',
+    loaded.map((s) => s.name),
+  );
   const log = (line: string) => {
     if (!json) console.log(line);
     else process.stderr.write(`${line}\n`);
   };
   const figures: Figure[] = [];
-  for (const load of suites) {
-    const suite = await load();
+  for (const suite of loaded) {
     if (only && suite.name !== only) continue;
     log(`# ${suite.name}`);
     figures.push(...(await suite.run(log)));

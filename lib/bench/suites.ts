@@ -9,4 +9,5 @@ export const suites: Array<() => Promise<Suite>> = [
   async () => require('./core').uncertaintySuite,
   async () => require('./emulator').suite,
   async () => require('./sync').suite,
+  async () => require('./cli').suite,
 ];

@@ -4,19 +4,19 @@
  */
 import { score } from '../core/score';
 import { DEMO_YEARS, demoDataset, loadDefaultEvaluation } from '../local/default-evaluation';
-import { intFlag, parseArgs } from './args';
+import { intOption, parseOptions } from './args';
 import { renderTable } from './text';
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, new Set(['help']));
-  if (args.flags.has('help')) {
+  const args = parseOptions(argv, { seed: { type: 'string' }, top: { type: 'string' } });
+  if (args.help) {
     console.log(
-      'usage: zone-eval demo [--seed N] [--top N]\n\nScores the default evaluation on synthetic data.',
+      'usage: zone-eval demo [--seed N] [--top N]\n\nScores the default evaluation on synthetic data.\n\n  --seed N    the seed of the synthetic data, 0 to 4294967295 (default 2025)\n  --top N     print the first N zones (default all)\n  -h, --help  this help',
     );
     return 0;
   }
-  const seed = intFlag(args, 'seed') ?? 2025;
-  const top = intFlag(args, 'top') ?? 105;
+  const seed = intOption(args.values.seed, 'seed', { min: 0, max: 4_294_967_295 }) ?? 2025;
+  const top = intOption(args.values.top, 'top', { min: 1, max: 100_000 }) ?? 105;
   const ev = loadDefaultEvaluation(seed);
   const m = ev.methodology;
   const [prevYear, year] = DEMO_YEARS;

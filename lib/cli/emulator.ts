@@ -2,9 +2,11 @@
  * `zone-eval emulator --port P [--data-dir DIR] [--quota off|default] [--quota-window-ms N]
  *  [--webhook URL --trigger-secret S] [--host H]`: serves the Google Sheets/Drive emulator until interrupted.
  */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { startEmulator } from '../local/emulator';
-import { intFlag, parseArgs, stringFlag } from './args';
-import { UsageError } from './errors';
+import { choiceOption, intOption, parseOptions } from './args';
+import { errnoCode, UsageError } from './errors';
 
 const HELP = `usage: zone-eval emulator --port P [options]
 
@@ -18,7 +20,8 @@ options:
   --quota off|default    Google's per-user quota of 60 reads + 60 writes a minute, or none (default: default)
   --quota-window-ms N    length of the quota window (default 60000)
   --webhook URL          where the simulated Apps Script trigger posts its signed signal
-  --trigger-secret S     master secret the per-spreadsheet signing keys derive from (required with --webhook)`;
+  --trigger-secret S     master secret the per-spreadsheet signing keys derive from (required with --webhook)
+  -h, --help             this help`;
 
 export type EmulatorCliOptions = {
   port: number;
@@ -28,33 +31,29 @@ export type EmulatorCliOptions = {
   webhook?: { url: string; masterSecret: string };
 };
 
+/** The emulator's state file in its data directory (lib/local/emulator/store.ts). */
+const STATE_FILE = 'emulator-state.json';
+
+const OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'data-dir': { type: 'string' },
+  quota: { type: 'string' },
+  'quota-window-ms': { type: 'string' },
+  webhook: { type: 'string' },
+  'trigger-secret': { type: 'string' },
+} as const;
+
 /** Reads and checks the options; throws UsageError naming the bad one. */
 export function parseEmulatorArgs(argv: string[]): EmulatorCliOptions {
-  const args = parseArgs(argv);
-  if (args.positional.length) throw new UsageError(`unexpected argument '${args.positional[0]}'`);
-  const known = new Set([
-    'port',
-    'host',
-    'data-dir',
-    'quota',
-    'quota-window-ms',
-    'webhook',
-    'trigger-secret',
-  ]);
-  for (const name of args.flags.keys())
-    if (!known.has(name)) throw new UsageError(`unknown option --${name}`);
-  const port = intFlag(args, 'port');
-  if (port === undefined) throw new UsageError('option --port is required');
-  if (port < 0 || port > 65535)
-    throw new UsageError(`option --port must be between 0 and 65535, got ${port}`);
-  const quotaMode = stringFlag(args, 'quota') ?? 'default';
-  if (quotaMode !== 'off' && quotaMode !== 'default') {
-    throw new UsageError(`option --quota must be 'off' or 'default', got '${quotaMode}'`);
-  }
-  const windowMs = intFlag(args, 'quota-window-ms') ?? 60_000;
-  if (windowMs < 1) throw new UsageError('option --quota-window-ms must be positive');
-  const url = stringFlag(args, 'webhook');
-  const secret = stringFlag(args, 'trigger-secret');
+  const args = parseOptions(argv, OPTIONS);
+  const o = args.help ? {} : args.values;
+  const port = intOption(o.port, 'port', { min: 0, max: 65535 });
+  if (port === undefined) throw new UsageError('option --port is required (0 picks a free port)');
+  const quotaMode = choiceOption(o.quota, 'quota', ['off', 'default']) ?? 'default';
+  const windowMs = intOption(o['quota-window-ms'], 'quota-window-ms', { min: 1, max: 86_400_000 }) ?? 60_000;
+  const url = o.webhook;
+  const secret = o['trigger-secret'];
   if (url && !secret) throw new UsageError('option --webhook needs --trigger-secret to sign the signals');
   if (secret && !url) throw new UsageError('option --trigger-secret is only used with --webhook');
   if (url) {
@@ -67,22 +66,91 @@ export function parseEmulatorArgs(argv: string[]): EmulatorCliOptions {
   }
   const out: EmulatorCliOptions = {
     port,
-    host: stringFlag(args, 'host') ?? '127.0.0.1',
+    host: o.host ?? '127.0.0.1',
     quota: quotaMode === 'off' ? 'off' : { reads: 60, writes: 60, windowMs },
   };
-  const dataDir = stringFlag(args, 'data-dir');
-  if (dataDir) out.dataDir = dataDir;
+  if (o['data-dir']) out.dataDir = o['data-dir'];
   if (url && secret) out.webhook = { url, masterSecret: secret };
   return out;
 }
 
+/**
+ * Turns what goes wrong when starting on a person's options (a port in use, a data directory that is a file,
+ * a state file that is not the emulator's) into one sentence; anything else is a fault and is thrown.
+ */
+export function startFailure(err: unknown, opts: EmulatorCliOptions): string | undefined {
+  const code = errnoCode(err);
+  const name = typeof err === 'object' && err !== null && 'name' in err ? String(err.name) : '';
+  const message = typeof err === 'object' && err !== null && 'message' in err ? String(err.message) : '';
+  const dir = opts.dataDir;
+  if (code === 'EADDRINUSE')
+    return `port ${opts.port} on ${opts.host} is already in use: stop what holds it, or pick another --port (0 picks a free one)`;
+  if (code === 'EACCES' && message.includes('listen'))
+    return `port ${opts.port} needs privileges to listen on: pick a port above 1023, or 0 for a free one`;
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return `--host ${opts.host} is not an address of this machine: use 127.0.0.1, or 0.0.0.0 for every interface`;
+  if (dir !== undefined) {
+    if (code === 'ENOTDIR' || code === 'EEXIST')
+      return `--data-dir ${dir} is a file, not a directory: name a directory (it is created if missing)`;
+    if (code === 'EACCES' || code === 'EPERM')
+      return `--data-dir ${dir}: permission denied: name a directory you can write`;
+    if (name === 'SyntaxError')
+      return `--data-dir ${dir}: the state file ${join(dir, STATE_FILE)} is not valid JSON (${message}): move it away to start empty`;
+    if (message.startsWith('emulator state in'))
+      return `--data-dir ${dir}: ${message}, which this version cannot read: move the state file away to start empty`;
+  }
+  return undefined;
+}
+
+/**
+ * Refuses a data directory that is a file, or whose state file is not the emulator's, before the emulator
+ * reads it: a corrupt file would otherwise end in a stack trace from deep inside the store.
+ */
+function checkDataDir(dir: string): void {
+  if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory())
+    throw new UsageError(
+      `--data-dir ${dir} is a file, not a directory: name a directory (it is created if missing)`,
+    );
+  const state = join(dir, STATE_FILE);
+  if (!existsSync(state)) return;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(state, 'utf8'));
+  } catch (err) {
+    const why = errnoCode(err) || (err instanceof Error ? err.message : String(err));
+    throw new UsageError(
+      `--data-dir ${dir}: the state file ${state} cannot be read (${why}): move it away to start empty`,
+    );
+  }
+  const ok =
+    typeof doc === 'object' &&
+    doc !== null &&
+    'format' in doc &&
+    typeof doc.format === 'number' &&
+    'files' in doc &&
+    Array.isArray(doc.files);
+  if (!ok)
+    throw new UsageError(
+      `--data-dir ${dir}: ${state} is not an emulator state file (it needs "format" and "files"): move it away to start empty`,
+    );
+}
+
 export async function run(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
+  if (parseOptions(argv, OPTIONS).help) {
     console.log(HELP);
     return 0;
   }
   const opts = parseEmulatorArgs(argv);
-  const emulator = await startEmulator(opts);
+  if (opts.dataDir !== undefined) checkDataDir(opts.dataDir);
+  let emulator: Awaited<ReturnType<typeof startEmulator>>;
+  try {
+    emulator = await startEmulator(opts);
+  } catch (err) {
+    const sentence = startFailure(err, opts);
+    if (sentence) throw new UsageError(sentence);
+    throw err;
+  }
   console.log(
     `emulator listening on ${emulator.url} (quota ${opts.quota === 'off' ? 'off' : 'on'}${opts.dataDir ? `, data in ${opts.dataDir}` : ''})`,
   );

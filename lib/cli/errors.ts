@@ -2,3 +2,11 @@
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+/**
+ * The `code` of a Node.js system error (ENOENT, EADDRINUSE...), or ''. Read structurally, not by `instanceof`:
+ * errors raised by Node's own modules may come from another realm (under jest, for one).
+ */
+export function errnoCode(err: unknown): string {
+  return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
+}

@@ -2,6 +2,7 @@
  * The `zone-eval` command line: one module per subcommand under lib/cli, loaded on demand so that
  * `zone-eval score` does not pay for the AWS SDK or the emulator.
  */
+import { closest } from '../core/suggest';
 import { UsageError } from './errors';
 
 type CommandModule = { run: (args: string[]) => Promise<number> };
@@ -37,24 +38,36 @@ export function usage(): string {
 
 /** Runs one CLI invocation and returns the process exit code (0 ok, 1 fault, 2 user mistake). */
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  let [name, ...rest] = argv;
+  if (name === 'help' && rest.length) {
+    // `zone-eval help score` is `zone-eval score --help`.
+    if (rest.length > 1) return refuse('zone-eval help', `unexpected argument '${rest[1]}'`);
+    name = rest[0];
+    rest = ['--help'];
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());
     return name ? 0 : 2;
   }
   const command = commands[name];
   if (!command) {
-    console.error(`zone-eval: unknown command '${name}'\n\n${usage()}`);
-    return 2;
+    const near = closest(name, Object.keys(commands));
+    return refuse(
+      'zone-eval',
+      `unknown command '${name}'${near ? ` (did you mean ${near}?)` : ''}; zone-eval --help lists the commands`,
+    );
   }
   try {
     const mod = command.load();
     return await mod.run(rest);
   } catch (err) {
-    if (err instanceof UsageError) {
-      console.error(`zone-eval ${name}: ${err.message}`);
-      return 2;
-    }
+    if (err instanceof UsageError) return refuse(`zone-eval ${name}`, err.message);
     throw err;
   }
+}
+
+/** A user's mistake: one line on stderr, exit code 2. */
+function refuse(who: string, message: string): number {
+  console.error(`${who}: ${message}`);
+  return 2;
 }

@@ -1,9 +1,10 @@
 /**
- * `zone-eval score --data FILE.csv --method FILE.json [--id-column NAME] [--format table|json|csv]`
- * Scores a CSV with a methodology and prints the graded ranking.
+ * `zone-eval score --data FILE.csv --method FILE.json [--id-column NAME] [--separator S] [--format table|json|csv]
+ * [--explain] [--uncertainty N [--seed S]]`: scores a CSV with a methodology and prints the graded ranking and
+ * the notes of the run.
  */
 import { readFileSync } from 'node:fs';
-import { csvField } from '../core/csv';
+import { csvField, decodeText } from '../core/csv';
 import { datasetFromCsv } from '../core/csv-dataset';
 import type { Dataset } from '../core/dataset';
 import { MethodologyError } from '../core/errors';
@@ -11,31 +12,72 @@ import { type Explanation, explain } from '../core/explain';
 import { type CompiledMethodology, compileMethodology, uncertaintySchema } from '../core/methodology';
 import { type ScoreResult, score } from '../core/score';
 import { type UncertaintyResult, uncertainty } from '../core/uncertainty';
-import { intFlag, parseArgs, stringFlag } from './args';
-import { UsageError } from './errors';
+import { choiceOption, intOption, parseOptions } from './args';
+import { errnoCode, UsageError } from './errors';
+import { resultNotes } from './notes';
 import { renderTable } from './text';
 
-const HELP = `usage: zone-eval score --data FILE.csv --method FILE.json [--id-column NAME] [--format table|json|csv]
-                       [--explain] [--uncertainty N [--seed S]]
+/** The limits of `uncertainty.runs` in the methodology schema, and of a seed (used modulo 2^32). */
+const MAX_RUNS = 100_000;
+const MAX_SEED = 4_294_967_295;
 
-  --data FILE.csv      one row per unit: an id column, then indicator, denominator and group columns
+const HELP = `usage: zone-eval score --data FILE.csv --method FILE.json [--id-column NAME] [--separator S]
+                       [--format table|json|csv] [--explain] [--uncertainty N [--seed S]]
+
+Scores a CSV of indicator values with a methodology and prints the graded ranking, then the notes of the run.
+
+  --data FILE.csv      one row per unit: an id column, then indicator, denominator and group columns (UTF-8)
   --method FILE.json   the methodology (see README: "The methodology format")
   --id-column NAME     the column holding unit ids (default: id)
+  --separator S        the field separator: ',' (default), ';', tab or '|'
   --format F           table (default), json or csv
   --explain            add each unit's contributions, strengths, weaknesses, what reaches the next grade, and
                        the values it did not report with the points they cost
-  --uncertainty N      run N Monte Carlo replications over the methodology's "uncertainty" alternatives
-  --seed S             the seed of the replications (default: the methodology's, else 1)`;
+  --uncertainty N      run N (1 to ${MAX_RUNS}) Monte Carlo replications over the methodology's "uncertainty" alternatives
+  --seed S             the seed of the replications, 0 to ${MAX_SEED} (default: the methodology's, else 1)
+  -h, --help           this help`;
 
+const OPTIONS = {
+  data: { type: 'string' },
+  method: { type: 'string' },
+  'id-column': { type: 'string' },
+  separator: { type: 'string' },
+  format: { type: 'string' },
+  explain: { type: 'boolean' },
+  uncertainty: { type: 'string' },
+  seed: { type: 'string' },
+} as const;
+
+/** Separators as a person types them; `tab` because a literal tab is awkward on a command line. */
+const SEPARATOR_NAMES: Record<string, string> = {
+  ',': ',',
+  ';': ';',
+  '|': '|',
+  tab: '\t',
+  '\\t': '\t',
+  '\t': '\t',
+};
+
+/** Reads a file a person gave, as UTF-8 text; a missing file or another encoding is a one-line refusal. */
 function readText(path: string, what: string): string {
+  let bytes: Buffer;
   try {
-    return readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (err) {
-    const code = err instanceof Error && 'code' in err ? String(err.code) : '';
-    throw new UsageError(
-      `${path}: cannot read the ${what} file${code === 'ENOENT' ? ': no such file' : ` (${code})`}`,
-    );
+    const code = errnoCode(err);
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : code;
+    throw new UsageError(`${path}: cannot read the ${what} file: ${why}`);
   }
+  const decoded = decodeText(bytes);
+  if (!decoded.ok) throw new UsageError(`${path}: ${decoded.message}`);
+  return decoded.text;
 }
 
 /** Reads and compiles a methodology file, turning every problem into a one-line UsageError. */
@@ -43,7 +85,7 @@ export function loadMethodology(path: string): CompiledMethodology {
   const text = readText(path, 'methodology');
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(text); // readText has dropped a BOM, which JSON.parse would refuse
   } catch (err) {
     throw new UsageError(`${path}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
   }
@@ -61,7 +103,7 @@ export function loadMethodology(path: string): CompiledMethodology {
 export function resultJson(
   m: CompiledMethodology,
   r: ScoreResult,
-  extra: { explain?: Explanation[]; uncertainty?: UncertaintyResult } = {},
+  extra: { explain?: Explanation[]; uncertainty?: UncertaintyResult; notes?: string[] } = {},
 ) {
   const aggregates = m.nodes.filter((n) => n.kind === 'aggregate');
   const round = (v: number) => (v === v ? Number(v.toPrecision(12)) : null);
@@ -101,7 +143,70 @@ export function resultJson(
     }),
     weights: Object.fromEntries(m.indicators.map((ind, j) => [ind.code, round(r.weights[j]!)])),
     excluded: r.log.screen.map((s) => ({ id: s.unit, availability: s.availability })),
+    notes: extra.notes ?? resultNotes(m, r),
   };
+}
+
+/**
+ * The result as CSV, one row per unit best first: rank, score, grade, every aggregate; with `--explain` the next
+ * grade (grade, points, indicator, value), strengths, weaknesses and each indicator's contribution; with
+ * `--uncertainty` the median and 5-95% rank and each grade's probability. Lists inside a field are separated by
+ * spaces, so the file stays one row per unit.
+ */
+export function resultCsv(
+  m: CompiledMethodology,
+  r: ScoreResult,
+  extra: { explain?: Explanation[]; uncertainty?: UncertaintyResult } = {},
+): string {
+  const aggs = m.nodes.filter((n) => n.kind === 'aggregate');
+  const x = extra.explain;
+  const u = extra.uncertainty;
+  const grades = m.spec.grade.grades.map((g) => g.code);
+  const head = [
+    'id',
+    'rank',
+    'score',
+    'grade',
+    ...aggs.map((a) => a.code),
+    ...(u ? ['rank_median', 'rank_q05', 'rank_q95', ...grades.map((g) => `p_${g}`)] : []),
+    ...(x
+      ? [
+          'next_grade',
+          'next_grade_points',
+          'next_grade_indicator',
+          'next_grade_value',
+          'strengths',
+          'weaknesses',
+          ...m.indicators.map((ind) => `contribution_${ind.code}`),
+        ]
+      : []),
+  ];
+  const lines = [head.map(csvField).join(',')];
+  const cell = (v: string | number | null | undefined) => csvField(typeof v === 'number' && v !== v ? '' : v);
+  for (const i of r.order) {
+    const pu = u?.perUnit[i];
+    const ex = x?.[i];
+    const row: Array<string | number | null | undefined> = [
+      r.units[i],
+      r.rank[i],
+      r.score[i],
+      r.grade[i],
+      ...aggs.map((a) => r.values[a.index]![i]),
+    ];
+    if (u) row.push(pu?.median, pu?.q05, pu?.q95, ...grades.map((g) => pu?.grades[g] ?? 0));
+    if (x)
+      row.push(
+        ex?.nextGrade?.grade,
+        ex?.nextGrade?.points,
+        ex?.nextGrade?.indicator,
+        ex?.nextGrade?.value,
+        ex?.strengths.join(' '),
+        ex?.weaknesses.join(' '),
+        ...m.indicators.map((ind) => ex?.contributions[ind.code]),
+      );
+    lines.push(row.map(cell).join(','));
+  }
+  return lines.join('\n');
 }
 
 function table(m: CompiledMethodology, r: ScoreResult, u?: UncertaintyResult, x?: Explanation[]): string {
@@ -147,61 +252,53 @@ function missingText(missing: Explanation['missing']): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, new Set(['help', 'explain']));
-  if (args.flags.has('help')) {
+  const parsed = parseOptions(argv, OPTIONS);
+  if (parsed.help) {
     console.log(HELP);
     return 0;
   }
-  const dataPath = stringFlag(args, 'data');
-  const methodPath = stringFlag(args, 'method');
-  if (!dataPath || !methodPath) throw new UsageError(`--data and --method are required\n\n${HELP}`);
-  const format = stringFlag(args, 'format') ?? 'table';
-  if (!['table', 'json', 'csv'].includes(format))
-    throw new UsageError(`--format must be table, json or csv, got '${format}'`);
-  const m = loadMethodology(methodPath);
-  const loaded = datasetFromCsv(readText(dataPath, 'data'), m.spec, stringFlag(args, 'id-column') ?? 'id');
+  const o = parsed.values;
+  if (!o.data || !o.method)
+    throw new UsageError(
+      `${!o.data && !o.method ? '--data and --method are' : `--${o.data ? 'method' : 'data'} is`} required (zone-eval score --help shows the options)`,
+    );
+  const format = choiceOption(o.format, 'format', ['table', 'json', 'csv']) ?? 'table';
+  const separator = o.separator === undefined ? ',' : SEPARATOR_NAMES[o.separator];
+  if (separator === undefined)
+    throw new UsageError(`option --separator must be ',', ';', tab or '|', got '${o.separator}'`);
+  const runs = intOption(o.uncertainty, 'uncertainty', { min: 1, max: MAX_RUNS });
+  const seed = intOption(o.seed, 'seed', { min: 0, max: MAX_SEED });
+  if (seed !== undefined && runs === undefined)
+    throw new UsageError('option --seed is only used with --uncertainty N');
+  const m = loadMethodology(o.method);
+  const loaded = datasetFromCsv(readText(o.data, 'data'), m.spec, o['id-column'] ?? 'id', separator);
   if (!loaded.ok) {
     const [first, ...rest] = loaded.issues;
     throw new UsageError(
-      `${dataPath}: row ${first!.row}, column ${first!.column}: ${first!.message}${rest.length ? ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})` : ''}`,
+      `${o.data}: line ${first!.line}${first!.column !== undefined ? `, column ${first!.column}` : ''}: ${first!.message}${rest.length ? ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})` : ''}`,
     );
   }
-  const runs = intFlag(args, 'uncertainty');
-  if (runs !== undefined && runs < 1) throw new UsageError('--uncertainty must be at least 1');
   let result: ScoreResult;
   let explained: Explanation[] | undefined;
   let unc: UncertaintyResult | undefined;
   try {
     result = score(m, loaded.data);
-    if (args.flags.has('explain')) explained = explain(m, loaded.data, result);
-    if (runs !== undefined) unc = runUncertainty(m, loaded.data, runs, intFlag(args, 'seed'));
+    if (o.explain) explained = explain(m, loaded.data, result);
+    if (runs !== undefined) unc = runUncertainty(m, loaded.data, runs, seed);
   } catch (err) {
-    if (err instanceof MethodologyError) throw new UsageError(`${methodPath}: ${err.message}`);
+    if (err instanceof MethodologyError) throw new UsageError(`${o.method}: ${err.message}`);
     throw err;
   }
+  const notes = resultNotes(m, result, loaded.ignored);
   if (format === 'json')
-    console.log(JSON.stringify(resultJson(m, result, { explain: explained, uncertainty: unc })));
+    console.log(JSON.stringify(resultJson(m, result, { explain: explained, uncertainty: unc, notes })));
   else if (format === 'csv') {
-    const aggs = m.nodes.filter((n) => n.kind === 'aggregate');
-    console.log(['id', 'rank', 'score', 'grade', ...aggs.map((a) => a.code)].map(csvField).join(','));
-    for (const i of result.order)
-      console.log(
-        [
-          result.units[i],
-          result.rank[i],
-          result.score[i],
-          result.grade[i],
-          ...aggs.map((a) => result.values[a.index]![i]),
-        ]
-          .map((v) => csvField(typeof v === 'number' && v !== v ? '' : v))
-          .join(','),
-      );
+    console.log(resultCsv(m, result, { explain: explained, uncertainty: unc }));
+    // The CSV is for a program; the notes are for the person who ran it.
+    for (const n of notes) console.error(`note: ${n}`);
   } else {
     console.log(table(m, result, unc, explained));
-    for (const s of result.log.screen)
-      console.log(
-        `excluded ${s.unit}: data availability ${(s.availability * 100).toFixed(0)}% is below the screen`,
-      );
+    if (notes.length) console.log(`\nnotes:\n${notes.map((n) => `- ${n}`).join('\n')}`);
   }
   return 0;
 }

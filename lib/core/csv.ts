@@ -1,8 +1,22 @@
-/** A small RFC 4180 CSV reader: quoted fields, doubled quotes, CRLF or LF, a BOM at the start. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
+/**
+ * A small RFC 4180 CSV reader: quoted fields (with separators, doubled quotes and line breaks inside), CRLF, LF
+ * or CR line ends, a BOM at the start. Each row keeps the file line it starts on, so that a message points at
+ * the line a text editor shows, counting blank lines and quoted fields that span lines.
+ */
+
+/** One record of the file: its fields and the 1-based line it starts on. */
+export type CsvRow = { line: number; fields: string[] };
+
+export type CsvRead = { ok: true; rows: CsvRow[] } | { ok: false; line: number; message: string };
+
+/** Reads CSV text into rows; refuses a quoted field that is never closed (it would swallow the rest). */
+export function readCsv(text: string, separator = ','): CsvRead {
+  const rows: CsvRow[] = [];
   let row: string[] = [];
   let field = '';
+  let line = 1;
+  let rowLine = 1;
+  let quoteLine = 0;
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let quoted = false;
   for (; i < text.length; i++) {
@@ -13,24 +27,45 @@ export function parseCsv(text: string): string[][] {
           field += '"';
           i++;
         } else quoted = false;
-      } else field += ch;
-    } else if (ch === '"' && field === '') quoted = true;
-    else if (ch === ',') {
+      } else {
+        if (ch === '\n' || (ch === '\r' && text[i + 1] !== '\n')) line++;
+        field += ch;
+      }
+    } else if (ch === '"' && field === '') {
+      quoted = true;
+      quoteLine = line;
+    } else if (ch === separator) {
       row.push(field);
       field = '';
     } else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && text[i + 1] === '\n') i++;
       row.push(field);
-      rows.push(row);
+      rows.push({ line: rowLine, fields: row });
       row = [];
       field = '';
+      line++;
+      rowLine = line;
     } else field += ch;
   }
+  if (quoted)
+    return {
+      ok: false,
+      line: quoteLine,
+      message:
+        'a quoted field opens here and is never closed: add the closing double quote (a quote inside a quoted value is written twice, "")',
+    };
   if (field !== '' || row.length) {
     row.push(field);
-    rows.push(row);
+    rows.push({ line: rowLine, fields: row });
   }
-  return rows;
+  return { ok: true, rows };
+}
+
+/** The fields of every row of a file the project ships (fixtures, data): a broken one is a fault, thrown. */
+export function parseCsv(text: string): string[][] {
+  const read = readCsv(text);
+  if (!read.ok) throw new Error(`line ${read.line}: ${read.message}`);
+  return read.rows.map((r) => r.fields);
 }
 
 /** Quotes a field for CSV output when it needs it. */
@@ -38,4 +73,42 @@ export function csvField(v: string | number | null | undefined): string {
   if (v === null || v === undefined) return '';
   const s = String(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+const SAVE_AS_UTF8 = 'save it as CSV UTF-8 (in Excel: File > Save As > "CSV UTF-8 (Comma delimited)")';
+
+/**
+ * The text of a file a person saved: UTF-8 (a BOM is dropped), or a sentence saying which encoding it looks
+ * like instead and how to save it right. Excel on a Chinese system saves "CSV" in GBK, and "Unicode text" in
+ * UTF-16: both would otherwise be read as replacement characters and refused cell by cell, or worse, not at all.
+ */
+export function decodeText(bytes: Uint8Array): { ok: true; text: string } | { ok: false; message: string } {
+  const b0 = bytes[0];
+  const b1 = bytes[1];
+  if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff))
+    return { ok: false, message: `the file is UTF-16 text, not UTF-8: ${SAVE_AS_UTF8}` };
+  // UTF-16 without a BOM: ASCII text with a zero byte beside every character.
+  const head = bytes.subarray(0, 4096);
+  let zeros = 0;
+  for (const b of head) if (b === 0) zeros++;
+  if (head.length >= 4 && zeros * 4 >= head.length)
+    return { ok: false, message: `the file looks like UTF-16 text, not UTF-8: ${SAVE_AS_UTF8}` };
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    let chinese = false;
+    try {
+      chinese = /[\u4e00-\u9fff]/.test(new TextDecoder('gb18030', { fatal: true }).decode(bytes));
+    } catch {
+      // Not GB18030 either: the generic sentence below.
+    }
+    return {
+      ok: false,
+      message: chinese
+        ? `the file is not UTF-8; it looks like GBK/GB18030 (what Excel saves as "CSV" on a Chinese system): ${SAVE_AS_UTF8}`
+        : `the file is not UTF-8 text: ${SAVE_AS_UTF8}`,
+    };
+  }
+  return { ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
 }

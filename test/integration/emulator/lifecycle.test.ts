@@ -86,12 +86,14 @@ describe('zone-eval emulator options', () => {
 
   it.each([
     [[], /--port is required/],
-    [['--port', 'x'], /--port must be an integer/],
-    [['--port', '70000'], /between 0 and 65535/],
+    [['--port', 'x'], /--port must be a whole number from 0 to 65535, got 'x'/],
+    [['--port', '70000'], /--port must be a whole number from 0 to 65535, got '70000'/],
     [['--port', '1', '--quota', 'low'], /'off' or 'default'/],
     [['--port', '1', '--webhook', 'http://x/'], /needs --trigger-secret/],
     [['--port', '1', '--webhook', 'ftp://x/', '--trigger-secret', 's'], /http\(s\) URL/],
     [['--port', '1', '--verbose', 'yes'], /unknown option --verbose/],
+    [['--port', '1', '--qouta', 'off'], /unknown option --qouta \(did you mean --quota\?\)/],
+    [['--port', '1', 'serve'], /unexpected argument 'serve'/],
   ])('refuses %j with a UsageError', (argv, message) => {
     expect(() => parseEmulatorArgs(argv)).toThrow(UsageError);
     expect(() => parseEmulatorArgs(argv)).toThrow(message);
