@@ -177,6 +177,9 @@ export function resultCsv(
           'next_grade_value',
           'strengths',
           'weaknesses',
+          'missing',
+          'missing_points',
+          'missing_grade',
           ...m.indicators.map((ind) => `contribution_${ind.code}`),
         ]
       : []),
@@ -202,6 +205,9 @@ export function resultCsv(
         ex?.nextGrade?.value,
         ex?.strengths.join(' '),
         ex?.weaknesses.join(' '),
+        ex?.missing?.values.map((v) => v.indicator).join(' '),
+        ex?.missing?.points,
+        ex?.missing?.grade,
         ...m.indicators.map((ind) => ex?.contributions[ind.code]),
       );
     lines.push(row.map(cell).join(','));

@@ -183,6 +183,9 @@ describe('--format csv', () => {
       'next_grade_value',
       'strengths',
       'weaknesses',
+      'missing',
+      'missing_points',
+      'missing_grade',
       'contribution_a',
       'contribution_b',
     ]);
@@ -192,7 +195,8 @@ describe('--format csv', () => {
     expect(u05[12]).toBe('A'); // the grade above, and what reaches it
     expect(Number(u05[13])).toBeGreaterThan(0);
     expect(u05[14]).toBe('a');
-    const sum = Number(u05[18]) + Number(u05[19]);
+    expect(u05.slice(18, 21)).toEqual(['', '', '']); // u05 reported every value
+    const sum = Number(u05[21]) + Number(u05[22]);
     expect(sum).toBeCloseTo(Number(u05[2]), 9);
     expect(Number(u05[8]) + Number(u05[9]) + Number(u05[10]) + Number(u05[11])).toBeCloseTo(1, 9);
     expect(r.stderr).toMatch(/^note: outliers treated: a/m);
