@@ -207,6 +207,8 @@ export const methodologySchema = strictObject({
   name: z.string().optional(),
   nameZh: z.string().optional(),
   year: z.number().int().optional(),
+  /** The evaluation whose published results are this one's previous year (the change columns of the ranking). */
+  previousEvaluation: z.string().min(1).optional(),
   indicators: z.array(indicatorSchema).default([]),
   aggregates: z.array(aggregateSchema).default([]),
   impute: imputeSchema.default({ method: 'none', missing: 'impute' }),

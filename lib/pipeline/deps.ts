@@ -1,7 +1,9 @@
 import type { Logger } from './log';
 import type {
+  CentralStore,
   EvaluationStore,
   FeedbackWriter,
+  ResultsSettingsStore,
   SpreadsheetFiles,
   SpreadsheetIndex,
   SpreadsheetReader,
@@ -10,7 +12,7 @@ import type {
 
 /** What the stages that read a spreadsheet need: the store, the reader, the Feedback writer, Drive, a clock and a log. */
 export type SheetStageDeps = {
-  store: SubmissionStore & EvaluationStore & SpreadsheetIndex;
+  store: SubmissionStore & EvaluationStore & SpreadsheetIndex & CentralStore & ResultsSettingsStore;
   reader: SpreadsheetReader;
   feedback: FeedbackWriter;
   /**

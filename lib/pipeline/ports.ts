@@ -65,6 +65,8 @@ export const CurrentValuesSchema = z.object({
   contentHash: z.string().min(1),
   values: ZoneValuesSchema,
   updatedAt: isoTime,
+  /** The person whose edit produced these values, when the trigger knew it (the results' Data quality tab). */
+  editor: z.string().nullable().optional(),
 });
 export type CurrentValues = z.infer<typeof CurrentValuesSchema>;
 
@@ -88,6 +90,8 @@ export const SheetStateSchema = z.object({
   syncedAt: isoTime.nullable(),
   /** Hash of the Feedback content last written, so an unchanged Feedback costs no write (and no Drive version move). */
   feedbackHash: z.string().nullable(),
+  /** Why the last read failed (the spreadsheet deleted or no longer shared); null once a read succeeds. */
+  unreadable: z.string().nullable().optional(),
 });
 export type SheetState = z.infer<typeof SheetStateSchema>;
 
@@ -474,3 +478,59 @@ export interface SpreadsheetFiles {
   /** One file's metadata; throws `SpreadsheetNotFoundError` when it is gone or not shared. */
   getFile(fileId: string): Promise<FileInfo>;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Evaluate, central data and publish (issue 9 sections 3 and 4). Kept in one block so that the signal/reconcile
+// additions elsewhere in this file merge without conflict.
+
+/** One central-department tab's values as stored (`EVAL#e` / `CENTRAL#<tab>`): merged with the zones' at scoring. */
+export const CentralTabSchema = z.object({
+  tab: z.string().min(1),
+  spreadsheetId: z.string().min(1),
+  /** Zone id to the values this tab supplies for it, keyed by indicator code. */
+  zones: z.record(z.string(), ZoneValuesSchema),
+  contentHash: z.string().min(1),
+  /** The central sheet's `requested` snapshot of the read that stored it: a stale read cannot overwrite a later one. */
+  readSeq: counter,
+  updatedAt: isoTime,
+});
+export type CentralTab = z.infer<typeof CentralTabSchema>;
+
+/** Central data, stored apart from the zones' `CUR#` items so that neither can overwrite the other's markers. */
+export interface CentralStore {
+  /** Stores a tab's values unless a later read of the central sheet already did; false when that later read won. */
+  putCentralTab(evaluationId: string, tab: CentralTab): Promise<boolean>;
+  /** Every stored central tab of the evaluation, strongly consistent (one Query). */
+  listCentralTabs(evaluationId: string): Promise<CentralTab[]>;
+}
+
+/** Where the evaluation's results are published and which evaluation is its previous year. */
+export interface ResultsSettingsStore {
+  /** Records the results spreadsheet of an evaluation (provisioning). */
+  setResultsSpreadsheet(evaluationId: string, spreadsheetId: string): Promise<void>;
+  /** The evaluation's results spreadsheet id, or null when none was provisioned. */
+  getResultsSpreadsheet(evaluationId: string): Promise<string | null>;
+  /** Records that a zone's spreadsheet could not be read (reason), or clears it (null), for the Data quality tab. */
+  setSheetUnreadable(evaluationId: string, spreadsheetId: string, reason: string | null): Promise<void>;
+}
+
+/** What a publish did. */
+export type PublishOutcome =
+  /** Written in one batchUpdate (or, after a person changed the sheet's structure, a read and one more). */
+  | { status: 'published'; requests: number; repaired: boolean; driveVersion: string | null }
+  /** The results spreadsheet is gone (404) or no longer shared (403): an alarm, not a retry. */
+  | { status: 'unavailable'; reason: string };
+
+/** Writes the results spreadsheet. The content is the stored run's results (`ResultsDoc` of lib/pipeline/results). */
+export interface ResultsPublisher {
+  /**
+   * Replaces the results spreadsheet's tabs and chart with `doc`'s in one `spreadsheets.batchUpdate`.
+   * `layoutKnown`: the sheet was published before, so its structure is assumed and only a refusal costs a read.
+   */
+  publish(
+    spreadsheetId: string,
+    doc: import('./results').ResultsDoc,
+    options?: { layoutKnown?: boolean },
+  ): Promise<PublishOutcome>;
+}
+// ---- end of the evaluate block ----

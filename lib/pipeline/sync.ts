@@ -121,6 +121,8 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
       // Nothing can be written to a sheet we cannot open: say so in the log, keep everything stored, and stop
       // retrying; sharing the sheet again moves its Drive version, and the reconcile poll then syncs it.
       log.error('sync.unreadable', { evaluationId: e, spreadsheetId: s, zoneId, reason: err.message });
+      // The results' Data quality tab names the zone's sheet as unreadable until a read succeeds again.
+      await store.setSheetUnreadable(e, s, err.message);
       // An earlier attempt may have stored values before it crashed: they still deserve a run.
       const evaluationRequested = await store.requestEvaluation(e);
       await store.markSynced(e, s, R);
@@ -129,6 +131,7 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
     throw err;
   }
 
+  if (state.unreadable) await store.setSheetUnreadable(e, s, null);
   const previous = await store.getCurrent(e, zoneId);
   const refusal = refusalOf(read);
   let revision: number | null = null;
@@ -165,6 +168,7 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
         contentHash: hash,
         values,
         updatedAt: rev.at,
+        editor: rev.editor,
       });
       if (put.status === 'superseded') {
         // A read that started later already stored other content: this read is stale. Its revision stays in the

@@ -37,4 +37,6 @@ export {
   type RetryPolicy,
   shareOf,
 } from './retry';
+export * from './results';
+export { GoogleResultsPublisher } from './results-publisher';
 export { GoogleFeedbackWriter } from './writer';

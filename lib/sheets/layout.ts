@@ -141,6 +141,12 @@ export const SETTINGS: ReadonlyArray<{
   { key: 'name', path: ['name'], type: 'string' },
   { key: 'name_zh', path: ['nameZh'], type: 'string' },
   { key: 'year', path: ['year'], type: 'int' },
+  {
+    key: 'previous_evaluation',
+    path: ['previousEvaluation'],
+    type: 'string',
+    aliases: ['previous year', 'previous_year_evaluation'],
+  },
   { key: 'impute', path: ['impute', 'method'], type: 'string', aliases: ['impute.method'] },
   { key: 'impute.group', path: ['impute', 'group'], type: 'string' },
   { key: 'impute.missing', path: ['impute', 'missing'], type: 'string' },

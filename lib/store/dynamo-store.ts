@@ -8,6 +8,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import {
+  type CentralStore,
+  type CentralTab,
+  CentralTabSchema,
   type CurrentValues,
   CurrentValuesSchema,
   type EvaluationState,
@@ -15,6 +18,7 @@ import {
   type MethodologyRecord,
   MethodologyRecordSchema,
   type PutCurrentOutcome,
+  type ResultsSettingsStore,
   type Revision,
   type RevisionDraft,
   RevisionDraftSchema,
@@ -39,13 +43,16 @@ import {
 } from './errors';
 import { itemBytes, MAX_ITEM_BYTES } from './item-size';
 import {
+  CentralItemSchema,
   CurrentItemSchema,
   MethodologyItemSchema,
   parseInput,
   parseItem,
   plainValues,
   RevisionItemSchema,
+  type RunItem,
   RunItemSchema,
+  RunPartItemSchema,
   SheetItemSchema,
   SpreadsheetIndexItemSchema,
   StateItemSchema,
@@ -55,7 +62,9 @@ import {
   toSheetState,
 } from './items';
 import {
+  CENTRAL_PREFIX,
   CURRENT_PREFIX,
+  centralKey,
   currentKey,
   evalPk,
   histPk,
@@ -65,6 +74,8 @@ import {
   RUN_PREFIX,
   revisionKey,
   runKey,
+  runPartKey,
+  runPartPrefix,
   SHEET_PREFIX,
   sheetKey,
   spreadsheetIndexKey,
@@ -116,7 +127,15 @@ function parseCounter(attributes: Record<string, unknown> | undefined, name: str
  * The storage ports on one DynamoDB table (DESIGN section 5). No transactions: every multi-item sequence is
  * ordered so that a crash between writes leaves a state the counters algorithm repairs by re-running.
  */
-export class DynamoStore implements SubmissionStore, EvaluationStore, SeedingStore, SpreadsheetIndex {
+export class DynamoStore
+  implements
+    SubmissionStore,
+    EvaluationStore,
+    SeedingStore,
+    SpreadsheetIndex,
+    CentralStore,
+    ResultsSettingsStore
+{
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly now: () => Date;
@@ -410,16 +429,47 @@ export class DynamoStore implements SubmissionStore, EvaluationStore, SeedingSto
     return this.increment(stateKey(evaluationId), 'runSeq');
   }
 
-  /** Stores a run, results gzipped in one item, never overwriting an existing run. */
+  /**
+   * Stores a run, never overwriting an existing one: results gzipped in the run's item, or, past DynamoDB's 400 KB
+   * item limit, in `RUNPART#` items written first, the head item last (a head always has all its parts; the parts
+   * of a run whose head never landed are unreachable and harmless, since a retry takes a new sequence number).
+   */
   async putRun(evaluationId: string, run: RunRecord): Promise<void> {
     const parsed = parseInput(RunRecordSchema, run, 'run');
-    const item = await encodeRun(runKey(evaluationId, parsed.seq), evaluationId, parsed);
-    await this.putNew(item, `run ${parsed.seq} of evaluation ${evaluationId}`);
+    const { head, parts } = await encodeRun(runKey(evaluationId, parsed.seq), evaluationId, parsed, (k) =>
+      runPartKey(evaluationId, parsed.seq, k),
+    );
+    if (parts.length)
+      await batchWriteAll(
+        this.client,
+        this.tableName,
+        parts.map((Item) => ({ PutRequest: { Item } })),
+        this.batchOptions,
+      );
+    await this.putNew(head, `run ${parsed.seq} of evaluation ${evaluationId}`);
   }
 
   async getRun(evaluationId: string, seq: number): Promise<RunRecord | null> {
     const item = await this.getItem(runKey(evaluationId, seq), 'run');
-    return item === undefined ? null : decodeRun(parseItem(RunItemSchema, item, 'run'));
+    return item === undefined
+      ? null
+      : this.decodeRunItem(evaluationId, parseItem(RunItemSchema, item, 'run'));
+  }
+
+  /** A run's metadata without its results (no parts read): what the evaluate stage compares an input hash with. */
+  async getRunInfo(evaluationId: string, seq: number): Promise<Omit<RunRecord, 'results'> | null> {
+    const output = await this.send('get run info', () =>
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: runKey(evaluationId, seq),
+          ConsistentRead: true,
+          ProjectionExpression: 'seq, requested, inputHash, methodologyVersion, engineVersion, createdAt',
+        }),
+      ),
+    );
+    if (output.Item === undefined) return null;
+    return parseItem(RunRecordSchema.omit({ results: true }), output.Item, 'run');
   }
 
   /** The stored run with the highest sequence number, whether or not the pointer reached it. */
@@ -437,7 +487,21 @@ export class DynamoStore implements SubmissionStore, EvaluationStore, SeedingSto
       ),
     );
     const item = output.Items?.[0];
-    return item === undefined ? null : decodeRun(parseItem(RunItemSchema, item, 'run'));
+    return item === undefined
+      ? null
+      : this.decodeRunItem(evaluationId, parseItem(RunItemSchema, item, 'run'));
+  }
+
+  private async decodeRunItem(evaluationId: string, item: RunItem): Promise<RunRecord> {
+    if (item.body !== undefined) return decodeRun(item);
+    const parts = await this.queryAll('run parts', {
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': evalPk(evaluationId), ':prefix': runPartPrefix(item.seq) },
+    });
+    return decodeRun(
+      item,
+      parts.map((p) => parseItem(RunPartItemSchema, p, 'run part')),
+    );
   }
 
   /** Moves the current-run pointer forward to seq; call after `putRun` succeeded. */
@@ -505,6 +569,97 @@ export class DynamoStore implements SubmissionStore, EvaluationStore, SeedingSto
   async setResyncedVersion(evaluationId: string, version: string): Promise<void> {
     await this.set(stateKey(evaluationId), 'resyncedVersion', version);
   }
+
+  // ---- central data, results spreadsheet, unreadable sheets (evaluate block) ----
+
+  /** Stores a central tab's values unless a later read of the central sheet already stored that tab. */
+  async putCentralTab(evaluationId: string, tab: CentralTab): Promise<boolean> {
+    const parsed = parseInput(CentralTabSchema, tab, `central tab ${tab.tab}`);
+    const item = {
+      ...centralKey(evaluationId, parsed.tab),
+      tab: parsed.tab,
+      spreadsheetId: parsed.spreadsheetId,
+      body: JSON.stringify(parsed.zones),
+      contentHash: parsed.contentHash,
+      readSeq: parsed.readSeq,
+      updatedAt: parsed.updatedAt,
+    };
+    this.guardSize(item, `central tab ${parsed.tab}`);
+    try {
+      await this.send('put central tab', () =>
+        this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: item,
+            // A read of another central spreadsheet (the sheet was replaced) always wins; under one sheet, the later read.
+            ConditionExpression: 'attribute_not_exists(SK) OR spreadsheetId <> :s OR readSeq <= :q',
+            ExpressionAttributeValues: { ':s': parsed.spreadsheetId, ':q': parsed.readSeq },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Every stored central tab, in one paged, strongly consistent Query. */
+  async listCentralTabs(evaluationId: string): Promise<CentralTab[]> {
+    const items = await this.queryAll('list central tabs', {
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': evalPk(evaluationId), ':prefix': CENTRAL_PREFIX },
+    });
+    return items.map((raw) => {
+      const item = parseItem(CentralItemSchema, raw, 'central tab');
+      return parseItem(
+        CentralTabSchema,
+        {
+          tab: item.tab,
+          spreadsheetId: item.spreadsheetId,
+          zones: JSON.parse(item.body),
+          contentHash: item.contentHash,
+          readSeq: item.readSeq,
+          updatedAt: item.updatedAt,
+        },
+        'central tab',
+      );
+    });
+  }
+
+  async setResultsSpreadsheet(evaluationId: string, spreadsheetId: string): Promise<void> {
+    await this.set(stateKey(evaluationId), 'resultsSpreadsheetId', spreadsheetId);
+  }
+
+  async getResultsSpreadsheet(evaluationId: string): Promise<string | null> {
+    const item = await this.getItem(stateKey(evaluationId), 'evaluation state');
+    return item === undefined
+      ? null
+      : (parseItem(StateItemSchema, item, 'evaluation state').resultsSpreadsheetId ?? null);
+  }
+
+  /** Records (or, with null, clears) why a spreadsheet could not be read. */
+  async setSheetUnreadable(
+    evaluationId: string,
+    spreadsheetId: string,
+    reason: string | null,
+  ): Promise<void> {
+    if (reason !== null) {
+      await this.set(sheetKey(evaluationId, spreadsheetId), 'unreadable', reason);
+      return;
+    }
+    await this.send('clear unreadable', () =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: sheetKey(evaluationId, spreadsheetId),
+          UpdateExpression: 'REMOVE unreadable',
+        }),
+      ),
+    );
+  }
+
+  // ---- end of the evaluate block ----
 
   // ---- building blocks ----
 

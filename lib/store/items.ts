@@ -32,6 +32,7 @@ export const StateItemSchema = z.object({
   methodologyReadSeq: count.optional(),
   methodologySeq: count.optional(),
   resyncedVersion: z.string().optional(),
+  resultsSpreadsheetId: z.string().optional(),
   lastRequestAt: time.optional(),
   scoredAt: time.optional(),
 });
@@ -45,6 +46,7 @@ export const SheetItemSchema = z.object({
   lastSignalAt: time.optional(),
   syncedAt: time.optional(),
   feedbackHash: z.string().optional(),
+  unreadable: z.string().optional(),
 });
 
 /** The methodology and zones are stored as JSON text: nested documents with empty strings are not DynamoDB-safe. */
@@ -67,12 +69,34 @@ export const RunItemSchema = z.object({
   methodologyVersion: z.string(),
   engineVersion: z.string(),
   createdAt: time,
-  /** gzip of the JSON of `results`. */
-  body: z.instanceof(Uint8Array),
+  /** gzip of the JSON of `results`, when it fits in this item; otherwise the results are in `parts` part items. */
+  body: z.instanceof(Uint8Array).optional(),
   /** Length of that JSON before compression, kept for size reports. */
   jsonBytes: count,
+  /** Number of `RUNPART#` items holding the gzipped results, for a run too large for one item. */
+  parts: count.optional(),
+  gzipBytes: count.optional(),
 });
 export type RunItem = z.infer<typeof RunItemSchema>;
+
+/** One slice of a large run's gzipped results (`RUNPART#<seq>#<part>`), written before the run's head item. */
+export const RunPartItemSchema = z.object({
+  ...keyFields,
+  part: z.number().int().positive(),
+  body: z.instanceof(Uint8Array),
+});
+export type RunPartItem = z.infer<typeof RunPartItemSchema>;
+
+/** A central tab's values (`CENTRAL#<tab>`): the zones' values as JSON text, and the read that stored them. */
+export const CentralItemSchema = z.object({
+  ...keyFields,
+  tab: z.string(),
+  spreadsheetId: z.string(),
+  body: z.string(),
+  contentHash: z.string(),
+  readSeq: count,
+  updatedAt: time,
+});
 
 /** Parses an item read back from the table, naming its key when it does not fit. */
 export function parseItem<T extends z.ZodType>(schema: T, item: unknown, what: string): z.infer<T> {
@@ -116,6 +140,7 @@ export function toSheetState(item: z.infer<typeof SheetItemSchema>): SheetState 
     lastSignalAt: item.lastSignalAt ?? null,
     syncedAt: item.syncedAt ?? null,
     feedbackHash: item.feedbackHash ?? null,
+    unreadable: item.unreadable ?? null,
   };
 }
 

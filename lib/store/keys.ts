@@ -6,6 +6,8 @@
  *   EVAL#e      SHEET#s            zoneId, requested, synced, driveVersion, lastSignalAt, syncedAt
  *   EVAL#e      CUR#z              current values of zone z, revSeq, contentHash (listCurrent: one Query)
  *   EVAL#e      RUN#0000000042     run metadata and gzipped results (Binary `body`)
+ *   EVAL#e      RUNPART#0000000042#0001  a slice of a large run's gzipped results (written before its RUN# head)
+ *   EVAL#e      CENTRAL#<tab>      a central department's tab: every zone's values for the indicators it supplies
  *   EVAL#e      METH#v             a methodology version in force at some time (immutable; v is a content hash)
  *   HIST#e#z    REV#0000000007     append-only revision: values, who (caller, editor) and when
  *   SHEETIDX#s  INDEX              spreadsheet s -> its evaluation, kind and zone (the webhook's lookup, no GSI)
@@ -20,6 +22,8 @@ export const STATE_SK = 'STATE';
 export const SHEET_PREFIX = 'SHEET#';
 export const CURRENT_PREFIX = 'CUR#';
 export const RUN_PREFIX = 'RUN#';
+export const RUN_PART_PREFIX = 'RUNPART#';
+export const CENTRAL_PREFIX = 'CENTRAL#';
 export const METHODOLOGY_PREFIX = 'METH#';
 export const REVISION_PREFIX = 'REV#';
 
@@ -87,4 +91,16 @@ export const SPREADSHEET_INDEX_SK = 'INDEX';
 export const spreadsheetIndexKey = (sheetId: string): ItemKey => ({
   PK: SPREADSHEET_INDEX_PREFIX + checkId('spreadsheet', sheetId),
   SK: SPREADSHEET_INDEX_SK,
+});
+
+// ---- evaluate block: run parts and central tabs ----
+
+export const runPartPrefix = (seq: number): string => `${RUN_PART_PREFIX}${padSeq(seq)}#`;
+export const runPartKey = (e: string, seq: number, part: number): ItemKey => ({
+  PK: evalPk(e),
+  SK: runPartPrefix(seq) + String(part).padStart(4, '0'),
+});
+export const centralKey = (e: string, tab: string): ItemKey => ({
+  PK: evalPk(e),
+  SK: CENTRAL_PREFIX + checkId('central tab', tab),
 });

@@ -1,0 +1,209 @@
+/**
+ * The central-data sync (DESIGN section 3, issue 9 section 3): a central department's spreadsheet holds one tab
+ * per source (`zone_id`, then one column per indicator code); the methodology's `source: central:<tab>` says which
+ * tab supplies an indicator. Same counters as a zone sheet: snapshot `requested`, stop if `synced` reached it, read
+ * each tab once, store each tab's values as its own item (`EVAL#e` / `CENTRAL#<tab>`, never the zones' `CUR#`
+ * items, so neither overwrites the other's read markers), ask for an evaluation, write the sheet's Feedback tab
+ * when it changed, and finally mark the sheet synced. The evaluate stage merges the tabs with the zones' values.
+ *
+ * A refused cell keeps the tab's last accepted value for that zone and indicator, and is listed on the Feedback
+ * tab with its cell, the value as typed, why and what is expected. A zone the control sheet does not list is
+ * reported, and its row is not stored.
+ */
+import { contentHash } from '../protocol/hash';
+import type { SheetStageDeps } from './deps';
+import { MAX_PROBLEM_ROWS } from './feedback';
+import { jsonLogger } from './log';
+import { methodologyInForce } from './methodology';
+import {
+  type CentralRead,
+  type CentralTab,
+  type FeedbackCell,
+  isSpreadsheetUnavailable,
+  type SubmittedValue,
+} from './ports';
+
+export type CentralDeps = SheetStageDeps;
+
+export type CentralRequest = { evaluationId: string; spreadsheetId: string; caller: string };
+
+export type CentralOutcome =
+  | { status: 'coalesced'; requested: number; synced: number }
+  /** The methodology takes no indicator from a central tab: nothing to read. */
+  | { status: 'no-central-indicators'; requested: number }
+  | { status: 'unreadable'; requested: number; reason: string }
+  | {
+      status: 'synced';
+      requested: number;
+      /** Per tab: `stored` (new content), `unchanged`, `stale` (a later read already stored it), `missing` tab. */
+      tabs: { tab: string; result: 'stored' | 'unchanged' | 'stale' | 'missing'; refused: number }[];
+      feedbackWritten: boolean;
+      problems: number;
+      evaluationRequested: number;
+    };
+
+const HEADER: FeedbackCell[] = [
+  'Cell 单元格',
+  'Zone 试验区',
+  'Code 指标代码',
+  'Value as typed 填报内容',
+  'Problem 问题',
+  'Expected 应填写',
+  'Last accepted value 上次接受的数值',
+];
+
+/** The values one tab supplies, by zone, with refused cells keeping the last accepted value; and its problems. */
+export function centralValues(
+  read: CentralRead,
+  zones: ReadonlySet<string>,
+  previous: CentralTab['zones'] | undefined,
+): { zones: CentralTab['zones']; problems: FeedbackCell[][]; refused: number } {
+  const out: CentralTab['zones'] = {};
+  const problems: FeedbackCell[][] = read.problems.map((p) => [
+    p.at,
+    '',
+    p.code ?? '',
+    '',
+    p.message,
+    '',
+    '',
+  ]);
+  let refused = 0;
+  for (const row of read.rows) {
+    if (!zones.has(row.zoneId)) {
+      problems.push([
+        `'${read.tab.replaceAll("'", "''")}'!${row.row}:${row.row}`,
+        row.zoneId,
+        '',
+        row.zoneId,
+        `“${row.zoneId}” is not a zone of this evaluation (the control sheet's Zones tab), so row ${row.row} is not read.`,
+        'a zone_id from the Zones tab',
+        '',
+      ]);
+      continue;
+    }
+    const values: Record<string, SubmittedValue> = {};
+    for (const [code, { a1, cell, parsed }] of Object.entries(row.cells)) {
+      if (parsed === undefined) continue;
+      const text = cell.text ?? '';
+      if (parsed.ok) {
+        values[code] = { value: parsed.value, text, ...(parsed.note !== undefined && { note: parsed.note }) };
+        continue;
+      }
+      refused++;
+      const kept = previous?.[row.zoneId]?.[code]?.value ?? null;
+      values[code] = { value: kept, text, note: `refused: ${parsed.reason}` };
+      problems.push([a1, row.zoneId, code, text, parsed.reason, parsed.expected, kept ?? '']);
+    }
+    out[row.zoneId] = values;
+  }
+  return { zones: out, problems, refused };
+}
+
+/** Runs one sync of the central-data spreadsheet. */
+export async function syncCentral(req: CentralRequest, deps: CentralDeps): Promise<CentralOutcome> {
+  const { store } = deps;
+  const log = deps.log ?? jsonLogger;
+  const now = deps.now ?? (() => new Date());
+  const { evaluationId: e, spreadsheetId: s } = req;
+
+  const state = await store.getSheetState(e, s);
+  const R = state?.requested ?? 0;
+  if (state && state.synced >= R) return { status: 'coalesced', requested: R, synced: state.synced };
+
+  const method = await methodologyInForce(store, e);
+  const tabs = [
+    ...new Set(
+      method.compiled.indicators.flatMap((i) =>
+        i.source.startsWith('central:') ? [i.source.slice('central:'.length)] : [],
+      ),
+    ),
+  ];
+  if (tabs.length === 0) {
+    if (R > 0) await store.markSynced(e, s, R);
+    return { status: 'no-central-indicators', requested: R };
+  }
+  const zones = new Set(method.record.zones.map((z) => z.zoneId));
+  const stored = new Map((await store.listCentralTabs(e)).map((t) => [t.tab, t]));
+
+  const reads: CentralRead[] = [];
+  try {
+    for (const tab of tabs) reads.push(await deps.reader.readCentral(s, tab, method.compiled.spec));
+  } catch (err) {
+    if (!isSpreadsheetUnavailable(err)) throw err;
+    log.error('central.unreadable', { evaluationId: e, spreadsheetId: s, reason: err.message });
+    if (R > 0) await store.markSynced(e, s, R);
+    return { status: 'unreadable', requested: R, reason: err.message };
+  }
+
+  const results: { tab: string; result: 'stored' | 'unchanged' | 'stale' | 'missing'; refused: number }[] =
+    [];
+  const problems: FeedbackCell[][] = [];
+  for (const read of reads) {
+    const tab = tabs[reads.indexOf(read)]!;
+    const before = stored.get(tab);
+    const got = centralValues(read, zones, before?.spreadsheetId === s ? before.zones : undefined);
+    problems.push(...got.problems);
+    // A missing tab stores nothing: the last values stay in use, and the Feedback says the tab is missing.
+    if (read.problems.some((p) => p.kind === 'missing-tab' || p.kind === 'missing-header')) {
+      results.push({ tab, result: 'missing', refused: got.refused });
+      continue;
+    }
+    const hash = contentHash(got.zones);
+    if (before && before.contentHash === hash && before.spreadsheetId === s) {
+      results.push({ tab, result: 'unchanged', refused: got.refused });
+      continue;
+    }
+    const written = await store.putCentralTab(e, {
+      tab,
+      spreadsheetId: s,
+      zones: got.zones,
+      contentHash: hash,
+      readSeq: R,
+      updatedAt: now().toISOString(),
+    });
+    results.push({ tab, result: written ? 'stored' : 'stale', refused: got.refused });
+  }
+
+  const evaluationRequested = await store.requestEvaluation(e);
+
+  const errors = problems.length;
+  const rows: FeedbackCell[][] = [
+    [
+      'Status 状态',
+      errors === 0
+        ? 'OK 已接受: every value was accepted.'
+        : `${errors} problem${errors > 1 ? 's' : ''} 个问题 below: a refused value keeps the last accepted one until it is fixed.`,
+    ],
+    ['Tabs read 已读取', results.map((r) => `${r.tab}: ${r.result}`).join('; ')],
+    [],
+  ];
+  if (problems.length) rows.push(HEADER, ...problems.slice(0, MAX_PROBLEM_ROWS));
+  if (problems.length > MAX_PROBLEM_ROWS)
+    rows.push(['', '', '', '', `…and ${problems.length - MAX_PROBLEM_ROWS} more problems not listed.`]);
+  const feedbackHash = contentHash(rows);
+  let feedbackWritten = false;
+  const stale = results.some((r) => r.result === 'stale');
+  const overtaken = async () => ((await store.getSheetState(e, s))?.synced ?? 0) > R;
+  if (!stale && feedbackHash !== state?.feedbackHash && !(await overtaken())) {
+    await deps.feedback.writeFeedback(s, rows);
+    await store.setFeedbackHash(e, s, feedbackHash);
+    feedbackWritten = true;
+  }
+  if (R > 0) await store.markSynced(e, s, R);
+  log.info('central.done', {
+    evaluationId: e,
+    spreadsheetId: s,
+    requested: R,
+    tabs: results,
+    problems: errors,
+  });
+  return {
+    status: 'synced',
+    requested: R,
+    tabs: results,
+    feedbackWritten,
+    problems: errors,
+    evaluationRequested,
+  };
+}

@@ -1,0 +1,364 @@
+/**
+ * The results of one run as stored and published: everything the results spreadsheet shows, computed once by the
+ * evaluate stage, so that publishing (or re-publishing after a failure) is a pure layout of a stored document.
+ *
+ * `analyse` is the one place the engine is called (score, explanations, uncertainty): the engine's API is moving
+ * (a faster next-grade search, a missing-data policy) and only this function follows it.
+ */
+import { z } from 'zod';
+import type { Dataset } from '../core/dataset';
+import { explain } from '../core/explain';
+import type { CompiledMethodology } from '../core/methodology';
+import { score } from '../core/score';
+import { type UncertaintyResult, uncertainty } from '../core/uncertainty';
+import type { ControlZone, SubmittedValue } from './ports';
+
+/** Bumped when a change to the engine or to this document can change published results for equal input. */
+export const ENGINE_VERSION = 'zone-eval-engine/1';
+
+const num = z.number().nullable();
+
+/** What the Data quality tab says of a zone's input. */
+export const ZoneStatusSchema = z.enum([
+  /** Values were read from the zone's sheet. */
+  'submitted',
+  /** The zone's sheet exists but nothing was ever stored from it. */
+  'no-submission',
+  /** The control sheet maps the zone to no spreadsheet. */
+  'no-sheet',
+  /** The last read of the zone's sheet failed (deleted or no longer shared): the last values stored are used. */
+  'unreadable',
+]);
+export type ZoneStatus = z.infer<typeof ZoneStatusSchema>;
+
+export const ZoneResultSchema = z.object({
+  zoneId: z.string(),
+  nameEn: z.string(),
+  nameZh: z.string(),
+  province: z.string(),
+  batch: z.number().int().nullable(),
+  rank: num,
+  score: num,
+  grade: z.string().nullable(),
+  /** The same zone in the previous year's published run, when there is one and the zone was in it. */
+  previous: z.object({ rank: num, score: num, grade: z.string().nullable() }).nullable(),
+  /** Aggregate code to its value (every aggregate but the root). */
+  dimensions: z.record(z.string(), num),
+  /** Indicator code to the value scored (in the indicator's unit, before any step). */
+  values: z.record(z.string(), num),
+  contributions: z.record(z.string(), num),
+  strengths: z.array(z.string()),
+  weaknesses: z.array(z.string()),
+  nextGrade: z
+    .object({
+      grade: z.string(),
+      points: z.number(),
+      indicator: z.string(),
+      current: num,
+      value: z.number(),
+    })
+    .nullable(),
+  uncertainty: z
+    .object({ median: num, q05: num, q95: num, grades: z.record(z.string(), z.number()) })
+    .nullable(),
+  quality: z.object({
+    status: ZoneStatusSchema,
+    /** Kept out of scoring by the availability screen. */
+    screenedOut: z.boolean(),
+    availability: z.number(),
+    missing: z.array(z.string()),
+    refused: z.array(z.string()),
+    spreadsheetId: z.string().nullable(),
+    revision: z.number().int().nullable(),
+    lastEditAt: z.string().nullable(),
+    lastEditor: z.string().nullable(),
+    reason: z.string().nullable(),
+  }),
+});
+export type ZoneResult = z.infer<typeof ZoneResultSchema>;
+
+export const ResultsDocSchema = z.object({
+  evaluationId: z.string(),
+  name: z.string().nullable(),
+  year: z.number().int().nullable(),
+  runSeq: z.number().int().nonnegative(),
+  inputHash: z.string(),
+  methodologyVersion: z.string(),
+  engineVersion: z.string(),
+  createdAt: z.string(),
+  grades: z.array(
+    z.object({
+      code: z.string(),
+      label: z.string().nullable(),
+      labelZh: z.string().nullable(),
+      colour: z.string().nullable(),
+    }),
+  ),
+  aggregates: z.array(
+    z.object({ code: z.string(), nameEn: z.string().nullable(), nameZh: z.string().nullable() }),
+  ),
+  indicators: z.array(
+    z.object({
+      code: z.string(),
+      nameEn: z.string().nullable(),
+      nameZh: z.string().nullable(),
+      unit: z.string().nullable(),
+      source: z.string(),
+    }),
+  ),
+  /** Every step's method as a methodologist reads it: step name and a sentence. */
+  steps: z.array(z.object({ step: z.string(), method: z.string() })),
+  /** Every node's weight within its parent as used (data-driven weights included). */
+  weights: z.array(
+    z.object({ code: z.string(), kind: z.string(), parent: z.string().nullable(), weight: num }),
+  ),
+  uncertainty: z
+    .object({ runs: z.number().int(), completed: z.number().int(), seed: z.number().int() })
+    .nullable(),
+  previous: z.object({ evaluationId: z.string(), runSeq: z.number().int(), year: num }).nullable(),
+  notes: z.array(z.string()),
+  /** Zones best first; unscored zones last, in the control sheet's order. */
+  zones: z.array(ZoneResultSchema),
+});
+export type ResultsDoc = z.infer<typeof ResultsDocSchema>;
+
+/** A zone's stored input: its current values (null when nothing was ever stored) and how its sheet stands. */
+export type ZoneInput = {
+  zone: ControlZone;
+  values: Record<string, SubmittedValue> | null;
+  revision: number | null;
+  updatedAt: string | null;
+  editor: string | null;
+  unreadable: string | null;
+};
+
+/** The previous year's published results, by zone. */
+export type PreviousRun = {
+  evaluationId: string;
+  runSeq: number;
+  year: number | null;
+  zones: Map<string, { rank: number | null; score: number | null; grade: string | null }>;
+};
+
+/** Ten significant digits: far below what any tab shows, and a third smaller gzipped than full doubles. */
+const round = (x: number | undefined): number | null =>
+  x === undefined || !Number.isFinite(x) ? null : Number(x.toPrecision(10));
+
+/** The dataset the engine scores: every mapped zone (none dropped), zone values merged with central data. */
+export function datasetOf(m: CompiledMethodology, inputs: readonly ZoneInput[]): Dataset {
+  const units = inputs.map((x) => x.zone.zoneId);
+  const numeric = new Map<string, Float64Array>();
+  const column = (code: string) => {
+    let col = numeric.get(code);
+    if (!col) {
+      col = new Float64Array(units.length).fill(Number.NaN);
+      numeric.set(code, col);
+    }
+    return col;
+  };
+  for (const ind of m.indicators) column(ind.code);
+  inputs.forEach((x, i) => {
+    for (const [code, v] of Object.entries(x.values ?? {})) if (v.value !== null) column(code)[i] = v.value;
+  });
+  const text = new Map<string, string[]>([
+    ['province', inputs.map((x) => x.zone.province ?? '')],
+    ['batch', inputs.map((x) => (x.zone.batch === undefined ? '' : String(x.zone.batch)))],
+  ]);
+  return { units, numeric, text };
+}
+
+/** Scores, explains and (when the methodology asks) runs the uncertainty analysis: the engine's one call site. */
+export function analyse(m: CompiledMethodology, data: Dataset) {
+  const r = score(m, data);
+  const explanations = explain(m, data, r);
+  const unc: UncertaintyResult | null = m.spec.uncertainty ? uncertainty(m, data) : null;
+  return { r, explanations, unc };
+}
+
+function describeSteps(m: CompiledMethodology): ResultsDoc['steps'] {
+  const s = m.spec;
+  const steps: ResultsDoc['steps'] = [
+    { step: 'impute', method: s.impute.method + (s.impute.group ? ` within ${s.impute.group}` : '') },
+    { step: 'screen', method: `minimum availability ${s.screen.minAvailability} (${s.screen.basis})` },
+    {
+      step: 'treat',
+      method:
+        s.treat.method === 'none'
+          ? 'none'
+          : `${s.treat.method} (winmax ${s.treat.winmax}, |skew| ${s.treat.skew}, kurtosis ${s.treat.kurtosis})`,
+    },
+    { step: 'normalise', method: `${s.normalise.method} to [${s.normalise.range.join(', ')}]` },
+    { step: 'weight', method: s.weight.method },
+    {
+      step: 'aggregate',
+      method: s.aggregate.method + (s.aggregate.method === 'genmean' ? ` (p = ${s.aggregate.p})` : ''),
+    },
+    {
+      step: 'grade',
+      method: `${s.grade.method}: ${s.grade.grades
+        .map(
+          (g) =>
+            `${g.code}${g.count !== undefined ? ` ${g.count}` : g.share !== undefined ? ` ${g.share}` : g.minScore !== undefined ? ` >= ${g.minScore}` : ''}`,
+        )
+        .join(', ')}${s.grade.gates.length ? `; ${s.grade.gates.length} gate(s)` : ''}`,
+    },
+  ];
+  if (s.uncertainty)
+    steps.push({
+      step: 'uncertainty',
+      method: `${s.uncertainty.runs} replications, seed ${s.uncertainty.seed}`,
+    });
+  return steps;
+}
+
+export type BuildInput = {
+  evaluationId: string;
+  runSeq: number;
+  inputHash: string;
+  methodologyVersion: string;
+  createdAt: string;
+  m: CompiledMethodology;
+  inputs: readonly ZoneInput[];
+  previous: PreviousRun | null;
+};
+
+/** Builds the results document of a run (pure). Throws core's `MethodologyError` when the method cannot apply. */
+export function buildResults(input: BuildInput): ResultsDoc {
+  const { m, inputs } = input;
+  const data = datasetOf(m, inputs);
+  const { r, explanations, unc } = analyse(m, data);
+  const position = new Map(r.units.map((u, i) => [u, i]));
+  const codes = m.indicators.map((i) => i.code);
+  const aggregates = m.nodes.filter((n) => n.kind === 'aggregate' && n.index !== m.root);
+  const aggSpec = new Map(m.spec.aggregates.map((a) => [a.code, a]));
+
+  const zones: ZoneResult[] = inputs.map((x, k) => {
+    const i = position.get(x.zone.zoneId);
+    const values = Object.fromEntries(codes.map((c) => [c, round(data.numeric.get(c)?.[k])]));
+    const missing = codes.filter((c) => values[c] === null);
+    const refused = codes.filter((c) => x.values?.[c]?.note?.startsWith('refused:'));
+    const ex = i === undefined ? undefined : explanations[i];
+    const u = i === undefined ? undefined : unc?.perUnit[i];
+    const prev = input.previous?.zones.get(x.zone.zoneId) ?? null;
+    const nextGrade = ex?.nextGrade
+      ? {
+          ...ex.nextGrade,
+          points: round(ex.nextGrade.points) ?? 0,
+          value: round(ex.nextGrade.value) ?? 0,
+          current: values[ex.nextGrade.indicator] ?? null,
+        }
+      : null;
+    return {
+      zoneId: x.zone.zoneId,
+      nameEn: x.zone.nameEn ?? '',
+      nameZh: x.zone.nameZh ?? '',
+      province: x.zone.province ?? '',
+      batch: x.zone.batch ?? null,
+      rank: i === undefined ? null : round(r.rank[i]),
+      score: i === undefined ? null : round(r.score[i]),
+      grade: i === undefined ? null : (r.grade[i] ?? null),
+      previous: prev,
+      dimensions: Object.fromEntries(
+        aggregates.map((n) => [n.code, i === undefined ? null : round(r.values[n.index]?.[i])]),
+      ),
+      values,
+      contributions: Object.fromEntries(
+        codes.map((c) => [c, ex === undefined ? null : round(ex.contributions[c])]),
+      ),
+      strengths: ex?.strengths ?? [],
+      weaknesses: ex?.weaknesses ?? [],
+      nextGrade,
+      uncertainty: u
+        ? {
+            median: round(u.median),
+            q05: round(u.q05),
+            q95: round(u.q95),
+            grades: Object.fromEntries(Object.entries(u.grades).map(([g, p]) => [g, round(p) ?? 0])),
+          }
+        : null,
+      quality: {
+        status: x.unreadable
+          ? 'unreadable'
+          : x.values !== null
+            ? 'submitted'
+            : x.zone.spreadsheetId
+              ? 'no-submission'
+              : 'no-sheet',
+        screenedOut: i === undefined,
+        availability: round(codes.length ? (codes.length - missing.length) / codes.length : 0) ?? 0,
+        missing,
+        refused,
+        spreadsheetId: x.zone.spreadsheetId ?? null,
+        revision: x.revision,
+        lastEditAt: x.updatedAt,
+        lastEditor: x.editor,
+        reason: x.unreadable,
+      },
+    };
+  });
+  // Best first; unscored zones keep the control sheet's order after every scored one.
+  const order = zones
+    .map((z, k) => ({ z, k }))
+    .sort(
+      (a, b) => (a.z.rank ?? Number.POSITIVE_INFINITY) - (b.z.rank ?? Number.POSITIVE_INFINITY) || a.k - b.k,
+    )
+    .map((x) => x.z);
+
+  const parentCode = (p: number) => (p < 0 ? null : (m.nodes[p]?.code ?? null));
+  return {
+    evaluationId: input.evaluationId,
+    name: m.spec.name ?? null,
+    year: m.spec.year ?? null,
+    runSeq: input.runSeq,
+    inputHash: input.inputHash,
+    methodologyVersion: input.methodologyVersion,
+    engineVersion: ENGINE_VERSION,
+    createdAt: input.createdAt,
+    grades: m.spec.grade.grades.map((g) => ({
+      code: g.code,
+      label: g.label ?? null,
+      labelZh: g.labelZh ?? null,
+      colour: g.colour ?? null,
+    })),
+    aggregates: aggregates.map((n) => ({
+      code: n.code,
+      nameEn: aggSpec.get(n.code)?.nameEn ?? null,
+      nameZh: aggSpec.get(n.code)?.nameZh ?? null,
+    })),
+    indicators: m.indicators.map((i) => ({
+      code: i.code,
+      nameEn: i.nameEn ?? null,
+      nameZh: i.nameZh ?? null,
+      unit: i.unit ?? null,
+      source: i.source,
+    })),
+    steps: describeSteps(m),
+    weights: m.nodes.map((n) => ({
+      code: n.code,
+      kind: n.kind,
+      parent: parentCode(n.parent),
+      weight: round(r.weights[n.index]),
+    })),
+    uncertainty: unc ? { runs: unc.runs, completed: unc.completed, seed: unc.seed } : null,
+    previous: input.previous
+      ? {
+          evaluationId: input.previous.evaluationId,
+          runSeq: input.previous.runSeq,
+          year: input.previous.year,
+        }
+      : null,
+    notes: r.log.grade?.notes ?? [],
+    zones: order,
+  };
+}
+
+/** The previous year's zones from its published results document. */
+export function previousRunOf(evaluationId: string, runSeq: number, results: unknown): PreviousRun {
+  const doc = ResultsDocSchema.parse(results);
+  return {
+    evaluationId,
+    runSeq,
+    year: doc.year,
+    zones: new Map(doc.zones.map((z) => [z.zoneId, { rank: z.rank, score: z.score, grade: z.grade }])),
+  };
+}

@@ -1,0 +1,552 @@
+/**
+ * The results spreadsheet's layout (DESIGN section 3, Results), pure: a run's results document becomes the
+ * contents of each tab, and, given what the spreadsheet holds now, the requests of one `spreadsheets.batchUpdate`
+ * that make it show them.
+ *
+ * Every tab and the chart have fixed ids, so each publish replaces rather than adds. Per tab the batch holds: the
+ * tab's properties (title, position, grid size, frozen header) set with `updateSheetProperties`, or `addSheet` when
+ * the tab is missing; one `updateCells` over the whole grid that replaces every value and format (cells past the
+ * rows are cleared, so a shorter ranking leaves nothing behind); and one `repeatCell` per formatted column (number
+ * formats). Grade colours are cell formats written with the values, not conditional-format rules, which would pile
+ * up. The chart is changed with `updateChartSpec`, or added with `addChart` when it is missing. Strings are always
+ * `stringValue`: a zone named `=IMPORTXML(...)` stays text.
+ */
+import type { sheets_v4 } from '@googleapis/sheets';
+import type { ResultsDoc, ZoneResult } from '../pipeline/results';
+import { extendedValue } from './requests';
+
+/** Fixed ids: chosen far from Google's random ones (which are large) and from a new spreadsheet's first tab (0). */
+export const RESULTS_TABS = {
+  ranking: { id: 9101, title: 'Ranking' },
+  dimensions: { id: 9102, title: 'Dimensions' },
+  indicators: { id: 9103, title: 'Indicators' },
+  nextGrade: { id: 9104, title: 'Next grade' },
+  uncertainty: { id: 9105, title: 'Uncertainty' },
+  quality: { id: 9106, title: 'Data quality' },
+  methodology: { id: 9107, title: 'Methodology' },
+  run: { id: 9108, title: 'Run' },
+  chart: { id: 9109, title: 'Chart' },
+} as const;
+export const RESULTS_CHART_ID = 9199;
+
+export type ResultsValue = string | number | boolean | null;
+export type ColumnFormat = 'score' | 'rank' | 'percent' | 'number' | 'change';
+export type ResultsTab = {
+  id: number;
+  title: string;
+  /** Rows from A1, the header (when `frozenRows` is 1) first. */
+  rows: ResultsValue[][];
+  frozenRows: number;
+  /** Number formats by 0-based column, applied below the header. */
+  formats: Record<number, ColumnFormat>;
+  /** Background colours (hex) of single cells: the grade cells. */
+  fills: { row: number; col: number; colour: string }[];
+};
+
+/** Colours of grades without one, best first (ColorBrewer RdYlGn). */
+const DEFAULT_COLOURS = ['#1a9850', '#91cf60', '#fee08b', '#fc8d59', '#d73027'];
+
+export function gradeColours(doc: Pick<ResultsDoc, 'grades'>): Map<string, string> {
+  return new Map(
+    doc.grades.map((g, k) => [g.code, g.colour ?? DEFAULT_COLOURS[Math.min(k, DEFAULT_COLOURS.length - 1)]!]),
+  );
+}
+
+const gradeName = (doc: ResultsDoc, code: string | null, zh = false) => {
+  if (code === null) return null;
+  const g = doc.grades.find((x) => x.code === code);
+  return (zh ? g?.labelZh : g?.label) ?? code;
+};
+
+/** Rank change against last year: positive when the zone moved up. */
+function rankChange(z: ZoneResult): number | null {
+  return z.previous?.rank != null && z.rank !== null ? z.previous.rank - z.rank : null;
+}
+
+/** Grade change against last year, in words: `up from B`, `down from A`, `same`, `new` (not ranked last year). */
+function gradeChange(doc: ResultsDoc, z: ZoneResult): string | null {
+  if (doc.previous === null || z.grade === null) return null;
+  const before = z.previous?.grade ?? null;
+  if (before === null) return 'new 新进';
+  const order = doc.grades.map((g) => g.code);
+  const d = order.indexOf(before) - order.indexOf(z.grade);
+  if (d === 0) return 'same 持平';
+  return d > 0 ? `up from ${before} 升` : `down from ${before} 降`;
+}
+
+const list = (codes: readonly string[]) => (codes.length ? codes.join(', ') : null);
+
+/** The tabs of a results document, in their order on the spreadsheet (pure). */
+export function resultsTabs(doc: ResultsDoc): ResultsTab[] {
+  const colours = gradeColours(doc);
+  const T = RESULTS_TABS;
+  const fillGrade = (fills: ResultsTab['fills'], row: number, col: number, grade: string | null) => {
+    const colour = grade === null ? undefined : colours.get(grade);
+    if (colour !== undefined) fills.push({ row, col, colour });
+  };
+
+  const rankingFills: ResultsTab['fills'] = [];
+  const ranking: ResultsTab = {
+    ...T.ranking,
+    frozenRows: 1,
+    rows: [
+      [
+        'Rank 排名',
+        'Zone',
+        '试验区',
+        'Province 省份',
+        'Batch 批次',
+        'Score 得分',
+        'Grade 等级',
+        'Grade label',
+        '等级名称',
+        'Rank change 排名变化',
+        'Grade change 等级变化',
+        'Last year rank 上年排名',
+        'Last year grade 上年等级',
+        'Rank 5% 排名区间下限',
+        'Rank 95% 排名区间上限',
+      ],
+      ...doc.zones.map((z, k) => {
+        fillGrade(rankingFills, k + 1, 6, z.grade);
+        return [
+          z.rank,
+          z.nameEn,
+          z.nameZh,
+          z.province,
+          z.batch,
+          z.score,
+          z.grade,
+          gradeName(doc, z.grade),
+          gradeName(doc, z.grade, true),
+          rankChange(z),
+          gradeChange(doc, z),
+          z.previous?.rank ?? null,
+          z.previous?.grade ?? null,
+          z.uncertainty?.q05 ?? null,
+          z.uncertainty?.q95 ?? null,
+        ];
+      }),
+    ],
+    formats: { 0: 'rank', 5: 'score', 9: 'change', 11: 'rank', 13: 'rank', 14: 'rank' },
+    fills: rankingFills,
+  };
+
+  const dimensions: ResultsTab = {
+    ...T.dimensions,
+    frozenRows: 1,
+    rows: [
+      [
+        'Rank 排名',
+        'Zone',
+        '试验区',
+        'Score 得分',
+        ...doc.aggregates.map((a) => [a.code, a.nameEn, a.nameZh].filter(Boolean).join(' ')),
+      ],
+      ...doc.zones.map((z) => [
+        z.rank,
+        z.nameEn,
+        z.nameZh,
+        z.score,
+        ...doc.aggregates.map((a) => z.dimensions[a.code] ?? null),
+      ]),
+    ],
+    formats: Object.fromEntries([
+      [0, 'rank'],
+      ...Array.from({ length: doc.aggregates.length + 1 }, (_, k) => [k + 3, 'score']),
+    ]),
+    fills: [],
+  };
+
+  const indicators: ResultsTab = {
+    ...T.indicators,
+    frozenRows: 1,
+    rows: [
+      ['Zone ID', 'Zone', '试验区', ...doc.indicators.map((i) => `${i.code}${i.unit ? ` (${i.unit})` : ''}`)],
+      ...doc.zones.map((z) => [
+        z.zoneId,
+        z.nameEn,
+        z.nameZh,
+        ...doc.indicators.map((i) => z.values[i.code] ?? null),
+      ]),
+    ],
+    formats: Object.fromEntries(doc.indicators.map((_, k) => [k + 3, 'number'])),
+    fills: [],
+  };
+
+  const nextFills: ResultsTab['fills'] = [];
+  const nextGrade: ResultsTab = {
+    ...T.nextGrade,
+    frozenRows: 1,
+    rows: [
+      [
+        'Rank 排名',
+        'Zone',
+        '试验区',
+        'Grade 等级',
+        'Next grade 目标等级',
+        'Points to it 差距分值',
+        'Indicator 指标',
+        'Current value 现值',
+        'Value needed 目标值',
+        'Strengths 优势指标',
+        'Weaknesses 薄弱指标',
+      ],
+      ...doc.zones.map((z, k) => {
+        fillGrade(nextFills, k + 1, 3, z.grade);
+        return [
+          z.rank,
+          z.nameEn,
+          z.nameZh,
+          z.grade,
+          z.nextGrade?.grade ?? null,
+          z.nextGrade?.points ?? null,
+          z.nextGrade?.indicator ?? null,
+          z.nextGrade?.current ?? null,
+          z.nextGrade?.value ?? null,
+          list(z.strengths),
+          list(z.weaknesses),
+        ];
+      }),
+    ],
+    formats: { 0: 'rank', 5: 'score', 7: 'number', 8: 'number' },
+    fills: nextFills,
+  };
+
+  const uncertainty: ResultsTab = {
+    ...T.uncertainty,
+    frozenRows: 1,
+    rows: [
+      [
+        'Rank 排名',
+        'Zone',
+        '试验区',
+        'Median rank 排名中位数',
+        'Rank 5%',
+        'Rank 95%',
+        ...doc.grades.map((g) => `P(${g.code})`),
+      ],
+      ...doc.zones.map((z) => [
+        z.rank,
+        z.nameEn,
+        z.nameZh,
+        z.uncertainty?.median ?? null,
+        z.uncertainty?.q05 ?? null,
+        z.uncertainty?.q95 ?? null,
+        ...doc.grades.map((g) => z.uncertainty?.grades[g.code] ?? null),
+      ]),
+    ],
+    formats: Object.fromEntries([
+      [0, 'rank'],
+      [3, 'number'],
+      [4, 'rank'],
+      [5, 'rank'],
+      ...doc.grades.map((_, k) => [k + 6, 'percent']),
+    ]),
+    fills: [],
+  };
+
+  const quality: ResultsTab = {
+    ...T.quality,
+    frozenRows: 1,
+    rows: [
+      [
+        'Zone ID',
+        'Zone',
+        '试验区',
+        'Status 状态',
+        'Availability 数据完整度',
+        'Missing 缺失指标',
+        'Refused 被拒数值',
+        'Revision 版本',
+        'Last accepted edit 最近采纳修改',
+        'By 修改人',
+        'Scored 参与评分',
+        'Note 说明',
+      ],
+      ...doc.zones.map((z) => [
+        z.zoneId,
+        z.nameEn,
+        z.nameZh,
+        z.quality.status,
+        z.quality.availability,
+        list(z.quality.missing),
+        list(z.quality.refused),
+        z.quality.revision,
+        z.quality.lastEditAt,
+        z.quality.lastEditor,
+        z.quality.screenedOut ? 'no: below the availability screen' : 'yes',
+        z.quality.reason,
+      ]),
+    ],
+    formats: { 4: 'percent', 7: 'rank' },
+    fills: [],
+  };
+
+  const methodology: ResultsTab = {
+    ...T.methodology,
+    frozenRows: 0,
+    rows: [
+      ['Methodology version 方法版本', doc.methodologyVersion],
+      ['Engine version 引擎版本', doc.engineVersion],
+      [],
+      ['Step 步骤', 'Method 方法'],
+      ...doc.steps.map((s) => [s.step, s.method]),
+      [],
+      ['Code 代码', 'Kind 类型', 'Parent 上级', 'Weight within parent 权重'],
+      ...doc.weights.map((w) => [w.code, w.kind, w.parent, w.weight]),
+    ],
+    formats: {},
+    fills: [],
+  };
+
+  const run: ResultsTab = {
+    ...T.run,
+    frozenRows: 0,
+    rows: [
+      ['Evaluation 评估', doc.evaluationId],
+      ['Name 名称', doc.name],
+      ['Year 年度', doc.year],
+      ['Run 运行编号', doc.runSeq],
+      ['Input hash 输入摘要', doc.inputHash],
+      ['Methodology version 方法版本', doc.methodologyVersion],
+      ['Engine version 引擎版本', doc.engineVersion],
+      ['Time 时间', doc.createdAt],
+      [
+        'Previous year 上年评估',
+        doc.previous ? `${doc.previous.evaluationId}, run ${doc.previous.runSeq}` : null,
+      ],
+      [
+        'Uncertainty 不确定性分析',
+        doc.uncertainty
+          ? `${doc.uncertainty.completed} of ${doc.uncertainty.runs} replications, seed ${doc.uncertainty.seed}`
+          : null,
+      ],
+      ...doc.notes.map((n) => ['Note 说明', n]),
+      [],
+      ['Zone ID', 'Spreadsheet 填报表格', 'Revision used 所用版本', 'Status 状态'],
+      ...doc.zones.map((z) => [z.zoneId, z.quality.spreadsheetId, z.quality.revision, z.quality.status]),
+    ],
+    formats: {},
+    fills: [],
+  };
+
+  // Scores in ranking order, one column per grade, so that each grade is its own series with its own colour.
+  const chart: ResultsTab = {
+    ...T.chart,
+    frozenRows: 1,
+    rows: [
+      ['Zone', ...doc.grades.map((g) => [g.code, g.label].filter(Boolean).join(' '))],
+      ...doc.zones
+        .filter((z) => z.score !== null)
+        .map((z) => [z.nameEn || z.zoneId, ...doc.grades.map((g) => (z.grade === g.code ? z.score : null))]),
+    ],
+    formats: Object.fromEntries(doc.grades.map((_, k) => [k + 1, 'score'])),
+    fills: [],
+  };
+  return [ranking, dimensions, indicators, nextGrade, uncertainty, quality, methodology, run, chart];
+}
+
+// ---- requests ----
+
+/** What the spreadsheet holds now, as a `spreadsheets.get` with `STRUCTURE_FIELDS` returns it. */
+export type SheetStructure = {
+  sheets: { sheetId: number; title: string; index: number; rowCount: number; columnCount: number }[];
+  chartIds: number[];
+};
+
+/** The field mask of the structure read: tab properties and chart ids, no cells. */
+export const STRUCTURE_FIELDS =
+  'sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount)),charts(chartId))';
+
+function rgb(hex: string): sheets_v4.Schema$Color {
+  const n = Number.parseInt(hex.slice(1), 16);
+  return { red: ((n >> 16) & 255) / 255, green: ((n >> 8) & 255) / 255, blue: (n & 255) / 255 };
+}
+
+const NUMBER_FORMATS: Record<ColumnFormat, sheets_v4.Schema$NumberFormat> = {
+  score: { type: 'NUMBER', pattern: '0.00' },
+  rank: { type: 'NUMBER', pattern: '0' },
+  percent: { type: 'PERCENT', pattern: '0%' },
+  number: { type: 'NUMBER', pattern: '#,##0.####' },
+  change: { type: 'NUMBER', pattern: '+0;-0;0' },
+};
+
+/** The grid a tab is given: its rows (at least two, so a header can be frozen) and its widest row. */
+export function tabGrid(tab: ResultsTab) {
+  return {
+    rowCount: Math.max(2, tab.rows.length),
+    columnCount: Math.max(1, ...tab.rows.map((r) => r.length)),
+  };
+}
+
+function cellsOf(tab: ResultsTab): sheets_v4.Schema$RowData[] {
+  const fill = new Map(tab.fills.map((f) => [`${f.row}:${f.col}`, f.colour]));
+  return tab.rows.map((row, r) => ({
+    values: row.map((v, c) => {
+      const cell: sheets_v4.Schema$CellData = {};
+      const ev = extendedValue(v);
+      if (ev !== undefined) cell.userEnteredValue = ev;
+      const colour = fill.get(`${r}:${c}`);
+      if (r < tab.frozenRows) cell.userEnteredFormat = { textFormat: { bold: true } };
+      else if (colour !== undefined) cell.userEnteredFormat = { backgroundColor: rgb(colour) };
+      return cell;
+    }),
+  }));
+}
+
+/** The chart: a stacked column per zone, one series (one colour) per grade, from the Chart tab. */
+export function chartSpec(doc: ResultsDoc, tab: ResultsTab): sheets_v4.Schema$ChartSpec {
+  const colours = gradeColours(doc);
+  const rows = tab.rows.length;
+  const column = (c: number): sheets_v4.Schema$ChartData => ({
+    sourceRange: {
+      sources: [
+        { sheetId: tab.id, startRowIndex: 0, endRowIndex: rows, startColumnIndex: c, endColumnIndex: c + 1 },
+      ],
+    },
+  });
+  return {
+    title: 'Scores by grade 各试验区得分（按等级）',
+    basicChart: {
+      chartType: 'COLUMN',
+      stackedType: 'STACKED',
+      legendPosition: 'TOP_LEGEND',
+      headerCount: 1,
+      axis: [
+        { position: 'BOTTOM_AXIS', title: 'Zone 试验区' },
+        { position: 'LEFT_AXIS', title: 'Score 得分' },
+      ],
+      domains: [{ domain: column(0) }],
+      series: doc.grades.map((g, k) => {
+        const colour = rgb(colours.get(g.code)!);
+        return { series: column(k + 1), targetAxis: 'LEFT_AXIS', colorStyle: { rgbColor: colour } };
+      }),
+    },
+  };
+}
+
+/**
+ * The requests of one publish. With `structure` null the spreadsheet is assumed to hold every tab and the chart
+ * (it was published before): the batch then only updates, and a person's change (a deleted tab or chart, a tab
+ * renamed onto one of ours) makes Sheets refuse it whole, and the caller reads the structure and calls again.
+ * With the structure known the batch also adds what is missing and moves aside a person's tab that holds one of
+ * our titles, so it succeeds.
+ */
+export function resultsRequests(
+  doc: ResultsDoc,
+  structure: SheetStructure | null,
+): sheets_v4.Schema$Request[] {
+  const tabs = resultsTabs(doc);
+  const requests: sheets_v4.Schema$Request[] = [];
+  const existing = new Map(structure?.sheets.map((s) => [s.sheetId, s]) ?? []);
+  const has = (id: number) => structure === null || existing.has(id);
+
+  if (structure !== null) {
+    const titles = new Set(tabs.map((t) => t.title.toLowerCase()));
+    // Titles are unique per spreadsheet (case-insensitively): first move every clash out of the way. A person's tab
+    // holding one of our titles is renamed (never deleted: it is their work); ours with a wrong title get a
+    // temporary one, so that renames between our own tabs cannot collide.
+    for (const s of structure.sheets) {
+      const want = tabs.find((t) => t.id === s.sheetId)?.title;
+      let title: string | null = null;
+      if (want !== undefined) title = s.title === want ? null : `zone-eval ${s.sheetId}`;
+      else if (titles.has(s.title.toLowerCase())) title = `${s.title} (${s.sheetId})`;
+      if (title !== null)
+        requests.push({
+          updateSheetProperties: { properties: { sheetId: s.sheetId, title }, fields: 'title' },
+        });
+    }
+  }
+
+  tabs.forEach((tab, index) => {
+    const grid = tabGrid(tab);
+    const gridProperties = { ...grid, frozenRowCount: tab.frozenRows };
+    if (has(tab.id)) {
+      requests.push({
+        updateSheetProperties: {
+          properties: { sheetId: tab.id, title: tab.title, index, gridProperties },
+          fields:
+            'title,index,gridProperties.rowCount,gridProperties.columnCount,gridProperties.frozenRowCount',
+        },
+      });
+    } else {
+      requests.push({
+        addSheet: { properties: { sheetId: tab.id, title: tab.title, index, gridProperties } },
+      });
+    }
+    requests.push({
+      updateCells: {
+        range: {
+          sheetId: tab.id,
+          startRowIndex: 0,
+          endRowIndex: grid.rowCount,
+          startColumnIndex: 0,
+          endColumnIndex: grid.columnCount,
+        },
+        rows: cellsOf(tab),
+        fields: 'userEnteredValue,userEnteredFormat',
+      },
+    });
+    for (const [col, format] of Object.entries(tab.formats)) {
+      const c = Number(col);
+      if (c >= grid.columnCount || tab.rows.length <= tab.frozenRows) continue;
+      requests.push({
+        repeatCell: {
+          range: {
+            sheetId: tab.id,
+            startRowIndex: Math.max(1, tab.frozenRows),
+            endRowIndex: grid.rowCount,
+            startColumnIndex: c,
+            endColumnIndex: c + 1,
+          },
+          cell: { userEnteredFormat: { numberFormat: NUMBER_FORMATS[format] } },
+          fields: 'userEnteredFormat.numberFormat',
+        },
+      });
+    }
+  });
+
+  const chartTab = tabs.find((t) => t.id === RESULTS_TABS.chart.id)!;
+  const spec = chartSpec(doc, chartTab);
+  const chartExists =
+    structure === null ||
+    (structure.chartIds.includes(RESULTS_CHART_ID) && existing.has(RESULTS_TABS.chart.id));
+  if (chartExists) requests.push({ updateChartSpec: { chartId: RESULTS_CHART_ID, spec } });
+  else
+    requests.push({
+      addChart: {
+        chart: {
+          chartId: RESULTS_CHART_ID,
+          spec,
+          position: {
+            overlayPosition: {
+              anchorCell: { sheetId: chartTab.id, rowIndex: 0, columnIndex: doc.grades.length + 2 },
+              widthPixels: 960,
+              heightPixels: 480,
+            },
+          },
+        },
+      },
+    });
+  return requests;
+}
+
+/** Reads a structure answer (`spreadsheets.get` with `STRUCTURE_FIELDS`). */
+export function structureOf(data: sheets_v4.Schema$Spreadsheet): SheetStructure {
+  const sheets: SheetStructure['sheets'] = [];
+  const chartIds: number[] = [];
+  for (const s of data.sheets ?? []) {
+    const p = s.properties;
+    if (p?.sheetId == null || p.title == null) continue;
+    sheets.push({
+      sheetId: p.sheetId,
+      title: p.title,
+      index: p.index ?? 0,
+      rowCount: p.gridProperties?.rowCount ?? 0,
+      columnCount: p.gridProperties?.columnCount ?? 0,
+    });
+    for (const c of s.charts ?? []) if (c.chartId != null) chartIds.push(c.chartId);
+  }
+  return { sheets, chartIds };
+}
