@@ -22,9 +22,18 @@ export const DRIVE_ADMIN = 'admin@zone-eval.test';
 
 export type Provisioned = {
   controlId: string;
+  /** The results spreadsheet the evaluate stage publishes to (record it with the store's `setResultsSpreadsheet`). */
+  resultsId: string;
   /** Zone id to its submission spreadsheet id. */
   sheets: Map<string, string>;
   zones: ControlZone[];
+};
+
+/** The results spreadsheet's first tab until the first publish adds the results tabs next to it. */
+const RESULTS_PLACEHOLDER = {
+  title: 'About 说明',
+  rows: [[{ value: 'Written by zone-eval after each evaluation run. 每次评估后由系统写入。' }]],
+  frozenRows: 0,
 };
 
 /** Creates the zones' spreadsheets and the control spreadsheet; `typed` pre-fills a zone's form. */
@@ -76,7 +85,7 @@ export async function provisionEvaluation(
       spreadsheetId,
       editors: [officialOf(z.zoneId)],
     });
-    onProgress?.(++done, zones.length + 1);
+    onProgress?.(++done, zones.length + 2);
   }
   const { spreadsheetId: controlId } = await createSpreadsheet(
     stack.google,
@@ -84,6 +93,13 @@ export async function provisionEvaluation(
     buildControlTabs(methodology, controlZones),
     place('control'),
   );
-  onProgress?.(++done, zones.length + 1);
-  return { controlId, sheets, zones: controlZones };
+  onProgress?.(++done, zones.length + 2);
+  const { spreadsheetId: resultsId } = await createSpreadsheet(
+    stack.google,
+    'Results 评估结果',
+    [RESULTS_PLACEHOLDER],
+    place('results'),
+  );
+  onProgress?.(++done, zones.length + 2);
+  return { controlId, resultsId, sheets, zones: controlZones };
 }

@@ -119,6 +119,7 @@ async function gatherInputs(
     return {
       zone,
       values,
+      submitted: cur !== undefined,
       revision: cur?.revSeq ?? null,
       updatedAt: cur?.updatedAt ?? null,
       editor: cur?.editor ?? null,

@@ -125,7 +125,10 @@ export type ResultsDoc = z.infer<typeof ResultsDocSchema>;
 /** A zone's stored input: its current values (null when nothing was ever stored) and how its sheet stands. */
 export type ZoneInput = {
   zone: ControlZone;
+  /** Zone and central values merged; null when there are none at all. */
   values: Record<string, SubmittedValue> | null;
+  /** Whether the zone's own sheet ever gave values (central data alone is no submission). */
+  submitted: boolean;
   revision: number | null;
   updatedAt: string | null;
   editor: string | null;
@@ -279,7 +282,7 @@ export function buildResults(input: BuildInput): ResultsDoc {
       quality: {
         status: x.unreadable
           ? 'unreadable'
-          : x.values !== null
+          : x.submitted
             ? 'submitted'
             : x.zone.spreadsheetId
               ? 'no-submission'

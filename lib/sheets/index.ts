@@ -27,6 +27,8 @@ export { type ColumnSpec, matchHeaders, normaliseHeader } from './headers';
 export * from './layout';
 export { createSpreadsheet, ensureFolder, findByKey, KEY_PROPERTY } from './provision';
 export { GoogleSpreadsheetReader, GRID_FIELDS } from './reader';
+export * from './results';
+export { GoogleResultsPublisher } from './results-publisher';
 export {
   ApiCaller,
   type CallerOptions,
@@ -37,6 +39,4 @@ export {
   type RetryPolicy,
   shareOf,
 } from './retry';
-export * from './results';
-export { GoogleResultsPublisher } from './results-publisher';
 export { GoogleFeedbackWriter } from './writer';

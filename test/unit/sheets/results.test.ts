@@ -1,0 +1,198 @@
+import type { sheets_v4 } from '@googleapis/sheets';
+import {
+  RESULTS_CHART_ID,
+  RESULTS_TABS,
+  resultsRequests,
+  resultsTabs,
+  type SheetStructure,
+  structureOf,
+} from '../../../lib/sheets/results';
+import { tinyDoc } from '../../helpers/results';
+
+const FORMULA = '=IMPORTXML("http://example.com","//a")';
+const kinds = (rs: sheets_v4.Schema$Request[]) => rs.map((r) => Object.keys(r)[0]);
+const tab = (title: string) => resultsTabs(tinyDoc()).find((t) => t.title === title)!;
+
+describe('results document', () => {
+  test('every mapped zone is listed, ranked ones best first, the zone without a submission last and unranked', () => {
+    const doc = tinyDoc();
+    expect(doc.zones.map((z) => z.zoneId)).toEqual(['z4', 'z3', 'z2', 'z1', 'z5']);
+    expect(doc.zones.map((z) => z.rank)).toEqual([1, 2, 3, 4, null]);
+    expect(doc.zones.map((z) => z.grade)).toEqual(['A', 'B', 'C', 'D', null]);
+    const z5 = doc.zones.at(-1)!;
+    // Central data still reaches it, so it is screened in with one value of three.
+    expect(z5.quality).toMatchObject({ status: 'no-submission', missing: ['X1', 'X2'], revision: null });
+    const z1 = doc.zones.find((z) => z.zoneId === 'z1')!;
+    expect(z1.quality).toMatchObject({ status: 'submitted', refused: ['X2'], lastEditor: 'official@z1' });
+  });
+
+  test('the next grade names an indicator and a value, and uncertainty gives each grade a probability', () => {
+    const z2 = tinyDoc().zones.find((z) => z.zoneId === 'z2')!;
+    expect(z2.nextGrade).toMatchObject({ grade: 'B' });
+    expect(['X1', 'X2', 'X3']).toContain(z2.nextGrade!.indicator);
+    const p = Object.values(z2.uncertainty!.grades).reduce((a, b) => a + b, 0);
+    expect(p).toBeCloseTo(1, 9);
+  });
+});
+
+describe('results tabs', () => {
+  test('Ranking: rank, names, province, batch, score, grade, change against last year, rank interval', () => {
+    const doc = tinyDoc({
+      evaluationId: 'last',
+      runSeq: 9,
+      year: 2024,
+      zones: new Map([
+        ['z4', { rank: 2, score: 50, grade: 'B' }],
+        ['z3', { rank: 1, score: 60, grade: 'A' }],
+      ]),
+    });
+    const ranking = resultsTabs(doc)[0]!;
+    expect(ranking.title).toBe('Ranking');
+    expect(ranking.rows[0]).toHaveLength(15);
+    const [z4, z3, z2] = ranking.rows.slice(1);
+    expect(z4!.slice(0, 5)).toEqual([1, 'Zone 4', '试验区4', 'Henan', 4]);
+    expect(z4![6]).toBe('A');
+    expect(z4![7]).toBe('Obvious');
+    expect(z4![9]).toBe(1); // up one place
+    expect(z4![10]).toBe('up from B 升');
+    expect(z3![9]).toBe(-1);
+    expect(z3![10]).toBe('down from A 降');
+    expect(z2![10]).toBe('new 新进');
+    expect(ranking.fills).toContainEqual({ row: 1, col: 6, colour: '#1a9850' });
+    // A grade without a colour takes the default palette's.
+    expect(ranking.fills.find((f) => f.row === 3)?.colour).toBe('#fee08b');
+    expect(ranking.frozenRows).toBe(1);
+  });
+
+  test('without a previous year the change columns are empty, not zero', () => {
+    const ranking = tab('Ranking');
+    expect(ranking.rows.slice(1).map((r) => [r[9], r[10]])).toEqual(Array(5).fill([null, null]));
+  });
+
+  test('Data quality lists availability, missing and refused values, and the last accepted edit and who', () => {
+    const rows = tab('Data quality').rows;
+    const z1 = rows.find((r) => r[0] === 'z1')!;
+    expect(z1.slice(3, 10)).toEqual([
+      'submitted',
+      1,
+      null,
+      'X2',
+      1,
+      '2025-03-01T08:00:00.000Z',
+      'official@z1',
+    ]);
+    expect(rows.find((r) => r[0] === 'z5')!.slice(3, 6)).toEqual(['no-submission', 0.3333333333, 'X1, X2']);
+  });
+
+  test('Methodology and Run tabs state versions, steps, weights and the revision of every zone used', () => {
+    const methodology = tab('Methodology').rows;
+    expect(methodology[0]).toEqual(['Methodology version 方法版本', 'v1']);
+    expect(methodology.map((r) => r[0])).toEqual(expect.arrayContaining(['normalise', 'weight', 'grade']));
+    expect(methodology.find((r) => r[0] === 'X2')).toEqual(['X2', 'indicator', 'D1', 0.6666666667]);
+    const run = tab('Run').rows;
+    expect(run.find((r) => r[0] === 'Run 运行编号')).toEqual(['Run 运行编号', 3]);
+    expect(run.find((r) => r[0] === 'Input hash 输入摘要')).toEqual(['Input hash 输入摘要', 'hash']);
+    expect(run.find((r) => r[0] === 'z3')).toEqual(['z3', 'sheet-z3', 3, 'submitted']);
+  });
+
+  test('the chart tab has one column per grade, each zone scored in its grade column only', () => {
+    const chart = tab('Chart');
+    expect(chart.rows[0]).toEqual(['Zone', 'A Obvious', 'B Good', 'C Initial', 'D Starting']);
+    const z4 = chart.rows[1]!;
+    expect(z4[1]).toEqual(expect.any(Number));
+    expect(z4.slice(2)).toEqual([null, null, null]);
+  });
+});
+
+describe('results requests', () => {
+  test('a spreadsheet published before gets updates only, and the chart spec replaced under its fixed id', () => {
+    const requests = resultsRequests(tinyDoc(), null);
+    expect(kinds(requests)).not.toContain('addSheet');
+    expect(kinds(requests)).not.toContain('addChart');
+    expect(requests.at(-1)).toEqual({
+      updateChartSpec: { chartId: RESULTS_CHART_ID, spec: expect.any(Object) },
+    });
+    const props = requests.flatMap((r) => (r.updateSheetProperties ? [r.updateSheetProperties] : []));
+    expect(props.map((p) => p.properties!.sheetId)).toEqual(Object.values(RESULTS_TABS).map((t) => t.id));
+    expect(props[0]!.properties).toMatchObject({
+      title: 'Ranking',
+      index: 0,
+      gridProperties: { rowCount: 6, columnCount: 15, frozenRowCount: 1 },
+    });
+  });
+
+  test('strings are always stringValue, so a zone named like a formula is written as text', () => {
+    const requests = resultsRequests(tinyDoc(), null);
+    const cells = requests.flatMap((r) => r.updateCells?.rows?.flatMap((row) => row.values ?? []) ?? []);
+    const named = cells.filter((c) => JSON.stringify(c).includes('IMPORTXML'));
+    expect(named.length).toBeGreaterThan(0);
+    for (const c of named) {
+      expect(c.userEnteredValue).toEqual({ stringValue: FORMULA });
+    }
+    expect(cells.some((c) => c.userEnteredValue?.formulaValue !== undefined)).toBe(false);
+  });
+
+  test('every tab is rewritten whole: one updateCells over the grid clears what a shorter ranking leaves', () => {
+    const requests = resultsRequests(tinyDoc(), null);
+    const ranking = requests.find((r) => r.updateCells?.range?.sheetId === RESULTS_TABS.ranking.id)!;
+    expect(ranking.updateCells).toMatchObject({
+      range: { startRowIndex: 0, endRowIndex: 6, startColumnIndex: 0, endColumnIndex: 15 },
+      fields: 'userEnteredValue,userEnteredFormat',
+    });
+    const formats = requests.filter((r) => r.repeatCell?.range?.sheetId === RESULTS_TABS.ranking.id);
+    expect(formats.find((r) => r.repeatCell!.range!.startColumnIndex === 5)?.repeatCell).toMatchObject({
+      range: { startRowIndex: 1, endRowIndex: 6 },
+      cell: { userEnteredFormat: { numberFormat: { type: 'NUMBER', pattern: '0.00' } } },
+      fields: 'userEnteredFormat.numberFormat',
+    });
+  });
+
+  test('with the structure read, missing tabs and the chart are added and clashing titles moved aside', () => {
+    const structure: SheetStructure = {
+      sheets: [
+        { sheetId: 0, title: 'About', index: 0, rowCount: 1000, columnCount: 26 },
+        // A person's own tab took our title; our Ranking tab was renamed.
+        { sheetId: 77, title: 'Dimensions', index: 1, rowCount: 10, columnCount: 5 },
+        { sheetId: RESULTS_TABS.ranking.id, title: 'Mine', index: 2, rowCount: 6, columnCount: 15 },
+      ],
+      chartIds: [],
+    };
+    const requests = resultsRequests(tinyDoc(), structure);
+    expect(requests.slice(0, 2)).toEqual([
+      { updateSheetProperties: { properties: { sheetId: 77, title: 'Dimensions (77)' }, fields: 'title' } },
+      {
+        updateSheetProperties: {
+          properties: { sheetId: RESULTS_TABS.ranking.id, title: `zone-eval ${RESULTS_TABS.ranking.id}` },
+          fields: 'title',
+        },
+      },
+    ]);
+    expect(kinds(requests).filter((k) => k === 'addSheet')).toHaveLength(8);
+    expect(requests.find((r) => r.updateSheetProperties?.properties?.title === 'Ranking')).toBeDefined();
+    expect(requests.at(-1)!.addChart!.chart).toMatchObject({
+      chartId: RESULTS_CHART_ID,
+      position: { overlayPosition: { anchorCell: { sheetId: RESULTS_TABS.chart.id } } },
+    });
+  });
+
+  test('the structure answer is read from tab properties and chart ids', () => {
+    expect(
+      structureOf({
+        sheets: [
+          {
+            properties: {
+              sheetId: 9109,
+              title: 'Chart',
+              index: 3,
+              gridProperties: { rowCount: 5, columnCount: 2 },
+            },
+            charts: [{ chartId: RESULTS_CHART_ID }],
+          },
+        ],
+      }),
+    ).toEqual({
+      sheets: [{ sheetId: 9109, title: 'Chart', index: 3, rowCount: 5, columnCount: 2 }],
+      chartIds: [RESULTS_CHART_ID],
+    });
+  });
+});
