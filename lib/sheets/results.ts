@@ -28,6 +28,8 @@ export const RESULTS_TABS = {
   chart: { id: 9109, title: 'Chart' },
 } as const;
 export const RESULTS_CHART_ID = 9199;
+/** Empty columns between the chart tab's table and the chart anchored right of it. */
+const CHART_GAP = 1;
 
 export type ResultsValue = string | number | boolean | null;
 export type ColumnFormat = 'score' | 'rank' | 'percent' | 'number' | 'change';
@@ -41,6 +43,8 @@ export type ResultsTab = {
   formats: Record<number, ColumnFormat>;
   /** Background colours (hex) of single cells: the grade cells. */
   fills: { row: number; col: number; colour: string }[];
+  /** Columns the grid keeps beyond the rows' width (room for the chart, which is anchored on a cell). */
+  spareColumns?: number;
 };
 
 /** Colours of grades without one, best first (ColorBrewer RdYlGn). */
@@ -343,6 +347,7 @@ export function resultsTabs(doc: ResultsDoc): ResultsTab[] {
     ],
     formats: Object.fromEntries(doc.grades.map((_, k) => [k + 1, 'score'])),
     fills: [],
+    spareColumns: CHART_GAP + 1,
   };
   return [ranking, dimensions, indicators, nextGrade, uncertainty, quality, methodology, run, chart];
 }
@@ -376,7 +381,7 @@ const NUMBER_FORMATS: Record<ColumnFormat, sheets_v4.Schema$NumberFormat> = {
 export function tabGrid(tab: ResultsTab) {
   return {
     rowCount: Math.max(2, tab.rows.length),
-    columnCount: Math.max(1, ...tab.rows.map((r) => r.length)),
+    columnCount: Math.max(1, ...tab.rows.map((r) => r.length)) + (tab.spareColumns ?? 0),
   };
 }
 
@@ -521,7 +526,11 @@ export function resultsRequests(
           spec,
           position: {
             overlayPosition: {
-              anchorCell: { sheetId: chartTab.id, rowIndex: 0, columnIndex: doc.grades.length + 2 },
+              anchorCell: {
+                sheetId: chartTab.id,
+                rowIndex: 0,
+                columnIndex: doc.grades.length + 1 + CHART_GAP,
+              },
               widthPixels: 960,
               heightPixels: 480,
             },
