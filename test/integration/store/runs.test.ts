@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type EmbeddedDynamo, startDynamo } from '../../../lib/local/dynamo';
 import type { RunRecord } from '../../../lib/pipeline/ports';
 import { DynamoStore } from '../../../lib/store/dynamo-store';
-import { ItemExistsError, ItemTooLargeError } from '../../../lib/store/errors';
+import { ItemExistsError } from '../../../lib/store/errors';
 
 let dynamo: EmbeddedDynamo;
 let store: DynamoStore;
@@ -75,17 +75,43 @@ test('a run is never overwritten', async () => {
   expect((await store.getRun('once', 1))?.inputHash).toBe('hash-1');
 });
 
-test('a run too large for one item is refused with a message naming the sizes', async () => {
-  // Random text does not compress, so 600 KB of it stays above the limit after gzip.
+test('a run too large for one item is stored in parts written before its head, and reads back whole', async () => {
+  // Random text does not compress, so 600 KB of it stays above the item limit after gzip.
   const big = run(1, { results: { noise: randomBytes(450_000).toString('base64') } });
 
-  const error = await store.putRun('big', big).catch((e: unknown) => e);
+  await store.putRun('big', big);
 
-  expect(error).toBeInstanceOf(ItemTooLargeError);
-  expect((error as Error).message).toMatch(
-    /run 1 of evaluation big would be a [\d,]+-byte item \(results: 600,0\d\d bytes of JSON, [\d,]+ gzipped\); DynamoDB allows 409,600/,
+  expect(await store.getRun('big', 1)).toEqual(big);
+  expect(await store.latestRun('big')).toEqual(big);
+  expect(await store.getRunInfo('big', 1)).toEqual({
+    seq: 1,
+    requested: 3,
+    inputHash: 'hash-1',
+    methodologyVersion: 'm-2024-01',
+    engineVersion: '0.1.0',
+    createdAt: '2024-11-05T08:00:00.000Z',
+  });
+  const head = await dynamo.client.send(
+    new GetCommand({ TableName: dynamo.tableName, Key: { PK: 'EVAL#big', SK: 'RUN#0000000001' } }),
   );
-  expect(await store.getRun('big', 1)).toBeNull();
+  expect(head.Item).toMatchObject({ parts: 2, jsonBytes: 600_012 });
+  expect(head.Item?.['body']).toBeUndefined();
+  const part = await dynamo.client.send(
+    new GetCommand({ TableName: dynamo.tableName, Key: { PK: 'EVAL#big', SK: 'RUNPART#0000000001#0002' } }),
+  );
+  expect(part.Item).toMatchObject({ part: 2 });
+});
+
+test('a head whose parts are missing is refused as corrupt, not read as a shorter run', async () => {
+  const big = run(1, { results: { noise: randomBytes(450_000).toString('base64') } });
+  await store.putRun('torn', big);
+  await dynamo.client.send(
+    new DeleteCommand({
+      TableName: dynamo.tableName,
+      Key: { PK: 'EVAL#torn', SK: 'RUNPART#0000000001#0001' },
+    }),
+  );
+  await expect(store.getRun('torn', 1)).rejects.toThrow(/names 2 parts but 1 were found/);
 });
 
 test('latestRun returns the highest sequence, and null before any run', async () => {
