@@ -175,7 +175,8 @@ export async function syncCentral(req: CentralRequest, deps: CentralDeps): Promi
         ? 'OK 已接受: every value was accepted.'
         : `${errors} problem${errors > 1 ? 's' : ''} 个问题 below: a refused value keeps the last accepted one until it is fixed.`,
     ],
-    ['Tabs read 已读取', results.map((r) => `${r.tab}: ${r.result}`).join('; ')],
+    // Tab names only, not whether this read stored anything: an unchanged read must leave the Feedback unchanged.
+    ['Tabs read 已读取', tabs.join(', ')],
     [],
   ];
   if (problems.length) rows.push(HEADER, ...problems.slice(0, MAX_PROBLEM_ROWS));

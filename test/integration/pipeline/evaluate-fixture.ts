@@ -26,15 +26,17 @@ export function smallMethodology(n: number, extra: Partial<Methodology> = {}): M
   return { ...spec, ...extra };
 }
 
-/** A zone's values of `year` as stored by a sync (zone-sourced indicators) and the customs tab's (central ones). */
+/** A zone's values of `year` as stored by the syncs: its own indicators, and each central tab's. */
 export function typedValues(zoneId: string, year = 2025) {
   const zone: Record<string, SubmittedValue> = {};
-  const central: Record<string, SubmittedValue> = {};
+  const central: Record<string, Record<string, SubmittedValue>> = {};
   for (const ind of ev.methodology.indicators) {
     const typed = ev.demo.values[year]![zoneId]?.[ind.code]?.typed ?? null;
     const parsed = parseField(typed, ind);
     if (!parsed.ok) throw new Error(`${zoneId}/${ind.code}: ${parsed.reason}`);
-    (ind.source === 'zone' ? zone : central)[ind.code] = { value: parsed.value, text: String(typed ?? '') };
+    const value = { value: parsed.value, text: String(typed ?? '') };
+    if (ind.source === 'zone') zone[ind.code] = value;
+    else (central[ind.source.slice('central:'.length)] ??= {})[ind.code] = value;
   }
   return { zone, central };
 }
@@ -85,22 +87,23 @@ export async function seedEvaluation(
     spreadsheetId: null,
     at: '2025-03-01T08:00:00.000Z',
   });
-  const customs: Record<string, Record<string, SubmittedValue>> = {};
+  const tabs: Record<string, Record<string, Record<string, SubmittedValue>>> = {};
   const currents: CurrentValues[] = [];
   for (const id of zoneIds) {
     const { zone, central } = typedValues(id, options.year);
-    customs[id] = central;
+    for (const [tab, values] of Object.entries(central)) (tabs[tab] ??= {})[id] = values;
     if (!options.without?.includes(id)) currents.push(current(id, zone));
   }
   await stack.store.seedCurrent(e, currents);
-  await stack.store.putCentralTab(e, {
-    tab: 'customs',
-    spreadsheetId: 'central-sheet',
-    zones: customs,
-    contentHash: contentHash(customs),
-    readSeq: 1,
-    updatedAt: '2025-03-01T08:00:00.000Z',
-  });
+  for (const [tab, zones] of Object.entries(tabs))
+    await stack.store.putCentralTab(e, {
+      tab,
+      spreadsheetId: 'central-sheet',
+      zones,
+      contentHash: contentHash(zones),
+      readSeq: 1,
+      updatedAt: '2025-03-01T08:00:00.000Z',
+    });
   await stack.store.setResultsSpreadsheet(e, resultsId);
   await stack.store.requestEvaluation(e);
   return { resultsId, zones };

@@ -201,12 +201,17 @@ test('a request with the same input costs no run write and no publish', async ()
   await evaluate();
   store.writes = [];
   await store.requestEvaluation();
-  expect(await evaluate()).toMatchObject({ status: 'unchanged', run: 1, publish: 'already-published', requests: 0 });
+  expect(await evaluate()).toMatchObject({
+    status: 'unchanged',
+    run: 1,
+    publish: 'already-published',
+    requests: 0,
+  });
   expect(store.writes).toEqual(['scored 2']);
   expect(publisher.published).toEqual([1]);
 });
 
-test('a change in central data or in a zone's values gives a new input hash', async () => {
+test('a change in central data or in the values of a zone gives a new input hash', async () => {
   const { store, evaluate } = setup();
   await store.requestEvaluation();
   const a = await evaluate();
@@ -303,9 +308,9 @@ test('the previous year is its own evaluation: its published run gives the chang
   await store.requestEvaluation();
   const second = await evaluate();
   expect(second).toMatchObject({ status: 'scored', run: 2 });
-  expect(first.status === 'scored' && second.status === 'scored' && first.inputHash !== second.inputHash).toBe(
-    true,
-  );
+  expect(
+    first.status === 'scored' && second.status === 'scored' && first.inputHash !== second.inputHash,
+  ).toBe(true);
   const doc = store.runs.get(2)!.results as ResultsDoc;
   expect(doc.previous).toEqual({ evaluationId: 'e', runSeq: 1, year: 2025 });
   const z4 = doc.zones.find((z) => z.zoneId === 'z4')!;
