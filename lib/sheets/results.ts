@@ -385,18 +385,69 @@ export function tabGrid(tab: ResultsTab) {
   };
 }
 
-function cellsOf(tab: ResultsTab): sheets_v4.Schema$RowData[] {
+/**
+ * Columns whose every cell below the header is a number or empty: they go out as pasted text (about a tenth of the
+ * bytes of `updateCells`' JSON, which keeps 2,000 zones x 48 indicators under the API's 10 MB request limit).
+ * Never a column holding text: pasted text is interpreted as typed, and text from people must stay text.
+ */
+export function numericColumns(tab: ResultsTab): number[] {
+  if (tab.frozenRows === 0 || tab.rows.length <= tab.frozenRows) return [];
+  const width = Math.max(...tab.rows.map((r) => r.length));
+  const out: number[] = [];
+  for (let c = 0; c < width; c++) {
+    let numbers = 0;
+    let other = false;
+    for (let r = tab.frozenRows; r < tab.rows.length && !other; r++) {
+      const v = tab.rows[r]![c] ?? null;
+      if (typeof v === 'number' && Number.isFinite(v)) numbers++;
+      else if (v !== null) other = true;
+    }
+    if (!other && numbers > 0) out.push(c);
+  }
+  return out;
+}
+
+function cellsOf(tab: ResultsTab, pasted: ReadonlySet<number>): sheets_v4.Schema$RowData[] {
   const fill = new Map(tab.fills.map((f) => [`${f.row}:${f.col}`, f.colour]));
   return tab.rows.map((row, r) => ({
     values: row.map((v, c) => {
       const cell: sheets_v4.Schema$CellData = {};
-      const ev = extendedValue(v);
+      const header = r < tab.frozenRows;
+      const ev = !header && pasted.has(c) ? undefined : extendedValue(v);
       if (ev !== undefined) cell.userEnteredValue = ev;
       const colour = fill.get(`${r}:${c}`);
-      if (r < tab.frozenRows) cell.userEnteredFormat = { textFormat: { bold: true } };
+      if (header) cell.userEnteredFormat = { textFormat: { bold: true } };
       else if (colour !== undefined) cell.userEnteredFormat = { backgroundColor: rgb(colour) };
       return cell;
     }),
+  }));
+}
+
+/** One `pasteData` per run of adjacent numeric columns, below the header; plain decimal text, tab-delimited. */
+function pasteRequests(tab: ResultsTab, columns: readonly number[]): sheets_v4.Schema$Request[] {
+  const runs: number[][] = [];
+  for (const c of columns) {
+    const last = runs.at(-1);
+    if (last && last.at(-1) === c - 1) last.push(c);
+    else runs.push([c]);
+  }
+  return runs.map((run) => ({
+    pasteData: {
+      coordinate: { sheetId: tab.id, rowIndex: tab.frozenRows, columnIndex: run[0]! },
+      data: tab.rows
+        .slice(tab.frozenRows)
+        .map((row) =>
+          run
+            .map((c) => {
+              const v = row[c];
+              return typeof v === 'number' ? String(v) : '';
+            })
+            .join('\t'),
+        )
+        .join('\n'),
+      type: 'PASTE_VALUES',
+      delimiter: '\t',
+    },
   }));
 }
 
@@ -466,6 +517,7 @@ export function resultsRequests(
 
   tabs.forEach((tab, index) => {
     const grid = tabGrid(tab);
+    const pasted = new Set(numericColumns(tab));
     const gridProperties = { ...grid, frozenRowCount: tab.frozenRows };
     if (has(tab.id)) {
       requests.push({
@@ -489,10 +541,11 @@ export function resultsRequests(
           startColumnIndex: 0,
           endColumnIndex: grid.columnCount,
         },
-        rows: cellsOf(tab),
+        rows: cellsOf(tab, pasted),
         fields: 'userEnteredValue,userEnteredFormat',
       },
     });
+    requests.push(...pasteRequests(tab, [...pasted]));
     for (const [col, format] of Object.entries(tab.formats)) {
       const c = Number(col);
       if (c >= grid.columnCount || tab.rows.length <= tab.frozenRows) continue;

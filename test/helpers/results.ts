@@ -79,3 +79,67 @@ export function tinyDoc(previous: PreviousRun | null = null): ResultsDoc {
     previous,
   });
 }
+
+/**
+ * A results document of `n` zones and `m` indicators with varied numbers, built without the engine (the engine's
+ * speed at this size is the benchmarks' business): for the storage and publishing tests at scale.
+ */
+export function syntheticDoc(n: number, m: number, seed = 1): ResultsDoc {
+  let x = seed;
+  const next = () => {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    return x / 2 ** 31;
+  };
+  const grades = ['A', 'B', 'C', 'D'];
+  const codes = Array.from({ length: m }, (_, j) => `I${j}`);
+  const dims = Array.from({ length: 10 }, (_, k) => `D${k}`);
+  const base = tinyDoc();
+  return {
+    ...base,
+    runSeq: 1,
+    aggregates: dims.map((code) => ({ code, nameEn: `Dimension ${code}`, nameZh: null })),
+    indicators: codes.map((code) => ({ code, nameEn: code, nameZh: null, unit: 'count', source: 'zone' })),
+    weights: [],
+    zones: Array.from({ length: n }, (_, i) => {
+      const score = Number((100 - (i * 100) / n).toPrecision(10));
+      const grade = grades[Math.min(3, Math.floor((i / n) * 4))]!;
+      const vals = Object.fromEntries(codes.map((c) => [c, Number((next() * 1e4).toPrecision(10))]));
+      return {
+        zoneId: `Z${String(i).padStart(4, '0')}`,
+        nameEn: `Zone ${i}`,
+        nameZh: `试验区${i}`,
+        province: `Province ${i % 31}`,
+        batch: 1 + (i % 7),
+        rank: i + 1,
+        score,
+        grade,
+        previous: { rank: i + 2, score: score - 1, grade },
+        dimensions: Object.fromEntries(dims.map((d) => [d, Number((next() * 100).toPrecision(10))])),
+        values: vals,
+        contributions: Object.fromEntries(codes.map((c) => [c, Number(next().toPrecision(10))])),
+        strengths: codes.slice(0, 3),
+        weaknesses: codes.slice(-3),
+        nextGrade:
+          grade === 'A' ? null : { grade: 'A', points: 3.5, indicator: 'I1', current: 10, value: 20 },
+        uncertainty: {
+          median: i + 1,
+          q05: Math.max(1, i - 5),
+          q95: i + 6,
+          grades: { A: 0.1, B: 0.4, C: 0.4, D: 0.1 },
+        },
+        quality: {
+          status: 'submitted' as const,
+          screenedOut: false,
+          availability: 1,
+          missing: [],
+          refused: [],
+          spreadsheetId: `sheet-${i}`,
+          revision: 1,
+          lastEditAt: '2025-03-01T08:00:00.000Z',
+          lastEditor: `official@${i}`,
+          reason: null,
+        },
+      };
+    }),
+  };
+}

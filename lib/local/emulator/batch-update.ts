@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { type CellRect, formatRange } from './a1';
-import { type Cell, type ExtendedValue, formatted, type Json } from './cells';
+import { type Cell, type ExtendedValue, formatted, type Json, parseUserEntered } from './cells';
 import {
   type ChartSpec,
   chartSpec,
@@ -33,6 +33,7 @@ import {
 } from './grid';
 import type { Sheet, Spreadsheet } from './model';
 import { newSheet, newSheetId } from './store';
+import { applyInput } from './values';
 
 const json = z.record(z.string(), z.unknown());
 
@@ -144,6 +145,17 @@ const handlers = {
     length: z.number().int().min(1),
   }),
   deleteDimension: z.strictObject({ range: dimensionRange }),
+  // Only the plain-text form (a delimiter, not html) and the types that paste values, which the results publish uses.
+  pasteData: z.strictObject({
+    coordinate: z.strictObject({
+      sheetId: z.number().int().optional(),
+      rowIndex: z.number().int().min(0).optional(),
+      columnIndex: z.number().int().min(0).optional(),
+    }),
+    data: z.string(),
+    type: z.enum(['PASTE_NORMAL', 'PASTE_VALUES']).optional(),
+    delimiter: z.string().min(1),
+  }),
   mergeCells: z.strictObject({
     range: gridRange,
     mergeType: z.enum(['MERGE_ALL', 'MERGE_COLUMNS', 'MERGE_ROWS']).optional(),
@@ -170,7 +182,6 @@ const KNOWN_UNIMPLEMENTED = new Set([
   'findReplace',
   'copyPaste',
   'cutPaste',
-  'pasteData',
   'appendCells',
   'insertRange',
   'deleteRange',
@@ -599,6 +610,36 @@ const apply: {
     const g = sheetOf(ss, req.sheetId).properties.gridProperties;
     if (req.dimension === 'ROWS') g.rowCount += req.length;
     else g.columnCount += req.length;
+    return {};
+  },
+
+  /**
+   * PasteDataRequest: the text is split into rows on newlines and into cells on the delimiter, and each cell is
+   * entered as a person types it (USER_ENTERED: `1,234.5` a number, `=A1` a formula). PASTE_NORMAL also resets the
+   * cells' formats; PASTE_VALUES keeps them. A paste past the grid is refused here (Sheets documents no growth for
+   * it; callers size the grid first).
+   */
+  pasteData(ss, req) {
+    const sheet = sheetById(ss, req.coordinate.sheetId ?? 0);
+    const r0 = req.coordinate.rowIndex ?? 0;
+    const c0 = req.coordinate.columnIndex ?? 0;
+    const lines = req.data.replace(/\r?\n$/, '').split(/\r?\n/);
+    const rows = lines.map((line) => line.split(req.delimiter));
+    const width = rows.reduce((m, r) => Math.max(m, r.length), 0);
+    rectOf(sheet, {
+      startRowIndex: r0,
+      endRowIndex: r0 + rows.length,
+      startColumnIndex: c0,
+      endColumnIndex: c0 + width,
+    });
+    rows.forEach((row, i) =>
+      row.forEach((text, j) => {
+        const cell = cellFor(sheet, r0 + i, c0 + j);
+        if (req.type !== 'PASTE_VALUES') delete cell.fmt;
+        applyInput(cell, parseUserEntered(text));
+      }),
+    );
+    compact(sheet);
     return {};
   },
 

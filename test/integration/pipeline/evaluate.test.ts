@@ -2,12 +2,14 @@
  * The evaluate stage over real HTTP: scores from dynalite through the AWS SDK, publishes to the emulator through
  * Google's client, and the results spreadsheet is read back through Google's client.
  */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { sheets_v4 } from '@googleapis/sheets';
 import { type LocalStack, startLocalStack } from '../../../lib/local/stack';
 import { type EvaluateOutcome, evaluateRun } from '../../../lib/pipeline/evaluate';
 import { silentLogger } from '../../../lib/pipeline/log';
 import { ResultsDocSchema } from '../../../lib/pipeline/results';
 import { GoogleResultsPublisher, RESULTS_CHART_ID, RESULTS_TABS } from '../../../lib/sheets';
+import { syntheticDoc } from '../../helpers/results';
 import { current, ev, seedEvaluation, smallMethodology, typedValues } from './evaluate-fixture';
 
 const ZONES = ev.zones.slice(0, 12).map((z) => z.zoneId);
@@ -235,4 +237,35 @@ test('a results spreadsheet no longer shared is an alarm and a defined outcome, 
   const state = await stack.store.getEvaluationState(E);
   expect(state!.scored).toBe(state!.requested);
   expect(state!.publishedRun).toBeNull();
+});
+
+test('a run of 2,000 zones is stored across several items and published in one batchUpdate', async () => {
+  const E = 'big2000';
+  const { resultsId } = await seedEvaluation(stack, E, smallMethodology(12), ZONES);
+  const doc = syntheticDoc(2000, 48);
+  await stack.store.putRun(E, {
+    seq: 1,
+    requested: 1,
+    inputHash: doc.inputHash,
+    methodologyVersion: doc.methodologyVersion,
+    engineVersion: doc.engineVersion,
+    createdAt: doc.createdAt,
+    results: doc,
+  });
+  const head = await stack.dynamo.client.send(
+    new GetCommand({ TableName: stack.dynamo.tableName, Key: { PK: `EVAL#${E}`, SK: 'RUN#0000000001' } }),
+  );
+  expect(head.Item?.['parts']).toBeGreaterThan(1);
+  const back = await stack.store.getRun(E, 1);
+  expect(ResultsDocSchema.parse(back?.results).zones).toHaveLength(2000);
+
+  const writes = () =>
+    stack.emulator.requestCount({ route: 'sheets.spreadsheets.batchUpdate', spreadsheetId: resultsId });
+  const before = writes();
+  const out = await new GoogleResultsPublisher(stack.google).publish(resultsId, doc);
+  expect(out).toMatchObject({ status: 'published', requests: 2 });
+  expect(writes() - before).toBe(1);
+  const ranking = await values(resultsId, `'${RESULTS_TABS.ranking.title}'!A:B`);
+  expect(ranking).toHaveLength(2001);
+  expect(ranking[2000]).toEqual(['2000', 'Zone 1999']);
 });

@@ -1,5 +1,6 @@
 import type { sheets_v4 } from '@googleapis/sheets';
 import {
+  numericColumns,
   RESULTS_CHART_ID,
   RESULTS_TABS,
   resultsRequests,
@@ -130,6 +131,27 @@ describe('results requests', () => {
       expect(c.userEnteredValue).toEqual({ stringValue: FORMULA });
     }
     expect(cells.some((c) => c.userEnteredValue?.formulaValue !== undefined)).toBe(false);
+  });
+
+  test('numeric columns are pasted as decimal text below the header; columns with any text never are', () => {
+    const ranking = tab('Ranking');
+    // Rank, batch, score, rank change, last year's rank and the rank interval: numbers or empty in every row.
+    expect(numericColumns(ranking)).toEqual([0, 4, 5, 13, 14]);
+    const requests = resultsRequests(tinyDoc(), null);
+    const pastes = requests.filter((r) => r.pasteData?.coordinate?.sheetId === RESULTS_TABS.ranking.id);
+    expect(pastes.map((r) => r.pasteData!.coordinate)).toEqual([
+      { sheetId: RESULTS_TABS.ranking.id, rowIndex: 1, columnIndex: 0 },
+      { sheetId: RESULTS_TABS.ranking.id, rowIndex: 1, columnIndex: 4 },
+      { sheetId: RESULTS_TABS.ranking.id, rowIndex: 1, columnIndex: 13 },
+    ]);
+    const rankScore = pastes[1]!.pasteData!;
+    expect(rankScore).toMatchObject({ type: 'PASTE_VALUES', delimiter: '\t' });
+    const lines = rankScore.data!.split('\n');
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toMatch(/^4\t\d+(\.\d+)?$/);
+    // The unscored zone's score is empty, never 0.
+    expect(lines[4]).toBe('5\t');
+    for (const p of requests.filter((r) => r.pasteData)) expect(p.pasteData!.data).not.toMatch(/[=A-Za-z]/);
   });
 
   test('every tab is rewritten whole: one updateCells over the grid clears what a shorter ranking leaves', () => {
