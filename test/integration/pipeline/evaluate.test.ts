@@ -269,3 +269,23 @@ test('a run of 2,000 zones is stored across several items and published in one b
   expect(ranking).toHaveLength(2001);
   expect(ranking[2000]).toEqual(['2000', 'Zone 1999']);
 });
+
+test('a chart a person deleted is added again by the next publish', async () => {
+  const E = 'pub8';
+  const { resultsId } = await seedEvaluation(stack, E, smallMethodology(12), ZONES);
+  scored(await evaluate(E));
+  stack.emulator.share(resultsId, LEADER, 'writer');
+  await stack.clientsAs(LEADER).sheets.spreadsheets.batchUpdate({
+    spreadsheetId: resultsId,
+    requestBody: { requests: [{ deleteEmbeddedObject: { objectId: RESULTS_CHART_ID } }] },
+  });
+  expect((await structure(resultsId)).sheets!.flatMap((x) => x.charts ?? [])).toEqual([]);
+
+  const { zone } = typedValues(first);
+  await stack.store.putCurrent(E, current(first, { ...zone, T01: { value: 3, text: '3' } }, 2));
+  await stack.store.requestEvaluation(E);
+  expect(scored(await evaluate(E))).toMatchObject({ publish: 'published', requests: 3 });
+  expect((await structure(resultsId)).sheets!.flatMap((x) => x.charts ?? []).map((c) => c.chartId)).toEqual([
+    RESULTS_CHART_ID,
+  ]);
+});
