@@ -12,6 +12,7 @@
  */
 import { contentHash } from '../protocol/hash';
 import type { SheetStageDeps } from './deps';
+import { recordDriveVersion } from './drive-version';
 import { MAX_PROBLEM_ROWS } from './feedback';
 import { jsonLogger } from './log';
 import { methodologyInForce } from './methodology';
@@ -127,7 +128,11 @@ export async function syncCentral(req: CentralRequest, deps: CentralDeps): Promi
   const stored = new Map((await store.listCentralTabs(e)).map((t) => [t.tab, t]));
 
   const reads: CentralRead[] = [];
+  // The version before the read, recorded at the end (or the one after our Feedback write), as the zone sync does:
+  // the reconcile poll then reads again only when the sheet moved past what was read.
+  let readVersion: string | null = null;
   try {
+    if (deps.files) readVersion = (await deps.files.getFile(s)).version;
     for (const tab of tabs) reads.push(await deps.reader.readCentral(s, tab, method.compiled.spec));
   } catch (err) {
     if (!isSpreadsheetUnavailable(err)) throw err;
@@ -191,6 +196,7 @@ export async function syncCentral(req: CentralRequest, deps: CentralDeps): Promi
     await store.setFeedbackHash(e, s, feedbackHash);
     feedbackWritten = true;
   }
+  await recordDriveVersion(deps, e, s, readVersion, feedbackWritten);
   if (R > 0) await store.markSynced(e, s, R);
   log.info('central.done', {
     evaluationId: e,

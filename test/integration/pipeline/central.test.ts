@@ -28,6 +28,7 @@ const deps = () => ({
   store: stack.store,
   reader: stack.reader,
   feedback: stack.feedback,
+  files: stack.files,
   log: silentLogger,
 });
 
@@ -84,6 +85,10 @@ test('central tabs are stored as their own items, refused cells listed on the Fe
   expect(text).toMatch(/customs!B3 \| .* \| T10 \| 12abc \|/);
   expect(text).toContain('NOT-A-ZONE');
 
+  // The version after our own Feedback write is recorded, so the reconcile poll does not read again for it.
+  expect((await stack.store.getSheetState(E, sheet))?.driveVersion).toBe(
+    (await stack.files.getFile(sheet)).version,
+  );
   // A second sync with nothing new is coalesced; a new signal reads again and writes nothing.
   expect(
     await syncCentral({ evaluationId: E, spreadsheetId: sheet, caller: 'trigger' }, deps()),

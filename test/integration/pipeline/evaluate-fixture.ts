@@ -3,7 +3,7 @@
  * a few zones, the zones' current values and the customs tab stored as the sync stages would store them, and the
  * results spreadsheet provisioned.
  */
-import { contentHash } from '../../../lib/core/hash';
+
 import type { Methodology } from '../../../lib/core/methodology';
 import { parseField } from '../../../lib/core/values';
 import { loadDefaultEvaluation } from '../../../lib/local/default-evaluation';
@@ -11,6 +11,7 @@ import { provisionEvaluation } from '../../../lib/local/seed';
 import type { LocalStack } from '../../../lib/local/stack';
 import { installMethodology } from '../../../lib/pipeline/control';
 import type { ControlZone, CurrentValues, SubmittedValue } from '../../../lib/pipeline/ports';
+import { contentHash } from '../../../lib/protocol/hash';
 
 export const ev = loadDefaultEvaluation(7);
 

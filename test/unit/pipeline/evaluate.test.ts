@@ -2,7 +2,7 @@
  * The evaluate stage's decisions over an in-memory store and publisher: coalescing, the input-hash skip, a refused
  * methodology, run order between concurrent invocations, and a results sheet that is unavailable.
  */
-import { contentHash } from '../../../lib/core/hash';
+
 import { type EvaluateStore, evaluateRun } from '../../../lib/pipeline/evaluate';
 import { silentLogger } from '../../../lib/pipeline/log';
 import type {
@@ -16,6 +16,7 @@ import type {
   SheetState,
 } from '../../../lib/pipeline/ports';
 import type { ResultsDoc } from '../../../lib/pipeline/results';
+import { contentHash } from '../../../lib/protocol/hash';
 import { TINY_METHODOLOGY, TINY_ZONES, tinyInputs } from '../../helpers/results';
 
 class MemoryStore implements EvaluateStore {
