@@ -22,8 +22,11 @@ export const DRIVE_ADMIN = 'admin@zone-eval.test';
 
 export type Provisioned = {
   controlId: string;
-  /** The results spreadsheet the evaluate stage publishes to (record it with the store's `setResultsSpreadsheet`). */
-  resultsId: string;
+  /**
+   * The results spreadsheet the evaluate stage publishes to, when asked for (record it with the store's
+   * `setResultsSpreadsheet` and index it with `indexProvisioned`); null otherwise.
+   */
+  resultsId: string | null;
   /** Zone id to its submission spreadsheet id. */
   sheets: Map<string, string>;
   zones: ControlZone[];
@@ -43,7 +46,9 @@ export async function provisionEvaluation(
   zones: readonly Zone[],
   typed?: (zoneId: string) => Readonly<Record<string, string | number | null>> | undefined,
   onProgress?: (done: number, total: number) => void,
+  options: { results?: boolean } = {},
 ): Promise<Provisioned> {
+  const total = zones.length + (options.results ? 2 : 1);
   const sheets = new Map<string, string>();
   const controlZones: ControlZone[] = [];
   const driveId = stack.emulator.createSharedDrive(DRIVE_ADMIN, 'Pilot zone evaluation 综试区评估', {
@@ -85,7 +90,7 @@ export async function provisionEvaluation(
       spreadsheetId,
       editors: [officialOf(z.zoneId)],
     });
-    onProgress?.(++done, zones.length + 2);
+    onProgress?.(++done, total);
   }
   const { spreadsheetId: controlId } = await createSpreadsheet(
     stack.google,
@@ -93,13 +98,13 @@ export async function provisionEvaluation(
     buildControlTabs(methodology, controlZones),
     place('control'),
   );
-  onProgress?.(++done, zones.length + 2);
-  const { spreadsheetId: resultsId } = await createSpreadsheet(
-    stack.google,
-    'Results 评估结果',
-    [RESULTS_PLACEHOLDER],
-    place('results'),
-  );
-  onProgress?.(++done, zones.length + 2);
+  onProgress?.(++done, total);
+  let resultsId: string | null = null;
+  if (options.results) {
+    resultsId = (
+      await createSpreadsheet(stack.google, 'Results 评估结果', [RESULTS_PLACEHOLDER], place('results'))
+    ).spreadsheetId;
+    onProgress?.(++done, total);
+  }
   return { controlId, resultsId, sheets, zones: controlZones };
 }

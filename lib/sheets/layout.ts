@@ -141,12 +141,6 @@ export const SETTINGS: ReadonlyArray<{
   { key: 'name', path: ['name'], type: 'string' },
   { key: 'name_zh', path: ['nameZh'], type: 'string' },
   { key: 'year', path: ['year'], type: 'int' },
-  {
-    key: 'previous_evaluation',
-    path: ['previousEvaluation'],
-    type: 'string',
-    aliases: ['previous year', 'previous_year_evaluation'],
-  },
   { key: 'impute', path: ['impute', 'method'], type: 'string', aliases: ['impute.method'] },
   { key: 'impute.group', path: ['impute', 'group'], type: 'string' },
   { key: 'impute.missing', path: ['impute', 'missing'], type: 'string' },
@@ -189,6 +183,13 @@ export const SETTINGS: ReadonlyArray<{
   { key: 'uncertainty.normalise', path: ['uncertainty', 'normalise'], type: 'json' },
   { key: 'uncertainty.aggregate', path: ['uncertainty', 'aggregate'], type: 'json' },
   { key: 'grade.gates', path: ['grade', 'gates'], type: 'json' },
+  // The evaluation whose published results are last year's (the ranking's change columns).
+  {
+    key: 'previous_evaluation',
+    path: ['previousEvaluation'],
+    type: 'string',
+    aliases: ['previous year', 'previous_year_evaluation'],
+  },
 ];
 
 /** A cell of a layout: its value (strings are written as text, never as formulas), an optional note and style. */

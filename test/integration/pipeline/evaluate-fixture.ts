@@ -69,7 +69,10 @@ export async function seedEvaluation(
   zoneIds: readonly string[],
   options: { without?: string[]; rename?: Record<string, string>; year?: number } = {},
 ): Promise<Seeded> {
-  const { resultsId } = await provisionEvaluation(stack, methodology, []);
+  const { resultsId } = await provisionEvaluation(stack, methodology, [], undefined, undefined, {
+    results: true,
+  });
+  if (resultsId === null) throw new Error('no results spreadsheet was provisioned');
   const zones: ControlZone[] = zoneIds.map((id) => {
     const z = ev.zones.find((x) => x.zoneId === id)!;
     return {
