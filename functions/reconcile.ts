@@ -1,0 +1,53 @@
+/**
+ * The reconcile Lambda (EventBridge schedule, every minute): for each evaluation the configuration names, compares
+ * Drive's versions with the stored ones and signals the sheets whose content moved, and re-sends requests stuck for
+ * two minutes (lib/pipeline/reconcile). One evaluation's failure does not stop the others; the invocation then
+ * fails as a whole, so the error count and its alarm see it.
+ */
+import { z } from 'zod';
+import type { Logger } from '../lib/pipeline/log';
+import { awsReconcileDeps, lambdaEntry } from './shared/aws';
+import { CONFIG_SCHEMAS } from './shared/config';
+import type { Counters } from './shared/observability';
+import { type ReconcileDeps, reconcile } from './shared/stages';
+
+export type ReconcileHandlerDeps = {
+  stage: ReconcileDeps;
+  evaluationIds: readonly string[];
+  log: Logger;
+  counters: Counters;
+};
+
+/** The part of an EventBridge scheduled event the handler reads. */
+export const ScheduledEventSchema = z.looseObject({
+  'detail-type': z.literal('Scheduled Event'),
+  source: z.string(),
+  time: z.iso.datetime(),
+});
+
+export function makeHandler(deps: ReconcileHandlerDeps) {
+  return async (event: unknown) => {
+    const e = ScheduledEventSchema.parse(event);
+    const now = new Date(e.time);
+    const failures: string[] = [];
+    try {
+      for (const evaluationId of deps.evaluationIds) {
+        try {
+          const outcome = await reconcile(deps.stage, { evaluationId, now });
+          deps.log.info('reconcile.done', { evaluationId, ...outcome });
+          deps.counters.count('reconcile.done');
+        } catch (error) {
+          deps.log.error('reconcile.failed', { evaluationId, error: String(error) });
+          deps.counters.count('reconcile.failed');
+          failures.push(`${evaluationId}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+    } finally {
+      deps.counters.flush();
+    }
+    if (failures.length) throw new Error(`reconcile failed for ${failures.join('; ')}`);
+    return { evaluations: deps.evaluationIds.length };
+  };
+}
+
+export const handler = lambdaEntry('reconcile', CONFIG_SCHEMAS.reconcile, awsReconcileDeps, makeHandler);

@@ -1,0 +1,105 @@
+/**
+ * The handlers' configuration: one zod schema over the environment, read once per container. A missing or malformed
+ * setting fails the cold start with its name and what it should hold; there are no silent defaults for names of
+ * resources (tables, queues, secrets), only for tuning numbers. Secrets are never in the environment: the settings
+ * name them, and they are fetched from Secrets Manager (see `aws.ts`).
+ */
+import { z } from 'zod';
+
+/** What each setting holds, for the error message. */
+const HOLDS = {
+  TABLE_NAME: 'the DynamoDB table name',
+  SYNC_QUEUE_URL: 'the sync FIFO queue URL',
+  EVALUATE_QUEUE_URL: 'the evaluate FIFO queue URL',
+  GOOGLE_SECRET_ID: 'the Secrets Manager id of the Google credentials (service-account key or WIF config)',
+  TRIGGER_SECRET_ID: 'the Secrets Manager id of the trigger master secret',
+  EVALUATION_IDS: 'the evaluations the reconcile poll covers, comma-separated',
+  AWS_REGION: 'the AWS region (Lambda sets it)',
+  SECRET_MAX_AGE_SECONDS: 'seconds a fetched secret is cached',
+  SHEETS_CONCURRENCY: 'the reserved concurrency of the functions calling Google',
+  RETRY_DELAY_SECONDS: 'seconds before a failed message comes back',
+} as const;
+
+const fifoUrl = z
+  .url()
+  .refine((u) => u.endsWith('.fifo'), 'must be the URL of a FIFO queue (ending in .fifo)');
+
+const all = z.object({
+  TABLE_NAME: z.string().min(3),
+  SYNC_QUEUE_URL: fifoUrl,
+  EVALUATE_QUEUE_URL: fifoUrl,
+  GOOGLE_SECRET_ID: z.string().min(1),
+  TRIGGER_SECRET_ID: z.string().min(1),
+  EVALUATION_IDS: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().min(1)).min(1, 'must name at least one evaluation')),
+  AWS_REGION: z.string().min(1),
+  /** A rotated secret takes effect within this time. */
+  SECRET_MAX_AGE_SECONDS: z.coerce.number().int().positive().default(300),
+  /** Each instance paces Google calls under its share of the service account's quota (`shareOf`). */
+  SHEETS_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(3),
+  /** Doubling per receive, capped at 8 times this. */
+  RETRY_DELAY_SECONDS: z.coerce.number().int().min(0).max(900).default(10),
+});
+
+const common = { TABLE_NAME: true, AWS_REGION: true, SECRET_MAX_AGE_SECONDS: true } as const;
+
+/** What each function reads. */
+export const CONFIG_SCHEMAS = {
+  webhook: all.pick({ ...common, SYNC_QUEUE_URL: true, TRIGGER_SECRET_ID: true }),
+  sync: all.pick({
+    ...common,
+    SYNC_QUEUE_URL: true,
+    EVALUATE_QUEUE_URL: true,
+    GOOGLE_SECRET_ID: true,
+    SHEETS_CONCURRENCY: true,
+    RETRY_DELAY_SECONDS: true,
+  }),
+  evaluate: all.pick({
+    ...common,
+    GOOGLE_SECRET_ID: true,
+    SHEETS_CONCURRENCY: true,
+    RETRY_DELAY_SECONDS: true,
+  }),
+  reconcile: all.pick({
+    ...common,
+    SYNC_QUEUE_URL: true,
+    EVALUATE_QUEUE_URL: true,
+    GOOGLE_SECRET_ID: true,
+    EVALUATION_IDS: true,
+  }),
+};
+export type FunctionName = keyof typeof CONFIG_SCHEMAS;
+export type FunctionConfig<F extends FunctionName> = z.output<(typeof CONFIG_SCHEMAS)[F]>;
+
+/** A setting missing or malformed: a deploy mistake, reported at cold start. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Reads one function's settings from `env`; throws one ConfigError naming every missing or malformed setting.
+ * Example: `loadConfig('webhook', CONFIG_SCHEMAS.webhook)`.
+ */
+export function loadConfig<S extends z.ZodType>(
+  fn: FunctionName,
+  schema: S,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): z.output<S> {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const name = String(issue.path[0]) as keyof typeof HOLDS;
+    const value = env[name];
+    return value === undefined || value === ''
+      ? `${name} is not set (${HOLDS[name] ?? 'required'})`
+      : `${name} is invalid: ${issue.message}`;
+  });
+  throw new ConfigError(`${fn} configuration: ${problems.join('; ')}`);
+}

@@ -1,0 +1,125 @@
+/**
+ * The sync Lambda (SQS FIFO, group = spreadsheet): reads the spreadsheet a message names with the stage for its
+ * kind (a zone's form, the control sheet, a central department's data), then asks for an evaluation. A control
+ * sync that installed a new methodology also queues a sync of every zone sheet it asked to read again.
+ *
+ * The evaluate message: group = evaluation, dedup id `<evaluationId>#<r>` with r the evaluation's `requested`
+ * after this sync asked (DESIGN section 2), so each request is one message and a retried send is dropped.
+ */
+import type { SQSRecord } from 'aws-lambda';
+import type { SheetStageDeps } from '../lib/pipeline/deps';
+import type { Logger } from '../lib/pipeline/log';
+import {
+  type EvaluateMessage,
+  EvaluateMessageSchema,
+  type MessageQueue,
+  type SyncMessage,
+  SyncMessageSchema,
+} from '../lib/pipeline/messages';
+import type { SheetKind, SpreadsheetIndex } from '../lib/pipeline/ports';
+import { awsSyncDeps, lambdaEntry } from './shared/aws';
+import { CONFIG_SCHEMAS } from './shared/config';
+import type { Counters } from './shared/observability';
+import { processFifoBatch, type RetryLater } from './shared/sqs-batch';
+import { syncCentral, syncControl, syncSheet } from './shared/stages';
+
+export type SyncHandlerDeps = {
+  stage: SheetStageDeps;
+  index: Pick<SpreadsheetIndex, 'findSpreadsheet'>;
+  queue: MessageQueue;
+  log: Logger;
+  counters: Counters;
+  retryLater?: RetryLater;
+  retryDelayMs: number;
+};
+
+/** Sends the evaluate message for the evaluation's `requested` value r. */
+export async function sendEvaluate(
+  queue: MessageQueue,
+  evaluationId: string,
+  requested: number,
+  caller: string,
+) {
+  const message: EvaluateMessage = EvaluateMessageSchema.parse({ evaluationId, requested, caller });
+  await queue.send('evaluate', evaluationId, `${evaluationId}#${requested}`, JSON.stringify(message));
+}
+
+/** Sends a sync message for a sheet whose `requested` counter the sender already moved to r. */
+export async function sendSync(queue: MessageQueue, message: SyncMessage) {
+  await queue.send(
+    'sync',
+    message.spreadsheetId,
+    `${message.spreadsheetId}#${message.requested}`,
+    JSON.stringify(message),
+  );
+}
+
+async function kindOf(deps: SyncHandlerDeps, msg: SyncMessage): Promise<SheetKind | null> {
+  if ('kind' in msg && typeof msg.kind === 'string') return msg.kind as SheetKind;
+  const entry = await deps.index.findSpreadsheet(msg.spreadsheetId);
+  return entry?.evaluationId === msg.evaluationId ? entry.kind : null;
+}
+
+/** One sync message: the stage for the sheet's kind, then the messages it owes. Throws on system faults. */
+async function syncRecord(deps: SyncHandlerDeps, record: SQSRecord): Promise<void> {
+  const msg = SyncMessageSchema.parse(JSON.parse(record.body));
+  const req = { evaluationId: msg.evaluationId, spreadsheetId: msg.spreadsheetId, caller: msg.caller };
+  const kind = await kindOf(deps, msg);
+  let evaluationRequested: number | null | undefined = null;
+  switch (kind) {
+    case 'zone': {
+      const o = await syncSheet({ ...req, editor: msg.editor }, deps.stage);
+      evaluationRequested = 'evaluationRequested' in o ? o.evaluationRequested : null;
+      deps.counters.count(`sync.zone.${o.status}`);
+      break;
+    }
+    case 'control': {
+      const o = await syncControl(req, deps.stage);
+      if (o.status !== 'coalesced') {
+        for (const r of o.resync)
+          await sendSync(deps.queue, {
+            evaluationId: msg.evaluationId,
+            spreadsheetId: r.spreadsheetId,
+            requested: r.requested,
+            caller: 'control',
+            editor: null,
+          });
+        evaluationRequested = o.evaluationRequested;
+      }
+      deps.counters.count(`sync.control.${o.status}`);
+      break;
+    }
+    case 'central': {
+      const o = await syncCentral(req, deps.stage);
+      evaluationRequested = o.evaluationRequested;
+      deps.counters.count(`sync.central.${o.status}`);
+      break;
+    }
+    default:
+      // A results spreadsheet, or one no evaluation knows (the index lost it): nothing to read. Not a fault: a
+      // retry would find the same.
+      deps.log.warn('sync.nothing-to-read', { ...req, kind });
+      return;
+  }
+  if (evaluationRequested !== null && evaluationRequested !== undefined)
+    await sendEvaluate(deps.queue, msg.evaluationId, evaluationRequested, msg.caller);
+}
+
+/** The handler over its dependencies; the local runtime calls it with its own. */
+export function makeHandler(deps: SyncHandlerDeps) {
+  return async (event: unknown) => {
+    try {
+      return await processFifoBatch(event, (record) => syncRecord(deps, record), {
+        name: 'sync',
+        log: deps.log,
+        counters: deps.counters,
+        retryDelayMs: deps.retryDelayMs,
+        ...(deps.retryLater && { retryLater: deps.retryLater }),
+      });
+    } finally {
+      deps.counters.flush();
+    }
+  };
+}
+
+export const handler = lambdaEntry('sync', CONFIG_SCHEMAS.sync, awsSyncDeps, makeHandler);

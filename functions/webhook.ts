@@ -1,0 +1,83 @@
+/**
+ * The webhook Lambda (Function URL): an edit signal from an Apps Script trigger. Verifies it, counts it and queues a
+ * sync (lib/pipeline/signal), and answers with a status only: 202 accepted; 400, 401, 404, 405, 413 or 422 refused.
+ * The body of a refusal says nothing more than its status, so the endpoint teaches a prober nothing; the reason is
+ * in the log. A system fault (the secret or the table unreachable) is thrown: the Function URL answers 502, and the
+ * trigger's next edit (or the reconcile poll) signals again.
+ */
+import type { LambdaFunctionURLResult } from 'aws-lambda';
+import { z } from 'zod';
+import type { Logger } from '../lib/pipeline/log';
+import { awsWebhookDeps, lambdaEntry } from './shared/aws';
+import { CONFIG_SCHEMAS } from './shared/config';
+import type { Counters } from './shared/observability';
+import { acceptSignal, SIGNAL_HTTP_STATUS, type SignalDeps } from './shared/stages';
+
+export type WebhookDeps = { signal: SignalDeps; log: Logger; counters: Counters; now?: () => Date };
+
+/** The part of a Function URL event (payload 2.0) the webhook reads. */
+export const FunctionUrlEventSchema = z.object({
+  headers: z.record(z.string(), z.string()).default({}),
+  body: z.string().optional(),
+  isBase64Encoded: z.boolean().default(false),
+  requestContext: z.looseObject({
+    http: z.looseObject({ method: z.string() }),
+    /** When the request arrived, ms since the epoch. */
+    timeEpoch: z.number().optional(),
+  }),
+});
+
+const REASONS: Record<number, string> = {
+  202: 'accepted',
+  400: 'bad request',
+  401: 'unauthorized',
+  404: 'not found',
+  405: 'method not allowed',
+  413: 'payload too large',
+  422: 'unprocessable',
+};
+
+function answer(statusCode: number): LambdaFunctionURLResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    body: JSON.stringify({ status: REASONS[statusCode] ?? 'refused' }),
+  };
+}
+
+/** The handler over its dependencies; the local runtime calls it with its own. */
+export function makeHandler(deps: WebhookDeps) {
+  return async (event: unknown): Promise<LambdaFunctionURLResult> => {
+    const parsed = FunctionUrlEventSchema.safeParse(event);
+    if (!parsed.success) {
+      deps.log.warn('webhook.bad-event', { issues: parsed.error.issues.length });
+      deps.counters.count('signal.refused');
+      deps.counters.flush();
+      return answer(400);
+    }
+    const e = parsed.data;
+    if (e.requestContext.http.method.toUpperCase() !== 'POST') {
+      deps.counters.count('signal.refused');
+      deps.counters.flush();
+      return answer(405);
+    }
+    const body = e.isBase64Encoded ? Buffer.from(e.body ?? '', 'base64').toString('utf8') : (e.body ?? '');
+    const receivedAt =
+      e.requestContext.timeEpoch !== undefined ? new Date(e.requestContext.timeEpoch) : deps.now?.();
+    try {
+      const outcome = await acceptSignal(deps.signal, {
+        headers: e.headers,
+        body,
+        ...(receivedAt && { receivedAt }),
+      });
+      const status = SIGNAL_HTTP_STATUS[outcome.status] ?? 400;
+      deps.counters.count(outcome.status === 'accepted' ? 'signal.accepted' : 'signal.refused');
+      return answer(status);
+    } finally {
+      deps.counters.flush();
+    }
+  };
+}
+
+/** The Lambda entry point: adapters built once per container from the validated configuration. */
+export const handler = lambdaEntry('webhook', CONFIG_SCHEMAS.webhook, awsWebhookDeps, makeHandler);
