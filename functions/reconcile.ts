@@ -13,7 +13,8 @@ import { type ReconcileDeps, reconcile } from './shared/stages';
 
 export type ReconcileHandlerDeps = {
   stage: ReconcileDeps;
-  evaluationIds: readonly string[];
+  /** The evaluations the poll covers, each with the Drive folder holding its spreadsheets. */
+  evaluations: readonly { evaluationId: string; folder: string }[];
   log: Logger;
   counters: Counters;
 };
@@ -31,9 +32,9 @@ export function makeHandler(deps: ReconcileHandlerDeps) {
     const now = new Date(e.time);
     const failures: string[] = [];
     try {
-      for (const evaluationId of deps.evaluationIds) {
+      for (const { evaluationId, folder } of deps.evaluations) {
         try {
-          const outcome = await reconcile(deps.stage, { evaluationId, now });
+          const outcome = await reconcile(deps.stage, { evaluationId, folder, now });
           deps.log.info('reconcile.done', { evaluationId, ...outcome });
           deps.counters.count('reconcile.done');
         } catch (error) {
@@ -46,7 +47,7 @@ export function makeHandler(deps: ReconcileHandlerDeps) {
       deps.counters.flush();
     }
     if (failures.length) throw new Error(`reconcile failed for ${failures.join('; ')}`);
-    return { evaluations: deps.evaluationIds.length };
+    return { evaluations: deps.evaluations.length };
   };
 }
 

@@ -220,7 +220,7 @@ const reconcileDeps = perClients((clients): ReconcileHandlerDeps => {
   const config = loadConfig('reconcile', CONFIG_SCHEMAS.reconcile);
   return {
     stage: { store: awsStore(), files: new GoogleSpreadsheetFiles(clients), queue: awsQueue(config), log },
-    evaluationIds: config.EVALUATION_IDS,
+    evaluations: config.EVALUATIONS,
     log,
     counters,
   };

@@ -13,7 +13,7 @@ const HOLDS = {
   EVALUATE_QUEUE_URL: 'the evaluate FIFO queue URL',
   GOOGLE_SECRET_ID: 'the Secrets Manager id of the Google credentials (service-account key or WIF config)',
   TRIGGER_SECRET_ID: 'the Secrets Manager id of the trigger master secret',
-  EVALUATION_IDS: 'the evaluations the reconcile poll covers, comma-separated',
+  EVALUATIONS: 'the evaluations the reconcile poll covers, as evaluationId=driveFolderId, comma-separated',
   AWS_REGION: 'the AWS region (Lambda sets it)',
   SECRET_MAX_AGE_SECONDS: 'seconds a fetched secret is cached',
   SHEETS_CONCURRENCY: 'the reserved concurrency of the functions calling Google',
@@ -30,7 +30,7 @@ const all = z.object({
   EVALUATE_QUEUE_URL: fifoUrl,
   GOOGLE_SECRET_ID: z.string().min(1),
   TRIGGER_SECRET_ID: z.string().min(1),
-  EVALUATION_IDS: z
+  EVALUATIONS: z
     .string()
     .transform((s) =>
       s
@@ -38,7 +38,19 @@ const all = z.object({
         .map((x) => x.trim())
         .filter(Boolean),
     )
-    .pipe(z.array(z.string().min(1)).min(1, 'must name at least one evaluation')),
+    .pipe(
+      z
+        .array(
+          z
+            .string()
+            .regex(/^[^=\s]+=[^=\s]+$/, 'each entry must read evaluationId=driveFolderId')
+            .transform((x) => {
+              const [evaluationId = '', folder = ''] = x.split('=');
+              return { evaluationId, folder };
+            }),
+        )
+        .min(1, 'must name at least one evaluation'),
+    ),
   AWS_REGION: z.string().min(1),
   /** A rotated secret takes effect within this time. */
   SECRET_MAX_AGE_SECONDS: z.coerce.number().int().positive().default(300),
@@ -72,7 +84,7 @@ export const CONFIG_SCHEMAS = {
     SYNC_QUEUE_URL: true,
     EVALUATE_QUEUE_URL: true,
     GOOGLE_SECRET_ID: true,
-    EVALUATION_IDS: true,
+    EVALUATIONS: true,
   }),
 };
 export type FunctionName = keyof typeof CONFIG_SCHEMAS;

@@ -58,7 +58,7 @@ export type ReconcileDeps = {
 };
 export const reconcile: (
   deps: ReconcileDeps,
-  req: { evaluationId: string; now?: Date },
+  req: { evaluationId: string; folder: string; now?: Date },
 ) => Promise<{ signalled: number; resent: number }> = notLanded('reconcile');
 
 export type CentralDeps = SheetStageDeps;

@@ -7,13 +7,16 @@ const env = {
   EVALUATE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/evaluate.fifo',
   GOOGLE_SECRET_ID: 'zone-eval/google',
   TRIGGER_SECRET_ID: 'zone-eval/trigger',
-  EVALUATION_IDS: 'pilot2024, pilot2025',
+  EVALUATIONS: 'pilot2024=folderA, pilot2025=folderB',
   AWS_REGION: 'eu-west-1',
 };
 
 test('a complete environment gives typed settings with the tuning defaults', () => {
   const c = loadConfig('reconcile', CONFIG_SCHEMAS.reconcile, env);
-  expect(c.EVALUATION_IDS).toEqual(['pilot2024', 'pilot2025']);
+  expect(c.EVALUATIONS).toEqual([
+    { evaluationId: 'pilot2024', folder: 'folderA' },
+    { evaluationId: 'pilot2025', folder: 'folderB' },
+  ]);
   expect(c.SECRET_MAX_AGE_SECONDS).toBe(300);
 });
 
@@ -33,6 +36,12 @@ test('every bad setting is named at once', () => {
       GOOGLE_SECRET_ID: undefined,
     }),
   ).toThrow(/SYNC_QUEUE_URL is invalid: must be the URL of a FIFO queue.*GOOGLE_SECRET_ID is not set/);
+});
+
+test('an evaluation without its Drive folder is refused with the form expected', () => {
+  expect(() =>
+    loadConfig('reconcile', CONFIG_SCHEMAS.reconcile, { ...env, EVALUATIONS: 'pilot2025' }),
+  ).toThrow(/EVALUATIONS is invalid: each entry must read evaluationId=driveFolderId/);
 });
 
 test('a secret value in the environment is not a setting: only ids of secrets are read', () => {
