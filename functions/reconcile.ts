@@ -12,9 +12,11 @@ import type { Counters } from './shared/observability';
 import { type ReconcileDeps, reconcile } from './shared/stages';
 
 export type ReconcileHandlerDeps = {
-  stage: ReconcileDeps;
-  /** The evaluations the poll covers, each with the Drive folder holding its spreadsheets. */
-  evaluations: readonly { evaluationId: string; folder: string }[];
+  stage: Omit<ReconcileDeps, 'files'>;
+  /** Drive listings in an evaluation's shared drive (listing a shared drive's folder needs the drive named). */
+  files: (driveId: string | undefined) => ReconcileDeps['files'];
+  /** The evaluations the poll covers, each with the Drive folder (and shared drive) holding its spreadsheets. */
+  evaluations: readonly { evaluationId: string; folder: string; driveId?: string | undefined }[];
   log: Logger;
   counters: Counters;
 };
@@ -32,9 +34,10 @@ export function makeHandler(deps: ReconcileHandlerDeps) {
     const now = new Date(e.time);
     const failures: string[] = [];
     try {
-      for (const { evaluationId, folder } of deps.evaluations) {
+      for (const { evaluationId, folder, driveId } of deps.evaluations) {
         try {
-          const outcome = await reconcile(deps.stage, { evaluationId, folder, now });
+          const stage = { ...deps.stage, files: deps.files(driveId) };
+          const outcome = await reconcile(stage, { evaluationId, folder, now });
           deps.log.info('reconcile.done', { evaluationId, ...outcome });
           deps.counters.count('reconcile.done');
         } catch (error) {

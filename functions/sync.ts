@@ -9,14 +9,9 @@
 import type { SQSRecord } from 'aws-lambda';
 import type { SheetStageDeps } from '../lib/pipeline/deps';
 import type { Logger } from '../lib/pipeline/log';
-import {
-  type EvaluateMessage,
-  EvaluateMessageSchema,
-  type MessageQueue,
-  type SyncMessage,
-  SyncMessageSchema,
-} from '../lib/pipeline/messages';
+import { type MessageQueue, type SyncMessage, SyncMessageSchema } from '../lib/pipeline/messages';
 import type { SheetKind, SpreadsheetIndex } from '../lib/pipeline/ports';
+import { sendEvaluate, sendSync } from '../lib/pipeline/send';
 import { awsSyncDeps, lambdaEntry } from './shared/aws';
 import { CONFIG_SCHEMAS } from './shared/config';
 import type { Counters } from './shared/observability';
@@ -33,29 +28,8 @@ export type SyncHandlerDeps = {
   retryDelayMs: number;
 };
 
-/** Sends the evaluate message for the evaluation's `requested` value r. */
-export async function sendEvaluate(
-  queue: MessageQueue,
-  evaluationId: string,
-  requested: number,
-  caller: string,
-) {
-  const message: EvaluateMessage = EvaluateMessageSchema.parse({ evaluationId, requested, caller });
-  await queue.send('evaluate', evaluationId, `${evaluationId}#${requested}`, JSON.stringify(message));
-}
-
-/** Sends a sync message for a sheet whose `requested` counter the sender already moved to r. */
-export async function sendSync(queue: MessageQueue, message: SyncMessage) {
-  await queue.send(
-    'sync',
-    message.spreadsheetId,
-    `${message.spreadsheetId}#${message.requested}`,
-    JSON.stringify(message),
-  );
-}
-
 async function kindOf(deps: SyncHandlerDeps, msg: SyncMessage): Promise<SheetKind | null> {
-  if ('kind' in msg && typeof msg.kind === 'string') return msg.kind as SheetKind;
+  if (msg.kind) return msg.kind;
   const entry = await deps.index.findSpreadsheet(msg.spreadsheetId);
   return entry?.evaluationId === msg.evaluationId ? entry.kind : null;
 }
@@ -83,6 +57,7 @@ async function syncRecord(deps: SyncHandlerDeps, record: SQSRecord): Promise<voi
             requested: r.requested,
             caller: 'control',
             editor: null,
+            kind: 'zone',
           });
         evaluationRequested = o.evaluationRequested;
       }
@@ -91,7 +66,7 @@ async function syncRecord(deps: SyncHandlerDeps, record: SQSRecord): Promise<voi
     }
     case 'central': {
       const o = await syncCentral(req, deps.stage);
-      evaluationRequested = o.evaluationRequested;
+      evaluationRequested = 'evaluationRequested' in o ? o.evaluationRequested : null;
       deps.counters.count(`sync.central.${o.status}`);
       break;
     }
@@ -102,7 +77,11 @@ async function syncRecord(deps: SyncHandlerDeps, record: SQSRecord): Promise<voi
       return;
   }
   if (evaluationRequested !== null && evaluationRequested !== undefined)
-    await sendEvaluate(deps.queue, msg.evaluationId, evaluationRequested, msg.caller);
+    await sendEvaluate(deps.queue, {
+      evaluationId: msg.evaluationId,
+      requested: evaluationRequested,
+      caller: msg.caller,
+    });
 }
 
 /** The handler over its dependencies; the local runtime calls it with its own. */

@@ -13,12 +13,15 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
 import type { z } from 'zod';
 import type { SheetStageDeps } from '../../lib/pipeline/deps';
+import type { MessageQueue, QueueName } from '../../lib/pipeline/messages';
+import { SqsMessageQueue } from '../../lib/queue/sqs';
 import {
   type CallerOptions,
   createGoogleClients,
   type GoogleClients,
   type GoogleCredentials,
   GoogleFeedbackWriter,
+  GoogleResultsPublisher,
   GoogleSpreadsheetFiles,
   GoogleSpreadsheetReader,
   shareOf,
@@ -31,7 +34,6 @@ import type { WebhookDeps } from '../webhook';
 import { CONFIG_SCHEMAS, type FunctionConfig, type FunctionName, loadConfig } from './config';
 import { functionLogger, pipelineLogger, powertoolsCounters } from './observability';
 import type { RetryLater } from './sqs-batch';
-import { googlePublisher, indexedStore, sqsQueue } from './stages';
 
 /**
  * A sync or evaluate invocation retries Google for at most about a minute (backoffs of at most 1, 2, 4, 8, 16, 16 s:
@@ -50,16 +52,28 @@ const dynamo = once(() => DynamoDBDocumentClient.from(new DynamoDBClient({ regio
 const sqs = once(() => new SQSClient({ region: region() }));
 
 /** The store on the configured table, with the spreadsheet index. */
-export const awsStore = once(() =>
-  indexedStore(new DynamoStore({ client: dynamo(), tableName: process.env['TABLE_NAME'] ?? '' })),
+export const awsStore = once(
+  () => new DynamoStore({ client: dynamo(), tableName: process.env['TABLE_NAME'] ?? '' }),
 );
 
-/** The queue port over the two FIFO queues the configuration names. */
-export function awsQueue(config: { SYNC_QUEUE_URL?: string; EVALUATE_QUEUE_URL?: string }) {
-  return sqsQueue({
-    client: sqs(),
-    urls: { sync: config.SYNC_QUEUE_URL ?? '', evaluate: config.EVALUATE_QUEUE_URL ?? '' },
-  });
+/**
+ * The queue port over the FIFO queues the function's configuration names; a function is given only the queues it
+ * sends to (the webhook: sync), and sending to another is a bug, thrown.
+ */
+export function awsQueue(config: { SYNC_QUEUE_URL?: string; EVALUATE_QUEUE_URL?: string }): MessageQueue {
+  const urls: Partial<Record<QueueName, string>> = {
+    ...(config.SYNC_QUEUE_URL && { sync: config.SYNC_QUEUE_URL }),
+    ...(config.EVALUATE_QUEUE_URL && { evaluate: config.EVALUATE_QUEUE_URL }),
+  };
+  const any = urls.sync ?? urls.evaluate;
+  if (!any) throw new Error('a queue URL is needed');
+  const sqsQueue = new SqsMessageQueue(sqs(), { sync: urls.sync ?? any, evaluate: urls.evaluate ?? any });
+  return {
+    async send(queue, group, dedupId, body) {
+      if (!urls[queue]) throw new Error(`this function is not configured to send to the ${queue} queue`);
+      await sqsQueue.send(queue, group, dedupId, body);
+    },
+  };
 }
 
 /** A secret's text, from Secrets Manager through the Powertools cache. */
@@ -175,6 +189,7 @@ function sheetStage(clients: GoogleClients, log: SyncHandlerDeps['log']): SheetS
     store: awsStore(),
     reader: new GoogleSpreadsheetReader(clients),
     feedback: new GoogleFeedbackWriter(clients),
+    files: new GoogleSpreadsheetFiles(clients),
     log,
   };
 }
@@ -202,7 +217,7 @@ const evaluateDeps = perClients((clients): EvaluateHandlerDeps => {
   const { log, counters } = awsObservability('evaluate');
   const config = loadConfig('evaluate', CONFIG_SCHEMAS.evaluate);
   return {
-    stage: { ...sheetStage(clients, log), publisher: googlePublisher(clients) },
+    stage: { store: awsStore(), publisher: new GoogleResultsPublisher(clients), log },
     log,
     counters,
     retryLater: awsRetryLater,
@@ -219,7 +234,8 @@ const reconcileDeps = perClients((clients): ReconcileHandlerDeps => {
   const { log, counters } = awsObservability('reconcile');
   const config = loadConfig('reconcile', CONFIG_SCHEMAS.reconcile);
   return {
-    stage: { store: awsStore(), files: new GoogleSpreadsheetFiles(clients), queue: awsQueue(config), log },
+    stage: { store: awsStore(), queue: awsQueue(config), log },
+    files: (driveId) => new GoogleSpreadsheetFiles(clients, 1000, driveId === undefined ? {} : { driveId }),
     evaluations: config.EVALUATIONS,
     log,
     counters,

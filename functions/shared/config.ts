@@ -13,7 +13,8 @@ const HOLDS = {
   EVALUATE_QUEUE_URL: 'the evaluate FIFO queue URL',
   GOOGLE_SECRET_ID: 'the Secrets Manager id of the Google credentials (service-account key or WIF config)',
   TRIGGER_SECRET_ID: 'the Secrets Manager id of the trigger master secret',
-  EVALUATIONS: 'the evaluations the reconcile poll covers, as evaluationId=driveFolderId, comma-separated',
+  EVALUATIONS:
+    'the evaluations the reconcile poll covers, as evaluationId=folderId@sharedDriveId, comma-separated',
   AWS_REGION: 'the AWS region (Lambda sets it)',
   SECRET_MAX_AGE_SECONDS: 'seconds a fetched secret is cached',
   SHEETS_CONCURRENCY: 'the reserved concurrency of the functions calling Google',
@@ -43,10 +44,14 @@ const all = z.object({
         .array(
           z
             .string()
-            .regex(/^[^=\s]+=[^=\s]+$/, 'each entry must read evaluationId=driveFolderId')
+            .regex(
+              /^[^=@\s]+=[^=@\s]+(@[^=@\s]+)?$/,
+              'each entry must read evaluationId=folderId@sharedDriveId',
+            )
             .transform((x) => {
-              const [evaluationId = '', folder = ''] = x.split('=');
-              return { evaluationId, folder };
+              const [evaluationId = '', place = ''] = x.split('=');
+              const [folder = '', driveId] = place.split('@');
+              return { evaluationId, folder, ...(driveId && { driveId }) };
             }),
         )
         .min(1, 'must name at least one evaluation'),

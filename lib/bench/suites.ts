@@ -10,4 +10,6 @@ export const suites: Array<() => Promise<Suite>> = [
   async () => require('./emulator').suite,
   async () => require('./sync').suite,
   async () => require('./cli').suite,
+  async () => require('./loop').evaluateSuite,
+  async () => require('./loop').loopSuite,
 ];

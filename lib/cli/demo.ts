@@ -1,74 +1,324 @@
 /**
- * `zone-eval demo`: the default evaluation (105 zones, the default methodology) scored on its synthetic data
- * for two years, printed as the graded ranking with the change against the previous year.
+ * `zone-eval demo`: the whole loop on this machine, no account needed (DESIGN section 7). The local runtime starts
+ * the Sheets/Drive emulator, dynalite, the in-process queues and the real handlers; two evaluation years are
+ * provisioned as an admin would (zone forms with the officials' synthetic values, control sheet, central data,
+ * results spreadsheet, triggers on); the loop syncs, scores and publishes; the ranking is read back from the results
+ * spreadsheet through Google's client. Then Zhengzhou's official revises an indicator as a person, the trigger
+ * carries it, and the demo reports the change and the seconds from the edit to the published result.
  */
-import { score } from '../core/score';
-import { DEMO_YEARS, demoDataset, loadDefaultEvaluation } from '../local/default-evaluation';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DEMO_YEARS, loadDefaultEvaluation } from '../local/default-evaluation';
+import { type LocalRuntime, PRODUCTION_EVALUATE_DELAY_MS, startLocalRuntime } from '../local/runtime';
+import { demoZones, methodologyFor, type SeededYear, seedYear } from '../local/runtime-seed';
+import { officialOf } from '../local/seed';
+import { SERVICE_ACCOUNT } from '../local/stack';
+import { DEFAULT_PACE } from '../sheets';
 import { intOption, parseOptions } from './args';
+import { UsageError } from './errors';
 import { renderTable } from './text';
 
+const HELP = `usage: zone-eval demo [--data-dir DIR] [--zones N] [--quota off|default] [--seed N] [--top N]
+
+Runs the whole loop embedded (emulated Google Sheets and Drive, embedded DynamoDB, in-process queues, the real
+handlers): seeds two evaluation years, waits until every result is published, prints the ranking read back from
+the results spreadsheet, then replays an official's edit through the trigger path.
+
+options:
+  --data-dir DIR        keep the spreadsheets and the table in DIR (then: zone-eval emulator --data-dir DIR --port P)
+  --zones N             zones per year, 1 to 2000 (default 105; past 105 synthetic zones are added)
+  --quota off|default   Google's default per-user quota (60 reads + 60 writes a minute) on the loop's calls (default off)
+  --seed N              seed of the synthetic data (default 2025)
+  --top N               rows of the ranking to print (default all)
+  -h, --help            this help`;
+
+const OPTIONS = {
+  'data-dir': { type: 'string' },
+  zones: { type: 'string' },
+  quota: { type: 'string' },
+  seed: { type: 'string' },
+  top: { type: 'string' },
+} as const;
+
+export type DemoOptions = {
+  dataDir?: string;
+  zones: number;
+  quota: 'off' | 'default';
+  seed: number;
+  top?: number;
+};
+
+/** Reads and checks the options; throws a UsageError naming the bad one (and the closest known option). */
+export function parseDemoArgs(argv: string[]): DemoOptions | 'help' {
+  const args = parseOptions(argv, OPTIONS);
+  if (args.help) return 'help';
+  const v = args.values;
+  const quota = v.quota ?? 'off';
+  if (quota !== 'off' && quota !== 'default')
+    throw new UsageError(`option --quota must be 'off' or 'default', got '${quota}'`);
+  const top = intOption(v.top, 'top', { min: 1, max: 100_000 });
+  return {
+    ...(v['data-dir'] && { dataDir: resolve(v['data-dir']) }),
+    zones: intOption(v.zones, 'zones', { min: 1, max: 2000 }) ?? 105,
+    quota,
+    seed: intOption(v.seed, 'seed', { min: 0, max: 4_294_967_295 }) ?? 2025,
+    ...(top !== undefined && { top }),
+  };
+}
+
+/** Progress on one line when stderr is a terminal, else a line at each quarter. */
+function progress(label: string) {
+  let shown = -1;
+  return (done: number, total: number) => {
+    if (process.stderr.isTTY) {
+      process.stderr.write(`\r${label}: ${done}/${total} spreadsheets${done === total ? '\n' : ''}`);
+      return;
+    }
+    const quarter = Math.floor((4 * done) / total);
+    if (quarter !== shown) {
+      shown = quarter;
+      console.log(`${label}: ${done}/${total} spreadsheets`);
+    }
+  };
+}
+
+type RankingRow = {
+  rank: number | null;
+  zone: string;
+  zh: string;
+  province: string;
+  score: number | null;
+  grade: string | null;
+  change: number | null;
+  gradeChange: string | null;
+};
+
+/** The Ranking tab read back through Google's client, by header. */
+async function readRanking(runtime: LocalRuntime, resultsId: string): Promise<RankingRow[]> {
+  const res = await runtime.stack.google.sheets.spreadsheets.values.get({
+    spreadsheetId: resultsId,
+    range: 'Ranking',
+    valueRenderOption: 'UNFORMATTED_VALUE',
+  });
+  const [head = [], ...rows] = res.data.values ?? [];
+  const col = (name: string) => {
+    const k = head.findIndex((h) => String(h).startsWith(name));
+    if (k < 0) throw new Error(`the results spreadsheet's Ranking tab has no '${name}' column`);
+    return k;
+  };
+  const [rank, zone, zh, province, score, grade, change, gradeChange] = [
+    'Rank 排名',
+    'Zone',
+    '试验区',
+    'Province',
+    'Score',
+    'Grade 等级',
+    'Rank change',
+    'Grade change',
+  ].map(col) as [number, number, number, number, number, number, number, number];
+  const num = (x: unknown) => (typeof x === 'number' ? x : null);
+  const str = (x: unknown) => (x === undefined || x === null || x === '' ? null : String(x));
+  return rows.map((r) => ({
+    rank: num(r[rank]),
+    zone: String(r[zone] ?? ''),
+    zh: String(r[zh] ?? ''),
+    province: String(r[province] ?? ''),
+    score: num(r[score]),
+    grade: str(r[grade]),
+    change: num(r[change]),
+    gradeChange: str(r[gradeChange]),
+  }));
+}
+
+/** Waits until the evaluation's published run moves past `after`; returns when it did. */
+async function publishedAfter(runtime: LocalRuntime, evaluationId: string, after: number, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const state = await runtime.stack.store.getEvaluationState(evaluationId);
+    if ((state?.publishedRun ?? 0) > after) return { at: Date.now(), run: state!.publishedRun! };
+    if (Date.now() > deadline)
+      throw new Error(`no run of ${evaluationId} was published within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 export async function run(argv: string[]): Promise<number> {
-  const args = parseOptions(argv, { seed: { type: 'string' }, top: { type: 'string' } });
-  if (args.help) {
-    console.log(
-      'usage: zone-eval demo [--seed N] [--top N]\n\nScores the default evaluation on synthetic data.\n\n  --seed N    the seed of the synthetic data, 0 to 4294967295 (default 2025)\n  --top N     print the first N zones (default all)\n  -h, --help  this help',
-    );
+  const opts = parseDemoArgs(argv);
+  if (opts === 'help') {
+    console.log(HELP);
     return 0;
   }
-  const seed = intOption(args.values.seed, 'seed', { min: 0, max: 4_294_967_295 }) ?? 2025;
-  const top = intOption(args.values.top, 'top', { min: 1, max: 100_000 }) ?? 105;
-  const ev = loadDefaultEvaluation(seed);
-  const m = ev.methodology;
-  const [prevYear, year] = DEMO_YEARS;
   const t0 = performance.now();
-  const prev = score(m, demoDataset(ev, prevYear));
-  const cur = score(m, demoDataset(ev, year));
-  const ms = performance.now() - t0;
-  const prevRank = new Map(prev.units.map((u, i) => [u, prev.rank[i]!]));
-  const zone = new Map(ev.zones.map((z) => [z.zoneId, z]));
-  const labels = new Map(
-    m.spec.grade.grades.map((g) => [g.code, `${g.label ?? g.code} ${g.labelZh ?? ''}`.trim()]),
-  );
+  const ev = loadDefaultEvaluation(opts.seed);
+  const { zones, demo } = demoZones(ev, opts.zones, opts.seed);
+  const labels = new Map(ev.methodology.spec.grade.grades.map((g) => [g.code, g.label ?? g.code]));
+  const [prevYear, year] = DEMO_YEARS;
+  const ids = { [prevYear]: `pilot-${prevYear}`, [year]: `pilot-${year}` } as Record<number, string>;
 
-  console.log(`zone-eval demo: ${m.spec.name ?? 'default evaluation'} ${year}`);
-  console.log(`${ev.demo.notice}.`);
-  console.log(
-    `${cur.units.length} zones, ${m.indicators.length} indicators in ${m.nodes[m.root]!.children.length} dimensions, scored in ${ms.toFixed(1)} ms (two years)\n`,
-  );
-  const head = ['rank', 'zone', '', 'province', 'batch', 'score', 'change', 'grade'];
-  const rows = cur.order.slice(0, top).map((i) => {
-    const z = zone.get(cur.units[i]!)!;
-    const before = prevRank.get(z.zoneId);
-    const change =
-      before === undefined
-        ? 'new'
-        : before === cur.rank[i]
-          ? '='
-          : `${before > cur.rank[i]! ? '+' : '-'}${Math.abs(before - cur.rank[i]!)}`;
-    return [
-      String(cur.rank[i]),
-      z.nameEn,
-      z.nameZh,
-      z.provinceEn,
-      String(z.batch),
-      cur.score[i]!.toFixed(2),
-      change,
-      labels.get(cur.grade[i] ?? '') ?? '',
-    ];
+  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+  const resumed = opts.dataDir !== undefined && existsSync(join(opts.dataDir, 'dynamo'));
+  const runtime = await startLocalRuntime({
+    emulator: { quota: 'off', ...(opts.dataDir && { dataDir: opts.dataDir }) },
+    ...(opts.dataDir && { dynamoPath: join(opts.dataDir, 'dynamo') }),
+    evaluateDelayMs: PRODUCTION_EVALUATE_DELAY_MS,
+    // Locally, with the quota off, more sheets are read at once than the Lambda's 3 (sized to Google's quota).
+    syncConcurrency: opts.quota === 'off' ? 12 : 3,
+    calls: opts.quota === 'off' ? { pace: false } : { pace: DEFAULT_PACE },
   });
-  const right = new Set([0, 4, 5, 6]);
-  console.log(renderTable(head, rows, (k) => right.has(k)));
-  const counts = cur.log.grade?.counts ?? {};
-  console.log(
-    `\ngrades: ${m.spec.grade.grades.map((g) => `${g.label ?? g.code} ${counts[g.code] ?? 0}`).join(', ')}`,
-  );
-  for (const t of cur.log.grade?.ties ?? [])
+  try {
+    console.log(`zone-eval demo: the whole loop, embedded (${ev.demo.notice}).`);
     console.log(
-      `tie at the ${t.boundary} boundary: ${t.unit} shares grade ${t.grade} with ${t.tiedWith} (score ${t.score.toFixed(2)})`,
+      `service account: ${SERVICE_ACCOUNT}; webhook (the triggers' Function URL): ${runtime.webhookUrl}`,
     );
-  const treated = cur.log.treat.map(
-    (t) => `${t.indicator} (${t.action === 'winsorised' ? `${t.points.length} winsorised` : t.action})`,
-  );
-  if (treated.length) console.log(`outliers treated: ${treated.join(', ')}`);
-  return 0;
+    const seeded = new Map<number, SeededYear>();
+    let loopRequests = 0;
+    for (const y of [prevYear, year]) {
+      const e = ids[y]!;
+      const state = resumed ? await runtime.stack.store.getEvaluationState(e) : null;
+      if (state?.publishedRun) {
+        console.log(`${e}: kept from ${opts.dataDir} (run ${state.publishedRun} published)`);
+        continue;
+      }
+      const ty = performance.now();
+      const before = runtime.stack.emulator.requestCount({ route: 'sheets.*', caller: SERVICE_ACCOUNT });
+      const s = await seedYear(runtime, {
+        evaluationId: e,
+        year: y,
+        zones,
+        methodology: methodologyFor(
+          ev,
+          zones.length,
+          y === year ? { previousEvaluation: ids[prevYear]! } : {},
+        ),
+        typed: (z, code) => demo.values[y]?.[z]?.[code]?.typed ?? null,
+        onProgress: progress(`seeding ${e}`),
+        onProvisioned: () => {
+          if (opts.quota === 'default') runtime.stack.emulator.setQuota('default');
+        },
+      });
+      seeded.set(y, s);
+      const provisioning =
+        runtime.stack.emulator.requestCount({ route: 'sheets.*', caller: SERVICE_ACCOUNT }) - before;
+      await runtime.untilQuiet({ timeoutMs: 30 * 60_000 });
+      runtime.stack.emulator.setQuota('off');
+      const total =
+        runtime.stack.emulator.requestCount({ route: 'sheets.*', caller: SERVICE_ACCOUNT }) - before;
+      loopRequests += total - provisioning;
+      console.log(
+        `${e}: ${zones.length} zones synced, scored and published in ${((performance.now() - ty) / 1000).toFixed(1)} s`,
+      );
+    }
+
+    const E = ids[year]!;
+    const resultsId = await runtime.stack.store.getResultsSpreadsheet(E);
+    if (!resultsId) throw new Error(`${E} has no results spreadsheet`);
+    const state = (await runtime.stack.store.getEvaluationState(E))!;
+    const runRecord = state.publishedRun ? await runtime.stack.store.getRun(E, state.publishedRun) : null;
+    const ranking = await readRanking(runtime, resultsId);
+
+    console.log(`\nRanking ${year}, read back from the results spreadsheet ${resultsId}:\n`);
+    const head = ['rank', 'zone', '', 'province', 'score', 'grade', 'change'];
+    const rows = ranking
+      .slice(0, opts.top ?? ranking.length)
+      .map((r) => [
+        String(r.rank ?? ''),
+        r.zone,
+        r.zh,
+        r.province,
+        r.score === null ? '' : r.score.toFixed(2),
+        r.grade === null ? '' : `${r.grade} ${labels.get(r.grade) ?? ''}`,
+        r.change === null ? 'new' : r.change === 0 ? '=' : `${r.change > 0 ? '+' : '-'}${Math.abs(r.change)}`,
+      ]);
+    const right = new Set([0, 4, 6]);
+    console.log(renderTable(head, rows, (k) => right.has(k)));
+    const counts = new Map<string, number>();
+    for (const r of ranking) if (r.grade) counts.set(r.grade, (counts.get(r.grade) ?? 0) + 1);
+    console.log(
+      `\ngrades: ${ev.methodology.spec.grade.grades.map((g) => `${g.label ?? g.code} ${counts.get(g.code) ?? 0}`).join(', ')}`,
+    );
+    console.log(
+      `run: ${E} #${state.publishedRun}${runRecord ? `, input hash ${runRecord.inputHash.slice(0, 12)}, ${runRecord.methodologyVersion.slice(0, 12)} / ${runRecord.engineVersion}` : ''}`,
+    );
+    console.log(
+      `Sheets requests of the loop (reads, Feedback, results; provisioning aside): ${loopRequests}`,
+    );
+
+    // An official's edit as a person: Zhengzhou revises the indicator where it stands lowest among the zones,
+    // bringing it to the ninth decile, so the edit visibly moves its score.
+    const zz = zones.find((z) => z.zoneId === 'zhengzhou');
+    const { code, target } = revision(ev, demo.values[year] ?? {}, 'zhengzhou');
+    const form = seeded.get(year)?.sheets.get('zhengzhou') ?? (await zoneSheet(runtime, E, 'zhengzhou'));
+    if (zz && form) {
+      const rowsA = await runtime.stack.clientsAs(officialOf(zz.zoneId)).sheets.spreadsheets.values.get({
+        spreadsheetId: form,
+        range: 'Form!A1:D200',
+      });
+      const k = (rowsA.data.values ?? []).findIndex((r) => r[0] === code);
+      const old = String(rowsA.data.values?.[k]?.[3] ?? '');
+      const typed = String(target);
+      const before = ranking.find((r) => r.zone === zz.nameEn);
+      const published = state.publishedRun ?? 0;
+      console.log(
+        `\n${officialOf(zz.zoneId)} revises ${code} (${ev.methodology.indicators.find((i) => i.code === code)?.nameEn}) in Zhengzhou's form: ${old} -> ${typed}`,
+      );
+      const tEdit = Date.now();
+      const edit = await runtime.stack.emulator.editAsPerson(form, officialOf(zz.zoneId), `Form!D${k + 1}`, [
+        [typed],
+      ]);
+      console.log(
+        `the trigger posted the signal: HTTP ${edit.signal?.status ?? edit.signal?.error ?? 'none'}`,
+      );
+      const done = await publishedAfter(runtime, E, published, 5 * 60_000);
+      await runtime.untilQuiet({ timeoutMs: 5 * 60_000 });
+      const after = (await readRanking(runtime, resultsId)).find((r) => r.zone === zz.nameEn);
+      const show = (r: RankingRow | undefined) =>
+        r
+          ? `score ${r.score?.toFixed(2)}, rank ${r.rank}, grade ${r.grade} ${labels.get(r.grade ?? '') ?? ''}`
+          : 'not ranked';
+      console.log(`Zhengzhou before: ${show(before)}`);
+      console.log(`Zhengzhou after:  ${show(after)}`);
+      console.log(`edit to published result: ${((done.at - tEdit) / 1000).toFixed(1)} s (run #${done.run})`);
+    }
+
+    console.log(`\nresults spreadsheet: ${resultsId} (service account ${SERVICE_ACCOUNT})`);
+    if (opts.dataDir)
+      console.log(
+        `open it afterwards: zone-eval emulator --data-dir ${opts.dataDir} --port 8085, then Google's client with rootUrl http://127.0.0.1:8085/ and the bearer token ${SERVICE_ACCOUNT}`,
+      );
+    console.log(`demo finished in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    return 0;
+  } finally {
+    await runtime.close();
+  }
+}
+
+/** A zone's form spreadsheet from the methodology in force (a resumed demo did not seed it this time). */
+async function zoneSheet(runtime: LocalRuntime, evaluationId: string, zoneId: string) {
+  const state = await runtime.stack.store.getEvaluationState(evaluationId);
+  if (!state?.methodologyVersion) return undefined;
+  const record = await runtime.stack.store.getMethodology(evaluationId, state.methodologyVersion);
+  return record?.zones.find((z) => z.zoneId === zoneId)?.spreadsheetId;
+}
+
+/** The zone indicator (more is better) where the zone ranks lowest, and its ninth-decile value among the zones. */
+function revision(
+  ev: ReturnType<typeof loadDefaultEvaluation>,
+  values: Record<string, Record<string, { value: number | null }>>,
+  zoneId: string,
+): { code: string; target: number } {
+  let best = { code: 'T16', share: 2, target: 0 };
+  for (const ind of ev.methodology.indicators) {
+    if (ind.source !== 'zone' || ind.direction !== 1 || ind.unit === 'yes/no') continue;
+    const own = values[zoneId]?.[ind.code]?.value;
+    const all = Object.values(values)
+      .map((z) => z[ind.code]?.value)
+      .filter((x): x is number => typeof x === 'number')
+      .sort((a, b) => a - b);
+    if (typeof own !== 'number' || all.length < 10) continue;
+    const share = all.filter((x) => x < own).length / all.length;
+    const target = all[Math.floor(all.length * 0.9)]!;
+    if (share < best.share && target > own)
+      best = { code: ind.code, share, target: Number(target.toFixed(2)) };
+  }
+  return { code: best.code, target: best.target };
 }

@@ -14,12 +14,11 @@ import type { SQSRecord } from 'aws-lambda';
 import { makeHandler as makeEvaluate } from '../../functions/evaluate';
 import { makeHandler as makeReconcile } from '../../functions/reconcile';
 import { functionLogger, pipelineLogger, TallyCounters } from '../../functions/shared/observability';
-import { googlePublisher, indexedStore } from '../../functions/shared/stages';
 import { makeHandler as makeSync } from '../../functions/sync';
 import { makeHandler as makeWebhook } from '../../functions/webhook';
 import type { Logger } from '../pipeline/log';
 import { LocalFifoQueue, LocalQueues } from '../queue/local';
-import type { CallerOptions } from '../sheets';
+import { type CallerOptions, GoogleResultsPublisher, GoogleSpreadsheetFiles } from '../sheets';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from './stack';
 
 /** The production evaluate queue's delivery delay: a burst of edits within it becomes one run. */
@@ -50,7 +49,7 @@ export type LocalRuntimeOptions = {
 };
 
 /** An evaluation the reconcile poll covers: its id and the Drive folder holding its spreadsheets. */
-export type WatchedEvaluation = { evaluationId: string; folder: string };
+export type WatchedEvaluation = { evaluationId: string; folder: string; driveId?: string };
 
 export type LocalRuntime = {
   stack: LocalStack;
@@ -58,6 +57,8 @@ export type LocalRuntime = {
   /** The webhook's local Function URL; the emulator's triggers post here. */
   webhookUrl: string;
   triggerSecret: string;
+  /** The runtime's own logger (Powertools, at the runtime's level). */
+  log: Logger;
   /** What the handlers counted (the metrics they publish on AWS). */
   counters: TallyCounters;
   /** The handlers as made with the local adapters, to invoke directly with a Lambda-shaped event. */
@@ -138,7 +139,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     ...(options.dynamoPath && { dynamoPath: options.dynamoPath }),
     calls: options.calls ?? { pace: false },
   });
-  const store = indexedStore(stack.store);
+  const store = stack.store;
   const triggerSecret = options.triggerSecret ?? randomBytes(32).toString('hex');
   const counters = new TallyCounters();
   const logger = (name: string): Logger =>
@@ -149,6 +150,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       name: 'zone-eval-sync',
       visibilityTimeoutMs,
       concurrency: options.syncConcurrency ?? 3,
+      // One sheet per invocation: a batch is worked through in order, so larger batches would read the sheets of
+      // other groups one after another instead of three at a time.
+      batchSize: 1,
     }),
     evaluate: new LocalFifoQueue({
       name: 'zone-eval-evaluate',
@@ -179,7 +183,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       counters,
     }),
     sync: makeSync({
-      stage: { store, reader: stack.reader, feedback: stack.feedback, log: syncLog },
+      stage: { store, reader: stack.reader, feedback: stack.feedback, files: stack.files, log: syncLog },
       index: store,
       queue: queues,
       log: syncLog,
@@ -188,20 +192,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       retryDelayMs,
     }),
     evaluate: makeEvaluate({
-      stage: {
-        store,
-        reader: stack.reader,
-        feedback: stack.feedback,
-        log: evaluateLog,
-        publisher: googlePublisher(stack.google),
-      },
+      stage: { store, publisher: new GoogleResultsPublisher(stack.google), log: evaluateLog },
       log: evaluateLog,
       counters,
       retryLater,
       retryDelayMs,
     }),
     reconcile: makeReconcile({
-      stage: { store, files: stack.files, queue: queues, log: reconcileLog },
+      stage: { store, queue: queues, log: reconcileLog },
+      files: (driveId) =>
+        new GoogleSpreadsheetFiles(stack.google, 1000, driveId === undefined ? {} : { driveId }),
       evaluations: watched,
       log: reconcileLog,
       counters,
@@ -285,6 +285,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     queues,
     webhookUrl,
     triggerSecret,
+    log: logger('runtime'),
     counters,
     handlers,
     watch(evaluation) {

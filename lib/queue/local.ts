@@ -98,7 +98,7 @@ export class LocalFifoQueue {
   readonly name: string;
   readonly arn: string;
   readonly url: string;
-  private readonly delayMs: number;
+  private delayMs: number;
   private readonly visibilityTimeoutMs: number;
   private readonly maxReceiveCount: number;
   private readonly dedupWindowMs: number;
@@ -186,6 +186,12 @@ export class LocalFifoQueue {
     // ReceiveMessage would find them.
     this.arm(now + this.delayMs, now);
     return true;
+  }
+
+  /** SetQueueAttributes `DelaySeconds`: the delay of messages sent from now on. */
+  setDelay(ms: number): void {
+    if (!(ms >= 0)) throw new RangeError(`delayMs must be zero or more, not ${ms}`);
+    this.delayMs = ms;
   }
 
   /** Subscribes the function (the event source mapping) and starts delivering. */

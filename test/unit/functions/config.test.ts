@@ -7,14 +7,14 @@ const env = {
   EVALUATE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/evaluate.fifo',
   GOOGLE_SECRET_ID: 'zone-eval/google',
   TRIGGER_SECRET_ID: 'zone-eval/trigger',
-  EVALUATIONS: 'pilot2024=folderA, pilot2025=folderB',
+  EVALUATIONS: 'pilot2024=folderA@driveA, pilot2025=folderB',
   AWS_REGION: 'eu-west-1',
 };
 
 test('a complete environment gives typed settings with the tuning defaults', () => {
   const c = loadConfig('reconcile', CONFIG_SCHEMAS.reconcile, env);
   expect(c.EVALUATIONS).toEqual([
-    { evaluationId: 'pilot2024', folder: 'folderA' },
+    { evaluationId: 'pilot2024', folder: 'folderA', driveId: 'driveA' },
     { evaluationId: 'pilot2025', folder: 'folderB' },
   ]);
   expect(c.SECRET_MAX_AGE_SECONDS).toBe(300);
@@ -41,7 +41,7 @@ test('every bad setting is named at once', () => {
 test('an evaluation without its Drive folder is refused with the form expected', () => {
   expect(() =>
     loadConfig('reconcile', CONFIG_SCHEMAS.reconcile, { ...env, EVALUATIONS: 'pilot2025' }),
-  ).toThrow(/EVALUATIONS is invalid: each entry must read evaluationId=driveFolderId/);
+  ).toThrow(/EVALUATIONS is invalid: each entry must read evaluationId=folderId@sharedDriveId/);
 });
 
 test('a secret value in the environment is not a setting: only ids of secrets are read', () => {

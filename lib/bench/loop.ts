@@ -1,0 +1,296 @@
+/**
+ * Benchmarks of the whole loop (issue 9, section 10; DESIGN section 8).
+ *
+ * `evaluate`: the evaluate stage's computation with no I/O: score, explanations and 1,000 uncertainty replications
+ * for 105 zones under each weighting method, the same for 2,000 zones, and the size of a 2,000-zone run as stored.
+ *
+ * `loop`: the local runtime with the same handlers as on AWS and the production 5 s evaluate delay: the time from a
+ * person's edit to the published run that reflects it (trigger path), Sheets and Drive requests per edit, the runs a
+ * burst of 200 edits across 50 zones costs, and the edits a minute the loop sustains under Google's default quota.
+ */
+import { gzipSync } from 'node:zlib';
+import { compileMethodology, formatIssues, type Methodology } from '../core/methodology';
+import { parseField } from '../core/values';
+import { type DefaultEvaluation, loadDefaultEvaluation } from '../local/default-evaluation';
+import type { DemoData, Zone } from '../local/demo-data';
+import { type LocalRuntime, PRODUCTION_EVALUATE_DELAY_MS, startLocalRuntime } from '../local/runtime';
+import { demoZones, methodologyFor, seedYear } from '../local/runtime-seed';
+import { officialOf } from '../local/seed';
+import { SERVICE_ACCOUNT } from '../local/stack';
+import type { SubmittedValue } from '../pipeline/ports';
+import { analyse, buildResults, datasetOf, type ZoneInput } from '../pipeline/results';
+import { checksum, type Figure, median, type Suite } from './types';
+
+const WEIGHTINGS = ['explicit', 'equal', 'entropy', 'critic', 'pca'] as const;
+
+function inputsOf(ev: DefaultEvaluation, zones: readonly Zone[], demo: DemoData, year: number): ZoneInput[] {
+  return zones.map((z) => {
+    const values: Record<string, SubmittedValue> = {};
+    for (const ind of ev.methodology.indicators) {
+      const typed = demo.values[year]?.[z.zoneId]?.[ind.code]?.typed ?? null;
+      const parsed = parseField(typed, ind);
+      values[ind.code] = { value: parsed.ok ? parsed.value : null, text: String(typed ?? '') };
+    }
+    return {
+      zone: {
+        zoneId: z.zoneId,
+        nameEn: z.nameEn,
+        nameZh: z.nameZh,
+        province: z.provinceEn,
+        batch: z.batch,
+        editors: [],
+      },
+      values,
+      submitted: true,
+      revision: 1,
+      updatedAt: '2025-03-01T08:00:00.000Z',
+      editor: null,
+      unreadable: null,
+    };
+  });
+}
+
+function compiled(spec: Methodology) {
+  const c = compileMethodology(spec);
+  if (!c.ok) throw new Error(formatIssues(c.issues));
+  return c.methodology;
+}
+
+/** One evaluate computation: score, explanations, uncertainty, and the results document. */
+function evaluateOnce(spec: Methodology, inputs: ZoneInput[]) {
+  const m = compiled(spec);
+  const data = datasetOf(m, inputs);
+  analyse(m, data);
+  return buildResults({
+    evaluationId: 'bench',
+    runSeq: 1,
+    inputHash: 'bench',
+    methodologyVersion: 'bench',
+    createdAt: '2025-03-01T08:00:00.000Z',
+    m,
+    inputs,
+    previous: null,
+  });
+}
+
+export const evaluateSuite: Suite = {
+  name: 'evaluate',
+  async run(log) {
+    const figures: Figure[] = [];
+    const ev = loadDefaultEvaluation(2025);
+    const inputs = inputsOf(ev, ev.zones, ev.demo, 2025);
+    for (const method of WEIGHTINGS) {
+      const spec = methodologyFor(ev, 105, { uncertaintyRuns: 1000 });
+      spec.weight = { ...spec.weight, method };
+      evaluateOnce(spec, inputs);
+      const times: number[] = [];
+      let doc: ReturnType<typeof evaluateOnce> | undefined;
+      for (let k = 0; k < 3; k++) {
+        const t0 = performance.now();
+        doc = evaluateOnce(spec, inputs);
+        times.push(performance.now() - t0);
+      }
+      figures.push({
+        key: `evaluate_105_ms_${method}`,
+        value: median(times),
+        unit: 'ms',
+        budget: 2000,
+        checksum: checksum(doc!.zones.map((z) => z.score ?? -1)),
+        note: 'score, explanations, 1,000 uncertainty replications, results document; no I/O',
+      });
+      log(`evaluate 105 zones, ${method} weights: ${median(times).toFixed(0)} ms`);
+    }
+    const big = demoZones(ev, 2000, 2025);
+    const bigInputs = inputsOf(ev, big.zones, big.demo, 2025);
+    const spec = methodologyFor(ev, 2000, { uncertaintyRuns: 1000 });
+    const t0 = performance.now();
+    const doc = evaluateOnce(spec, bigInputs);
+    const ms = performance.now() - t0;
+    const kb = gzipSync(Buffer.from(JSON.stringify(doc))).byteLength / 1024;
+    figures.push({
+      key: 'evaluate_2000_ms',
+      value: ms,
+      unit: 'ms',
+      checksum: checksum(doc.zones.map((z) => z.score ?? -1)),
+      note: '2,000 zones (1,895 synthetic), explicit weights, 1,000 replications',
+    });
+    figures.push({
+      key: 'run_2000_kb',
+      value: kb,
+      unit: 'KB',
+      note: 'the results document gzipped, as stored',
+    });
+    log(`evaluate 2,000 zones: ${ms.toFixed(0)} ms; the run gzipped: ${kb.toFixed(0)} KB`);
+    return figures;
+  },
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
+
+/** Waits until the evaluation's published run answers a request at least `requested`; returns the time. */
+async function publishedFor(runtime: LocalRuntime, e: string, requested: number): Promise<number> {
+  for (;;) {
+    const s = await runtime.stack.store.getEvaluationState(e);
+    if (s?.publishedRun) {
+      const run = await runtime.stack.store.getRun(e, s.publishedRun);
+      if (run && run.requested >= requested) return Date.now();
+    }
+    await sleep(20);
+  }
+}
+
+export const loopSuite: Suite = {
+  name: 'loop',
+  async run(log) {
+    const figures: Figure[] = [];
+    const ev = loadDefaultEvaluation(2025);
+    const E = 'bench-2025';
+    const runtime = await startLocalRuntime({
+      emulator: { quota: 'off' },
+      evaluateDelayMs: PRODUCTION_EVALUATE_DELAY_MS,
+      reconcileEveryMs: false,
+      calls: { pace: false },
+    });
+    try {
+      const t0 = performance.now();
+      const year = await seedYear(runtime, {
+        evaluationId: E,
+        year: 2025,
+        zones: ev.zones,
+        methodology: methodologyFor(ev, 105),
+        typed: (z, code) => ev.demo.values[2025]?.[z]?.[code]?.typed ?? null,
+      });
+      await runtime.untilQuiet({ timeoutMs: 20 * 60_000 });
+      log(`seeded and published 105 zones in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      const rowOf = new Map(
+        ev.methodology.indicators.filter((i) => i.source === 'zone').map((i, k) => [i.code, k + 3]),
+      );
+
+      // 20 edits through the trigger path, each once the previous one's result is published.
+      const latencies: number[] = [];
+      const sheetsPer: number[] = [];
+      const drivePer: number[] = [];
+      for (let k = 0; k < 20; k++) {
+        const zone = ev.zones[(k * 7) % ev.zones.length]!.zoneId;
+        const sid = year.sheets.get(zone)!;
+        const sheets0 = runtime.stack.emulator.requestCount({ route: 'sheets.*', caller: SERVICE_ACCOUNT });
+        const drive0 = runtime.stack.emulator.requestCount({ route: 'drive.*', caller: SERVICE_ACCOUNT });
+        const tEdit = Date.now();
+        await runtime.stack.emulator.editAsPerson(sid, officialOf(zone), `Form!D${rowOf.get('T03')}`, [
+          [String(100 + k)],
+        ]);
+        // The evaluation request the edit's sync makes is the next one after the sheet's sync.
+        await waitSynced(runtime, E, sid);
+        const requested = (await runtime.stack.store.getEvaluationState(E))!.requested;
+        const tPublished = await publishedFor(runtime, E, requested);
+        latencies.push(tPublished - tEdit);
+        await runtime.untilQuiet({ timeoutMs: 5 * 60_000 });
+        sheetsPer.push(
+          runtime.stack.emulator.requestCount({ route: 'sheets.*', caller: SERVICE_ACCOUNT }) - sheets0,
+        );
+        drivePer.push(
+          runtime.stack.emulator.requestCount({ route: 'drive.*', caller: SERVICE_ACCOUNT }) - drive0,
+        );
+      }
+      figures.push(
+        {
+          key: 'edit_to_publish_p50_ms',
+          value: pct(latencies, 0.5),
+          unit: 'ms',
+          checksum: checksum(latencies.map((x) => Math.round(x / 1000))),
+          note: '20 edits, trigger path, 5 s evaluate delay',
+        },
+        { key: 'edit_to_publish_p95_ms', value: pct(latencies, 0.95), unit: 'ms', budget: 8000 },
+        {
+          key: 'sheets_requests_per_edit',
+          value: median(sheetsPer),
+          unit: 'req',
+          budget: 3,
+          checksum: checksum(sheetsPer),
+          note: `max ${Math.max(...sheetsPer)}`,
+        },
+        {
+          key: 'drive_requests_per_edit',
+          value: median(drivePer),
+          unit: 'req',
+          checksum: checksum(drivePer),
+          note: `max ${Math.max(...drivePer)}`,
+        },
+      );
+      log(
+        `edit to published: p50 ${pct(latencies, 0.5)} ms, p95 ${pct(latencies, 0.95)} ms; Sheets requests per edit ${median(sheetsPer)} (max ${Math.max(...sheetsPer)}), Drive ${median(drivePer)}`,
+      );
+
+      // A burst: 200 edits across 50 zones, four rounds in which 50 officials edit at once.
+      const before = (await runtime.stack.store.getEvaluationState(E))!.lastRunSeq;
+      for (let round = 0; round < 4; round++)
+        await Promise.all(
+          ev.zones
+            .slice(0, 50)
+            .map((z) =>
+              runtime.stack.emulator.editAsPerson(
+                year.sheets.get(z.zoneId)!,
+                officialOf(z.zoneId),
+                `Form!D${rowOf.get('T05')}`,
+                [[String(3000 + round)]],
+              ),
+            ),
+        );
+      await runtime.untilQuiet({ timeoutMs: 10 * 60_000 });
+      const runs = (await runtime.stack.store.getEvaluationState(E))!.lastRunSeq - before;
+      figures.push({
+        key: 'runs_per_200_edit_burst',
+        value: runs,
+        unit: 'runs',
+        note: '200 edits across 50 zones, 5 s delay',
+      });
+      log(`a burst of 200 edits across 50 zones: ${runs} runs`);
+
+      // Sustained edits under Google's default quota (60 reads + 60 writes a minute for the service account): an
+      // edit a second for a minute, the loop pacing its calls under the quota; no 429 may reach a person.
+      runtime.stack.emulator.setQuota('default');
+      runtime.stack.emulator.resetRequests();
+      const tStart = Date.now();
+      const edits = 60;
+      for (let k = 0; k < edits; k++) {
+        const z = ev.zones[k % ev.zones.length]!.zoneId;
+        await runtime.stack.emulator.editAsPerson(
+          year.sheets.get(z)!,
+          officialOf(z),
+          `Form!D${rowOf.get('T03')}`,
+          [[String(500 + k)]],
+        );
+        await sleep(Math.max(0, tStart + (k + 1) * 1000 - Date.now()));
+      }
+      await runtime.untilQuiet({ timeoutMs: 20 * 60_000 });
+      const minutes = (Date.now() - tStart) / 60_000;
+      const toPeople = runtime.stack.emulator
+        .requests()
+        .filter((r) => r.status === 429 && r.caller !== SERVICE_ACCOUNT).length;
+      const throttled = runtime.stack.emulator.requests().filter((r) => r.status === 429).length;
+      figures.push({
+        key: 'sustained_edits_per_min_default_quota',
+        value: edits / minutes,
+        unit: '/min',
+        checksum: checksum([toPeople]),
+        note: `${edits} edits, one a second, all published in ${minutes.toFixed(1)} min; 429s to people ${toPeople}, to the service ${throttled}`,
+      });
+      log(
+        `sustained: ${(edits / minutes).toFixed(1)} edits a minute under the default quota; 429s to people: ${toPeople}`,
+      );
+    } finally {
+      await runtime.close();
+    }
+    return figures;
+  },
+};
+
+async function waitSynced(runtime: LocalRuntime, e: string, sid: string) {
+  for (;;) {
+    const s = await runtime.stack.store.getSheetState(e, sid);
+    if (s && s.synced >= s.requested && s.requested > 0) return s;
+    await sleep(10);
+  }
+}

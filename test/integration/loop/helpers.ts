@@ -1,0 +1,60 @@
+/**
+ * The whole loop over real HTTP for the integration tests: the local runtime (emulator, dynalite, in-process queues,
+ * the real handlers, the webhook on a local port) with a short evaluate delay, and one evaluation year seeded.
+ */
+import { loadDefaultEvaluation } from '../../../lib/local/default-evaluation';
+import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '../../../lib/local/runtime';
+import { methodologyFor, type SeededYear, seedYear } from '../../../lib/local/runtime-seed';
+import { SERVICE_ACCOUNT } from '../../../lib/local/stack';
+
+export const ev = loadDefaultEvaluation(7);
+
+/** Tests' runtime: a short evaluate delay, no reconcile timer (tests call it), fast retries. */
+export function startTestRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  return startLocalRuntime({
+    evaluateDelayMs: 300,
+    retryDelayMs: 20,
+    reconcileEveryMs: false,
+    emulator: { quota: 'off' },
+    calls: { pace: false, retry: { baseDelayMs: 5, maxDelayMs: 20 } },
+    ...options,
+  });
+}
+
+/** Seeds `n` zones of the default evaluation for `year` and waits until the loop has published. */
+export async function seedTestYear(
+  runtime: LocalRuntime,
+  evaluationId: string,
+  n: number,
+  year = 2025,
+  previousEvaluation?: string,
+): Promise<SeededYear> {
+  const zones = ev.zones.slice(0, n);
+  const seeded = await seedYear(runtime, {
+    evaluationId,
+    year,
+    zones,
+    methodology: methodologyFor(ev, n, {
+      uncertaintyRuns: 50,
+      ...(previousEvaluation && { previousEvaluation }),
+    }),
+    typed: (z, code) => ev.demo.values[year]?.[z]?.[code]?.typed ?? null,
+    ...(previousEvaluation && { previousEvaluation }),
+  });
+  await runtime.untilQuiet();
+  return seeded;
+}
+
+/** The Ranking tab read back through Google's client, as rows keyed by header. */
+export async function ranking(runtime: LocalRuntime, resultsId: string) {
+  const res = await runtime.stack.google.sheets.spreadsheets.values.get({
+    spreadsheetId: resultsId,
+    range: 'Ranking',
+    valueRenderOption: 'UNFORMATTED_VALUE',
+  });
+  const [head = [], ...rows] = res.data.values ?? [];
+  return rows.map((r) => Object.fromEntries(head.map((h, k) => [String(h), r[k] ?? null])));
+}
+
+export const sheetsRequests = (runtime: LocalRuntime) =>
+  runtime.stack.emulator.requestCount({ route: 'sheets.*', caller: SERVICE_ACCOUNT });
