@@ -1,4 +1,4 @@
-/** A mistake in how the command was called or in the files it was given: printed as one line, exit code 2. */
+/** A mistake in how the command was called or in the files it was given: printed without a stack trace (one line, or one per problem of a file), exit code 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
 }

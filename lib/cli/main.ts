@@ -66,7 +66,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** A user's mistake: one line on stderr, exit code 2. */
+/** A user's mistake: its message on stderr (one line, or one per problem of a file), exit code 2. */
 function refuse(who: string, message: string): number {
   console.error(`${who}: ${message}`);
   return 2;

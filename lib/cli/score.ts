@@ -80,7 +80,23 @@ function readText(path: string, what: string): string {
   return decoded.text;
 }
 
-/** Reads and compiles a methodology file, turning every problem into a one-line UsageError. */
+/** How many problems of one file are listed; the rest are counted, so a pasted mess stays readable. */
+export const MAX_LISTED_PROBLEMS = 20;
+
+/**
+ * A file's problems as a refusal: one problem on one line (`file: where: what`); several as a count, then one
+ * line each, so that fixing the first does not merely reveal the next. Past `MAX_LISTED_PROBLEMS` the rest are
+ * counted.
+ */
+export function problemList(file: string, problems: readonly string[], cap = MAX_LISTED_PROBLEMS): string {
+  if (problems.length === 1) return `${file}: ${problems[0]}`;
+  const lines = [`${file}: ${problems.length} problems:`, ...problems.slice(0, cap).map((p) => `  ${p}`)];
+  const rest = problems.length - cap;
+  if (rest > 0) lines.push(`  …and ${rest} more problem${rest > 1 ? 's' : ''} not listed`);
+  return lines.join('\n');
+}
+
+/** Reads and compiles a methodology file, turning its problems into a UsageError listing each of them. */
 export function loadMethodology(path: string): CompiledMethodology {
   const text = readText(path, 'methodology');
   let json: unknown;
@@ -90,12 +106,13 @@ export function loadMethodology(path: string): CompiledMethodology {
     throw new UsageError(`${path}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
   }
   const compiled = compileMethodology(json);
-  if (!compiled.ok) {
-    const [first, ...rest] = compiled.issues;
+  if (!compiled.ok)
     throw new UsageError(
-      `${path}: ${first!.path}: ${first!.message}${rest.length ? ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})` : ''}`,
+      problemList(
+        path,
+        compiled.issues.map((i) => `${i.path}: ${i.message}`),
+      ),
     );
-  }
   return compiled.methodology;
 }
 
@@ -278,12 +295,15 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError('option --seed is only used with --uncertainty N');
   const m = loadMethodology(o.method);
   const loaded = datasetFromCsv(readText(o.data, 'data'), m.spec, o['id-column'] ?? 'id', separator);
-  if (!loaded.ok) {
-    const [first, ...rest] = loaded.issues;
+  if (!loaded.ok)
     throw new UsageError(
-      `${o.data}: line ${first!.line}${first!.column !== undefined ? `, column ${first!.column}` : ''}: ${first!.message}${rest.length ? ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})` : ''}`,
+      problemList(
+        o.data,
+        loaded.issues.map(
+          (i) => `line ${i.line}${i.column !== undefined ? `, column ${i.column}` : ''}: ${i.message}`,
+        ),
+      ),
     );
-  }
   let result: ScoreResult;
   let explained: Explanation[] | undefined;
   let unc: UncertaintyResult | undefined;

@@ -263,6 +263,50 @@ describe('files a person saved', () => {
     );
   });
 
+  test('a methodology with several problems lists every one of them, one line each, exit 2', async () => {
+    const many = file(
+      'many.json',
+      JSON.stringify({
+        indicators: [
+          { code: 'a', directon: 1 },
+          { code: 'b', wieght: 2 },
+        ],
+      }),
+    );
+    const r = await runCli(['score', '--data', data, '--method', many]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const lines = r.stderr.split('\n');
+    expect(lines[0]).toBe(`zone-eval score: ${many}: 2 problems:`);
+    expect(lines.slice(1)).toEqual([
+      expect.stringMatching(/^ {2}indicators\[0\].*directon.*did you mean `direction`/),
+      expect.stringMatching(/^ {2}indicators\[1\].*wieght.*did you mean `weight`/),
+    ]);
+  });
+
+  test('past 20 problems the rest are counted', async () => {
+    const indicators = Array.from({ length: 25 }, (_, i) => ({ code: `x${i}`, direction: 0 }));
+    const many = file('many25.json', JSON.stringify({ indicators }));
+    const r = await runCli(['score', '--data', data, '--method', many]);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.split('\n');
+    expect(lines[0]).toMatch(/: 25 problems:$/);
+    expect(lines).toHaveLength(1 + 20 + 1);
+    expect(lines[20]).toMatch(/x19/);
+    expect(lines[21]).toBe('  …and 5 more problems not listed');
+  });
+
+  test('a data file with several bad values lists each with its line and column', async () => {
+    const d = file('bad2.csv', 'id,a,b\nx,1,2\ny,12abc,3\nz,4,zz\n');
+    const r = await runCli(['score', '--data', d, '--method', method]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')).toEqual([
+      `zone-eval score: ${d}: 2 problems:`,
+      expect.stringMatching(/^ {2}line 3, column a: .*12abc/),
+      expect.stringMatching(/^ {2}line 4, column b: .*zz/),
+    ]);
+  });
+
   test('quotas larger than the data are refused when scoring, naming the methodology', async () => {
     const big = file(
       'big.json',
