@@ -261,6 +261,9 @@ export const SheetProblemKindSchema = z.enum([
   'missing-header',
   'missing-column',
   'extra-column',
+  /** A column given twice whose copies could each be read: the data it holds is refused (not first or last wins). */
+  'repeated-column',
+  'unknown-zone',
   'duplicate-row',
   'unknown-code',
   'missing-code',
@@ -430,11 +433,15 @@ export interface SpreadsheetReader {
     control: Pick<ControlRead, 'origins'>,
     issue: import('../core/methodology').MethodologyIssue,
   ): string | null;
-  /** Reads one central-department tab; with the methodology, columns are checked and values parsed. */
+  /**
+   * Reads one central-department tab; with the methodology, columns are checked and values parsed; with the
+   * evaluation's zone ids, a row naming another zone is refused with the closest id.
+   */
   readCentral(
     spreadsheetId: string,
     tab: string,
     methodology?: { readonly indicators: readonly import('../core/methodology').Indicator[] },
+    options?: { zoneIds?: readonly string[] },
   ): Promise<CentralRead>;
 }
 

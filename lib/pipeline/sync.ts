@@ -78,7 +78,10 @@ function refusalOf(read: FormRead): string | null {
   const fatal = read.problems.find(
     (p) =>
       p.severity === 'error' &&
-      (p.kind === 'missing-tab' || p.kind === 'missing-header' || p.kind === 'missing-column'),
+      (p.kind === 'missing-tab' ||
+        p.kind === 'missing-header' ||
+        p.kind === 'missing-column' ||
+        p.kind === 'repeated-column'),
   );
   return fatal ? fatal.message : null;
 }

@@ -7,9 +7,9 @@
 import type { Indicator } from '../core/methodology';
 import { parseSheetsCell } from '../core/values';
 import type { FeedbackTab, FormRead, FormRow, SheetProblem } from '../pipeline/ports';
-import { cellA1, columnA1, columnLetters, quoteTab, rowsA1 } from './a1';
+import { cellA1, columnLetters, quoteTab, rowsA1 } from './a1';
 import { cellText, type GridCell, isBlankCell, isBlankRow, rawCell, rowTexts, type TabGrid } from './grid';
-import { findHeaderRow, headerIndex, matchHeaders, normaliseHeader } from './headers';
+import { findHeaderRow, headerIndex, matchHeaders, normaliseHeader, suggestColumn } from './headers';
 import { FORM_COLUMNS, FORM_TAB, ZONE_LABEL } from './layout';
 
 export type FormMethodology = { readonly indicators: readonly Indicator[] };
@@ -112,34 +112,60 @@ export function readFormGrid(input: FormInput): FormRead {
       message: `This form shows the zone ${quote(zone.id)}, but the control sheet assigns this spreadsheet to ${quote(input.expectedZoneId)}: its values are not accepted until the zone id is corrected or the spreadsheet is reassigned.`,
     });
   }
+  // Header cells that name no column, each with the column it was probably meant to be.
+  const unknown = match.unknown.map((u) => ({ ...u, meant: suggestColumn(u.text, FORM_COLUMNS) }));
   for (const m of match.missing) {
+    const typo = unknown.find((u) => u.meant?.key === m.key);
     problems.push({
       kind: 'missing-column',
       severity: 'error',
       at: rowsA1(tab, headerRow, headerRow),
-      message: `The header row (row ${headerRow + 1}) has no “${m.header}” column (${m.zh}), so no value could be read: restore the header “${m.header}” above that column.`,
+      message:
+        typo === undefined
+          ? `The header row (row ${headerRow + 1}) has no “${m.header}” column (${m.zh}), so no value could be read: restore the header “${m.header}” above that column.`
+          : `The header row (row ${headerRow + 1}) has no “${m.header}” column (${m.zh}), so no value could be read: column ${columnLetters(typo.col)} is headed ${quote(typo.text)} (did you mean “${m.header}”?): rename it “${m.header}”.`,
     });
   }
-  for (const u of match.unknown) {
-    problems.push({
-      kind: 'extra-column',
-      severity: 'warning',
-      at: columnA1(tab, u.col),
-      message: `Column ${columnLetters(u.col)} (${quote(u.text)}) is not part of the form and is ignored.`,
-    });
+  // A misspelt header is an error (its column is not read, and a person expects it to be); a header like no column
+  // of the form is a person's own column (a checker's initials, a source): kept, not scored, and said so once here.
+  for (const u of unknown) {
+    const at = cellA1(tab, headerRow, u.col);
+    problems.push(
+      u.meant === null
+        ? {
+            kind: 'extra-column',
+            severity: 'warning',
+            at,
+            message: `Column ${columnLetters(u.col)} (${quote(u.text)}) is not a column of the form: it is kept for your own use and not scored. Put anything the evaluation should read in “Value” or “Note”.`,
+          }
+        : {
+            kind: 'extra-column',
+            severity: 'error',
+            at,
+            message: `unknown column ${quote(u.text)} (did you mean “${u.meant.header}”?): column ${columnLetters(u.col)} is not read until it is renamed “${u.meant.header}” or deleted.`,
+          },
+    );
   }
+  // A repeated column could be read from either copy: neither is taken over the other. Two Code or Value columns
+  // leave no value certain, so the form is refused (kind `repeated-column`); two Note columns leave the notes out.
+  const ambiguous = new Set<string>();
   for (const r of match.repeated) {
+    const spec = FORM_COLUMNS.find((c) => c.key === r.key);
+    const header = spec?.header ?? r.key;
+    ambiguous.add(r.key);
+    const vital = spec?.required === true;
     problems.push({
-      kind: 'extra-column',
-      severity: 'warning',
-      at: columnA1(tab, r.col),
-      message: `Column ${columnLetters(r.col)} repeats the header ${quote(r.text)}; only the first such column is read.`,
+      kind: vital ? 'repeated-column' : 'extra-column',
+      severity: 'error',
+      at: cellA1(tab, headerRow, r.col),
+      message: `Column ${columnLetters(r.col)} (${quote(r.text)}) is a second “${header}” column, after column ${columnLetters(r.first)}: ${vital ? 'no value could be read, since either column could hold them' : `neither column is read`}. Delete or rename one of them.`,
     });
   }
   const codeCol = match.columns.get('code');
   const valueCol = match.columns.get('value');
-  const noteCol = match.columns.get('note');
-  if (codeCol === undefined || valueCol === undefined) return { ...base, tab, zoneId, rows: [], problems };
+  const noteCol = ambiguous.has('note') ? undefined : match.columns.get('note');
+  if (codeCol === undefined || valueCol === undefined || ambiguous.has('code') || ambiguous.has('value'))
+    return { ...base, tab, zoneId, rows: [], problems };
 
   const find = indicatorLookup(methodology.indicators);
   const firstRowOf = new Map<string, number>();

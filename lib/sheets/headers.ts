@@ -1,9 +1,13 @@
 /**
  * Header-driven tables: a tab's columns are found by their header text, not their position, so a person may
- * reorder columns, add their own, or write `Zone ID` for `zone_id`. Headers match case-, width- and
- * space-insensitively (`_`, `-`, `.` and brackets count as spaces), in English or Chinese, and a header holding
- * both (`Value 数值`) matches either part.
+ * reorder columns or write `Zone ID` for `zone_id`. Headers match case-, width- and space-insensitively (`_`, `-`,
+ * `.` and brackets count as spaces), in English or Chinese, and a header holding both (`Value 数值`) matches either
+ * part. A header naming no column is never passed over in silence: each tab's reader reports it, naming the
+ * closest known column (`suggestColumn`), and refuses it where a misspelling would drop data (the control sheet's
+ * tabs, a form's `Vlaue`); a form's column of a person's own notes is kept on the sheet, reported once as not
+ * scored. A header given twice is an error: neither copy is taken over the other.
  */
+import { closest } from '../core/suggest';
 
 /** One column of a tab's contract: its key, the header written on provisioning, and what else is accepted. */
 export type ColumnSpec = {
@@ -112,4 +116,21 @@ export function findHeaderRow(
     }
   }
   return best;
+}
+
+/**
+ * The column a header that matched nothing was probably meant to be (`Vlaue` finds `Value`), or null when no
+ * spelling of any column is close. Compared as headers are (`normaliseHeader`), against every accepted spelling.
+ *
+ * @example suggestColumn('Vlaue', FORM_COLUMNS)?.header // 'Value'
+ */
+export function suggestColumn(text: string, columns: readonly ColumnSpec[]): ColumnSpec | null {
+  const spellings = new Map<string, ColumnSpec>();
+  for (const c of columns)
+    for (const name of [c.key, c.header, c.zh, ...(c.aliases ?? [])]) {
+      const n = normaliseHeader(name);
+      if (n !== '' && !spellings.has(n)) spellings.set(n, c);
+    }
+  const near = closest(normaliseHeader(text), [...spellings.keys()]);
+  return near === null ? null : (spellings.get(near) ?? null);
 }

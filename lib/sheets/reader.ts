@@ -15,7 +15,7 @@ import type { sheets_v4 } from '@googleapis/sheets';
 import type { MethodologyIssue } from '../core/methodology';
 import type { CentralRead, ControlRead, FeedbackTab, FormRead, SpreadsheetReader } from '../pipeline/ports';
 import { quoteTab } from './a1';
-import { readCentralGrid } from './central';
+import { type CentralOptions, readCentralGrid } from './central';
 import type { GoogleClients } from './client';
 import { locateIssue, readControlGrids } from './control';
 import { SheetsRequestError } from './errors';
@@ -121,9 +121,14 @@ export class GoogleSpreadsheetReader implements SpreadsheetReader {
   }
 
   /** Reads one central-department tab. */
-  async readCentral(spreadsheetId: string, tab: string, methodology?: FormMethodology): Promise<CentralRead> {
+  async readCentral(
+    spreadsheetId: string,
+    tab: string,
+    methodology?: FormMethodology,
+    options?: CentralOptions,
+  ): Promise<CentralRead> {
     const got = await this.fetchTabs(spreadsheetId, [{ title: tab }]);
-    return readCentralGrid(spreadsheetId, tab, got.grids.get(tab) ?? null, methodology);
+    return readCentralGrid(spreadsheetId, tab, got.grids.get(tab) ?? null, methodology, options);
   }
 
   private async getGrid(spreadsheetId: string, ranges: string[]): Promise<sheets_v4.Schema$Spreadsheet> {

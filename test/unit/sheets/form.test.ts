@@ -135,18 +135,96 @@ describe('problems on a form', () => {
     expect(out.problems.find((p) => p.kind === 'missing-column')?.message).toContain('“Value”');
   });
 
-  test('an extra column is reported and ignored', () => {
+  test('a column of the official’s own is kept, not scored, and the Feedback says so once', () => {
     const g = grid('Form', [
       ['Code', 'Value', 'Checked by'],
       ['T02', 3, 'Li'],
+      ['T03', 4, 'Wang'],
     ]);
 
     const out = read(g);
 
-    expect(out.problems).toContainEqual(
-      expect.objectContaining({ kind: 'extra-column', severity: 'warning', at: 'Form!C:C' }),
+    const extra = out.problems.filter((p) => p.kind === 'extra-column');
+    expect(extra).toEqual([expect.objectContaining({ severity: 'warning', at: 'Form!C1' })]);
+    expect(extra[0]?.message).toMatch(/“Checked by”.*kept for your own use and not scored/);
+    expect(out.rows.map((r) => r.parsed)).toEqual([
+      expect.objectContaining({ ok: true, value: 3 }),
+      expect.objectContaining({ ok: true, value: 4 }),
+    ]);
+  });
+
+  test('a misspelt column is an error naming the closest known one, and is not read', () => {
+    const g = grid('Form', [
+      ['Code', 'Value', 'Nots'],
+      ['T02', 3, 'estimate'],
+    ]);
+
+    const out = read(g);
+
+    expect(out.problems.filter((p) => p.kind !== 'missing-row')).toEqual([
+      expect.objectContaining({
+        kind: 'extra-column',
+        severity: 'error',
+        at: 'Form!C1',
+        message: expect.stringMatching(/^unknown column “Nots” \(did you mean “Note”\?\)/),
+      }),
+    ]);
+    expect(out.rows[0]).toMatchObject({ parsed: { ok: true, value: 3 } });
+    expect(out.rows[0]?.note).toBeUndefined();
+  });
+
+  test('a misspelt Value column refuses the form as a whole, naming the closest name', () => {
+    const g = grid('Form', [
+      ['Code', 'Indicator', 'Unit', 'Note', 'Misc', 'Vlaue'],
+      ['T02', 'Firms', 'count', null, null, 3],
+    ]);
+
+    const out = read(g);
+
+    expect(out.rows).toEqual([]);
+    const missing = out.problems.find((p) => p.kind === 'missing-column');
+    expect(missing).toMatchObject({ severity: 'error', at: 'Form!1:1' });
+    expect(missing?.message).toMatch(
+      /no “Value” column.*column F is headed “Vlaue” \(did you mean “Value”\?\)/,
     );
-    expect(out.rows[0]?.parsed).toMatchObject({ ok: true, value: 3 });
+    expect(out.problems).toContainEqual(
+      expect.objectContaining({
+        at: 'Form!F1',
+        severity: 'error',
+        message: expect.stringMatching(/^unknown column “Vlaue” \(did you mean “Value”\?\)/),
+      }),
+    );
+    expect(out.problems).toContainEqual(expect.objectContaining({ at: 'Form!E1', severity: 'warning' }));
+  });
+
+  test('a second Value column refuses the form: neither copy wins', () => {
+    const g = grid('Form', [
+      ['Code', 'Value', 'Value'],
+      ['T02', 3, 30],
+    ]);
+
+    const out = read(g);
+
+    expect(out.rows).toEqual([]);
+    expect(out.problems).toEqual([
+      expect.objectContaining({ kind: 'repeated-column', severity: 'error', at: 'Form!C1' }),
+    ]);
+    expect(out.problems[0]?.message).toMatch(/second “Value” column, after column B/);
+  });
+
+  test('a second Note column is an error and leaves the notes out, the values still read', () => {
+    const g = grid('Form', [
+      ['Code', 'Value', 'Note', '备注'],
+      ['T02', 3, 'one', 'two'],
+    ]);
+
+    const out = read(g);
+
+    expect(out.problems.filter((p) => p.kind !== 'missing-row')).toEqual([
+      expect.objectContaining({ kind: 'extra-column', severity: 'error', at: 'Form!D1' }),
+    ]);
+    expect(out.rows[0]).toMatchObject({ status: 'read', parsed: { ok: true, value: 3 } });
+    expect(out.rows[0]?.note).toBeUndefined();
   });
 
   test('a duplicate row is reported and only the first is read', () => {

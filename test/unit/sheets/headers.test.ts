@@ -1,5 +1,5 @@
-import { findHeaderRow, matchHeaders, normaliseHeader } from '../../../lib/sheets/headers';
-import { FORM_COLUMNS } from '../../../lib/sheets/layout';
+import { findHeaderRow, matchHeaders, normaliseHeader, suggestColumn } from '../../../lib/sheets/headers';
+import { CENTRAL_ZONE_COLUMN, FORM_COLUMNS } from '../../../lib/sheets/layout';
 
 describe('header normalisation', () => {
   test('ignores case, spaces, underscores and full-width forms', () => {
@@ -41,6 +41,15 @@ describe('matching a header row', () => {
     const m = matchHeaders(['code', 'indicator', 'unit'], FORM_COLUMNS);
 
     expect(m.missing.map((c) => c.key)).toEqual(['value']);
+  });
+});
+
+describe('suggesting the column a header meant', () => {
+  test('names the closest column of any accepted spelling, or none', () => {
+    expect(suggestColumn('Vlaue', FORM_COLUMNS)?.header).toBe('Value');
+    expect(suggestColumn('Nots', FORM_COLUMNS)?.header).toBe('Note');
+    expect(suggestColumn('zone di', [CENTRAL_ZONE_COLUMN])?.key).toBe('zone_id');
+    expect(suggestColumn('Checked by', FORM_COLUMNS)).toBeNull();
   });
 });
 
