@@ -412,3 +412,53 @@ describe('layout mistakes on the form', () => {
     expect(await feedbackText(shanghai)).toMatch(/NOT ACCEPTED 未接受: .*Form/);
   });
 });
+
+describe('columns a person added or misspelt on the form', () => {
+  // Tianjin: mapped back to its own sheet by the tests above (hangzhou was moved to another one).
+  /** Header row 2, as the service (the header row is protected from the officials). */
+  const setHeader = (z: string, range: string, value: string) =>
+    stack.google.sheets.spreadsheets.values.update({
+      spreadsheetId: prov.sheets.get(z)!,
+      range,
+      valueInputOption: 'USER_ENTERED',
+      requestBody: { values: [[value]] },
+    });
+
+  test('a column of the official’s own is kept, the values are still stored, and the Feedback says it is not scored', async () => {
+    await signal(tianjin);
+    await sync(tianjin);
+    const before = await stack.store.getCurrent(E, tianjin);
+    await setHeader(tianjin, 'Form!F2', 'Checked by');
+    await signal(tianjin);
+    const o = synced(await sync(tianjin));
+    expect(o.status).toBe('synced');
+    expect((await stack.store.getCurrent(E, tianjin))?.values).toEqual(before?.values);
+    const text = await feedbackText(tianjin);
+    expect(text.match(/not scored/g)).toHaveLength(1);
+    expect(text).toMatch(/Form!F2 \|.*“Checked by”.*kept for your own use and not scored/);
+  });
+
+  test('a misspelt Value header refuses the form naming “Value”; what was stored stays in use', async () => {
+    const before = await stack.store.getCurrent(E, tianjin);
+    await setHeader(tianjin, 'Form!D2', 'Vlaue');
+    await signal(tianjin);
+    const o = synced(await sync(tianjin));
+    expect(o.status).toBe('refused');
+    expect(await stack.store.getCurrent(E, tianjin)).toEqual(before);
+    const text = await feedbackText(tianjin);
+    expect(text).toMatch(/NOT ACCEPTED 未接受: .*no “Value” column.*did you mean “Value”/);
+    expect(text).toMatch(/Form!D2 \|.*unknown column “Vlaue” \(did you mean “Value”\?\)/);
+  });
+
+  test('a second Value column refuses the form rather than taking either copy', async () => {
+    const before = await stack.store.getCurrent(E, tianjin);
+    await setHeader(tianjin, 'Form!D2', 'Value');
+    await setHeader(tianjin, 'Form!G2', 'value');
+    await setHeader(tianjin, `Form!G${rowOf('T01')}`, '1');
+    await signal(tianjin);
+    const o = synced(await sync(tianjin));
+    expect(o.status).toBe('refused');
+    expect(await stack.store.getCurrent(E, tianjin)).toEqual(before);
+    expect(await feedbackText(tianjin)).toMatch(/Form!G2 \|.*second “Value” column, after column D/);
+  });
+});
