@@ -341,4 +341,37 @@ describe('reading a central department tab', () => {
     expect(central.codes).toEqual(customs);
     expect(central.rows[0]?.cells[customs[0]!]?.parsed).toMatchObject({ ok: true, value: 1 });
   });
+
+  test('with the zone ids, a misspelt zone, a repeated zone and a misspelt code are errors naming the closest', async () => {
+    const customs = methodology.indicators.filter((i) => i.source === 'central:customs').map((i) => i.code);
+    const first = customs[0]!;
+    const typo = `${first}x`;
+    const { spreadsheetId } = emu.createSpreadsheetAs(BOT, {
+      sheets: [
+        {
+          title: 'customs',
+          values: [
+            ['zone_id', ...customs, typo],
+            ['hangzhuo', ...customs.map(() => '1'), '1'],
+            ['ningbo', ...customs.map(() => '2'), '2'],
+            ['ningbo', ...customs.map(() => '3'), '3'],
+            ['tianjin', ...customs.map(() => '4'), '4'],
+          ],
+        },
+      ],
+    });
+
+    const central = await reader.readCentral(spreadsheetId, 'customs', methodology, {
+      zoneIds: ['hangzhou', 'ningbo', 'tianjin'],
+    });
+
+    expect(central.rows.map((r) => r.zoneId)).toEqual(['tianjin']);
+    expect(central.problems.map((p) => [p.kind, p.severity, p.code])).toEqual([
+      ['unknown-code', 'error', typo],
+      ['unknown-zone', 'error', 'hangzhuo'],
+      ['duplicate-row', 'error', 'ningbo'],
+    ]);
+    expect(central.problems[0]?.message).toContain(`(did you mean “${first}”?)`);
+    expect(central.problems[1]?.message).toContain('(did you mean “hangzhou”?)');
+  });
 });
