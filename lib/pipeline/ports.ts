@@ -301,7 +301,8 @@ export type FeedbackTab = z.infer<typeof FeedbackTabSchema>;
 
 /**
  * Why a form row was not taken as the indicator's value: `read` it was; `unknown-code` names no indicator;
- * `duplicate` repeats an earlier row; `other-source` is an indicator another sheet supplies.
+ * `duplicate` is one of two rows of an indicator (neither is read); `other-source` is an indicator another sheet
+ * supplies.
  */
 export type FormRowStatus = 'read' | 'unknown-code' | 'duplicate' | 'other-source';
 

@@ -54,6 +54,13 @@ export type SyncOutcome =
 /** Values to store from a form read: accepted cells as parsed, refused cells keep the last accepted value. */
 function valuesFromRead(read: FormRead, previous: Record<string, SubmittedValue> | undefined) {
   const values: Record<string, SubmittedValue> = {};
+  // An indicator on two rows is read from neither: its last accepted value stays, as for a refused cell.
+  for (const row of read.rows) {
+    if (row.status !== 'duplicate' || values[row.code] !== undefined) continue;
+    if (read.rows.some((o) => o.code === row.code && o.status === 'other-source')) continue;
+    const kept = previous?.[row.code]?.value ?? null;
+    values[row.code] = { value: kept, text: '', note: `refused: ${row.code} is on more than one row` };
+  }
   for (const row of read.rows) {
     if (row.status !== 'read' || !row.parsed) continue;
     const text = row.cell.text ?? '';

@@ -224,15 +224,32 @@ export function readFormGrid(input: FormInput): FormRead {
     } else {
       formRow.code = ind.code;
       const first = firstRowOf.get(ind.code);
-      if (first !== undefined) {
+      if (first !== undefined && ind.source !== 'zone') {
+        // Not the zone's to give: neither row is read anyway, and the first row already says so.
         formRow.status = 'duplicate';
         problems.push({
           kind: 'duplicate-row',
           severity: 'warning',
           at: cellA1(tab, r, codeCol),
           code: ind.code,
-          message: `Row ${r + 1} repeats indicator ${ind.code} of row ${first + 1}; only row ${first + 1} is read. Delete one of the two rows.`,
+          message: `Row ${r + 1} repeats indicator ${ind.code} of row ${first + 1}. Delete one of the two rows.`,
         });
+      } else if (first !== undefined) {
+        // Either row could hold the value: neither is read (the first row is marked too, below), and the sync
+        // keeps the last accepted value of the indicator until one row is deleted.
+        formRow.status = 'duplicate';
+        problems.push({
+          kind: 'duplicate-row',
+          severity: 'error',
+          at: cellA1(tab, r, codeCol),
+          code: ind.code,
+          message: `Row ${r + 1} repeats indicator ${ind.code} of row ${first + 1}: neither row is read, since either could hold its value, and the last accepted value stays in use. Delete one of the two rows.`,
+        });
+        const earlier = out.find((o) => o.code === ind.code && o.row === first + 1);
+        if (earlier !== undefined) {
+          earlier.status = 'duplicate';
+          earlier.parsed = null;
+        }
       } else {
         firstRowOf.set(ind.code, r);
         if (ind.source !== 'zone') {

@@ -376,17 +376,21 @@ describe('layout mistakes on the form', () => {
     );
   });
 
-  test('a duplicated indicator row is reported and only the first row counts', async () => {
+  test('a duplicated indicator row is an error: neither row counts and the last accepted value stays', async () => {
     const last = methodology.indicators.filter((i) => i.source === 'zone').length + 4;
     await stack.emulator.editAsPerson(sheetId(shanghai), officialOf(shanghai), `Form!A${last}:D${last}`, [
       ['T03', 'again', '', '777'],
     ]);
+    // The first row changes too: taking either row would store a new value.
+    await edit(shanghai, `Form!D${rowOf('T03')}`, '555');
     await signal(shanghai);
     await sync(shanghai);
     expect((await stack.store.getCurrent(E, shanghai))?.values['T03']?.value).toBe(
       demoValue(shanghai, 'T03'),
     );
-    expect(await feedbackText(shanghai)).toMatch(new RegExp(`Form!.*${last}[^\\n]*T03[^\\n]*`));
+    expect(await feedbackText(shanghai)).toMatch(
+      new RegExp(`Form!A${last} \\| T03 \\|[^\\n]*neither row is read`),
+    );
   });
 
   test('a renamed Form tab refuses the read, keeps what was stored, and says so on the Feedback tab', async () => {

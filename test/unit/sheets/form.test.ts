@@ -227,15 +227,17 @@ describe('problems on a form', () => {
     expect(out.rows[0]?.note).toBeUndefined();
   });
 
-  test('a duplicate row is reported and only the first is read', () => {
+  test('an indicator on two rows is an error and neither row is read', () => {
     const out = read(form([...FULL, ['T02', 'Firms', 'count', 99]]));
 
-    const dup = out.rows.find((r) => r.status === 'duplicate');
-    expect(dup).toMatchObject({ row: 6, code: 'T02', parsed: null });
-    expect(out.problems).toEqual([
-      expect.objectContaining({ kind: 'duplicate-row', at: 'Form!A6', code: 'T02' }),
+    expect(out.rows.filter((r) => r.status === 'duplicate')).toEqual([
+      expect.objectContaining({ row: 4, code: 'T02', parsed: null }),
+      expect.objectContaining({ row: 6, code: 'T02', parsed: null }),
     ]);
-    expect(out.problems[0]?.message).toContain('row 4');
+    expect(out.problems).toEqual([
+      expect.objectContaining({ kind: 'duplicate-row', severity: 'error', at: 'Form!A6', code: 'T02' }),
+    ]);
+    expect(out.problems[0]?.message).toMatch(/of row 4: neither row is read/);
   });
 
   test('an unknown code is reported and its value not read', () => {
