@@ -98,6 +98,19 @@ export function centralValues(
     }
     out[row.zoneId] = values;
   }
+  // What the reader read from neither copy (a zone on two rows, a code on two columns) keeps its last accepted
+  // values, as a refused cell does, until the sheet is fixed.
+  for (const p of read.problems) {
+    if (p.code === undefined || p.severity !== 'error') continue;
+    const keptZone = previous?.[p.code];
+    if (p.kind === 'duplicate-row' && keptZone !== undefined && out[p.code] === undefined)
+      out[p.code] = keptZone;
+    if (p.kind === 'repeated-column')
+      for (const [zone, values] of Object.entries(out)) {
+        const kept = previous?.[zone]?.[p.code];
+        if (kept !== undefined) values[p.code] = kept;
+      }
+  }
   return { zones: out, problems, refused };
 }
 
@@ -133,7 +146,8 @@ export async function syncCentral(req: CentralRequest, deps: CentralDeps): Promi
   let readVersion: string | null = null;
   try {
     if (deps.files) readVersion = (await deps.files.getFile(s)).version;
-    for (const tab of tabs) reads.push(await deps.reader.readCentral(s, tab, method.compiled.spec));
+    for (const tab of tabs)
+      reads.push(await deps.reader.readCentral(s, tab, method.compiled.spec, { zoneIds: [...zones] }));
   } catch (err) {
     if (!isSpreadsheetUnavailable(err)) throw err;
     log.error('central.unreadable', { evaluationId: e, spreadsheetId: s, reason: err.message });
