@@ -9,7 +9,11 @@
  */
 
 const ZONE_EVAL_MAX_TRIGGERS = 20;
-const ZONE_EVAL_USER_PROPS = { url: 'ZONE_EVAL_WEBHOOK_URL', keys: 'ZONE_EVAL_SHEET_KEYS' };
+const ZONE_EVAL_USER_PROPS = {
+  url: 'ZONE_EVAL_WEBHOOK_URL',
+  keys: 'ZONE_EVAL_SHEET_KEYS',
+  triggers: 'ZONE_EVAL_TRIGGER_SHEETS',
+};
 
 /**
  * The installable onChange trigger of every spreadsheet this script serves. The spreadsheet is the event's source;
@@ -24,7 +28,13 @@ function zoneEvalOnChange(e) {
   const props = PropertiesService.getUserProperties();
   const url = props.getProperty(ZONE_EVAL_USER_PROPS.url);
   const keys = JSON.parse(props.getProperty(ZONE_EVAL_USER_PROPS.keys) || '{}');
-  const spreadsheetId = e?.source ? e.source.getId() : '';
+  // The event's source is the spreadsheet; should it be missing, the trigger's id names it (the installer's map).
+  const byTrigger = JSON.parse(props.getProperty(ZONE_EVAL_USER_PROPS.triggers) || '{}');
+  const spreadsheetId = e?.source
+    ? e.source.getId()
+    : e && Object.hasOwn(byTrigger, e.triggerUid)
+      ? byTrigger[e.triggerUid]
+      : '';
   const key = Object.hasOwn(keys, spreadsheetId) ? keys[spreadsheetId] : null;
   if (!url || !key) {
     Logger.log(
@@ -71,8 +81,16 @@ function zoneEvalConfigure(config) {
     ScriptApp.newTrigger('zoneEvalOnChange').forSpreadsheet(id).onChange().create();
     created.push(id);
   }
+  const byTrigger = {};
+  for (const trigger of ScriptApp.getProjectTriggers())
+    if (trigger.getHandlerFunction() === 'zoneEvalOnChange')
+      byTrigger[trigger.getUniqueId()] = trigger.getTriggerSourceId();
   PropertiesService.getUserProperties().setProperties(
-    { [ZONE_EVAL_USER_PROPS.url]: url, [ZONE_EVAL_USER_PROPS.keys]: JSON.stringify(keys) },
+    {
+      [ZONE_EVAL_USER_PROPS.url]: url,
+      [ZONE_EVAL_USER_PROPS.keys]: JSON.stringify(keys),
+      [ZONE_EVAL_USER_PROPS.triggers]: JSON.stringify(byTrigger),
+    },
     true,
   );
   Logger.log(

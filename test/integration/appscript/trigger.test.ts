@@ -393,6 +393,22 @@ describe('the standalone script', () => {
     expect(sent).toEqual([expect.objectContaining({ group: SHEET_B, dedupId: `${SHEET_B}#${before + 1}` })]);
   });
 
+  it("names the spreadsheet by the event's trigger id when the event has no source", async () => {
+    const { state } = await configured([SHEET_A, SHEET_B]);
+    expect(JSON.parse(state.userProperties[BOT]!['ZONE_EVAL_TRIGGER_SHEETS']!)).toEqual({
+      '1': SHEET_A,
+      '2': SHEET_B,
+    });
+    const before = await requested(SHEET_B);
+    const run = await runScript(
+      'standalone',
+      { fn: 'zoneEvalOnChange', event: { changeType: 'EDIT', triggerUid: '2', user: OFFICIAL } },
+      state,
+    );
+    expect(run.result).toBe(202);
+    expect(await requested(SHEET_B)).toBe(before + 1);
+  });
+
   it('sends nothing for a spreadsheet its map does not name, nor for a FORMAT change', async () => {
     const { state } = await configured([SHEET_A]);
     const other = await runScript(
