@@ -9,9 +9,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { boundConfigureRequest, standaloneConfigureRequest } from '../../../lib/appscript/project';
 import { type EmbeddedDynamo, startDynamo } from '../../../lib/local/dynamo';
-import { silentLogger } from '../../../lib/pipeline/log';
+import type { Logger } from '../../../lib/pipeline/log';
 import { type MessageQueue, type QueueName, SyncMessageSchema } from '../../../lib/pipeline/messages';
-import { acceptSignal, SIGNAL_HTTP_STATUS, type SignalOutcome } from '../../../lib/pipeline/signal';
+import { acceptSignal, SIGNAL_HTTP_STATUS } from '../../../lib/pipeline/signal';
 import { deriveSheetKey, signSignal } from '../../../lib/protocol/signature';
 import { DynamoStore } from '../../../lib/store/dynamo-store';
 import { emptyState, type GasState, runScript } from './gas';
@@ -29,7 +29,14 @@ let store: DynamoStore;
 let hook: Server;
 let webhookUrl: string;
 const sent: Sent[] = [];
-const outcomes: SignalOutcome[] = [];
+/** The webhook's `signal.<outcome>` log events, with the spreadsheet each names. */
+const signals: { event: string; spreadsheetId?: unknown }[] = [];
+const log: Logger = {
+  info: (event, data) => signals.push({ event, spreadsheetId: data?.['spreadsheetId'] }),
+  warn: (event, data) => signals.push({ event, spreadsheetId: data?.['spreadsheetId'] }),
+  error: (event) => signals.push({ event }),
+};
+const refusals = () => signals.filter((s) => s.event.startsWith('signal.') && s.event !== 'signal.accepted');
 const queue: MessageQueue = {
   async send(q, group, dedupId, body) {
     sent.push({ queue: q, group, dedupId, body });
@@ -52,10 +59,9 @@ beforeAll(async () => {
     req.on('data', (c) => (body += c));
     req.on('end', async () => {
       const outcome = await acceptSignal(
-        { store, queue, masterSecret: async () => MASTER, log: silentLogger },
+        { store, queue, masterSecret: async () => MASTER, log },
         { headers: req.headers, body },
       );
-      outcomes.push(outcome);
       res.writeHead(SIGNAL_HTTP_STATUS[outcome.status]).end();
     });
   });
@@ -68,7 +74,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   sent.length = 0;
-  outcomes.length = 0;
+  signals.length = 0;
 });
 
 const requested = async (id: string) => (await store.getSheetState(E, id))?.requested ?? 0;
@@ -213,6 +219,7 @@ describe('the bound script', () => {
     expect(run.result).toBe(0);
     expect(run.record.fetches).toEqual([]);
     expect(run.record.logs).toContain('zone-eval: format-only change; no signal');
+    expect(signals).toEqual([]);
     expect(await store.getSheetState(E, SHEET_A)).toEqual(before);
     expect(sent).toEqual([]);
   });
@@ -230,7 +237,7 @@ describe('the bound script', () => {
     expect(run.result).toBe(401);
     expect(run.record.fetches.map((f) => f.status)).toEqual([401]);
     expect(run.record.sleeps).toEqual([]);
-    expect(outcomes.map((o) => o.status)).toEqual(['bad-signature']);
+    expect(refusals()).toEqual([{ event: 'signal.bad-signature', spreadsheetId: SHEET_A }]);
     expect(await store.getSheetState(E, SHEET_A)).toEqual(before);
     expect(sent).toEqual([]);
   });
@@ -246,7 +253,7 @@ describe('the bound script', () => {
       { ...state, activeSpreadsheetId: SHEET_A },
     );
     expect(run.result).toBe(401);
-    expect(outcomes).toEqual([expect.objectContaining({ status: 'bad-signature', spreadsheetId: SHEET_A })]);
+    expect(refusals()).toEqual([{ event: 'signal.bad-signature', spreadsheetId: SHEET_A }]);
     expect(await store.getSheetState(E, SHEET_A)).toEqual(before);
     expect(sent).toEqual([]);
   });
@@ -437,6 +444,7 @@ describe('the standalone script', () => {
       state,
     );
     expect(run.result).toBe(401);
+    expect(refusals()).toEqual([{ event: 'signal.bad-signature', spreadsheetId: SHEET_A }]);
     expect(await store.getSheetState(E, SHEET_A)).toEqual(before);
     expect(sent).toEqual([]);
   });
