@@ -34,7 +34,7 @@ const signals: { event: string; spreadsheetId?: unknown }[] = [];
 const log: Logger = {
   info: (event, data) => signals.push({ event, spreadsheetId: data?.['spreadsheetId'] }),
   warn: (event, data) => signals.push({ event, spreadsheetId: data?.['spreadsheetId'] }),
-  error: (event) => signals.push({ event }),
+  error: (event, data) => signals.push({ event: `${event}: ${String(data?.['error'])}` }),
 };
 const refusals = () => signals.filter((s) => s.event.startsWith('signal.') && s.event !== 'signal.accepted');
 const queue: MessageQueue = {
@@ -58,11 +58,17 @@ beforeAll(async () => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', async () => {
-      const outcome = await acceptSignal(
-        { store, queue, masterSecret: async () => MASTER, log },
-        { headers: req.headers, body },
-      );
-      res.writeHead(SIGNAL_HTTP_STATUS[outcome.status]).end();
+      try {
+        const outcome = await acceptSignal(
+          { store, queue, masterSecret: async () => MASTER, log },
+          { headers: req.headers, body },
+        );
+        res.writeHead(SIGNAL_HTTP_STATUS[outcome.status]).end();
+      } catch (error) {
+        // A system fault: the Function URL answers 502 (and the log says why).
+        log.error('webhook.error', { error: String(error) });
+        res.writeHead(502).end();
+      }
     });
   });
   await new Promise<void>((r) => hook.listen(0, '127.0.0.1', () => r()));
