@@ -2,16 +2,19 @@
  * The Apps Script projects of lib/appscript, run in a V8 context with shims that behave as Apps Script does
  * (signed bytes from Utilities.computeHmacSha256Signature, a blocking UrlFetchApp.fetch), configured by their
  * installer as the admin CLI would through scripts.run, then fired with change events. Their signals go over real
- * HTTP to a webhook calling `acceptSignal` over dynalite, and what it stored and queued is checked.
+ * HTTP to the webhook Lambda's handler (functions/webhook.ts, behind a local Function URL) over dynalite, and what
+ * it stored and queued is checked.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { TallyCounters } from '../../../functions/shared/observability';
+import { makeHandler } from '../../../functions/webhook';
 import { boundConfigureRequest, standaloneConfigureRequest } from '../../../lib/appscript/project';
 import { type EmbeddedDynamo, startDynamo } from '../../../lib/local/dynamo';
+import { functionUrlEvent } from '../../../lib/local/runtime';
 import type { Logger } from '../../../lib/pipeline/log';
 import { type MessageQueue, type QueueName, SyncMessageSchema } from '../../../lib/pipeline/messages';
-import { acceptSignal, SIGNAL_HTTP_STATUS } from '../../../lib/pipeline/signal';
 import { deriveSheetKey, signSignal } from '../../../lib/protocol/signature';
 import { DynamoStore } from '../../../lib/store/dynamo-store';
 import { emptyState, type GasState, runScript } from './gas';
@@ -53,23 +56,26 @@ beforeAll(async () => {
     zoneId: 'zhengzhou',
   });
   await store.indexSpreadsheet({ spreadsheetId: SHEET_B, evaluationId: E, kind: 'zone', zoneId: 'hangzhou' });
-  // The webhook as its Function URL would call it: raw headers and body in, the outcome's status out.
-  hook = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', async () => {
-      try {
-        const outcome = await acceptSignal(
-          { store, queue, masterSecret: async () => MASTER, log },
-          { headers: req.headers, body },
-        );
-        res.writeHead(SIGNAL_HTTP_STATUS[outcome.status]).end();
-      } catch (error) {
-        // A system fault: the Function URL answers 502 (and the log says why).
-        log.error('webhook.error', { error: String(error) });
-        res.writeHead(502).end();
-      }
-    });
+  // The webhook Lambda's handler (functions/webhook.ts), behind a local Function URL as the local runtime serves it.
+  const handler = makeHandler({
+    signal: { store, queue, masterSecret: async () => MASTER, log },
+    log,
+    counters: new TallyCounters(),
+  });
+  hook = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const port = (hook.address() as AddressInfo).port;
+    try {
+      const result = await handler(functionUrlEvent(req, Buffer.concat(chunks), port));
+      // The webhook always answers a structured result (a status, JSON headers and body), never a bare string.
+      if (typeof result === 'string') throw new Error('the webhook answered a bare string');
+      res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>).end(result.body);
+    } catch (error) {
+      // A function error: the Function URL answers 502 (and the test sees why in the log).
+      log.error('webhook.error', { error: String(error) });
+      res.writeHead(502).end();
+    }
   });
   await new Promise<void>((r) => hook.listen(0, '127.0.0.1', () => r()));
   webhookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/signal`;
