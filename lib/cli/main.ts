@@ -27,6 +27,23 @@ const commands: Record<string, Command> = {
     summary: 'serve the Google Sheets/Drive emulator over HTTP',
     load: () => require('./emulator'),
   },
+  status: {
+    summary: 'per spreadsheet: last sync, pending edits, refused cells; runs; DLQs',
+    load: () => require('./status'),
+  },
+  recompute: {
+    summary: "read the zones' spreadsheets again and ask for a run",
+    load: () => require('./recompute'),
+  },
+  history: {
+    summary: 'every accepted and refused value of a zone, who and when',
+    load: () => require('./history'),
+  },
+  trace: {
+    summary: "the run, versions and revisions behind a zone's published result",
+    load: () => require('./trace'),
+  },
+  export: { summary: 'the published results as CSV or JSON', load: () => require('./export') },
 };
 
 export function usage(): string {

@@ -1,0 +1,177 @@
+/**
+ * The admin commands through the CLI in-process, against a local stack left in a directory (the emulator's state
+ * file and dynalite's LevelDB), each invocation starting the stack over it as an admin's terminal would.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { officialOf } from '../../../lib/local/seed';
+import { runCli } from '../../helpers/cli';
+import { buildFixture, E, type Fixture, local, openStack, Z1, Z2 } from './fixture';
+
+let fx: Fixture;
+beforeAll(async () => {
+  fx = await buildFixture();
+}, 60_000);
+afterAll(() => fx?.cleanup());
+
+describe('status', () => {
+  it('lists every zone sheet with its last sync, pending edits and refused cells, and the published run', async () => {
+    const r = await runCli(['status', ...local(fx.dir), '--format', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    const z1 = out.sheets.find((s: { zoneId: string }) => s.zoneId === Z1);
+    expect(z1).toMatchObject({ pending: 0, refused: ['T01'] });
+    expect(z1.lastSync).toMatch(/^\d{4}-/);
+    expect(out.sheets.find((s: { zoneId: string }) => s.zoneId === Z2).refused).toEqual([]);
+    expect(out.lastRun).toMatchObject({ seq: fx.runSeq, published: true });
+    expect(out.dlqs).toBeNull();
+  });
+
+  it('prints a table naming the refused cells', async () => {
+    const r = await runCli(['status', ...local(fx.dir)]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`last run: ${fx.runSeq}`);
+    expect(r.stdout).toMatch(/published/);
+    expect(r.stdout).toMatch(new RegExp(`${Z1}\\s.*1: T01`));
+  });
+
+  it('refuses --local without --data-dir in one line', async () => {
+    const r = await runCli(['status', '--evaluation', E, '--local']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      "zone-eval status: option --local needs --data-dir DIR, the local stack's directory",
+    );
+  });
+});
+
+describe('history', () => {
+  it('lists every accepted and refused value of an indicator with who and when', async () => {
+    const r = await runCli([
+      'history',
+      ...local(fx.dir),
+      '--zone',
+      Z1,
+      '--indicator',
+      'T03',
+      '--format',
+      'json',
+    ]);
+    expect(r.code).toBe(0);
+    const { entries } = JSON.parse(r.stdout);
+    expect(entries.map((x: { text: string; status: string }) => [x.text, x.status])).toEqual([
+      ['40', 'accepted'],
+      ['12abc', 'refused'],
+      ['45', 'accepted'],
+    ]);
+    expect(entries[1]).toMatchObject({ by: officialOf(Z1), value: 40 });
+    expect(entries[1].note).toMatch(/number/);
+    expect(entries[0].by).toBe('trigger');
+  });
+
+  it('names the closest indicator for a misspelt one', async () => {
+    const r = await runCli(['history', ...local(fx.dir), '--zone', Z1, '--indicator', 'T0l']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/has no value for indicator 'T0l' \(did you mean T01\?\)/);
+  });
+
+  it('names the closest zone for a misspelt one', async () => {
+    const r = await runCli(['history', ...local(fx.dir), '--zone', `${Z1}x`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`(did you mean ${Z1}?)`);
+  });
+});
+
+describe('trace', () => {
+  it('gives the run, the versions, the revision used and who entered each value', async () => {
+    const r = await runCli(['trace', ...local(fx.dir), '--zone', Z1, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ run: fx.runSeq, published: true, engineVersion: 'zone-eval-engine/1' });
+    expect(out.methodologyVersion).toEqual(expect.any(String));
+    const t03 = out.values.find((v: { indicator: string }) => v.indicator === 'T03');
+    expect(t03).toMatchObject({ used: 45, entered: { text: '45', by: officialOf(Z1) }, refusedAfter: null });
+    // The refused "lots" came after the run: not part of its trace.
+    const t01 = out.values.find((v: { indicator: string }) => v.indicator === 'T01');
+    expect(t01).toMatchObject({ used: 12.5, entered: { text: '12.5', by: 'trigger' }, refusedAfter: null });
+  });
+
+  it('prints the run stamp and the table for one indicator', async () => {
+    const r = await runCli(['trace', ...local(fx.dir), '--zone', Z1, '--indicator', 'T03']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^run ${fx.runSeq} \\(published\\)`));
+    expect(r.stdout).toMatch(/T03\s+45\s+45/);
+  });
+
+  it('refuses a run that does not exist', async () => {
+    const r = await runCli(['trace', ...local(fx.dir), '--zone', Z1, '--run', '99']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('has no run 99');
+  });
+});
+
+describe('export', () => {
+  it('writes the published results as CSV, best first, formulas kept as text', async () => {
+    const out = join(fx.dir, 'results.csv');
+    const r = await runCli(['export', ...local(fx.dir), '--year', '2025', '--format', 'csv', '--out', out]);
+    expect(r.code).toBe(0);
+    const lines = readFileSync(out, 'utf8').split('\r\n');
+    expect(lines[0]!.startsWith('\uFEFFrank,zone_id,name_en')).toBe(true);
+    expect(lines[1]).toMatch(new RegExp(`^1,${Z1},`));
+    expect(lines[1]).toContain('成效明显');
+    expect(lines[3]).toContain(`"'=IMPORTXML(""x"")"`);
+  });
+
+  it('writes JSON with the run stamp', async () => {
+    const r = await runCli(['export', ...local(fx.dir), '--year', '2025', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ year: 2025, run: fx.runSeq });
+    expect(doc.zones[0].zoneId).toBe(Z1);
+  });
+
+  it('refuses xlsx, and another year, in one line', async () => {
+    const x = await runCli(['export', ...local(fx.dir), '--year', '2025', '--format', 'xlsx']);
+    expect(x.code).toBe(2);
+    expect(x.stderr).toMatch(/^zone-eval export: --format xlsx is not available/);
+    const y = await runCli(['export', ...local(fx.dir), '--year', '2024', '--format', 'csv']);
+    expect(y.code).toBe(2);
+    expect(y.stderr).toContain('published results for 2025, not 2024');
+  });
+});
+
+describe('recompute', () => {
+  it("asks one zone's sheet to sync (caller manual) and reads it, and counts a run request", async () => {
+    const before = await (async () => {
+      const s = await openStack(fx.dir);
+      try {
+        return (await s.store.getEvaluationState(E))!.requested;
+      } finally {
+        await s.close();
+      }
+    })();
+    const r = await runCli(['recompute', ...local(fx.dir), '--zone', Z2]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('asked 1 spreadsheet to sync');
+    expect(r.stdout).toContain('local: read 1 spreadsheet');
+    const s = await openStack(fx.dir);
+    try {
+      const revs = await s.store.listRevisions(E, Z2);
+      const state = (await s.store.getEvaluationState(E))!;
+      // The sync's own request plus the command's.
+      expect(state.requested).toBe(before + 2);
+      const sheet = (await s.store.listSheets(E)).find((x) => x.zoneId === Z2)!;
+      expect(sheet.synced).toBe(sheet.requested);
+      expect(revs.length).toBeGreaterThan(0);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('refuses an unknown zone with the closest', async () => {
+    const r = await runCli(['recompute', ...local(fx.dir), '--zone', Z2.slice(0, -1)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`(did you mean ${Z2}?)`);
+  });
+});
