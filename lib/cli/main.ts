@@ -44,6 +44,10 @@ const commands: Record<string, Command> = {
     load: () => require('./trace'),
   },
   export: { summary: 'the published results as CSV or JSON', load: () => require('./export') },
+  provision: {
+    summary: 'create or repair the control, zone, central data and results spreadsheets',
+    load: () => require('./provision'),
+  },
 };
 
 export function usage(): string {

@@ -59,7 +59,7 @@ const SEPARATOR_NAMES: Record<string, string> = {
 };
 
 /** Reads a file a person gave, as UTF-8 text; a missing file or another encoding is a one-line refusal. */
-function readText(path: string, what: string): string {
+export function readText(path: string, what: string): string {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);

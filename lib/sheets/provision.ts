@@ -176,13 +176,15 @@ function setUpRequests(layouts: readonly TabLayout[]): sheets_v4.Schema$Request[
 /**
  * The spreadsheet with `place.key`, with one tab per layout (in order), created in `place.folderId` if there is none
  * yet; returns its id and each tab's id by title. Running it again with the same key finds the spreadsheet and
- * finishes what a failed run left undone, without a second file.
+ * finishes what a failed run left undone, without a second file. A spreadsheet changed by hand (a tab deleted or
+ * renamed) is an error unless `options.repair`, when it is returned as found for the caller to repair.
  */
 export async function createSpreadsheet(
   clients: Clients,
   title: string,
   layouts: readonly TabLayout[],
   place: Placement,
+  options: { repair?: boolean } = {},
 ): Promise<{ spreadsheetId: string; tabIds: Record<string, number>; created: boolean }> {
   if (layouts.length === 0) throw new Error('createSpreadsheet needs at least one tab layout');
   const { id: spreadsheetId, created } = await createFileOnce(
@@ -196,6 +198,8 @@ export async function createSpreadsheet(
     const done = tabIdsIfSetUp(tabs, layouts);
     if (done !== undefined) return { spreadsheetId, tabIds: done, created };
     if (tabs.length !== 1 || tabs[0]!.sheetId !== 0) {
+      // A caller that repairs (`zone-eval provision`) adds the missing tabs itself.
+      if (options.repair) return { spreadsheetId, tabIds: {}, created };
       throw new Error(
         `spreadsheet ${spreadsheetId} (key ${place.key}) has tabs ${tabs.map((t) => t.title).join(', ')}, neither ` +
           'the empty spreadsheet nor the layouts: it was changed by hand',
@@ -224,4 +228,117 @@ export async function createSpreadsheet(
     tabIds[l.title] = i;
   });
   return { spreadsheetId, tabIds, created };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Repairing what provisioning made (the admin's `zone-eval provision`, run again): missing tabs, lost protections
+// and validation, and the people a file is shared with. Each check is one read; each repair joins one batchUpdate.
+
+/** Who a file is shared with, by provisioning: each person's email and the role they get. */
+export type Access = { email: string; role: 'writer' | 'reader' };
+
+/** What `ensureAccess` changed. */
+export type AccessChange = { added: string[]; removed: string[] };
+
+/**
+ * Shares `fileId` with exactly `wanted` among the people shared with it file by file: grants what is missing (or a
+ * changed role) and removes a person no longer listed (unless `keepOthers`: people added by hand stay). Shared drive members (inherited access) and the drive's own
+ * roles are never touched: they are the Workspace admin's.
+ */
+export async function ensureAccess(
+  clients: Pick<GoogleClients, 'drive' | 'calls'>,
+  fileId: string,
+  wanted: readonly Access[],
+  options: { keepOthers?: boolean } = {},
+): Promise<AccessChange> {
+  const res = await clients.calls.call({ name: 'drive.permissions.list', kind: 'drive' }, () =>
+    clients.drive.permissions.list({
+      fileId,
+      supportsAllDrives: true,
+      fields: 'permissions(id,type,role,emailAddress,permissionDetails(inherited))',
+    }),
+  );
+  const perms = (res.data.permissions ?? []).filter(
+    (p) =>
+      p.type === 'user' &&
+      (p.role === 'writer' || p.role === 'reader' || p.role === 'commenter') &&
+      !(p.permissionDetails ?? []).some((d) => d.inherited === true),
+  );
+  const want = new Map(wanted.map((a) => [a.email.toLowerCase(), a]));
+  const change: AccessChange = { added: [], removed: [] };
+  for (const p of perms) {
+    const email = (p.emailAddress ?? '').toLowerCase();
+    const a = want.get(email);
+    if (a !== undefined && a.role === p.role) {
+      want.delete(email);
+      continue;
+    }
+    if (!p.id || (a === undefined && options.keepOthers)) continue;
+    await clients.calls.call({ name: 'drive.permissions.delete', kind: 'drive' }, () =>
+      clients.drive.permissions.delete({ fileId, permissionId: p.id!, supportsAllDrives: true }),
+    );
+    if (a === undefined) change.removed.push(email);
+  }
+  for (const a of want.values()) {
+    await clients.calls.call({ name: 'drive.permissions.create', kind: 'drive', idempotent: true }, () =>
+      clients.drive.permissions.create({
+        fileId,
+        supportsAllDrives: true,
+        fields: 'id',
+        requestBody: { type: 'user', role: a.role, emailAddress: a.email },
+      }),
+    );
+    change.added.push(a.email);
+  }
+  return change;
+}
+
+/** A tab as read for repair: its id, title and the descriptions of its protected ranges. */
+export type TabState = { sheetId: number; title: string; protections: string[] };
+
+/** The tabs of a spreadsheet with their protected ranges' descriptions, in one read. */
+export async function readTabStates(
+  clients: Pick<GoogleClients, 'sheets' | 'calls'>,
+  spreadsheetId: string,
+): Promise<TabState[]> {
+  const res = await clients.calls.call(
+    { name: 'sheets.spreadsheets.get', kind: 'sheets.read', fileId: spreadsheetId },
+    () =>
+      clients.sheets.spreadsheets.get({
+        spreadsheetId,
+        fields: 'sheets(properties(sheetId,title),protectedRanges(description))',
+      }),
+  );
+  return (res.data.sheets ?? []).map((s) => ({
+    sheetId: s.properties?.sheetId ?? 0,
+    title: s.properties?.title ?? '',
+    protections: (s.protectedRanges ?? []).map((p) => p.description ?? ''),
+  }));
+}
+
+/**
+ * The requests that add each layout missing from `tabs` (titles compare case-insensitively, as in Sheets), with
+ * fresh sheet ids, and each layout's tab id afterwards.
+ */
+export function missingTabRequests(
+  tabs: readonly TabState[],
+  layouts: readonly TabLayout[],
+): { requests: sheets_v4.Schema$Request[]; tabIds: Record<string, number>; added: string[] } {
+  const requests: sheets_v4.Schema$Request[] = [];
+  const tabIds: Record<string, number> = {};
+  const added: string[] = [];
+  let next = Math.max(0, ...tabs.map((t) => t.sheetId)) + 1;
+  for (const l of layouts) {
+    const t = tabs.find((x) => x.title.toLowerCase() === l.title.toLowerCase());
+    if (t) {
+      tabIds[l.title] = t.sheetId;
+      continue;
+    }
+    const sheetId = next++;
+    requests.push({ addSheet: { properties: { sheetId, title: l.title, gridProperties: grid(l) } } });
+    requests.push(...layoutRequests(l, sheetId));
+    tabIds[l.title] = sheetId;
+    added.push(l.title);
+  }
+  return { requests, tabIds, added };
 }

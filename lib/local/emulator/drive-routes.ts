@@ -525,6 +525,32 @@ export const driveRoutes: Route[] = [
     },
   },
   {
+    // permissions.delete: "Deletes a permission." 204 with no body; an unknown permission id is 404
+    // "Permission not found: <id>." (Drive API v3 reference, errors guide).
+    name: 'drive.permissions.delete',
+    api: 'drive',
+    method: 'DELETE',
+    pattern: path('/drive/v3/files/{+fileId}/permissions/{permissionId}'),
+    fileParam: 0,
+    handle(ctx) {
+      const f = writable(ctx, ctx.params[0]!);
+      const id = ctx.params[1]!;
+      const at = f.permissions.findIndex((p) => p.id === id);
+      if (at < 0) throw new ApiError(404, 'NOT_FOUND', `Permission not found: ${id}.`, undefined, 'notFound');
+      if (f.permissions[at]!.role === 'owner' && !f.sharedDrive && f.driveId === undefined)
+        throw new ApiError(
+          403,
+          'PERMISSION_DENIED',
+          'The owner of a file cannot be removed.',
+          undefined,
+          'cannotRemoveOwner',
+        );
+      f.permissions.splice(at, 1);
+      ctx.store.touch(f, ctx.caller);
+      return undefined;
+    },
+  },
+  {
     name: 'drive.drives.create',
     api: 'drive',
     method: 'POST',
