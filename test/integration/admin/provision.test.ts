@@ -216,3 +216,47 @@ it('refuses a first run without the methodology and zones, and --method without 
   expect(half.code).toBe(2);
   expect(half.stderr).toContain('--method and --zones go together');
 });
+
+it("undoes an official's re-share at the next run: a per-file writer of a shared-drive file can share it", async () => {
+  // Drive: "To share a file in a shared drive, the user must have role=writer, role=fileOrganizer, or
+  // role=organizer"; writersCanShare is not populated for shared-drive items. Only the drive's restrictions
+  // (domainUsersOnly, driveMembersOnly) narrow whom a writer can add; provisioning brings the list back.
+  await inspect(async (s) => {
+    const id = sheetOf(s, 'zone:zhengzhou');
+    await s.clientsAs('li@zz.gov.cn').drive.permissions.create({
+      fileId: id,
+      supportsAllDrives: true,
+      requestBody: { type: 'user', role: 'writer', emailAddress: 'friend@example.com' },
+    });
+    expect(await writersOf(s, id)).toContain('writer:friend@example.com');
+  });
+  const r = await runCli(args());
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('no longer shared: zone zhengzhou: friend@example.com');
+  await inspect(async (s) => {
+    expect(await writersOf(s, sheetOf(s, 'zone:zhengzhou'))).toEqual([
+      'writer:li@zz.gov.cn',
+      'writer:sun@zz.gov.cn',
+    ]);
+    // An official of another zone does not even see the file (404), let alone its permissions.
+    await expect(
+      s.clientsAs('chen@hz.gov.cn').drive.permissions.delete({
+        fileId: sheetOf(s, 'zone:zhengzhou'),
+        permissionId: 'nonexistent',
+        supportsAllDrives: true,
+      }),
+    ).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+it('answers 404 for a permission that is not there (permissions.delete)', async () => {
+  await inspect(async (s) => {
+    await expect(
+      s.google.drive.permissions.delete({
+        fileId: sheetOf(s, 'zone:hangzhou'),
+        permissionId: 'nobody',
+        supportsAllDrives: true,
+      }),
+    ).rejects.toMatchObject({ status: 404, message: 'Permission not found: nobody.' });
+  });
+});
