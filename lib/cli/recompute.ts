@@ -5,16 +5,18 @@
  * run follows even when no value changed.
  *
  * On AWS the messages go to the SQS queues and the Lambdas do the work. Locally (`--local`) no queue consumer
- * runs in this process's absence, so the command works its own sync messages off with the sync stage itself, as
- * the local runtime's consumer would, and leaves the evaluate request counted for the runtime's evaluate stage.
+ * runs, so the command works its own messages off as the local runtime's consumers would: the sync stage for each
+ * sheet, then the evaluate stage once (scoring and publishing the results spreadsheet).
  */
 
 import { closest } from '../core/suggest';
+import { evaluateRun } from '../pipeline/evaluate';
 import { silentLogger } from '../pipeline/log';
 import { SyncMessageSchema } from '../pipeline/messages';
 import { sendEvaluate } from '../pipeline/send';
 import { requestSync } from '../pipeline/signal';
 import { syncSheet } from '../pipeline/sync';
+import { GoogleResultsPublisher } from '../sheets/results-publisher';
 import { parseOptions } from './args';
 import { BACKEND_HELP, BACKEND_OPTIONS, backendChoice, HeldQueue, withBackend } from './backend';
 import { UsageError } from './errors';
@@ -87,8 +89,12 @@ export async function run(argv: string[]): Promise<number> {
           );
         if (out.status === 'refused') refused++;
       }
+      const run = await evaluateRun(
+        { evaluationId: e, caller: 'manual' },
+        { store: b.store, publisher: new GoogleResultsPublisher(stack.google), log: silentLogger },
+      );
       console.log(
-        `local: read ${read} spreadsheet${read === 1 ? '' : 's'}${refused ? `, ${refused} refused as a whole` : ''}; the run is left to the local runtime's evaluate stage`,
+        `local: read ${read} spreadsheet${read === 1 ? '' : 's'}${refused ? `, ${refused} refused as a whole` : ''}; evaluate ${run.status}${'run' in run ? `: run ${run.run}, ${run.publish}` : run.status === 'refused' ? `: ${run.reason}` : ''}`,
       );
     }
     return 0;

@@ -1,7 +1,7 @@
 /**
  * A local stack left in a directory as a demo leaves it: three zones provisioned, the control sheet installed, the
- * zones' forms read, an official's refused value and a later accepted one, and a published run standing in for
- * the evaluate stage's (the run record holds a results document of the shape lib/pipeline/results writes).
+ * zones' forms read, an official's refused value and a later accepted one, and a run of the evaluate stage
+ * published to the results spreadsheet; then one more refused value, after the run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,12 +11,28 @@ import { loadDefaultEvaluation } from '../../../lib/local/default-evaluation';
 import { officialOf, type Provisioned, provisionEvaluation } from '../../../lib/local/seed';
 import { type LocalStack, startLocalStack } from '../../../lib/local/stack';
 import { syncControl } from '../../../lib/pipeline/control';
+import { evaluateRun } from '../../../lib/pipeline/evaluate';
 import { silentLogger } from '../../../lib/pipeline/log';
 import { syncSheet } from '../../../lib/pipeline/sync';
+import { GoogleResultsPublisher } from '../../../lib/sheets/results-publisher';
 
 export const E = 'admin2025';
 export const ev = loadDefaultEvaluation(7);
-export const zones = ev.zones.slice(0, 3);
+// The third zone's name is a formula, which every output must keep as text.
+export const zones = ev.zones.slice(0, 3).map((z, k) => (k === 2 ? { ...z, nameEn: '=IMPORTXML("x")' } : z));
+/** The default methodology graded by shares (quotas of 105 zones cannot grade three) and fewer replications. */
+const methodology = {
+  ...ev.methodology.spec,
+  grade: {
+    ...ev.methodology.spec.grade,
+    method: 'share' as const,
+    grades: ev.methodology.spec.grade.grades.map(({ count: _count, ...g }, k) => ({
+      ...g,
+      share: [0.34, 0.33, 0.33, 0][k]!,
+    })),
+  },
+  ...(ev.methodology.spec.uncertainty && { uncertainty: { ...ev.methodology.spec.uncertainty, runs: 20 } }),
+};
 export const [Z1, Z2, Z3] = zones.map((z) => z.zoneId) as [string, string, string];
 
 export type Fixture = { dir: string; prov: Provisioned; runSeq: number; cleanup(): void };
@@ -54,9 +70,15 @@ export async function buildFixture(): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), 'zone-eval-admin-'));
   const stack = await openStack(dir);
   try {
-    const prov = await provisionEvaluation(stack, ev.methodology.spec, zones, (z) =>
-      z === Z1 ? { T01: '12.5', T03: '40' } : { T01: '8', T03: '10' },
+    const prov = await provisionEvaluation(
+      stack,
+      methodology,
+      zones,
+      (z) => (z === Z1 ? { T01: '12.5', T03: '40' } : { T01: '8', T03: '10' }),
+      undefined,
+      { results: true },
     );
+    await stack.store.setResultsSpreadsheet(E, prov.resultsId!);
     const deps = {
       store: stack.store,
       reader: stack.reader,
@@ -78,58 +100,13 @@ export async function buildFixture(): Promise<Fixture> {
     await sync(Z1, officialOf(Z1));
     await typeAs(stack, Z1, prov.sheets.get(Z1)!, 'T03', '45');
     await sync(Z1, officialOf(Z1));
-    const state = await stack.store.getEvaluationState(E);
-    const currents = await stack.store.listCurrent(E);
-    const seq = await stack.store.nextRunSeq(E);
-    const order = [Z1, Z2, Z3];
-    await stack.store.putRun(E, {
-      seq,
-      requested: state!.requested,
-      inputHash: 'h-fixture',
-      methodologyVersion: state!.methodologyVersion!,
-      engineVersion: 'zone-eval-engine/1',
-      createdAt: new Date().toISOString(),
-      results: {
-        evaluationId: E,
-        name: 'Fixture',
-        year: 2025,
-        grades: [
-          { code: 'A', label: 'Obvious results', labelZh: '成效明显', colour: '#1a9850' },
-          { code: 'B', label: 'Good results', labelZh: '成效较好', colour: null },
-        ],
-        aggregates: [{ code: 'D01', nameEn: null, nameZh: null }],
-        indicators: [
-          { code: 'T01', nameEn: null, nameZh: null, unit: '%', source: 'zone' },
-          { code: 'T03', nameEn: null, nameZh: null, unit: 'count', source: 'zone' },
-        ],
-        zones: order.map((zoneId, k) => {
-          const z = zones.find((x) => x.zoneId === zoneId)!;
-          const cur = currents.find((c) => c.zoneId === zoneId)!;
-          return {
-            zoneId,
-            nameEn: k === 2 ? '=IMPORTXML("x")' : z.nameEn,
-            nameZh: z.nameZh,
-            province: z.provinceEn,
-            batch: z.batch,
-            rank: k + 1,
-            score: 90 - k * 10,
-            grade: k === 0 ? 'A' : 'B',
-            previous: null,
-            dimensions: { D01: 50 - k },
-            values: { T01: cur.values.T01?.value ?? null, T03: cur.values.T03?.value ?? null },
-            uncertainty: { median: k + 1, q05: k + 1, q95: k + 2, grades: {} },
-            quality: {
-              revision: cur.revSeq,
-              spreadsheetId: cur.spreadsheetId,
-              lastEditAt: null,
-              lastEditor: null,
-            },
-          };
-        }),
-      },
-    });
-    await stack.store.setCurrentRun(E, seq);
-    await stack.store.markPublished(E, seq);
+    const out = await evaluateRun(
+      { evaluationId: E, caller: 'manual' },
+      { store: stack.store, publisher: new GoogleResultsPublisher(stack.google), log: silentLogger },
+    );
+    if (out.status !== 'scored' || out.publish !== 'published')
+      throw new Error(`evaluate: ${JSON.stringify(out)}`);
+    const seq = out.run;
     // After the run: one more refused attempt, which the run cannot have used.
     await typeAs(stack, Z1, prov.sheets.get(Z1)!, 'T01', 'lots');
     await sync(Z1, officialOf(Z1));
