@@ -446,10 +446,7 @@ export async function run(argv: string[]): Promise<number> {
       ...(centralId && { central: [centralId] }),
       results: results.spreadsheetId,
     });
-    const store = b.store as typeof b.store & {
-      setResultsSpreadsheet?: (e: string, id: string) => Promise<void>;
-    };
-    await store.setResultsSpreadsheet?.(e, results.spreadsheetId);
+    await b.store.setResultsSpreadsheet(e, results.spreadsheetId);
     await requestSync(
       { store: b.store, queue: b.queue, log: silentLogger },
       { evaluationId: e, spreadsheetId: controlId, caller: 'provision', kind: 'control' },
