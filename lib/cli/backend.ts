@@ -40,7 +40,7 @@ export function backendChoice(
   const evaluationId = o.evaluation ?? env.ZONE_EVAL_EVALUATION;
   if (!evaluationId)
     throw new UsageError(
-      'option --evaluation is required (or set ZONE_EVAL_EVALUATION), e.g. --evaluation demo-2025',
+      'option --evaluation is required (or set ZONE_EVAL_EVALUATION), e.g. --evaluation pilot-2025',
     );
   if (o.local) {
     if (!o['data-dir'])

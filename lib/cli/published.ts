@@ -100,6 +100,6 @@ export async function chooseRun(
   return {
     run,
     doc: readDoc(run),
-    published: publishedRun !== null && run.seq <= publishedRun && run.seq === publishedRun,
+    published: run.seq === publishedRun,
   };
 }
