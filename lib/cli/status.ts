@@ -47,7 +47,22 @@ export async function run(argv: string[]): Promise<number> {
           .map(([code]) => code),
       ]),
     );
+    // A sheet without a zone is the control, a central-data or the results spreadsheet: the index says which.
+    const kinds = new Map(
+      await Promise.all(
+        sheets
+          .filter((s) => s.zoneId === null)
+          .map(
+            async (s) =>
+              [
+                s.spreadsheetId,
+                (await b.store.findSpreadsheet(s.spreadsheetId))?.kind ?? 'unindexed',
+              ] as const,
+          ),
+      ),
+    );
     const rows = sheets.map((s) => ({
+      kind: s.zoneId === null ? (kinds.get(s.spreadsheetId) ?? 'unindexed') : 'zone',
       spreadsheetId: s.spreadsheetId,
       zoneId: s.zoneId,
       lastSync: s.syncedAt,
@@ -94,7 +109,7 @@ export async function run(argv: string[]): Promise<number> {
         ['spreadsheet', 'zone', 'last sync', 'pending', 'refused'],
         rows.map((r) => [
           r.spreadsheetId,
-          r.zoneId ?? '(control/central)',
+          r.zoneId ?? `(${r.kind})`,
           r.lastSync ?? 'never',
           String(r.pending),
           r.refused.length ? `${r.refused.length}: ${r.refused.join(' ')}` : '0',
