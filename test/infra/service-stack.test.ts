@@ -222,7 +222,7 @@ describe('the functions', () => {
 describe('the queues', () => {
   const queue = (q: keyof typeof service.queues) => {
     const r = resources[logicalIdOf(service.queues[q])];
-    if (!r) throw new Error(`no ${q} queue`);
+    if (!r) throw new Error(`no ${String(q)} queue`);
     return r.Properties;
   };
 

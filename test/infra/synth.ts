@@ -5,13 +5,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import cdkJson from '../../cdk.json';
-import { DataStack } from '../../lib/infra/data-stack';
-import { ServiceStack } from '../../lib/infra/service-stack';
-import { readSettings } from '../../lib/infra/settings';
+import { buildStages } from '../../lib/infra/app';
 
 export type SynthOptions = {
   /** Context on top of cdk.json's (as `-c key=value` would give). */
@@ -32,14 +29,7 @@ export function buildApp(options: SynthOptions = {}) {
       ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
     },
   });
-  const { stage, settings } = readSettings((key) => app.node.tryGetContext(key));
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
-  const data = new DataStack(app, `ZoneEval-${stage}-Data`, {
-    stage,
-    dailyBackupDays: settings.dailyBackupDays,
-    monthlyBackupDays: settings.monthlyBackupDays,
-  });
-  const service = new ServiceStack(app, `ZoneEval-${stage}-Service`, { stage, settings });
+  const { stage, settings, data, service } = buildStages(app);
   return { app, outdir, stage, settings, data, service };
 }
 
