@@ -64,8 +64,8 @@ export const METRICS = {
   signalRefused: { fn: 'webhook', name: 'signal.refused' },
   /** A sync message processed (whatever its outcome). */
   syncProcessed: { fn: 'sync', name: 'sync.processed' },
-  /** A run scored and stored. */
-  runs: { fn: 'evaluate', name: 'evaluate.published' },
+  /** A run scored and stored (the evaluate stage's outcome `scored`). */
+  runs: { fn: 'evaluate', name: 'evaluate.scored' },
   /** Seconds from the edit's signal to the published run reflecting it (Seconds). */
   editToPublishSeconds: { fn: 'evaluate', name: 'edit-to-publish' },
   /** Cells refused by validation in a sync (each appears in the zone's Feedback tab). */

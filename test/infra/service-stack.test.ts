@@ -1,5 +1,10 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
-import { Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { ServerlessChecks } from 'cdk-nag';
 import {
   FUNCTION_KEYS,
   type FunctionKey,
@@ -15,6 +20,9 @@ import { synthApp } from './synth';
 type Resource = { Type: string; Properties: Record<string, unknown> };
 
 const {
+  app,
+  outdir,
+  data,
   service,
   serviceTemplate: template,
   dataTemplate,
@@ -438,7 +446,7 @@ describe('alarms and the dashboard', () => {
     for (const metric of [
       'signal.accepted',
       'sync.processed',
-      'evaluate.published',
+      'evaluate.scored',
       'edit-to-publish',
       'cells.refused',
     ])
@@ -465,5 +473,47 @@ describe('the two stacks', () => {
       'AWS::Backup::BackupVault',
     ])
       template.resourceCountIs(type, 0);
+  });
+});
+
+describe('cdk-nag', () => {
+  test('the AwsSolutions and Serverless packs leave no unacknowledged finding over the whole app', () => {
+    // synthApp would have thrown on any; the report says so too.
+    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
+      pluginReports: unknown[];
+    };
+    expect(report.pluginReports).toEqual([]);
+  });
+
+  test('every acknowledgement is on one resource, never a stack or the app, with a reason', () => {
+    const acks: { path: string; rule: string; reason: string }[] = [];
+    for (const c of [...service.node.findAll(), ...data.node.findAll()])
+      for (const m of c.node.metadata)
+        if (m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY) {
+          expect(Stack.isStack(c)).toBe(false);
+          for (const [rule, reason] of Object.entries(m.data as Record<string, string>))
+            acks.push({ path: c.node.path, rule, reason });
+        }
+    expect(acks.length).toBeGreaterThan(0);
+    for (const a of acks) expect(a.reason.length).toBeGreaterThan(60);
+    expect(app.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)).toEqual(
+      [],
+    );
+  });
+
+  test('the Serverless pack does run: a function with no dead-letter queue fails synthesis', () => {
+    const bad = new App({ outdir: mkdtempSync(join(tmpdir(), 'zone-eval-nag-')) });
+    Validations.of(bad).addPlugins(new ServerlessChecks(bad));
+    new LambdaFunction(new Stack(bad, 'Bad'), 'Fn', {
+      runtime: Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: Code.fromInline('exports.handler = async () => ({});'),
+    });
+    const quiet = jest.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      expect(() => bad.synth()).toThrow(/Serverless-LambdaDLQ/);
+    } finally {
+      quiet.mockRestore();
+    }
   });
 });
