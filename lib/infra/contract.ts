@@ -73,6 +73,8 @@ export const METRICS = {
   /** Google answered 429 (each answer, retried or not), from the functions that call Sheets. */
   sheetsThrottledSync: { fn: 'sync', name: 'sheets.429' },
   sheetsThrottledEvaluate: { fn: 'evaluate', name: 'sheets.429' },
+  /** A publish refused by Google with 403 or 404: the results spreadsheet is gone or no longer shared. */
+  resultsUnavailable: { fn: 'evaluate', name: 'publish.unavailable' },
   /**
    * Per reconcile poll and evaluation: seconds the evaluation's `requested` has stayed above `scored` with no run
    * answering it (0 when caught up) (Seconds).

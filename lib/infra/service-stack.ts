@@ -336,6 +336,15 @@ export class ServiceStack extends Stack {
       evaluationPeriods: 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
+    alarm('ResultsSheetUnavailable', {
+      alarmDescription:
+        'Google refused a results publish with 403 or 404: the results spreadsheet was deleted, moved out of the shared drive, or no longer shared with the service account (README: the admin guide, alarms).',
+      metric: handlerMetric(METRICS.resultsUnavailable, Stats.SUM, fiveMin),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
     alarm('SheetsThrottled', {
       alarmDescription:
         'Google answered 429 (quota) at least 5 times in each of 3 five-minute periods: the Sheets quota is too small for the edits, or another caller shares the service account.',

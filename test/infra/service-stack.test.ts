@@ -391,7 +391,7 @@ describe('alarms and the dashboard', () => {
   const topic = logicalIdOf(service.alarmTopic);
 
   test('every alarm notifies the SNS topic, which emails the stage address', () => {
-    expect(alarms().length).toBeGreaterThanOrEqual(12);
+    expect(alarms().length).toBe(13);
     for (const a of alarms()) expect(a.Properties.AlarmActions).toEqual([{ Ref: topic }]);
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
@@ -422,12 +422,18 @@ describe('alarms and the dashboard', () => {
       });
   });
 
-  test("an evaluation behind for 15 minutes and sustained Sheets 429s alarm, from the handlers' metrics", () => {
+  test("an evaluation behind for 15 minutes, an unavailable results sheet and sustained Sheets 429s alarm, from the handlers' metrics", () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: METRICS_NAMESPACE,
       MetricName: 'evaluation.unscored-seconds',
       Dimensions: [{ Name: 'service', Value: 'zone-eval-reconcile' }],
       Threshold: 900,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: METRICS_NAMESPACE,
+      MetricName: 'publish.unavailable',
+      Dimensions: [{ Name: 'service', Value: 'zone-eval-evaluate' }],
+      Threshold: 1,
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Metrics: Match.arrayWith([
