@@ -191,7 +191,7 @@ describe('the functions', () => {
   test('each function gets the settings its configuration module reads, secrets by name only', () => {
     const env = (fn: FunctionKey) =>
       Object.keys((fnResource(fn).Properties.Environment as { Variables: object }).Variables).sort();
-    const base = ['NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'SECRET_MAX_AGE_SECONDS', 'TABLE_NAME'];
+    const base = ['POWERTOOLS_LOG_LEVEL', 'SECRET_MAX_AGE_SECONDS', 'TABLE_NAME'];
     expect(env('webhook')).toEqual([...base, 'SYNC_QUEUE_URL', 'TRIGGER_SECRET_ID'].sort());
     expect(env('sync')).toEqual(
       [
