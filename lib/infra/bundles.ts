@@ -90,7 +90,6 @@ export async function bundleBreakdown(fn: FunctionKey, top = 6): Promise<{ what:
     format: 'cjs',
     target: NODE_TARGET,
     minify: true,
-    keepNames: true,
     mainFields: ['module', 'main'],
     metafile: true,
     write: false,
