@@ -1,15 +1,12 @@
 /**
- * The CDK app: stage configuration only. `npx cdk deploy -c stage=prod` deploys the stage's stacks. Today that is
- * the data stack (the DynamoDB table); the Lambdas, queues and alarms join it as the pipeline's stages land.
+ * The CDK app: `npx cdk deploy -c stage=prod --all` deploys the stage's two stacks. The data stack holds what must
+ * survive (the table, the secrets, the backups) and the service stack everything that can be redeployed at will;
+ * the service stack finds the data stack's resources by their fixed names, never through exports. Settings per
+ * stage come from cdk.json (`zone-eval:stages`) and `-c <setting>=<value>` (lib/infra/settings.ts).
  */
-import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { DataStack } from '../lib/infra/data-stack';
+import { App } from 'aws-cdk-lib';
+import { buildStages } from '../lib/infra/app';
 
 const app = new App();
-const stage = app.node.tryGetContext('stage') ?? 'dev';
-if (!/^[a-z][a-z0-9-]{1,20}$/.test(stage))
-  throw new Error(`context stage must be a short lowercase name, got '${stage}'`);
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-new DataStack(app, `ZoneEval-${stage}-Data`, { stage });
+buildStages(app);
 app.synth();

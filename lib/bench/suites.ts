@@ -12,4 +12,5 @@ export const suites: Array<() => Promise<Suite>> = [
   async () => require('./cli').suite,
   async () => require('./loop').evaluateSuite,
   async () => require('./loop').loopSuite,
+  async () => require('./bundles').suite,
 ];

@@ -7,6 +7,7 @@
 import { drive, type drive_v3 } from '@googleapis/drive';
 import { auth, sheets, type sheets_v4 } from '@googleapis/sheets';
 import { z } from 'zod';
+import { isCredentialsPlaceholder } from '../infra/contract';
 import { ApiCaller, type CallerOptions } from './retry';
 
 export const SCOPES = [
@@ -84,6 +85,20 @@ type AuthClient = sheets_v4.Options['auth'];
 
 /** The auth client for a set of credentials. Throws when the credentials cannot be used at all (a deploy bug). */
 export function authFor(credentials: GoogleCredentials): NonNullable<AuthClient> {
+  // The secret as the deployment created it: a step of the admin guide not done yet, said as such.
+  const secret =
+    credentials.kind === 'service-account'
+      ? credentials.key
+      : credentials.kind === 'external-account'
+        ? credentials.config
+        : null;
+  if (
+    secret !== null &&
+    isCredentialsPlaceholder(typeof secret === 'string' ? secret : JSON.stringify(secret))
+  )
+    throw new Error(
+      'Google credentials not filled in: the secret still holds the placeholder the deployment created; put a service-account key or a Workload Identity Federation configuration in it (README: the admin guide)',
+    );
   switch (credentials.kind) {
     case 'service-account': {
       const key = parseSecret('service-account key', credentials.key, serviceAccountKeySchema);

@@ -46,6 +46,27 @@ describe('the data stack', () => {
     expect(stack.terminationProtection).toBe(true);
   });
 
+  test('the table has a fixed name per stage, so the service stack finds it without an export', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { TableName: 'zone-eval-test' });
+  });
+
+  test("AWS Backup keeps daily backups and monthly ones beyond point-in-time recovery's 35 days", () => {
+    const plans = Object.values(template.findResources('AWS::Backup::BackupPlan'));
+    expect(plans).toHaveLength(1);
+    const rules = plans[0]?.Properties.BackupPlan.BackupPlanRule as {
+      ScheduleExpression: string;
+      Lifecycle: { DeleteAfterDays: number };
+    }[];
+    expect(rules.map((r) => r.ScheduleExpression).sort()).toEqual(['cron(0 3 * * ? *)', 'cron(0 4 1 * ? *)']);
+    expect(Math.max(...rules.map((r) => r.Lifecycle.DeleteAfterDays))).toBeGreaterThan(35);
+    template.hasResourceProperties('AWS::Backup::BackupSelection', {
+      BackupSelection: Match.objectLike({
+        Resources: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Table'), 'Arn'] }],
+      }),
+    });
+    template.hasResource('AWS::Backup::BackupVault', { DeletionPolicy: 'Retain' });
+  });
+
   test('the AWS Solutions checks of cdk-nag report nothing (synthesis fails on any violation)', () => {
     expect(() => app.synth()).not.toThrow();
   });

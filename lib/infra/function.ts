@@ -1,0 +1,108 @@
+/**
+ * The house defaults of every zone-eval Lambda, set once (STYLE.md): the newest Node.js LTS runtime aws-cdk-lib
+ * offers, ARM64, an explicit log group with a real retention, a role of its own with no managed policy (so the
+ * infra tests can list every action a function may take), and the bundle esbuild makes locally (no Docker):
+ * CommonJS, minified, with a source map beside it, the AWS SDK bundled and pinned.
+ *
+ * Why bundle the AWS SDK rather than use the runtime's: the handlers run with the exact @aws-sdk version the tests
+ * ran with (3.1164.0 for every client), and a runtime update cannot change their behaviour between two deploys.
+ * The cost is bundle size, measured by the bench (`bundle_<fn>_kb`).
+ */
+import { join } from 'node:path';
+import { type Duration, Validations } from 'aws-cdk-lib';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { FunctionKey } from './contract';
+
+/** The newest Node.js LTS runtime aws-cdk-lib offers (Node 24, "Krypton", LTS since October 2025). */
+export const NODE_RUNTIME = Runtime.NODEJS_24_X;
+/** esbuild's target for that runtime. */
+export const NODE_TARGET = 'node24';
+
+/** The repository root: entries and the lock file are found from here, whatever the current directory. */
+export const PROJECT_ROOT = join(__dirname, '..', '..');
+
+/** Each function's entry file (exports `handler`). */
+export const entryOf = (fn: FunctionKey) => join(PROJECT_ROOT, 'functions', `${fn}.ts`);
+
+/** esbuild's options for every bundle; the bundle test and the bench build with the same. */
+export const BUNDLING: BundlingOptions = {
+  format: OutputFormat.CJS,
+  target: NODE_TARGET,
+  minify: true,
+  // The map ships in the asset for decoding a trace, but is not loaded at start: `--enable-source-maps` parses the
+  // 1.8 MB map at every cold start (about +40% module load, measured); set it on the function only to debug.
+  // (esbuild's keepNames would make traces readable without it, for about 95 KB more per bundle: not worth it.)
+  sourceMap: true,
+  // The map keeps names and lines for stack traces; the sources themselves would double the asset for nothing.
+  sourcesContent: false,
+  bundleAwsSDK: true,
+  externalModules: [],
+  // Prefer ES module entry points: they tree-shake (the SDK clients, zod).
+  mainFields: ['module', 'main'],
+  forceDockerBundling: false,
+};
+
+export type ZoneEvalFunctionProps = {
+  fn: FunctionKey;
+  stage: string;
+  description: string;
+  timeout: Duration;
+  memorySize: number;
+  logRetentionDays: number;
+  environment: Record<string, string>;
+  reservedConcurrentExecutions?: number;
+};
+
+/** One handler of functions/ as a Lambda with the house defaults; `allow` is the only way to grant it anything. */
+export class ZoneEvalFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: ZoneEvalFunctionProps) {
+    super(scope, id);
+    this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetentionDays as RetentionDays });
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `zone-eval ${props.stage} ${props.fn}: only what the ${props.fn} handler does`,
+    });
+    // Instead of AWSLambdaBasicExecutionRole (any log group of the account): this function's log group only.
+    this.allow(['logs:CreateLogStream', 'logs:PutLogEvents'], [this.logGroup.logGroupArn]);
+    this.fn = new NodejsFunction(this, 'Function', {
+      functionName: `zone-eval-${props.stage}-${props.fn}`,
+      description: props.description,
+      entry: entryOf(props.fn),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      runtime: NODE_RUNTIME,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      bundling: BUNDLING,
+      environment: {
+        ...props.environment,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+      },
+      ...(props.reservedConcurrentExecutions === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
+    });
+    Validations.of(this.fn).acknowledge({
+      id: 'Serverless-LambdaTracing',
+      reason:
+        'Powertools logs carry the spreadsheet and evaluation ids through the loop and Powertools metrics count each stage; X-Ray would add a wildcard-resource permission and cost for no question the logs cannot answer.',
+    });
+  }
+
+  /** Grants actions on resources to this function only. */
+  allow(actions: string[], resources: string[]): void {
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions, resources }));
+  }
+}
