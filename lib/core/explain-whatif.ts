@@ -13,6 +13,7 @@ import { aggregateNode } from './steps/aggregate';
 import { gateCap, grade, gradeCounts } from './steps/grade';
 import { impute } from './steps/impute';
 import { normaliseWithMissing } from './steps/missing';
+import { normaliseColumn } from './steps/normalise';
 import { TIE_EPSILON } from './steps/rank';
 import { treat } from './steps/treat';
 import {
@@ -100,6 +101,24 @@ function boxMean(
 /** Scratch order for `boxMean`. */
 let boxOrder = new Int32Array(16);
 
+/**
+ * What a change of one unit's value of one indicator needs when it moves no other unit's normalised value
+ * (`WhatIf.localScores`): the column's present values' two lowest and two highest (and which unit holds the
+ * extreme), how many are missing, whether the missing-value rule fills them, and the range min-max scales by.
+ */
+type LocalColumn = {
+  min: number;
+  minAt: number;
+  min2: number;
+  max: number;
+  maxAt: number;
+  max2: number;
+  missing: number;
+  filled: boolean;
+  lo: number;
+  hi: number;
+};
+
 /** Recomputes scores and grades after one unit's raw value of one indicator changes. */
 export class WhatIf {
   private readonly keptRows: number[];
@@ -129,6 +148,10 @@ export class WhatIf {
     number,
     { up: Float64Array; down: Float64Array; maybe: Uint8Array; anyMaybe: boolean }
   >();
+  /** Per indicator, what the one-unit what-if needs (`localColumn`); null where it does not apply. */
+  private readonly local: Array<LocalColumn | null | undefined>;
+  /** Per indicator, the bound scores of `mayReach` under fixed weights (`fixedBounds`); null: no bound. */
+  private readonly fixedBoundCache = new Map<number, { low: Float64Array; high: Float64Array } | null>();
   /** Scratch columns reused by every what-if. */
   private readonly fullBuf: Float64Array;
   private readonly keptBuf: Float64Array;
@@ -151,6 +174,7 @@ export class WhatIf {
     this.codes = m.indicators.map((x) => x.code);
     this.fullRaw = new Array(m.indicators.length);
     this.ranges = new Array(m.indicators.length);
+    this.local = new Array(m.indicators.length);
     this.fullBuf = new Float64Array(data.units.length);
     this.keptBuf = new Float64Array(this.keptRows.length);
   }
@@ -338,6 +362,8 @@ export class WhatIf {
    * the last bit.
    */
   private scoresWith(i: number, j: number, v: number): { score: Float64Array; now: number } {
+    const local = this.localScores(i, j, v);
+    if (local) return local;
     const { m, base } = this;
     const ind = m.indicators[j]!;
     const { imputed, now } = this.imputedWith(i, j, v);
@@ -360,6 +386,116 @@ export class WhatIf {
       );
     }
     return { score: values[m.root]!, now };
+  }
+
+  /**
+   * Whether a change to indicator `j` can be re-scored one unit at a time (`localScores`), with what it needs:
+   * under fixed weights (explicit, equal), no treatment, min-max normalisation, no imputation of the column, and
+   * means of each unit's own children, every other unit's values depend on the change only through the
+   * column's lowest and highest values and how many are missing. Null when one of those does not hold.
+   */
+  private localColumn(j: number): LocalColumn | null {
+    const known = this.local[j];
+    if (known !== undefined) return known;
+    const { m, base } = this;
+    const ind = m.indicators[j]!;
+    const rule = ind.missing ?? m.spec.impute.missing;
+    const eligible =
+      this.weighting === 'fixed' &&
+      m.spec.treat.method === 'none' &&
+      m.spec.normalise.method === 'minmax' &&
+      (m.spec.impute.method === 'none' || rule !== 'impute') &&
+      this.affected(j).every((p) => perUnit(m.nodes[p]!.method ?? m.spec.aggregate.method));
+    if (!eligible) {
+      this.local[j] = null;
+      return null;
+    }
+    const col = base.treated[j]!;
+    const c: LocalColumn = {
+      min: Number.POSITIVE_INFINITY,
+      minAt: -1,
+      min2: Number.POSITIVE_INFINITY,
+      max: Number.NEGATIVE_INFINITY,
+      maxAt: -1,
+      max2: Number.NEGATIVE_INFINITY,
+      missing: 0,
+      filled: false,
+      lo: 0,
+      hi: 0,
+    };
+    for (let u = 0; u < col.length; u++) {
+      const x = col[u]!;
+      if (x !== x) {
+        c.missing++;
+        continue;
+      }
+      if (x < c.min) {
+        c.min2 = c.min;
+        c.min = x;
+        c.minAt = u;
+      } else if (x < c.min2) c.min2 = x;
+      if (x > c.max) {
+        c.max2 = c.max;
+        c.max = x;
+        c.maxAt = u;
+      } else if (x > c.max2) c.max2 = x;
+    }
+    // As `normaliseWithMissing` scales: over the values present, and under `bound` with some value missing,
+    // over the bound (or the worst value present) as well.
+    c.filled = rule !== 'impute' && c.missing > 0 && c.missing < col.length;
+    c.lo = c.min;
+    c.hi = c.max;
+    const bound = ind.direction === 1 ? ind.min : ind.max;
+    if (c.filled && rule === 'bound' && bound !== undefined) {
+      const fill = ind.direction === 1 ? Math.min(bound, c.min) : Math.max(bound, c.max);
+      c.lo = Math.min(c.lo, fill);
+      c.hi = Math.max(c.hi, fill);
+    }
+    this.local[j] = c;
+    return c;
+  }
+
+  /**
+   * `scoresWith` for a change that moves no other unit's normalised value (`localColumn`: the column's lowest
+   * and highest values present and its missing-value rule's branch stay), computed for unit `i` alone: the
+   * other units keep their base scores, and unit `i`'s normalised value and means are computed by the same
+   * functions on one-unit columns, so every score is `score`'s to the last bit. Null when the change moves
+   * other units (a new lowest or highest value, or the column's last missing value filled).
+   */
+  private localScores(i: number, j: number, v: number): { score: Float64Array; now: number } | null {
+    const c = this.localColumn(j);
+    if (!c) return null;
+    const { m, base } = this;
+    const ind = m.indicators[j]!;
+    const den = ind.denominator ? this.data.numeric.get(ind.denominator)?.[this.keptRows[i]!] : 1;
+    const now = den === undefined || den !== den || den === 0 ? Number.NaN : v / den;
+    if (now !== now) return null;
+    const was = base.treated[j]![i]!;
+    const othersMin = c.minAt === i ? c.min2 : c.min;
+    const othersMax = c.maxAt === i ? c.max2 : c.max;
+    if (Math.min(othersMin, now) !== c.min || Math.max(othersMax, now) !== c.max) return null;
+    const missing = c.missing - (was !== was ? 1 : 0);
+    const rule = ind.missing ?? m.spec.impute.missing;
+    if ((rule !== 'impute' && missing > 0 && missing < base.units.length) !== c.filled) return null;
+    const mine: Float64Array[] = new Array(m.nodes.length);
+    mine[j] = normaliseColumn(Float64Array.of(c.lo, c.hi, now), ind, m.spec.normalise).subarray(2);
+    const unit = [base.units[i]!];
+    for (const p of this.affected(j)) {
+      const node = m.nodes[p]!;
+      for (const k of node.children) mine[k] ??= Float64Array.of(base.values[k]![i]!);
+      mine[p] = aggregateNode(
+        node,
+        m.nodes,
+        mine,
+        base.weights,
+        node.method ?? m.spec.aggregate.method,
+        m.spec.aggregate,
+        unit,
+      );
+    }
+    const score = Float64Array.from(base.score);
+    score[i] = mine[m.root]![0]!;
+    return { score, now };
   }
 
   /** Every unit's grade index once unit `i`'s scores are `score` and its value of `j` is `now`. */
