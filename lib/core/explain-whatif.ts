@@ -560,6 +560,16 @@ export class WhatIf {
     if (!['minmax', 'rank', 'goalposts', 'target'].includes(norm.method)) return true;
     const L = Math.min(norm.range[0], norm.range[1]);
     const H = Math.max(norm.range[0], norm.range[1]);
+    const fixed = this.fixedBounds(i, j, v, L, H);
+    if (fixed) {
+      const gates = this.gateInputs(i, j, fixed.now);
+      return !this.ruledOut(
+        i,
+        fixed.score,
+        gateCap(grading, gates.availability, gates.requiredMissing).cap,
+        target,
+      );
+    }
     const { imputed, now } = this.imputedWith(i, j, v);
     const col = new Float64Array(imputed.length);
     // A value still missing here is left out, unless a missing-value rule scores it: then it takes a value within
@@ -586,6 +596,44 @@ export class WhatIf {
     }
     const gates = this.gateInputs(i, j, now);
     return !this.ruledOut(i, s, gateCap(grading, gates.availability, gates.requiredMissing).cap, target);
+  }
+
+  /**
+   * `mayReach`'s bound scores under fixed weights when the column is not imputed, so that which other units
+   * have a value does not depend on unit `i`'s: every unit's mean then depends on its own children alone, so
+   * the scores with L (or H) in every unit's place are computed once per indicator, and unit `i`'s bound is its
+   * entry in the H column, the others' theirs in the L column, the same numbers `boundScores` gives. Null when
+   * that does not apply (the caller then computes the bound for this unit alone).
+   */
+  private fixedBounds(
+    i: number,
+    j: number,
+    v: number,
+    L: number,
+    H: number,
+  ): { score: Float64Array; now: number } | null {
+    const { m, base } = this;
+    const ind = m.indicators[j]!;
+    const rule = ind.missing ?? m.spec.impute.missing;
+    if (this.weighting !== 'fixed' || (m.spec.impute.method !== 'none' && rule === 'impute')) return null;
+    const den = ind.denominator ? this.data.numeric.get(ind.denominator)?.[this.keptRows[i]!] : 1;
+    const now = den === undefined || den !== den || den === 0 ? Number.NaN : v / den;
+    const scored = rule !== 'impute';
+    if (!scored && now !== now) return null;
+    let known = this.fixedBoundCache.get(j);
+    if (known === undefined) {
+      const imputed = base.imputed[j]!;
+      const low = Float64Array.from(imputed, (x) => (!scored && x !== x ? Number.NaN : L));
+      const high = new Float64Array(imputed.length).fill(H);
+      const a = this.boundScores(-1, j, low, L, false);
+      const b = a && this.boundScores(-1, j, high, L, false);
+      known = a && b ? { low: a.score, high: b.score } : null;
+      this.fixedBoundCache.set(j, known);
+    }
+    if (!known) return null;
+    const score = Float64Array.from(known.low);
+    score[i] = known.high[i]!;
+    return { score, now };
   }
 
   /**
