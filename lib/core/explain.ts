@@ -38,12 +38,35 @@ export type Explanation = {
   strengths: string[];
   weaknesses: string[];
   nextGrade: NextGrade | null;
-  /** The indicators the unit did not report and what that cost it (see `MissingCost`); null when none. */
+  /** True when the search was not run for lack of time (`ExplainOptions.nextGradeBudgetMs`): `nextGrade` is null. */
+  nextGradeNotComputed: boolean;
+  /**
+   * The indicators the unit did not report and what that cost it (see `MissingCost`); null when none, or when
+   * not asked for (`ExplainOptions.missing`).
+   */
   missing: MissingCost | null;
 };
 
+export type ExplainOptions = {
+  /** Whether to work out what missing values cost (`Explanation.missing`); default true. When false, null. */
+  missing?: boolean;
+  /**
+   * Milliseconds the next-grade searches may take in all (each unit's search is roughly linear in the units, so
+   * all of them quadratic): once spent, the remaining units are not searched and their `nextGradeNotComputed`
+   * is true. Never a partial answer: a unit searched gets the confirmed answer or null. Default: no limit.
+   */
+  nextGradeBudgetMs?: number;
+};
+
 /** Explains every unit of a result. */
-export function explain(m: CompiledMethodology, data: Dataset, r: ScoreResult): Explanation[] {
+export function explain(
+  m: CompiledMethodology,
+  data: Dataset,
+  r: ScoreResult,
+  options: ExplainOptions = {},
+): Explanation[] {
+  const budget = options.nextGradeBudgetMs ?? Number.POSITIVE_INFINITY;
+  const started = performance.now();
   const codes = m.indicators.map((x) => x.code);
   const medians = codes.map((_, j) => medianOf(r.values[j]!));
   const grades = m.spec.grade.grades;
@@ -56,8 +79,10 @@ export function explain(m: CompiledMethodology, data: Dataset, r: ScoreResult): 
       .filter((x) => x.d === x.d)
       .sort((a, b) => b.d - a.d);
     let nextGrade: NextGrade | null = null;
+    let nextGradeNotComputed = false;
     const g = gradeIndex[i]!;
-    if (g > 0) {
+    if (g > 0 && performance.now() - started > budget) nextGradeNotComputed = true;
+    else if (g > 0) {
       // Under thresholds the next grade is the one just above, empty or not, and its line is its minScore;
       // otherwise it is the next grade some unit holds, and its line the lowest score in it.
       const thresholds = m.spec.grade.method === 'thresholds';
@@ -89,7 +114,8 @@ export function explain(m: CompiledMethodology, data: Dataset, r: ScoreResult): 
         .reverse()
         .map((x) => x.code),
       nextGrade,
-      missing: missingCost(whatIf, i),
+      nextGradeNotComputed,
+      missing: options.missing === false ? null : missingCost(whatIf, i),
     };
   });
 }

@@ -58,6 +58,8 @@ export const ZoneResultSchema = z.object({
       value: z.number(),
     })
     .nullable(),
+  /** True when the next-grade search ran out of its time (`NEXT_GRADE_BUDGET_MS`) before this zone: not computed. */
+  nextGradeNotComputed: z.boolean().optional(),
   uncertainty: z
     .object({ median: num, q05: num, q95: num, grades: z.record(z.string(), z.number()) })
     .nullable(),
@@ -170,10 +172,20 @@ export function datasetOf(m: CompiledMethodology, inputs: readonly ZoneInput[]):
   return { units, numeric, text };
 }
 
-/** Scores, explains and (when the methodology asks) runs the uncertainty analysis: the engine's one call site. */
-export function analyse(m: CompiledMethodology, data: Dataset) {
+/**
+ * The next-grade searches' time in one evaluation. Each zone's search re-scores every zone to confirm its answer,
+ * so all of them together grow with the square of the zones: about 1 s at 105 zones, minutes at 2,000. Past
+ * this the remaining zones are published without one, marked, and the results' notes say so.
+ */
+export const NEXT_GRADE_BUDGET_MS = 20_000;
+
+/**
+ * Scores, explains and (when the methodology asks) runs the uncertainty analysis: the engine's one call site.
+ * The results publish no missing-value costs, so they are not worked out.
+ */
+export function analyse(m: CompiledMethodology, data: Dataset, nextGradeBudgetMs = NEXT_GRADE_BUDGET_MS) {
   const r = score(m, data);
-  const explanations = explain(m, data, r);
+  const explanations = explain(m, data, r, { missing: false, nextGradeBudgetMs });
   const unc: UncertaintyResult | null = m.spec.uncertainty ? uncertainty(m, data) : null;
   return { r, explanations, unc };
 }
@@ -271,6 +283,7 @@ export function buildResults(input: BuildInput): ResultsDoc {
       strengths: ex?.strengths ?? [],
       weaknesses: ex?.weaknesses ?? [],
       nextGrade,
+      ...(ex?.nextGradeNotComputed ? { nextGradeNotComputed: true } : {}),
       uncertainty: u
         ? {
             median: round(u.median),
@@ -350,7 +363,7 @@ export function buildResults(input: BuildInput): ResultsDoc {
           year: input.previous.year,
         }
       : null,
-    notes: r.log.grade?.notes ?? [],
+    notes: [...(r.log.grade?.notes ?? []), ...budgetNote(explanations)],
     zones: order,
   };
 }
@@ -364,4 +377,14 @@ export function previousRunOf(evaluationId: string, runSeq: number, results: unk
     year: doc.year,
     zones: new Map(doc.zones.map((z) => [z.zoneId, { rank: z.rank, score: z.score, grade: z.grade }])),
   };
+}
+
+/** The note saying how many zones' next grade the search's time budget left out, if any. */
+function budgetNote(explanations: ReadonlyArray<{ nextGradeNotComputed: boolean }>): string[] {
+  const left = explanations.filter((x) => x.nextGradeNotComputed).length;
+  return left
+    ? [
+        `the next-grade search stopped after ${NEXT_GRADE_BUDGET_MS / 1000} s: ${left} zones have no next grade computed (time budget), not that none is in reach`,
+      ]
+    : [];
 }

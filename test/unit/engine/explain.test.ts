@@ -734,3 +734,63 @@ describe('missing values and what they cost', () => {
       }
   });
 });
+
+describe('a change that moves no other unit is re-scored for that unit alone', () => {
+  const ev = loadDefaultEvaluation(1);
+  const data = demoDataset(ev, 2025);
+
+  test.each(['explicit', 'equal'])(
+    'under %s weights: every score to the last bit and every grade as score() gives, inside and past the range, missing values filled',
+    (method) => {
+      const json = loadDefaultMethodology() as { weight?: Record<string, unknown> };
+      const m = compile({ ...json, weight: { ...json.weight, method } });
+      const r = score(m, data);
+      const w = new WhatIf(m, data, r);
+      const rng = new Random(3);
+      let filled = 0;
+      for (let t = 0; t < 60; t++) {
+        const i = Math.floor(rng.next() * r.units.length);
+        // Missing values first, where there are any: filling one takes the one-unit path too.
+        const missingJ = m.indicators.findIndex((_, j) => w.rawValue(i, j) !== w.rawValue(i, j));
+        const j = t % 2 && missingJ >= 0 ? missingJ : Math.floor(rng.next() * m.indicators.length);
+        if (w.rawValue(i, j) !== w.rawValue(i, j)) filled++;
+        const { lo, hi } = w.observedRange(j);
+        // Mostly inside the observed range (one unit moves), sometimes past it (the range moves: every unit does).
+        const v = lo + (hi - lo) * (t % 5 === 4 ? 1.5 : rng.next());
+        const after = w.apply(i, j, v);
+        const full = rescored(m, data, r.units[i]!, m.indicators[j]!.code, v);
+        expect(Array.from(after.score)).toEqual(Array.from(full.score));
+        expect(Array.from(after.gradeIndex)).toEqual(
+          full.grade.map((g) => m.spec.grade.grades.findIndex((x) => x.code === g)),
+        );
+      }
+      expect(filled).toBeGreaterThan(5);
+    },
+  );
+});
+
+describe('the explanations a caller asks for', () => {
+  const ev = loadDefaultEvaluation(1);
+  const data = demoDataset(ev, 2025);
+  const m = ev.methodology;
+  const r = score(m, data);
+
+  test('with no time for the next-grade search, no zone is searched and each says so; the best grade has none to search', () => {
+    const ex = explain(m, data, r, { nextGradeBudgetMs: -1 });
+    r.grade.forEach((g, i) => {
+      expect(ex[i]!.nextGrade).toBeNull();
+      expect(ex[i]!.nextGradeNotComputed).toBe(g !== m.spec.grade.grades[0]!.code && g !== null);
+    });
+    expect(ex.filter((x) => x.nextGradeNotComputed).length).toBeGreaterThan(80);
+  });
+
+  test('with time enough, every zone is searched, and the answers are those of an unlimited search', () => {
+    const limited = explain(m, data, r, { nextGradeBudgetMs: 600_000, missing: false });
+    const full = explain(m, data, r);
+    expect(limited.map((x) => x.nextGrade)).toEqual(full.map((x) => x.nextGrade));
+    expect(limited.every((x) => !x.nextGradeNotComputed)).toBe(true);
+    // Missing-value costs not asked for are not worked out; asked for, some zone has one.
+    expect(limited.every((x) => x.missing === null)).toBe(true);
+    expect(full.some((x) => x.missing !== null)).toBe(true);
+  });
+});
