@@ -203,7 +203,8 @@ export function resultsTabs(doc: ResultsDoc): ResultsTab[] {
           z.nameEn,
           z.nameZh,
           z.grade,
-          z.nextGrade?.grade ?? null,
+          // A zone the search's time budget left out says so, rather than reading as out of reach.
+          z.nextGrade?.grade ?? (z.nextGradeNotComputed ? 'not computed (time budget) 未计算' : null),
           z.nextGrade?.points ?? null,
           z.nextGrade?.indicator ?? null,
           z.nextGrade?.current ?? null,

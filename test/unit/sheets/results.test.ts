@@ -37,6 +37,25 @@ describe('results document', () => {
 });
 
 describe('results tabs', () => {
+  test('Next grade: a zone the search had no time for says so, and the Run tab gives the note', () => {
+    const doc = tinyDoc();
+    const z = doc.zones.find((x) => x.zoneId === 'z3')!;
+    z.nextGrade = null;
+    z.nextGradeNotComputed = true;
+    doc.notes.push('the next-grade search stopped after 20 s: 1 zones have no next grade computed');
+    const tabs = resultsTabs(doc);
+    const row = tabs.find((t) => t.title === 'Next grade')!.rows.find((r) => r[1] === 'Zone 3')!;
+    expect(row[4]).toBe('not computed (time budget) 未计算');
+    const others = tabs
+      .find((t) => t.title === 'Next grade')!
+      .rows.slice(1)
+      .filter((r) => r !== row);
+    expect(others.every((r) => r[4] !== 'not computed (time budget) 未计算')).toBe(true);
+    expect(
+      tabs.find((t) => t.title === 'Run')!.rows.some((r) => String(r[1]).includes('next-grade search')),
+    ).toBe(true);
+  });
+
   test('Ranking: rank, names, province, batch, score, grade, change against last year, rank interval', () => {
     const doc = tinyDoc({
       evaluationId: 'last',
