@@ -175,9 +175,10 @@ export function datasetOf(m: CompiledMethodology, inputs: readonly ZoneInput[]):
 /**
  * The next-grade searches' time in one evaluation. Each zone's search re-scores every zone to confirm its answer,
  * so all of them together grow with the square of the zones: about 1 s at 105 zones, minutes at 2,000. Past
- * this the remaining zones are published without one, marked, and the results' notes say so.
+ * this the remaining zones are published without one, marked, and the results' notes say so. 60 s leaves room
+ * at 105 zones on a busy machine: CRITIC weights' searches took 29 s on one shared by many jobs.
  */
-export const NEXT_GRADE_BUDGET_MS = 20_000;
+export const NEXT_GRADE_BUDGET_MS = 60_000;
 
 /**
  * Scores, explains and (when the methodology asks) runs the uncertainty analysis: the engine's one call site.
