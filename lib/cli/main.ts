@@ -23,6 +23,10 @@ const commands: Record<string, Command> = {
     summary: 'run the benchmarks (--json for one line of figures)',
     load: () => require('../bench/run'),
   },
+  preview: {
+    summary: 'compare a draft methodology with the one in force on a CSV',
+    load: () => require('./preview'),
+  },
   emulator: {
     summary: 'serve the Google Sheets/Drive emulator over HTTP',
     load: () => require('./emulator'),
