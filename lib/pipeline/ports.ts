@@ -383,6 +383,8 @@ export type ControlRead = {
   zones: ControlZone[];
   origins: ControlOrigins;
   problems: SheetProblem[];
+  /** The Settings rows that govern rather than define the methodology (`live`, `freeze`); see governance.ts. */
+  governance: import('./governance').GovernanceSettings;
 };
 
 /** One row of a central department's tab: the zone and a value per indicator column. */
@@ -459,6 +461,8 @@ export interface FeedbackWriter {
     spreadsheetId: string,
     rows: readonly (readonly FeedbackCell[])[],
     tab?: FeedbackTab | null,
+    /** Another tab the system writes the same way (the control sheet's `Preview`); `Feedback` when absent. */
+    title?: string,
   ): Promise<FeedbackTab>;
 }
 
