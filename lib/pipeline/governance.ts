@@ -118,3 +118,104 @@ export interface GovernanceStore {
 export function isLate(g: Pick<Governance, 'freeze'>, at: Date): boolean {
   return g.freeze !== null && at.getTime() > Date.parse(g.freeze);
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// The admin's actions: accepting a late edit, signing off a year's final run.
+
+type AdminStore = GovernanceStore &
+  Pick<import('./ports').SubmissionStore, 'listRevisions' | 'getCurrent' | 'putCurrent' | 'appendRevision'> &
+  Pick<import('./ports').EvaluationStore, 'getEvaluationState' | 'requestEvaluation' | 'getRun'>;
+
+export type AcceptLateOutcome =
+  | { status: 'accepted'; revision: number; late: number; evaluationRequested: number }
+  /** A user's mistake, as a sentence: nothing late to accept. */
+  | { status: 'nothing-late'; message: string };
+
+/**
+ * Accepts a zone's latest late revision: its values become the zone's current values (as a new revision that
+ * names who accepted it, so the history keeps both), and an evaluation is requested. Earlier late revisions are
+ * superseded by the latest, as a later on-time read would have done.
+ */
+export async function acceptLate(
+  store: AdminStore,
+  evaluationId: string,
+  zoneId: string,
+  by: string,
+  now: Date = new Date(),
+): Promise<AcceptLateOutcome> {
+  const revisions = await store.listRevisions(evaluationId, zoneId);
+  const last = revisions.at(-1);
+  if (!last?.late)
+    return {
+      status: 'nothing-late',
+      message: `zone ${zoneId} has no late edit waiting${last ? ` (its latest revision, ${last.seq}, counts already)` : ' (no revision stored)'}`,
+    };
+  const at = now.toISOString();
+  const rev = await store.appendRevision(evaluationId, zoneId, {
+    values: last.values,
+    contentHash: last.contentHash,
+    spreadsheetId: last.spreadsheetId,
+    driveVersion: last.driveVersion,
+    readSeq: 0,
+    caller: `accept-late:${last.seq}`,
+    editor: by,
+    at,
+  });
+  const state = await store.getEvaluationState(evaluationId);
+  const current = await store.getCurrent(evaluationId, zoneId);
+  const put = await store.putCurrent(evaluationId, {
+    zoneId,
+    revSeq: rev.seq,
+    // The acceptance counts as the latest read under the mapping in force, so that it replaces what is stored.
+    mappingSeq: Math.max(state?.methodologySeq ?? 0, current?.mappingSeq ?? 0),
+    spreadsheetId: last.spreadsheetId,
+    readSeq: Math.max(last.readSeq, current?.readSeq ?? 0),
+    contentHash: last.contentHash,
+    values: last.values,
+    updatedAt: at,
+  });
+  if (put.status === 'superseded')
+    throw new Error(
+      `accepting revision ${last.seq} of zone ${zoneId}: a later read is stored (revision ${put.revSeq})`,
+    );
+  const evaluationRequested = await store.requestEvaluation(evaluationId, now);
+  return { status: 'accepted', revision: rev.seq, late: last.seq, evaluationRequested };
+}
+
+export type SignOffOutcome =
+  | { status: 'signed-off'; signOff: SignOff; replaced: SignOff | null }
+  | { status: 'refused'; message: string };
+
+/**
+ * Signs off the evaluation's current run as the year's final one, with the admin's identity and the time. The
+ * results spreadsheet then keeps that run: later runs are stored but not published until a new sign-off.
+ */
+export async function signOff(
+  store: AdminStore,
+  evaluationId: string,
+  year: number,
+  by: string,
+  now: Date = new Date(),
+): Promise<SignOffOutcome> {
+  const state = await store.getEvaluationState(evaluationId);
+  const run = state?.currentRun ?? null;
+  if (run === null)
+    return { status: 'refused', message: `evaluation ${evaluationId} has no run to sign off yet` };
+  if (state!.requested > state!.scored)
+    return {
+      status: 'refused',
+      message: `evaluation ${evaluationId} has ${state!.requested - state!.scored} request(s) not yet scored: wait for the run to finish (zone-eval status), then sign off`,
+    };
+  const before = await store.getGovernance(evaluationId);
+  const record = SignOffSchema.parse({ year, run, by, at: now.toISOString() });
+  await store.setGovernance(evaluationId, { signOff: record });
+  return { status: 'signed-off', signOff: record, replaced: before.signOff };
+}
+
+/**
+ * Whether a run may be written to the results spreadsheet: always before a sign-off; after one, only the run
+ * signed off. The evaluate stage calls this before publishing.
+ */
+export function mayPublish(g: Pick<Governance, 'signOff'>, run: number): boolean {
+  return g.signOff === null || g.signOff.run === run;
+}

@@ -43,6 +43,11 @@ export const RevisionDraftSchema = z.object({
   editor: z.string().nullable(),
   /** When the sheet was read. */
   at: isoTime,
+  /**
+   * Read after the freeze (governance.ts): kept, shown on the Feedback as late, not scored until the admin accepts
+   * it (`acceptedBy`/`acceptedAt` on the revision made by the acceptance). Absent: on time.
+   */
+  late: z.boolean().optional(),
 });
 export type RevisionDraft = z.infer<typeof RevisionDraftSchema>;
 
