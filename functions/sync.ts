@@ -48,7 +48,7 @@ async function syncRecord(deps: SyncHandlerDeps, record: SQSRecord): Promise<voi
       break;
     }
     case 'control': {
-      const o = await syncControl(req, deps.stage);
+      const o = await syncControl({ ...req, editor: msg.editor }, deps.stage);
       if (o.status !== 'coalesced') {
         for (const r of o.resync)
           await sendSync(deps.queue, {

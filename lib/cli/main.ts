@@ -23,6 +23,18 @@ const commands: Record<string, Command> = {
     summary: 'run the benchmarks (--json for one line of figures)',
     load: () => require('../bench/run'),
   },
+  preview: {
+    summary: 'compare a draft methodology with the one in force on a CSV',
+    load: () => require('./preview'),
+  },
+  'sign-off': {
+    summary: "keep the current run as the year's final one (the results sheet keeps it)",
+    load: () => require('./sign-off'),
+  },
+  'accept-late': {
+    summary: 'let a zone’s edit made after the freeze count',
+    load: () => require('./accept-late'),
+  },
   emulator: {
     summary: 'serve the Google Sheets/Drive emulator over HTTP',
     load: () => require('./emulator'),

@@ -1,16 +1,21 @@
 /**
  * Syncing the control spreadsheet: the zones and the methodology. A valid edit becomes a new immutable
- * methodology version in force, registers each zone's spreadsheet, and asks every zone sheet to be read again
- * (their values are parsed against the methodology's units and bounds). An invalid edit is refused: the last valid
- * methodology stays in force and the control sheet's Feedback tab says what is wrong, cell by cell.
+ * methodology version, stored as the draft: it is not in force, and the control sheet's Preview tab compares it
+ * with the version in force on the values stored. A methodologist puts it in force by typing its version id into
+ * Settings `live`; then it registers each zone's spreadsheet and every zone sheet is asked to be read again (their
+ * values are parsed against the methodology's units and bounds). The first valid version of an evaluation comes
+ * into force on its own: there is nothing to compare it with, and no zone can be read without one. An invalid edit
+ * is refused: the version in force and the draft stay, and the Feedback tab says what is wrong, cell by cell.
  */
 
-import { compileMethodology, type MethodologyIssue } from '../core/methodology';
+import { type CompiledMethodology, compileMethodology, type MethodologyIssue } from '../core/methodology';
 import { contentHash } from '../protocol/hash';
 import { mapLimit } from './concurrency';
 import type { SheetStageDeps } from './deps';
 import { recordDriveVersion } from './drive-version';
+import type { Governance, GovernanceStore } from './governance';
 import { jsonLogger } from './log';
+import { methodologyInForce } from './methodology';
 import type {
   ControlRead,
   EvaluationStore,
@@ -20,11 +25,12 @@ import type {
   SpreadsheetReader,
   SubmissionStore,
 } from './ports';
+import { PREVIEW_TAB, previewRows } from './preview';
 
 /** Per-zone writes of a methodology change in flight at once: 105 sequential round trips would take seconds. */
 const WRITE_CONCURRENCY = 16;
 
-export type ControlDeps = SheetStageDeps;
+export type ControlDeps = SheetStageDeps & { store: SheetStageDeps['store'] & GovernanceStore };
 
 /** What every control sync that read the sheet reports, whatever it decided. */
 type ControlEffects = {
@@ -41,7 +47,13 @@ export type ControlOutcome =
   | ({ status: 'refused'; issues: number; inForce: string | null } & ControlEffects)
   /** A later read of the control sheet already moved the methodology: this read changes nothing. */
   | ({ status: 'stale' } & ControlEffects)
-  | ({ status: 'installed' | 'unchanged'; version: string } & ControlEffects);
+  | ({
+      status: 'installed' | 'unchanged';
+      version: string;
+      /** The valid methodology on the sheet when it is not the one in force: stored, previewed, not scored. */
+      draft: string | null;
+      previewWritten: boolean;
+    } & ControlEffects);
 
 /**
  * Makes a methodology version the one in force and registers the zones' spreadsheets, indexing them (and the
@@ -85,6 +97,8 @@ function feedbackFor(
   issues: MethodologyIssue[],
   inForce: string | null,
   installed: boolean,
+  draft: string | null,
+  governance: Governance,
 ) {
   const rows: FeedbackCell[][] = [];
   const problems: FeedbackCell[][] = [];
@@ -96,8 +110,16 @@ function feedbackFor(
     'Status 状态',
     blocking
       ? `NOT IN FORCE 未生效: ${blocking} problem${blocking > 1 ? 's' : ''} below; the methodology in force is unchanged${inForce ? ` (version ${inForce})` : ' (none yet)'}.`
-      : `IN FORCE 已生效: version ${inForce}${installed ? ', installed by this edit' : ''}.`,
+      : draft
+        ? `DRAFT 草案: version ${draft} is stored but not in force; version ${inForce ?? '(none)'} stays in force. See the Preview tab; to put the draft in force type ${draft} into Settings “live”.`
+        : `IN FORCE 已生效: version ${inForce}${installed ? ', installed by this edit' : ''}.`,
   ]);
+  if (governance.live)
+    rows.push([
+      'In force since 生效于',
+      `${governance.live.at}${governance.live.by ? ` by ${governance.live.by}` : ''}${governance.live.replaced ? ` (replacing ${governance.live.replaced})` : ' (first version)'}`,
+    ]);
+  if (governance.freeze) rows.push(['Freeze 截止', governance.freeze]);
   rows.push([
     'Indicators 指标',
     Array.isArray(read.methodology['indicators']) ? read.methodology['indicators'].length : 0,
@@ -108,18 +130,26 @@ function feedbackFor(
   return { rows, blocking };
 }
 
-/** Runs one sync of the control spreadsheet, with the same requested/synced counters as a zone sheet. */
+/** A read's methodology, compiled, as the draft or the version to put in force. */
+type Candidate = { version: string; compiled: CompiledMethodology };
+
+/**
+ * Runs one sync of the control spreadsheet, with the same requested/synced counters as a zone sheet. `editor` is
+ * the person whose edit fired the signal, when the trigger knows it: it is recorded with the draft and the go-live.
+ */
 export async function syncControl(
-  req: { evaluationId: string; spreadsheetId: string },
+  req: { evaluationId: string; spreadsheetId: string; editor?: string | null },
   deps: ControlDeps,
 ): Promise<ControlOutcome> {
   const { store } = deps;
   const log = deps.log ?? jsonLogger;
   const now = deps.now ?? (() => new Date());
   const { evaluationId: e, spreadsheetId: s } = req;
+  const editor = req.editor ?? null;
   const state = await store.getSheetState(e, s);
   const R = state?.requested ?? 0;
   if (state && state.synced >= R) return { status: 'coalesced' };
+  const readSeq = R > 0 ? R : undefined;
 
   // The version before the read (see recordDriveVersion in drive-version.ts).
   const readVersion = deps.files ? (await deps.files.getFile(s)).version : null;
@@ -127,29 +157,85 @@ export async function syncControl(
   const compiled = compileMethodology(read.methodology);
   const issues = compiled.ok ? [] : compiled.issues;
   const current = (await store.getEvaluationState(e))?.methodologyVersion ?? null;
+  const governance = await store.getGovernance(e);
+  const at = now().toISOString();
+  const candidate: Candidate | null = compiled.ok
+    ? {
+        version: contentHash({ methodology: read.methodology, zones: read.zones }),
+        compiled: compiled.methodology,
+      }
+    : null;
+
+  // `live` must name a version this evaluation has stored (the draft on the sheet, or any earlier one).
+  const live = read.governance.live;
+  if (
+    live !== null &&
+    live !== current &&
+    live !== candidate?.version &&
+    !(await store.getMethodology(e, live))
+  )
+    read.problems.push({
+      kind: 'invalid-field',
+      severity: 'error',
+      at: read.origins.settings['live'] ?? 'Settings',
+      message: `Settings “live” names version ${live}, which this evaluation has never stored: type the draft's version${candidate ? ` (${candidate.version})` : ''} as the Preview tab shows it, or an earlier version to go back to it.`,
+    });
   const layoutErrors = read.problems.some((p) => p.severity === 'error');
 
   let version: string | null = current;
   let installed = false;
   let stale = false;
-  if (compiled.ok && !layoutErrors) {
-    const candidate = contentHash({ methodology: read.methodology, zones: read.zones });
-    if (candidate !== current) {
+  let draft: string | null = null;
+  if (candidate && !layoutErrors) {
+    // Every valid read is stored, so that the draft and any version a methodologist may go back to can be named.
+    await store.putMethodology(e, {
+      version: candidate.version,
+      methodology: read.methodology,
+      zones: read.zones,
+      spreadsheetId: s,
+      at,
+    });
+    const target = current === null ? candidate.version : live !== null && live !== current ? live : null;
+    if (target !== null) {
+      const record =
+        target === candidate.version
+          ? { methodology: read.methodology, zones: read.zones }
+          : await store.getMethodology(e, target);
+      if (!record) throw new Error(`methodology ${target} was stored a moment ago and is gone`);
       const done = await installMethodology(
         store,
         e,
-        { methodology: read.methodology, zones: read.zones, spreadsheetId: s, at: now().toISOString() },
-        R > 0 ? R : undefined,
+        { methodology: record.methodology, zones: record.zones, spreadsheetId: s, at },
+        readSeq,
       );
       if (done.moved) {
         version = done.version;
         installed = true;
+        await store.setGovernance(e, {
+          live: { version: done.version, by: editor, at, replaced: current },
+        });
       } else stale = true;
-    } else if (R > 0) {
+    } else if (readSeq !== undefined) {
       // The same version read again still moves the read marker: a stale read of an older sheet finishing after
       // this one must not install what the methodologist has since reverted.
-      stale = !(await store.setMethodologyVersion(e, candidate, R));
+      stale = !(await store.setMethodologyVersion(e, current!, readSeq));
     }
+    if (!stale && candidate.version !== version) draft = candidate.version;
+  }
+
+  // The draft and the freeze are recorded by the latest read only (the same marker as the pointer's).
+  let previewWritten = false;
+  let gov = governance;
+  if (!stale && !layoutErrors && candidate) {
+    const nextDraft =
+      draft === null
+        ? null
+        : governance.draft?.version === draft
+          ? governance.draft
+          : { version: draft, editor, at };
+    const patch = { draft: nextDraft, freeze: read.governance.freeze };
+    if (!(await store.setGovernance(e, patch, readSeq))) stale = true;
+    else gov = { ...governance, ...patch, ...(installed && (await store.getGovernance(e))) };
   }
 
   // Every zone is read again under a new version (units and bounds may have changed). The marker moves only once
@@ -170,7 +256,7 @@ export async function syncControl(
     await store.setResyncedVersion(e, version);
   }
 
-  const { rows, blocking } = feedbackFor(deps.reader, read, issues, version, installed);
+  const { rows, blocking } = feedbackFor(deps.reader, read, issues, version, installed, draft, gov);
   const hash = contentHash(rows);
   let feedbackWritten = false;
   // A stale read, or one overtaken by a read that finished meanwhile, leaves the Feedback to the later read.
@@ -180,7 +266,31 @@ export async function syncControl(
     await store.setFeedbackHash(e, s, hash);
     feedbackWritten = true;
   }
-  await recordDriveVersion(deps, e, s, readVersion, feedbackWritten);
+  // The Preview tab follows the draft: the comparison while there is one, a line saying there is none otherwise.
+  if (!stale && !layoutErrors && candidate && version !== null && !(await overtaken())) {
+    const inForce =
+      version === candidate.version ? null : await methodologyInForce(store, e).catch(() => null);
+    const preview =
+      draft && inForce
+        ? previewRows({
+            inForce: { version: inForce.version, compiled: inForce.compiled, zones: inForce.record.zones },
+            draft: {
+              version: draft,
+              compiled: candidate.compiled,
+              editor: gov.draft?.editor ?? null,
+              at: gov.draft?.at ?? at,
+            },
+            currents: await store.listCurrent(e),
+          })
+        : previewRows(null);
+    const previewHash = contentHash(preview);
+    if (previewHash !== gov.previewHash) {
+      await deps.feedback.writeFeedback(s, preview, undefined, PREVIEW_TAB);
+      await store.setGovernance(e, { previewHash });
+      previewWritten = true;
+    }
+  }
+  await recordDriveVersion(deps, e, s, readVersion, feedbackWritten || previewWritten);
 
   if (R > 0) await store.markSynced(e, s, R);
   log.info('control.done', {
@@ -189,10 +299,18 @@ export async function syncControl(
     installed,
     stale,
     version,
+    draft,
+    editor,
     problems: blocking,
   });
   const effects = { feedbackWritten, resync, evaluationRequested };
   if (stale) return { status: 'stale', ...effects };
   if (blocking) return { status: 'refused', issues: blocking, inForce: current, ...effects };
-  return { status: installed || resync.length ? 'installed' : 'unchanged', version: version!, ...effects };
+  return {
+    status: installed || resync.length ? 'installed' : 'unchanged',
+    version: version!,
+    draft,
+    previewWritten,
+    ...effects,
+  };
 }

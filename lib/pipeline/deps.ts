@@ -1,3 +1,4 @@
+import type { GovernanceStore } from './governance';
 import type { Logger } from './log';
 import type {
   CentralStore,
@@ -12,7 +13,12 @@ import type {
 
 /** What the stages that read a spreadsheet need: the store, the reader, the Feedback writer, Drive, a clock and a log. */
 export type SheetStageDeps = {
-  store: SubmissionStore & EvaluationStore & SpreadsheetIndex & CentralStore & ResultsSettingsStore;
+  store: SubmissionStore &
+    EvaluationStore &
+    SpreadsheetIndex &
+    CentralStore &
+    ResultsSettingsStore &
+    GovernanceStore;
   reader: SpreadsheetReader;
   feedback: FeedbackWriter;
   /**

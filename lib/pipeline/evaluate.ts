@@ -15,6 +15,7 @@
 
 import { MethodologyError } from '../core/errors';
 import { contentHash } from '../protocol/hash';
+import { type GovernanceStore, mayPublish } from './governance';
 import { jsonLogger, type Logger } from './log';
 import { methodologyInForce } from './methodology';
 import type {
@@ -44,6 +45,8 @@ export type EvaluateStore = EvaluationStore &
   ResultsSettingsStore & {
     /** A run's metadata without its results; falls back to `getRun` when the store has no cheaper read. */
     getRunInfo?(evaluationId: string, seq: number): Promise<Omit<RunRecord, 'results'> | null>;
+    /** The sign-off (governance.ts); absent in stores without one, which then publish every run. */
+    getGovernance?: GovernanceStore['getGovernance'];
   };
 
 export type EvaluateDeps = {
@@ -66,7 +69,9 @@ export type PublishStatus =
   /** The results spreadsheet is gone or no longer shared: logged as an alarm, the run stays stored. */
   | 'unavailable'
   /** No results spreadsheet was provisioned for the evaluation. */
-  | 'no-results-sheet';
+  | 'no-results-sheet'
+  /** The year's final run was signed off (governance.ts): a later run waits for a new sign-off. */
+  | 'signed-off';
 
 export type EvaluateOutcome =
   /** Nothing pending: an earlier run covered every request. */
@@ -276,6 +281,11 @@ export async function publishCurrent(
     const state: EvaluationState | null = await store.getEvaluationState(e);
     const seq = state?.currentRun ?? null;
     if (seq === null) return { status: 'superseded', requests };
+    const governance = store.getGovernance ? await store.getGovernance(e) : null;
+    if (governance && !mayPublish(governance, seq)) {
+      log.info('evaluate.signed-off', { evaluationId: e, run: seq, signedOff: governance.signOff?.run });
+      return { status: 'signed-off', requests };
+    }
     const published = state?.publishedRun ?? null;
     if (round === 0 && published !== null && published >= seq)
       return { status: 'already-published', requests };

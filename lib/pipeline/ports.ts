@@ -43,6 +43,11 @@ export const RevisionDraftSchema = z.object({
   editor: z.string().nullable(),
   /** When the sheet was read. */
   at: isoTime,
+  /**
+   * Read after the freeze (governance.ts): kept, shown on the Feedback as late, not scored until the admin accepts
+   * it (`acceptedBy`/`acceptedAt` on the revision made by the acceptance). Absent: on time.
+   */
+  late: z.boolean().optional(),
 });
 export type RevisionDraft = z.infer<typeof RevisionDraftSchema>;
 
@@ -383,6 +388,8 @@ export type ControlRead = {
   zones: ControlZone[];
   origins: ControlOrigins;
   problems: SheetProblem[];
+  /** The Settings rows that govern rather than define the methodology (`live`, `freeze`); see governance.ts. */
+  governance: import('./governance').GovernanceSettings;
 };
 
 /** One row of a central department's tab: the zone and a value per indicator column. */
@@ -459,6 +466,8 @@ export interface FeedbackWriter {
     spreadsheetId: string,
     rows: readonly (readonly FeedbackCell[])[],
     tab?: FeedbackTab | null,
+    /** Another tab the system writes the same way (the control sheet's `Preview`); `Feedback` when absent. */
+    title?: string,
   ): Promise<FeedbackTab>;
 }
 

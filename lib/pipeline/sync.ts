@@ -12,6 +12,7 @@ import { contentHash } from '../protocol/hash';
 import type { SheetStageDeps } from './deps';
 import { recordDriveVersion } from './drive-version';
 import { feedbackRows } from './feedback';
+import { isLate } from './governance';
 import { jsonLogger } from './log';
 import { methodologyInForce } from './methodology';
 import { type FormRead, isSpreadsheetUnavailable, type SubmittedValue } from './ports';
@@ -40,6 +41,8 @@ export type SyncOutcome =
       zoneId: string;
       /** The new revision's number, or null when the content had not changed (or the form was refused). */
       revision: number | null;
+      /** The revision kept as late (after the freeze), or null. */
+      late?: number | null;
       /** A later read of the sheet had already stored other content: this read's revision is history only. */
       superseded: boolean;
       feedbackWritten: boolean;
@@ -148,6 +151,9 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
   let superseded = false;
   let accepted = previous?.values ?? null;
   let revisionInfo = previous ? { seq: previous.revSeq, at: previous.updatedAt } : null;
+  // After the freeze a change is kept as a late revision and scored only once the admin accepts it.
+  const governance = await store.getGovernance(e);
+  let late: { seq: number; at: string } | null = null;
   // Where this read stands in the order the store keeps (see CurrentValues): the mapping it worked under, then
   // the sheet's requested snapshot.
   const marker = { mappingSeq: method.seq, spreadsheetId: s, readSeq: R };
@@ -159,7 +165,22 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
     const sameAsStored =
       hash === previous?.contentHash &&
       (await store.touchCurrent(e, zoneId, { ...marker, contentHash: hash }));
-    if (!sameAsStored) {
+    if (!sameAsStored && isLate(governance, now())) {
+      const at = now().toISOString();
+      const rev = await store.appendRevision(e, zoneId, {
+        values,
+        contentHash: hash,
+        spreadsheetId: s,
+        driveVersion: readVersion,
+        readSeq: R,
+        caller: req.caller,
+        editor: req.editor ?? null,
+        at,
+        late: true,
+      });
+      late = { seq: rev.seq, at: rev.at };
+      log.warn('sync.late', { evaluationId: e, zoneId, revision: rev.seq, freeze: governance.freeze });
+    } else if (!sameAsStored) {
       const at = now().toISOString();
       const rev = await store.appendRevision(e, zoneId, {
         values,
@@ -212,6 +233,11 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
     missingRequired,
     ...(refusal && { refusal }),
   });
+  if (late)
+    feedback.rows.splice(1, 0, [
+      'Late 逾期',
+      `The change read at ${late.at} came after the freeze (${governance.freeze}): it is kept as revision ${late.seq} and does not count until the evaluation's admin accepts it. 截止后提交的修改已记录，待管理员接受后计入。`,
+    ]);
   const feedbackHash = contentHash(feedback.rows);
   let feedbackWritten = false;
   // A stale read (superseded, or overtaken by a read that finished meanwhile) leaves the Feedback to the later one.
@@ -240,6 +266,7 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
     requested: R,
     zoneId,
     revision,
+    late: late?.seq ?? null,
     superseded,
     feedbackWritten,
     problems: feedback.problems,

@@ -6,9 +6,16 @@
  * twice, is an error naming the closest known one: the edit is refused rather than read without it.
  * `locateIssue` maps an issue of `compileMethodology` back to a cell.
  */
+
 import { z } from 'zod';
 import type { MethodologyIssue } from '../core/methodology';
 import { closest } from '../core/suggest';
+import {
+  GOVERNANCE_SETTINGS,
+  type GovernanceSettings,
+  parseFreezeSetting,
+  parseLiveSetting,
+} from '../pipeline/governance';
 import type { ControlOrigins, ControlRead, ControlZone, SheetProblem } from '../pipeline/ports';
 import { cellA1, columnA1, columnLetters, quoteTab } from './a1';
 import { cellScalar, isBlankRow, rowTexts, type TabGrid } from './grid';
@@ -292,7 +299,7 @@ const settingByName = new Map<string, (typeof SETTINGS)[number]>();
 for (const s of SETTINGS)
   for (const n of [s.key, ...(s.aliases ?? [])]) settingByName.set(normaliseHeader(n), s);
 /** The canonical keys, for the closest-name hint (aliases would be suggested in their place otherwise). */
-const settingNames = SETTINGS.map((s) => s.key);
+const settingNames = [...SETTINGS.map((s) => s.key), ...GOVERNANCE_SETTINGS];
 
 function readSetting(
   raw: Scalar,
@@ -465,7 +472,8 @@ export function readControlGrids(spreadsheetId: string, grids: ControlGrids): Co
       origins.grades.push({ at: rec.a1, fields: rec.fields });
     }
   }
-  if (grids.settings) readSettings(grids.settings, methodology, origins, problems);
+  const governance: GovernanceSettings = { live: null, freeze: null };
+  if (grids.settings) readSettings(grids.settings, methodology, origins, problems, governance);
   if (grids.grades) {
     const grade = (methodology['grade'] ?? {}) as Record<string, unknown>;
     grade['grades'] = grades;
@@ -476,7 +484,7 @@ export function readControlGrids(spreadsheetId: string, grids: ControlGrids): Co
     // One end given: the other keeps its default, so `normalise.range_high 10` means [0, 10].
     normalise.range = [normalise.range[0] ?? 0, normalise.range[1] ?? 100];
   }
-  return { spreadsheetId, methodology, zones, origins, problems };
+  return { spreadsheetId, methodology, zones, origins, problems, governance };
 }
 
 function readSettings(
@@ -484,6 +492,7 @@ function readSettings(
   methodology: Record<string, unknown>,
   origins: ControlOrigins,
   problems: SheetProblem[],
+  governance: GovernanceSettings,
 ): void {
   const rows = readTable(
     grid,
@@ -496,6 +505,32 @@ function readSettings(
     const key = rec.value.key;
     if (key === undefined) continue;
     const at = rec.fields['value'] ?? rec.a1;
+    const governed = GOVERNANCE_SETTINGS.find((g) => g === normaliseHeader(key));
+    if (governed !== undefined) {
+      // Not methodology: `live` and `freeze` never change the version, so setting them is not an edit to preview.
+      const raw = rec.value.value;
+      const read = governed === 'live' ? parseLiveSetting(raw) : parseFreezeSetting(raw);
+      if (governance[governed] !== null || origins.settings[governed] !== undefined)
+        problems.push({
+          kind: 'duplicate-row',
+          severity: 'error',
+          at: rec.a1,
+          message: `Row ${rec.row} of “Settings” sets ${quote(governed)} again, after ${origins.settings[governed]}: keep one of the two rows.`,
+        });
+      else if (raw === null || raw === undefined || raw === '') origins.settings[governed] = at;
+      else if (!read.ok)
+        problems.push({
+          kind: 'invalid-field',
+          severity: 'error',
+          at,
+          message: `Row ${rec.row} of “Settings”: ${governed} ${read.message}.`,
+        });
+      else {
+        origins.settings[governed] = at;
+        governance[governed] = read.value;
+      }
+      continue;
+    }
     const setting = settingByName.get(normaliseHeader(key));
     if (setting === undefined) {
       const meant = closest(key, settingNames);

@@ -35,6 +35,7 @@ export function feedbackRequests(
   rows: readonly (readonly FeedbackCell[])[],
   tab: FeedbackTab | null,
   newTabId: number,
+  title: string = FEEDBACK_TAB,
 ): { requests: sheets_v4.Schema$Request[]; tab: FeedbackTab } {
   const grid = feedbackGrid(rows, tab);
   const tabId = tab?.tabId ?? newTabId;
@@ -44,7 +45,7 @@ export function feedbackRequests(
       addSheet: {
         properties: {
           sheetId: tabId,
-          title: FEEDBACK_TAB,
+          title,
           gridProperties: { rowCount: grid.rowCount, columnCount: grid.columnCount },
         },
       },

@@ -17,19 +17,20 @@ export class GoogleFeedbackWriter implements FeedbackWriter {
     private readonly newTabId: () => number = () => randomInt(1, 2 ** 31 - 1),
   ) {}
 
-  /** Replaces the Feedback tab's content in one request; adds the tab when it is missing. */
+  /** Replaces the Feedback tab's (or the tab `title`'s) content in one request; adds the tab when it is missing. */
   async writeFeedback(
     spreadsheetId: string,
     rows: readonly (readonly FeedbackCell[])[],
     tab?: FeedbackTab | null,
+    title: string = FEEDBACK_TAB,
   ): Promise<FeedbackTab> {
-    const known = tab === undefined ? await this.lookup(spreadsheetId) : tab;
+    const known = tab === undefined ? await this.lookup(spreadsheetId, title) : tab;
     try {
-      return await this.write(spreadsheetId, rows, known);
+      return await this.write(spreadsheetId, rows, known, title);
     } catch (e) {
       // 400 here means the handle was stale: the tab was deleted, or added since (a retried addSheet included).
       if (!(e instanceof SheetsRequestError) || e.detail.status !== 400) throw e;
-      return this.write(spreadsheetId, rows, await this.lookup(spreadsheetId));
+      return this.write(spreadsheetId, rows, await this.lookup(spreadsheetId, title), title);
     }
   }
 
@@ -37,8 +38,9 @@ export class GoogleFeedbackWriter implements FeedbackWriter {
     spreadsheetId: string,
     rows: readonly (readonly FeedbackCell[])[],
     tab: FeedbackTab | null,
+    title: string,
   ): Promise<FeedbackTab> {
-    const { requests, tab: next } = feedbackRequests(rows, tab, this.newTabId());
+    const { requests, tab: next } = feedbackRequests(rows, tab, this.newTabId(), title);
     await this.clients.calls.call(
       { name: 'sheets.spreadsheets.batchUpdate', kind: 'sheets.write', fileId: spreadsheetId },
       () =>
@@ -52,7 +54,7 @@ export class GoogleFeedbackWriter implements FeedbackWriter {
   }
 
   /** Finds the Feedback tab by title (case-insensitively, as Sheets compares titles). */
-  private async lookup(spreadsheetId: string): Promise<FeedbackTab | null> {
+  private async lookup(spreadsheetId: string, title: string): Promise<FeedbackTab | null> {
     const res = await this.clients.calls.call(
       { name: 'sheets.spreadsheets.get', kind: 'sheets.read', fileId: spreadsheetId },
       () =>
@@ -63,7 +65,7 @@ export class GoogleFeedbackWriter implements FeedbackWriter {
     );
     for (const s of res.data.sheets ?? []) {
       const p = s.properties;
-      if (p?.title?.toLowerCase() !== FEEDBACK_TAB.toLowerCase()) continue;
+      if (p?.title?.toLowerCase() !== title.toLowerCase()) continue;
       return {
         tabId: p.sheetId ?? 0,
         rowCount: Math.max(1, p.gridProperties?.rowCount ?? 1),

@@ -32,6 +32,12 @@ import {
   SpreadsheetIndexEntrySchema,
   type SubmissionStore,
 } from '../pipeline/ports';
+import {
+  EMPTY_GOVERNANCE,
+  type Governance,
+  GovernanceSchema,
+  type GovernanceStore,
+} from '../pipeline/governance';
 import { type BatchWriteOptions, batchWriteAll } from './batch';
 import {
   ItemExistsError,
@@ -123,6 +129,10 @@ function parseCounter(attributes: Record<string, unknown> | undefined, name: str
   return result.data;
 }
 
+/** The governance item's sort key, beside STATE under the evaluation. */
+const GOVERN_SK = 'GOVERN';
+const GOVERNANCE_FIELDS = ['draft', 'live', 'freeze', 'signOff', 'previewHash'] as const;
+
 /**
  * The storage ports on one DynamoDB table (DESIGN section 5). No transactions: every multi-item sequence is
  * ordered so that a crash between writes leaves a state the counters algorithm repairs by re-running.
@@ -134,7 +144,8 @@ export class DynamoStore
     SeedingStore,
     SpreadsheetIndex,
     CentralStore,
-    ResultsSettingsStore
+    ResultsSettingsStore,
+    GovernanceStore
 {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
@@ -660,6 +671,58 @@ export class DynamoStore
   }
 
   // ---- end of the evaluate block ----
+
+  // ---- governance (lib/pipeline/governance.ts): one item, `EVAL#e` / `GOVERN`, each field as JSON text ----
+
+  async getGovernance(evaluationId: string): Promise<Governance> {
+    const item = await this.getItem({ PK: evalPk(evaluationId), SK: GOVERN_SK }, 'governance');
+    if (item === undefined) return EMPTY_GOVERNANCE;
+    const doc: Record<string, unknown> = { readSeq: item['readSeq'] ?? 0 };
+    for (const f of GOVERNANCE_FIELDS)
+      if (typeof item[f] === 'string') doc[f] = JSON.parse(item[f] as string);
+    return parseItem(GovernanceSchema, doc, 'governance');
+  }
+
+  async setGovernance(
+    evaluationId: string,
+    patch: Partial<Omit<Governance, 'readSeq'>>,
+    readSeq?: number,
+  ): Promise<boolean> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const sets: string[] = [];
+    for (const f of GOVERNANCE_FIELDS) {
+      if (!(f in patch)) continue;
+      const parsed = parseInput(GovernanceSchema.shape[f], patch[f], `governance ${f}`);
+      names[`#${f}`] = f;
+      values[`:${f}`] = JSON.stringify(parsed);
+      sets.push(`#${f} = :${f}`);
+    }
+    if (readSeq !== undefined) {
+      names['#r'] = 'readSeq';
+      values[':r'] = readSeq;
+      sets.push('#r = :r');
+    }
+    if (!sets.length) return true;
+    try {
+      await this.send('set governance', () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { PK: evalPk(evaluationId), SK: GOVERN_SK },
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ...(readSeq !== undefined && { ConditionExpression: 'attribute_not_exists(#r) OR #r <= :r' }),
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (readSeq !== undefined && isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
 
   // ---- building blocks ----
 

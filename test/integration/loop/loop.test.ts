@@ -266,6 +266,18 @@ test('a zone name typed as a formula is published as text', async () => {
   const a1 = `Zones!${String.fromCharCode(65 + col)}${row + 1}`;
   await runtime.stack.emulator.editAsPerson(year.controlId, DRIVE_ADMIN, a1, [[`'${formula}`]]);
   await runtime.untilQuiet();
+  // A control-sheet edit is a draft until a methodologist types its version into Settings “live”.
+  const draft = (await runtime.stack.store.getGovernance(year.evaluationId)).draft;
+  expect(draft).not.toBeNull();
+  const settings =
+    (await control.values.get({ spreadsheetId: year.controlId, range: 'Settings' })).data.values ?? [];
+  await runtime.stack.emulator.editAsPerson(
+    year.controlId,
+    DRIVE_ADMIN,
+    `Settings!A${settings.length + 1}:B${settings.length + 1}`,
+    [['live', draft!.version]],
+  );
+  await runtime.untilQuiet();
   const grid = await runtime.stack.google.sheets.spreadsheets.get({
     spreadsheetId: year.resultsId,
     ranges: ['Ranking'],

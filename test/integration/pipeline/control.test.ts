@@ -47,6 +47,13 @@ async function editWeight(code: string, value: string): Promise<string> {
   return col;
 }
 
+/** The number of rows on the Settings tab. */
+const settingsRows = async () =>
+  (
+    (await stack.google.sheets.spreadsheets.values.get({ spreadsheetId: prov.controlId, range: 'Settings' }))
+      .data.values ?? []
+  ).length;
+
 beforeAll(async () => {
   stack = await startLocalStack({ emulator: { quota: 'off' }, calls: { pace: false } });
   prov = await provisionEvaluation(stack, ev.methodology.spec, zones);
@@ -86,15 +93,39 @@ test('an invalid edit is refused with the cell named; the last valid methodology
   );
 });
 
-test('fixing the edit installs a new version and zones are asked to sync again', async () => {
+test('fixing the edit stores a draft, not in force; typing its version into Settings “live” puts it in force, recording who', async () => {
   const before = (await stack.store.getEvaluationState(E))?.methodologyVersion;
   await editWeight('T05', '3');
   const o = await run();
-  expect(o).toMatchObject({ status: 'installed' });
-  expect(o.status === 'installed' && o.version).not.toBe(before);
+  expect(o).toMatchObject({ status: 'unchanged', version: before, resync: [] });
+  const draft = o.status === 'unchanged' ? o.draft : null;
+  expect(draft).not.toBeNull();
+  expect(draft).not.toBe(before);
+  expect((await stack.store.getEvaluationState(E))?.methodologyVersion).toBe(before);
+  expect((await methodologyInForce(stack.store, E)).compiled.indicators[4]!.weight).not.toBe(3);
+  expect((await stack.store.getGovernance(E)).draft).toMatchObject({ version: draft });
+  expect(await feedback()).toMatch(new RegExp(`DRAFT 草案: version ${draft} is stored but not in force`));
+
+  const row = await settingsRows();
+  await stack.emulator.editAsPerson(prov.controlId, admin, `Settings!A${row + 1}:B${row + 1}`, [
+    ['live', draft],
+  ]);
+  await stack.store.requestSheet(E, prov.controlId);
+  const live = await syncControl({ evaluationId: E, spreadsheetId: prov.controlId, editor: admin }, deps());
+  expect(live).toMatchObject({ status: 'installed', version: draft, draft: null });
+  expect(live.status === 'installed' && live.resync.length).toBe(prov.sheets.size);
   expect((await methodologyInForce(stack.store, E)).compiled.indicators[4]!.weight).toBe(3);
+  const gov = await stack.store.getGovernance(E);
+  expect(gov.live).toMatchObject({ version: draft, by: admin, replaced: before });
+  expect(gov.draft).toBeNull();
+  expect(await feedback()).toMatch(
+    /IN FORCE 已生效[\s\S]*In force since 生效于 \| .* by methodologist@mofcom\.test \(replacing/,
+  );
   // The earlier version is still stored: runs made with it can still name it.
   expect(await stack.store.getMethodology(E, before!)).not.toBeNull();
+  // Clearing the row keeps the version in force.
+  await stack.emulator.editAsPerson(prov.controlId, admin, `Settings!A${row + 1}:B${row + 1}`, [['', '']]);
+  expect(await run()).toMatchObject({ status: 'unchanged', version: draft, draft: null });
 });
 
 test('a crash after the pointer moved still ends in the re-sync of every zone when the sync is retried', async () => {

@@ -4,6 +4,7 @@
  */
 
 import { type EvaluateStore, evaluateRun } from '../../../lib/pipeline/evaluate';
+import { EMPTY_GOVERNANCE } from '../../../lib/pipeline/governance';
 import { silentLogger } from '../../../lib/pipeline/log';
 import type {
   CentralTab,
@@ -316,4 +317,26 @@ test('the previous year is its own evaluation: its published run gives the chang
   expect(doc.previous).toEqual({ evaluationId: 'e', runSeq: 1, year: 2025 });
   const z4 = doc.zones.find((z) => z.zoneId === 'z4')!;
   expect(z4.previous).toEqual({ rank: z4.rank, score: z4.score, grade: z4.grade });
+});
+
+test('after a sign-off, a later run is stored but the results sheet keeps the signed-off run until a new sign-off', async () => {
+  const { store, publisher, evaluate } = setup();
+  await store.requestEvaluation();
+  await evaluate();
+  const governance = {
+    ...EMPTY_GOVERNANCE,
+    signOff: { year: 2025, run: 1, by: 'admin@x.test', at: '2025-03-02T09:00:00.000Z' },
+  };
+  const signed = Object.assign(store, { getGovernance: async () => governance });
+  signed.currents[0]!.values = { ...signed.currents[0]!.values, X1: { value: 999, text: '999' } };
+  signed.currents[0]!.contentHash = 'changed';
+  await store.requestEvaluation();
+  expect(await evaluate()).toMatchObject({ status: 'scored', run: 2, publish: 'signed-off', requests: 0 });
+  expect(publisher.published).toEqual([1]);
+  expect(store.state).toMatchObject({ currentRun: 2, publishedRun: 1 });
+  // A new sign-off of run 2 lets it through.
+  governance.signOff = { ...governance.signOff, run: 2 };
+  await store.requestEvaluation();
+  expect(await evaluate()).toMatchObject({ status: 'unchanged', run: 2, publish: 'published' });
+  expect(publisher.published).toEqual([1, 2]);
 });

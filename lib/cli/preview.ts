@@ -1,0 +1,121 @@
+/**
+ * `zone-eval preview --method DRAFT.json --against IN_FORCE.json --data FILE.csv [--id-column NAME] [--separator S]
+ * [--format table|json]`: every unit's rank and grade under a draft methodology beside the methodology in force,
+ * the units whose grade changes and why, and what differs between the two. Offline: the same comparison the
+ * control sheet's Preview tab shows for a draft.
+ */
+
+import {
+  type Comparison,
+  compareMethodologies,
+  comparisonTable,
+  describeChange,
+  describeReason,
+} from '../core/compare';
+import { datasetFromCsv } from '../core/csv-dataset';
+import { MethodologyError } from '../core/errors';
+import type { CompiledMethodology } from '../core/methodology';
+import { choiceOption, parseOptions } from './args';
+import { UsageError } from './errors';
+import { loadMethodology, readText } from './score';
+import { renderTable } from './text';
+
+const HELP = `usage: zone-eval preview --method DRAFT.json --against IN_FORCE.json --data FILE.csv
+                         [--id-column NAME] [--separator S] [--format table|json]
+
+Scores the data under the draft methodology and under the one in force, and prints what differs between the two
+methodologies, every unit's rank and grade under each, and the units whose grade changes with the dimension and
+indicator whose points moved most.
+
+  --method FILE.json   the draft methodology
+  --against FILE.json  the methodology in force
+  --data FILE.csv      one row per unit (as for zone-eval score)
+  --id-column NAME     the column holding unit ids (default: id)
+  --separator S        the field separator: ',' (default), ';', tab or '|'
+  --format F           table (default) or json
+  -h, --help           this help`;
+
+const OPTIONS = {
+  method: { type: 'string' },
+  against: { type: 'string' },
+  data: { type: 'string' },
+  'id-column': { type: 'string' },
+  separator: { type: 'string' },
+  format: { type: 'string' },
+} as const;
+
+const SEPARATORS: Record<string, string> = {
+  ',': ',',
+  ';': ';',
+  '|': '|',
+  tab: '\t',
+  '\\t': '\t',
+  '\t': '\t',
+};
+
+function load(path: string, text: string, m: CompiledMethodology, id: string, sep: string) {
+  const loaded = datasetFromCsv(text, m.spec, id, sep);
+  if (!loaded.ok) {
+    const [first, ...rest] = loaded.issues;
+    throw new UsageError(
+      `${path}: line ${first!.line}${first!.column !== undefined ? `, column ${first!.column}` : ''}: ${first!.message}${rest.length ? ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})` : ''}`,
+    );
+  }
+  return loaded.data;
+}
+
+/** The comparison as text: the differences, the grade changes with reasons, then every unit. */
+export function comparisonText(c: Comparison): string {
+  const out: string[] = [];
+  out.push(c.changes.length ? `What differs (${c.changes.length}):` : 'The two methodologies are the same.');
+  for (const ch of c.changes) out.push(`  - ${describeChange(ch)}`);
+  out.push('', `Grade changes: ${c.gradeChanges.length} of ${c.units.length} units`);
+  for (const u of c.gradeChanges)
+    out.push(`  - ${u.id}: ${u.inForce.grade ?? '-'} → ${u.draft.grade ?? '-'} because ${describeReason(u)}`);
+  if (c.approximate)
+    out.push(
+      '  (a methodology aggregates other than arithmetically: the points are effective weight x value, an approximation)',
+    );
+  const t = comparisonTable(c);
+  out.push(
+    '',
+    renderTable(t.head, t.rows, (k) => k >= 1 && k <= 5 && k !== 2 && k !== 4),
+  );
+  return out.join('\n');
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const parsed = parseOptions(argv, OPTIONS);
+  if (parsed.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const o = parsed.values;
+  const missing = (['method', 'against', 'data'] as const).filter((k) => !o[k]);
+  if (missing.length)
+    throw new UsageError(
+      `${missing.map((k) => `--${k}`).join(', ')} ${missing.length > 1 ? 'are' : 'is'} required (zone-eval preview --help shows the options)`,
+    );
+  const format = choiceOption(o.format, 'format', ['table', 'json']) ?? 'table';
+  const sep = o.separator === undefined ? ',' : SEPARATORS[o.separator];
+  if (sep === undefined)
+    throw new UsageError(`option --separator must be ',', ';', tab or '|', got '${o.separator}'`);
+  const draft = loadMethodology(o.method!);
+  const inForce = loadMethodology(o.against!);
+  const text = readText(o.data!, 'data');
+  const id = o['id-column'] ?? 'id';
+  let c: Comparison;
+  try {
+    c = compareMethodologies(
+      inForce,
+      draft,
+      load(o.data!, text, inForce, id, sep),
+      load(o.data!, text, draft, id, sep),
+    );
+  } catch (err) {
+    if (err instanceof MethodologyError) throw new UsageError(err.message);
+    throw err;
+  }
+  console.log(format === 'json' ? JSON.stringify(c) : comparisonText(c));
+  return 0;
+}

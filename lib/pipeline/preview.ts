@@ -1,0 +1,89 @@
+/**
+ * The control sheet's Preview tab: while a draft methodology is stored and not in force, every zone's rank and
+ * grade under the draft beside the version in force, scored on the zones' values as stored now, the zones whose
+ * grade changes and why, and what differs between the two (lib/core/compare.ts, as `zone-eval preview` prints).
+ */
+import {
+  type Comparison,
+  compareMethodologies,
+  comparisonTable,
+  describeChange,
+  describeReason,
+} from '../core/compare';
+import { datasetFromRows } from '../core/dataset';
+import { MethodologyError } from '../core/errors';
+import type { CompiledMethodology } from '../core/methodology';
+import type { ControlZone, CurrentValues, FeedbackCell } from './ports';
+
+export const PREVIEW_TAB = 'Preview';
+
+export type PreviewInput = {
+  inForce: { version: string; compiled: CompiledMethodology; zones: readonly ControlZone[] };
+  draft: { version: string; compiled: CompiledMethodology; editor: string | null; at: string };
+  currents: readonly CurrentValues[];
+};
+
+/** The zones of the version in force that have values stored, as one dataset carrying both methodologies' codes. */
+function storedDataset(input: PreviewInput) {
+  const byZone = new Map(input.currents.map((c) => [c.zoneId, c]));
+  const codes = new Set([
+    ...input.inForce.compiled.indicators.map((i) => i.code),
+    ...input.draft.compiled.indicators.map((i) => i.code),
+  ]);
+  const rows = input.inForce.zones.flatMap((z) => {
+    const cur = byZone.get(z.zoneId);
+    if (!cur) return [];
+    return [
+      {
+        id: z.zoneId,
+        values: Object.fromEntries([...codes].map((c) => [c, cur.values[c]?.value ?? null])),
+        groups: { province: z.province ?? '', batch: z.batch === undefined ? '' : String(z.batch) },
+      },
+    ];
+  });
+  return datasetFromRows(rows);
+}
+
+/** The Preview tab's rows: a status line, what differs, the grade changes with reasons, then every zone. */
+export function previewRows(input: PreviewInput | null): FeedbackCell[][] {
+  if (input === null)
+    return [['Status 状态', 'NO DRAFT 无草案: the control sheet is the methodology in force.']];
+  const head: FeedbackCell[][] = [
+    [
+      'Status 状态',
+      `DRAFT 草案 ${input.draft.version}, not in force; in force: ${input.inForce.version}. To put the draft in force type ${input.draft.version} into Settings “live”.`,
+    ],
+    ['Draft edited 草案编辑', `${input.draft.at}${input.draft.editor ? ` by ${input.draft.editor}` : ''}`],
+  ];
+  const data = storedDataset(input);
+  if (data.units.length === 0)
+    return [...head, ['Zones 试验区', 'no zone has values stored yet: nothing to compare on.']];
+  let c: Comparison;
+  try {
+    c = compareMethodologies(input.inForce.compiled, input.draft.compiled, data);
+  } catch (err) {
+    if (!(err instanceof MethodologyError)) throw err;
+    return [
+      ...head,
+      ['Cannot compare 无法比较', `on the ${data.units.length} zones with values stored: ${err.message}`],
+    ];
+  }
+  const rows: FeedbackCell[][] = [...head, []];
+  rows.push([`What differs 变更 (${c.changes.length})`]);
+  for (const ch of c.changes) rows.push(['', describeChange(ch)]);
+  rows.push([]);
+  rows.push([`Grade changes 等级变化: ${c.gradeChanges.length} of ${c.units.length} zones`]);
+  for (const u of c.gradeChanges)
+    rows.push(['', u.id, `${u.inForce.grade ?? '-'} → ${u.draft.grade ?? '-'}`, describeReason(u)]);
+  if (c.approximate)
+    rows.push([
+      '',
+      'A methodology aggregates other than arithmetically: points are effective weight x value, an approximation.',
+    ]);
+  rows.push([]);
+  const t = comparisonTable(c);
+  rows.push(t.head);
+  for (const r of t.rows)
+    rows.push(r.map((v, k) => (k >= 1 && k <= 3 && k !== 2 && /^\d+$/.test(v) ? Number(v) : v)));
+  return rows;
+}

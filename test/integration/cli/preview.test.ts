@@ -1,0 +1,64 @@
+/** `zone-eval preview`: a draft methodology beside the one in force on the ASEM data, in-process. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Comparison } from '../../../lib/core/compare';
+import { runCli } from '../../helpers/cli';
+
+const fixtures = join(__dirname, '../../fixtures/asem');
+const dir = mkdtempSync(join(tmpdir(), 'preview-'));
+const base = JSON.parse(readFileSync(join(fixtures, 'asem-methodology.json'), 'utf8'));
+base.grade = {
+  method: 'thresholds',
+  grades: [
+    { code: 'High', minScore: 55 },
+    { code: 'Low', minScore: 0 },
+  ],
+};
+const inForce = join(dir, 'in-force.json');
+writeFileSync(inForce, JSON.stringify(base));
+const draftJson = structuredClone(base);
+draftJson.aggregates.find((a: { code: string }) => a.code === 'Sust').weight = 3;
+draftJson.normalise = { ...(draftJson.normalise ?? {}), method: 'rank' };
+const draft = join(dir, 'draft.json');
+writeFileSync(draft, JSON.stringify(draftJson));
+const data = join(fixtures, 'ASEM_iData.csv');
+const args = ['preview', '--method', draft, '--against', inForce, '--data', data, '--id-column', 'uCode'];
+
+test('the table names what differs, the grade changes with their reasons, and every unit', async () => {
+  const r = await runCli(args);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(
+    /What differs \(2\):\n {2}- aggregate Sust weight: 1 → 3\n {2}- normalise\.method: minmax → rank/,
+  );
+  expect(r.stdout).toMatch(
+    /Grade changes: [1-9]\d* of 51 units\n {2}- \w+: (High → Low|Low → High) because dimension (Conn|Sust) [+-]/,
+  );
+  expect(r.stdout).toMatch(
+    /zone +rank \(in force\) +grade \(in force\) +rank \(draft\) +grade \(draft\) +move +grade changes +why/,
+  );
+});
+
+test('--format json gives the comparison as data, consistent with itself', async () => {
+  const r = await runCli([...args, '--format', 'json']);
+  expect(r.code).toBe(0);
+  const c = JSON.parse(r.stdout) as Comparison;
+  expect(c.units).toHaveLength(51);
+  expect(c.gradeChanges.length).toBeGreaterThan(0);
+  expect(c.gradeChanges.every((u) => u.inForce.grade !== u.draft.grade)).toBe(true);
+  expect(c.units.filter((u) => u.gradeChanged)).toEqual(c.gradeChanges);
+  const ranks = c.units.map((u) => u.draft.rank).filter((x) => x !== null);
+  expect(ranks).toEqual([...ranks].sort((a, b) => a! - b!));
+});
+
+test('an unknown option is refused with the closest name; the three files are required', async () => {
+  const typo = await runCli([...args, '--agianst', inForce]);
+  expect(typo.code).toBe(2);
+  expect(typo.stderr).toBe('zone-eval preview: unknown option --agianst (did you mean --against?)');
+  const none = await runCli(['preview', '--method', draft]);
+  expect(none.code).toBe(2);
+  expect(none.stderr).toMatch(/--against, --data are required/);
+  const bad = await runCli([...args, '--format', 'csv']);
+  expect(bad.stderr).toMatch(/--format must be 'table' or 'json', got 'csv'/);
+});

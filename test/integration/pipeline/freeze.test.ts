@@ -1,0 +1,130 @@
+/**
+ * The deadline freeze and the sign-off over the emulator and dynalite: an edit after the freeze is kept as a late
+ * revision, shown on the zone's Feedback, and not scored until `zone-eval accept-late`; `zone-eval sign-off`
+ * records who signed off which run, and `mayPublish` keeps later runs out of the results sheet.
+ */
+import { loadDefaultEvaluation } from '../../../lib/local/default-evaluation';
+import { officialOf, type Provisioned, provisionEvaluation } from '../../../lib/local/seed';
+import { type LocalStack, startLocalStack } from '../../../lib/local/stack';
+import { syncControl } from '../../../lib/pipeline/control';
+import { mayPublish } from '../../../lib/pipeline/governance';
+import { silentLogger } from '../../../lib/pipeline/log';
+import { syncSheet } from '../../../lib/pipeline/sync';
+import { runCli } from '../../helpers/cli';
+
+const E = 'freeze2025';
+const ev = loadDefaultEvaluation(5);
+const methodology = ev.methodology.spec;
+const zones = ev.zones.slice(0, 2);
+const zone = zones[0]!.zoneId;
+const admin = 'admin@mofcom.test';
+const typedFor = (zoneId: string) =>
+  Object.fromEntries(
+    Object.entries(ev.demo.values[2025]![zoneId]!).map(([code, cell]) => [code, cell.typed]),
+  );
+const rowOf = (code: string) =>
+  methodology.indicators.filter((i) => i.source === 'zone').findIndex((i) => i.code === code) + 3;
+
+let stack: LocalStack;
+let prov: Provisioned;
+const deps = () => ({
+  store: stack.store,
+  reader: stack.reader,
+  feedback: stack.feedback,
+  log: silentLogger,
+});
+const sync = async () => {
+  await stack.store.requestSheet(E, prov.sheets.get(zone)!);
+  return syncSheet(
+    { evaluationId: E, spreadsheetId: prov.sheets.get(zone)!, caller: 'trigger', editor: officialOf(zone) },
+    deps(),
+  );
+};
+const feedback = async () =>
+  (
+    (
+      await stack.google.sheets.spreadsheets.values.get({
+        spreadsheetId: prov.sheets.get(zone)!,
+        range: 'Feedback',
+      })
+    ).data.values ?? []
+  )
+    .map((r) => r.join(' | '))
+    .join('\n');
+const store = () => [
+  '--evaluation',
+  E,
+  '--table',
+  stack.dynamo.tableName,
+  '--endpoint',
+  stack.dynamo.endpoint,
+];
+
+beforeAll(async () => {
+  stack = await startLocalStack({ emulator: { quota: 'off' }, calls: { pace: false } });
+  prov = await provisionEvaluation(stack, methodology, zones, typedFor);
+  await stack.store.requestSheet(E, prov.controlId);
+  await syncControl({ evaluationId: E, spreadsheetId: prov.controlId }, deps());
+  expect(await sync()).toMatchObject({ status: 'synced', late: null });
+});
+afterAll(() => stack.close());
+
+test('an edit after the freeze is kept as a late revision, shown on the Feedback, and not scored', async () => {
+  await stack.store.setGovernance(E, { freeze: '2020-01-01T00:00:00.000Z' });
+  const before = await stack.store.getCurrent(E, zone);
+  await stack.emulator.editAsPerson(prov.sheets.get(zone)!, officialOf(zone), `Form!D${rowOf('T03')}`, [
+    ['4321'],
+  ]);
+  const o = await sync();
+  expect(o).toMatchObject({ status: 'synced', revision: null });
+  const late = o.status === 'synced' ? o.late : null;
+  expect(late).toBe(before!.revSeq + 1);
+  expect(await stack.store.getCurrent(E, zone)).toEqual(before);
+  const revs = await stack.store.listRevisions(E, zone);
+  expect(revs.at(-1)).toMatchObject({ seq: late, late: true, editor: officialOf(zone) });
+  expect(revs.at(-1)!.values['T03']!.value).toBe(4321);
+  expect(await feedback()).toMatch(
+    new RegExp(
+      `Late 逾期 \\| The change read at .* came after the freeze \\(2020-01-01T00:00:00\\.000Z\\): it is kept as revision ${late}`,
+    ),
+  );
+});
+
+test('zone-eval accept-late makes the late values count, recording who accepted them', async () => {
+  const evalBefore = (await stack.store.getEvaluationState(E))!.requested;
+  const r = await runCli(['accept-late', '--zone', zone, ...store(), '--as', admin]);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(new RegExp(`zone ${zone}: late revision \\d+ accepted by ${admin}`));
+  const cur = await stack.store.getCurrent(E, zone);
+  expect(cur!.values['T03']!.value).toBe(4321);
+  expect((await stack.store.listRevisions(E, zone)).at(-1)).toMatchObject({
+    editor: admin,
+    caller: expect.stringMatching(/^accept-late:\d+$/),
+  });
+  expect((await stack.store.getEvaluationState(E))!.requested).toBe(evalBefore + 1);
+  // Nothing is left to accept: a sentence, exit code 2.
+  const again = await runCli(['accept-late', '--zone', zone, ...store(), '--as', admin]);
+  expect(again.code).toBe(2);
+  expect(again.stderr).toMatch(/has no late edit waiting/);
+  const typo = await runCli(['accept-late', '--zoen', zone, ...store(), '--as', admin]);
+  expect(typo.stderr).toBe('zone-eval accept-late: unknown option --zoen (did you mean --zone?)');
+});
+
+test('zone-eval sign-off keeps the current run, with who and when; a later run may not be published', async () => {
+  const refused = await runCli(['sign-off', '--year', '2025', ...store(), '--as', admin]);
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toMatch(/not yet scored|no run to sign off/);
+  const state = (await stack.store.getEvaluationState(E))!;
+  await stack.store.markScored(E, state.requested);
+  await stack.store.setCurrentRun(E, 3);
+  const r = await runCli(['sign-off', '--year', '2025', ...store(), '--as', admin]);
+  expect(r.stderr).toBe('');
+  expect(r.stdout).toMatch(new RegExp(`run 3 signed off for 2025 by ${admin} at \\d{4}-`));
+  const g = await stack.store.getGovernance(E);
+  expect(g.signOff).toMatchObject({ year: 2025, run: 3, by: admin });
+  expect(mayPublish(g, 3)).toBe(true);
+  expect(mayPublish(g, 4)).toBe(false);
+  const noAs = await runCli(['sign-off', '--year', '2025', ...store()]);
+  expect(noAs.stderr).toMatch(/--as must be the admin's Google account/);
+});
