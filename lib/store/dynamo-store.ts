@@ -8,6 +8,12 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import {
+  EMPTY_GOVERNANCE,
+  type Governance,
+  GovernanceSchema,
+  type GovernanceStore,
+} from '../pipeline/governance';
+import {
   type CentralStore,
   type CentralTab,
   CentralTabSchema,
@@ -32,12 +38,6 @@ import {
   SpreadsheetIndexEntrySchema,
   type SubmissionStore,
 } from '../pipeline/ports';
-import {
-  EMPTY_GOVERNANCE,
-  type Governance,
-  GovernanceSchema,
-  type GovernanceStore,
-} from '../pipeline/governance';
 import { type BatchWriteOptions, batchWriteAll } from './batch';
 import {
   ItemExistsError,

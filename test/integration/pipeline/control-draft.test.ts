@@ -151,7 +151,9 @@ test('a weight edit is a draft: the Preview tab lists what differs and every zon
   expect(preview).toContain(`DRAFT 草案 ${draft}, not in force; in force: ${first}.`);
   expect(preview).toMatch(new RegExp(`Draft edited 草案编辑 \\| .* by ${who.replace('.', '\\.')}`));
   expect(preview).toMatch(
-    new RegExp(`What differs 变更 \\(1\\)\\n \\| aggregate ${dim.code} weight: ${dim.weight ?? 1} → ${pick.w}`),
+    new RegExp(
+      `What differs 变更 \\(1\\)\\n \\| aggregate ${dim.code} weight: ${dim.weight ?? 1} → ${pick.w}`,
+    ),
   );
   expect(preview).toContain(`Grade changes 等级变化: ${pick.changes} of 8 zones`);
   expect(preview).toContain(
