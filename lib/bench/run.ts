@@ -11,7 +11,8 @@ const HELP = `usage: zone-eval bench [--json] [--only SUITE]
 Runs the benchmarks and prints each figure against its budget (budgets are reported, never asserted).
 
   --json        print one JSON line of figures on stdout (the progress goes to stderr)
-  --only SUITE  run one suite, named as in its '# SUITE' heading (engine, uncertainty, emulator, sync, cli)
+  --only SUITE  run one suite, named as in its '# SUITE' heading (engine, uncertainty,
+                emulator, sync, cli, evaluate, loop, bundles)
   -h, --help    this help`;
 
 export async function run(argv: string[]): Promise<number> {
