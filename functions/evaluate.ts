@@ -9,7 +9,7 @@ import { EvaluateMessageSchema } from '../lib/pipeline/messages';
 import { awsEvaluateDeps, lambdaEntry } from './shared/aws';
 import { CONFIG_SCHEMAS } from './shared/config';
 import type { Counters } from './shared/observability';
-import { processFifoBatch, type RetryLater } from './shared/sqs-batch';
+import { fifoHandler, type RetryLater } from './shared/sqs-batch';
 import { type EvaluateDeps, evaluateRun } from './shared/stages';
 
 export type EvaluateHandlerDeps = {
@@ -28,19 +28,7 @@ async function evaluateRecord(deps: EvaluateHandlerDeps, record: SQSRecord): Pro
 
 /** The handler over its dependencies; the local runtime calls it with its own. */
 export function makeHandler(deps: EvaluateHandlerDeps) {
-  return async (event: unknown) => {
-    try {
-      return await processFifoBatch(event, (record) => evaluateRecord(deps, record), {
-        name: 'evaluate',
-        log: deps.log,
-        counters: deps.counters,
-        retryDelayMs: deps.retryDelayMs,
-        ...(deps.retryLater && { retryLater: deps.retryLater }),
-      });
-    } finally {
-      deps.counters.flush();
-    }
-  };
+  return fifoHandler('evaluate', deps, evaluateRecord);
 }
 
 export const handler = lambdaEntry('evaluate', CONFIG_SCHEMAS.evaluate, awsEvaluateDeps, makeHandler);

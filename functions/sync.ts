@@ -15,7 +15,7 @@ import { sendEvaluate, sendSync } from '../lib/pipeline/send';
 import { awsSyncDeps, lambdaEntry } from './shared/aws';
 import { CONFIG_SCHEMAS } from './shared/config';
 import type { Counters } from './shared/observability';
-import { processFifoBatch, type RetryLater } from './shared/sqs-batch';
+import { fifoHandler, type RetryLater } from './shared/sqs-batch';
 import { syncCentral, syncControl, syncSheet } from './shared/stages';
 
 export type SyncHandlerDeps = {
@@ -86,19 +86,7 @@ async function syncRecord(deps: SyncHandlerDeps, record: SQSRecord): Promise<voi
 
 /** The handler over its dependencies; the local runtime calls it with its own. */
 export function makeHandler(deps: SyncHandlerDeps) {
-  return async (event: unknown) => {
-    try {
-      return await processFifoBatch(event, (record) => syncRecord(deps, record), {
-        name: 'sync',
-        log: deps.log,
-        counters: deps.counters,
-        retryDelayMs: deps.retryDelayMs,
-        ...(deps.retryLater && { retryLater: deps.retryLater }),
-      });
-    } finally {
-      deps.counters.flush();
-    }
-  };
+  return fifoHandler('sync', deps, syncRecord);
 }
 
 export const handler = lambdaEntry('sync', CONFIG_SCHEMAS.sync, awsSyncDeps, makeHandler);

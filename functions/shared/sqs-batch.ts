@@ -93,3 +93,27 @@ function parseEvent(event: unknown, name: string): SQSEvent {
   // The schema checked what the handler reads; the records are passed on whole, as Lambda gave them.
   return event as SQSEvent;
 }
+
+/**
+ * An SQS FIFO handler over `processFifoBatch`: each record goes to `recordHandler`, the metrics are flushed after
+ * every batch, whatever happened. `deps` carries the batch options (`name` aside), as each handler's deps do.
+ */
+export function fifoHandler<D extends Omit<BatchOptions, 'name'>>(
+  name: string,
+  deps: D,
+  recordHandler: (deps: D, record: SQSRecord) => Promise<void>,
+) {
+  return async (event: unknown) => {
+    try {
+      return await processFifoBatch(event, (record) => recordHandler(deps, record), {
+        name,
+        log: deps.log,
+        counters: deps.counters,
+        retryDelayMs: deps.retryDelayMs,
+        ...(deps.retryLater && { retryLater: deps.retryLater }),
+      });
+    } finally {
+      deps.counters.flush();
+    }
+  };
+}

@@ -165,33 +165,23 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
     const sameAsStored =
       hash === previous?.contentHash &&
       (await store.touchCurrent(e, zoneId, { ...marker, contentHash: hash }));
+    // The revision this read stores, whether it counts now or waits, late, for the admin to accept it.
+    const draft = () => ({
+      values,
+      contentHash: hash,
+      spreadsheetId: s,
+      driveVersion: readVersion,
+      readSeq: R,
+      caller: req.caller,
+      editor: req.editor ?? null,
+      at: now().toISOString(),
+    });
     if (!sameAsStored && isLate(governance, now())) {
-      const at = now().toISOString();
-      const rev = await store.appendRevision(e, zoneId, {
-        values,
-        contentHash: hash,
-        spreadsheetId: s,
-        driveVersion: readVersion,
-        readSeq: R,
-        caller: req.caller,
-        editor: req.editor ?? null,
-        at,
-        late: true,
-      });
+      const rev = await store.appendRevision(e, zoneId, { ...draft(), late: true });
       late = { seq: rev.seq, at: rev.at };
       log.warn('sync.late', { evaluationId: e, zoneId, revision: rev.seq, freeze: governance.freeze });
     } else if (!sameAsStored) {
-      const at = now().toISOString();
-      const rev = await store.appendRevision(e, zoneId, {
-        values,
-        contentHash: hash,
-        spreadsheetId: s,
-        driveVersion: readVersion,
-        readSeq: R,
-        caller: req.caller,
-        editor: req.editor ?? null,
-        at,
-      });
+      const rev = await store.appendRevision(e, zoneId, draft());
       const put = await store.putCurrent(e, {
         zoneId,
         revSeq: rev.seq,
