@@ -62,6 +62,11 @@ const commands: Record<string, Command> = {
   },
 };
 
+/** The subcommands' names, as `zone-eval <name>` takes them (the docs' test checks every one they mention). */
+export function commandNames(): string[] {
+  return Object.keys(commands);
+}
+
 export function usage(): string {
   const lines = ['usage: zone-eval <command> [options]', '', 'commands:'];
   for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(10)} ${c.summary}`);

@@ -21,6 +21,21 @@ export type FeedbackInput = {
   missingRequired: string[];
 };
 
+/**
+ * The Feedback tab's own words, beside the problems of kinds `PROBLEMS` (lib/core/values) and `SheetProblemKind`
+ * (ports.ts): the status of each outcome and the rows that are not a problem of a cell. The officials' guides
+ * (docs/officials.*.md) quote each, and a test holds them to this list.
+ */
+export const FEEDBACK_WORDS = {
+  ok: 'OK 已接受',
+  problems: '个问题',
+  notAccepted: 'NOT ACCEPTED 未接受',
+  accepted: 'Accepted.',
+  required: 'This indicator is required and has no value yet.',
+  more: 'more problems not listed',
+  late: 'Late 逾期',
+} as const;
+
 /** A form pasted with thousands of bad rows gets a readable Feedback tab (and a write of bounded size). */
 export const MAX_PROBLEM_ROWS = 200;
 
@@ -64,22 +79,22 @@ export function feedbackRows(input: FeedbackInput): { rows: FeedbackCell[][]; pr
         row.a1,
         row.code,
         row.cell.text ?? '',
-        `Accepted. ${row.parsed.note}`,
+        `${FEEDBACK_WORDS.accepted} ${row.parsed.note}`,
         '',
         row.parsed.value ?? '',
       ]);
     }
   }
   for (const code of input.missingRequired)
-    problems.push(['', code, '', 'This indicator is required and has no value yet.', 'a value', '']);
+    problems.push(['', code, '', FEEDBACK_WORDS.required, 'a value', '']);
 
   const errors =
     read.problems.filter((p) => p.severity === 'error').length + refused + input.missingRequired.length;
   const status = input.refusal
-    ? `NOT ACCEPTED 未接受: ${input.refusal}`
+    ? `${FEEDBACK_WORDS.notAccepted}: ${input.refusal}`
     : errors === 0
-      ? `OK 已接受: every value was accepted${notes ? ` (${notes} to check below)` : ''}.`
-      : `${errors} problem${errors > 1 ? 's' : ''} 个问题: the values below were not accepted; the last accepted value is kept until they are fixed.`;
+      ? `${FEEDBACK_WORDS.ok}: every value was accepted${notes ? ` (${notes} to check below)` : ''}.`
+      : `${errors} problem${errors > 1 ? 's' : ''} ${FEEDBACK_WORDS.problems}: the values below were not accepted; the last accepted value is kept until they are fixed.`;
   const rows: FeedbackCell[][] = [
     ['Status 状态', status],
     ['Zone 试验区', input.zoneId ?? ''],
@@ -95,7 +110,7 @@ export function feedbackRows(input: FeedbackInput): { rows: FeedbackCell[][]; pr
       '',
       '',
       '',
-      `…and ${problems.length - MAX_PROBLEM_ROWS} more problems not listed: fix the ones above and they will show.`,
+      `…and ${problems.length - MAX_PROBLEM_ROWS} ${FEEDBACK_WORDS.more}: fix the ones above and they will show.`,
       '',
       '',
     ]);

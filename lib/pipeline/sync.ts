@@ -11,7 +11,7 @@
 import { contentHash } from '../protocol/hash';
 import type { SheetStageDeps } from './deps';
 import { recordDriveVersion } from './drive-version';
-import { feedbackRows } from './feedback';
+import { FEEDBACK_WORDS, feedbackRows } from './feedback';
 import { isLate } from './governance';
 import { jsonLogger } from './log';
 import { methodologyInForce } from './methodology';
@@ -225,7 +225,7 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
   });
   if (late)
     feedback.rows.splice(1, 0, [
-      'Late 逾期',
+      FEEDBACK_WORDS.late,
       `The change read at ${late.at} came after the freeze (${governance.freeze}): it is kept as revision ${late.seq} and does not count until the evaluation's admin accepts it. 截止后提交的修改已记录，待管理员接受后计入。`,
     ]);
   const feedbackHash = contentHash(feedback.rows);

@@ -41,5 +41,6 @@ export type {
   SheetCell,
   SheetsCellData,
 } from './types';
+export { PROBLEMS } from './types';
 export { type UnitInfo, type UnitKind, unitScale } from './units';
 export { UNIT_WORDS, unitProblem, ZH_UNITS } from './vocabulary';

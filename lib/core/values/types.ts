@@ -25,21 +25,26 @@ export type SheetsCellData = {
   effectiveFormat?: { numberFormat?: { type?: string | null } | null } | null;
 };
 
-/** What kind of mistake a refusal reports, for grouping and tests; the sentence is in `reason`. */
-export type Problem =
-  | 'formula-error'
-  | 'calculating'
-  | 'not-a-number'
-  | 'decimal-comma'
-  | 'date'
-  | 'percent-not-allowed'
-  | 'scale-not-allowed'
-  | 'wrong-currency'
-  | 'not-yes-no'
-  | 'negative'
-  | 'not-whole'
-  | 'below-min'
-  | 'above-max';
+/**
+ * Every kind of mistake a refusal reports, for grouping and tests; the sentence is in `reason`. The officials'
+ * guides (docs/officials.*.md) explain each, and a test holds them to this list.
+ */
+export const PROBLEMS = [
+  'formula-error',
+  'calculating',
+  'not-a-number',
+  'decimal-comma',
+  'date',
+  'percent-not-allowed',
+  'scale-not-allowed',
+  'wrong-currency',
+  'not-yes-no',
+  'negative',
+  'not-whole',
+  'below-min',
+  'above-max',
+] as const;
+export type Problem = (typeof PROBLEMS)[number];
 
 /**
  * `note` explains how the value was read (always safe to show); `warning` flags an accepted value the person
