@@ -37,6 +37,7 @@ import {
   type AccessChange,
   createSpreadsheet,
   ensureAccess,
+  ensureDriveRestrictions,
   ensureFolder,
   findByKey,
   missingTabRequests,
@@ -169,14 +170,21 @@ function progress(total: number) {
   };
 }
 
-type Summary = { created: string[]; repaired: string[]; shared: string[]; unshared: string[] };
+type Summary = {
+  created: string[];
+  repaired: string[];
+  shared: string[];
+  unshared: string[];
+  /** People a share was refused for by the shared drive's restrictions, with why. */
+  notShared: string[];
+};
 
 /** The shared drive holding the evaluation: `--drive`, or locally the one its folder is in, or a new one. */
 async function sharedDrive(b: Backend, given: string | undefined): Promise<string> {
   if (given) return given;
   if (!b.local)
     throw new UsageError(
-      "option --drive is required: the id of the evaluation's shared drive, where the service account is a Content manager (README: Google setup)",
+      "option --drive is required: the id of the evaluation's shared drive, where the service account is a Manager (README: Google credentials)",
     );
   const google = b.google();
   const folder = await findByKey(google, { key: `${b.evaluationId}:folder` });
@@ -186,9 +194,10 @@ async function sharedDrive(b: Backend, given: string | undefined): Promise<strin
   }
   const { DRIVE_ADMIN } = require('../local/seed') as typeof import('../local/seed');
   const { SERVICE_ACCOUNT } = require('../local/stack') as typeof import('../local/stack');
-  // What a Workspace admin does once in Google: a shared drive with the service account as a content manager.
+  // What a Workspace admin does once in Google: a shared drive with the service account as a Manager, so that
+  // provisioning can set the drive's sharing restrictions (README: Google credentials).
   return b.local.emulator.createSharedDrive(DRIVE_ADMIN, `Evaluation ${b.evaluationId} 评估`, {
-    [SERVICE_ACCOUNT]: 'fileOrganizer',
+    [SERVICE_ACCOUNT]: 'organizer',
   });
 }
 
@@ -243,6 +252,7 @@ async function provisionZone(
 function noteAccess(summary: Summary, what: string, a: AccessChange) {
   for (const e of a.added) summary.shared.push(`${what}: ${e}`);
   for (const e of a.removed) summary.unshared.push(`${what}: ${e}`);
+  for (const r of a.refused) summary.notShared.push(`${what}: ${r.email} is ${r.why}`);
 }
 
 /** The leaders named on the control sheet's Leaders tab (column A under its header). */
@@ -312,13 +322,14 @@ export async function run(argv: string[]): Promise<number> {
     const e = b.evaluationId;
     const google = b.google();
     const driveId = await sharedDrive(b, o.drive);
+    const restrictions = await ensureDriveRestrictions(google, driveId);
     const folderId = await ensureFolder(google, `Evaluation ${e} 评估`, {
       folderId: driveId,
       driveId,
       key: `${e}:folder`,
     });
     const place = (key: string) => ({ folderId, driveId, key: `${e}:${key}` });
-    const summary: Summary = { created: [], repaired: [], shared: [], unshared: [] };
+    const summary: Summary = { created: [], repaired: [], shared: [], unshared: [], notShared: [] };
 
     // The control sheet: the source of zones, editors and leaders once it exists.
     let controlId = await findByKey(google, { driveId, key: `${e}:control` });
@@ -467,6 +478,11 @@ export async function run(argv: string[]): Promise<number> {
     console.log(`repaired: ${summary.repaired.length ? summary.repaired.join('; ') : 'nothing'}`);
     console.log(`shared: ${summary.shared.length ? summary.shared.join('; ') : 'no change'}`);
     if (summary.unshared.length) console.log(`no longer shared: ${summary.unshared.join('; ')}`);
+    for (const n of summary.notShared) console.log(`not shared: ${n}`);
+    console.log(
+      `drive restrictions: ${restrictions.changed.length ? `set ${restrictions.changed.join(', ')}` : restrictions.notChanged.length ? 'not as needed' : 'as needed'}; domainUsersOnly ${restrictions.domainUsersOnly ? 'on: officials can share their sheet within the Workspace domain only' : 'off: officials can share their sheet with anyone'}, and the next run removes what they add`,
+    );
+    for (const n of restrictions.notChanged) console.log(`not repaired: ${n}`);
     return 0;
   });
 }

@@ -20,7 +20,7 @@
 import type { drive_v3 } from '@googleapis/drive';
 import type { sheets_v4 } from '@googleapis/sheets';
 import type { GoogleClients } from './client';
-import { SheetsRequestError } from './errors';
+import { SheetsError, SheetsRequestError } from './errors';
 import type { TabLayout } from './layout';
 import { layoutRequests } from './requests';
 
@@ -237,8 +237,20 @@ export async function createSpreadsheet(
 /** Who a file is shared with, by provisioning: each person's email and the role they get. */
 export type Access = { email: string; role: 'writer' | 'reader' };
 
-/** What `ensureAccess` changed. */
-export type AccessChange = { added: string[]; removed: string[] };
+/** What `ensureAccess` changed, and whom the shared drive's restrictions kept it from sharing with (and why). */
+export type AccessChange = {
+  added: string[];
+  removed: string[];
+  refused: Array<{ email: string; why: string }>;
+};
+
+/** Drive's refusals of a grant outside a shared drive's restrictions: a person to name, not a fault. */
+const RESTRICTION_REASONS: Record<string, string> = {
+  teamDriveDomainUsersOnlyRestriction:
+    "outside the shared drive's Workspace domain (its restriction domainUsersOnly): give them an account in the domain, or have a Manager turn the restriction off",
+  teamDriveTeamMembersOnlyRestriction:
+    'not a member of the shared drive, which admits members only (driveMembersOnly): provisioning turns that off when the service account is a Manager',
+};
 
 /**
  * Shares `fileId` with exactly `wanted` among the people shared with it file by file: grants what is missing (or a
@@ -265,7 +277,7 @@ export async function ensureAccess(
       !(p.permissionDetails ?? []).some((d) => d.inherited === true),
   );
   const want = new Map(wanted.map((a) => [a.email.toLowerCase(), a]));
-  const change: AccessChange = { added: [], removed: [] };
+  const change: AccessChange = { added: [], removed: [], refused: [] };
   for (const p of perms) {
     const email = (p.emailAddress ?? '').toLowerCase();
     const a = want.get(email);
@@ -280,17 +292,114 @@ export async function ensureAccess(
     if (a === undefined) change.removed.push(email);
   }
   for (const a of want.values()) {
-    await clients.calls.call({ name: 'drive.permissions.create', kind: 'drive', idempotent: true }, () =>
-      clients.drive.permissions.create({
-        fileId,
-        supportsAllDrives: true,
-        fields: 'id',
-        requestBody: { type: 'user', role: a.role, emailAddress: a.email },
-      }),
-    );
+    try {
+      await clients.calls.call({ name: 'drive.permissions.create', kind: 'drive', idempotent: true }, () =>
+        clients.drive.permissions.create({
+          fileId,
+          supportsAllDrives: true,
+          fields: 'id',
+          requestBody: { type: 'user', role: a.role, emailAddress: a.email },
+        }),
+      );
+    } catch (e) {
+      const why = e instanceof SheetsError ? RESTRICTION_REASONS[e.detail.reason ?? ''] : undefined;
+      if (why === undefined) throw e;
+      change.refused.push({ email: a.email, why });
+      continue;
+    }
     change.added.push(a.email);
   }
   return change;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The shared drive's restrictions (Drive v3 `drives.restrictions`). In a shared drive a file's `writersCanShare` does
+// not apply: a per-file writer (an official) may share the file, within the drive's restrictions only.
+
+/** A restriction provisioning sets, the value it needs and why (the README's "Officials and sharing"). */
+type Wanted = {
+  key: 'driveMembersOnly' | 'sharingFoldersRequiresOrganizerPermission' | 'copyRequiresWriterPermission';
+  value: boolean;
+  capability:
+    | 'canChangeDriveMembersOnlyRestriction'
+    | 'canChangeSharingFoldersRequiresOrganizerPermissionRestriction'
+    | 'canChangeCopyRequiresWriterPermissionRestriction';
+  why: string;
+};
+
+export const WANTED_RESTRICTIONS: readonly Wanted[] = [
+  {
+    key: 'driveMembersOnly',
+    value: false,
+    capability: 'canChangeDriveMembersOnlyRestriction',
+    why: 'officials and leaders are given single files, not drive membership; with it on they reach nothing',
+  },
+  {
+    key: 'sharingFoldersRequiresOrganizerPermission',
+    value: true,
+    capability: 'canChangeSharingFoldersRequiresOrganizerPermissionRestriction',
+    why: "only a Manager may share the evaluation's folder (and so every zone's sheet at once)",
+  },
+  {
+    key: 'copyRequiresWriterPermission',
+    value: false,
+    capability: 'canChangeCopyRequiresWriterPermissionRestriction',
+    why: 'leaders read the results as readers and must be able to download and print them',
+  },
+];
+
+/** What `ensureDriveRestrictions` found and did. */
+export type RestrictionsOutcome = {
+  /** The restrictions it changed, as `name: old → new`. */
+  changed: string[];
+  /** The restrictions that differ and that the service account may not change: a sentence each, with the remedy. */
+  notChanged: string[];
+  /** The drive's domainUsersOnly, which provisioning reads and leaves to the Workspace's admins. */
+  domainUsersOnly: boolean;
+};
+
+/**
+ * Brings the shared drive's restrictions to `WANTED_RESTRICTIONS` (one drives.get; one drives.update only when one
+ * differs), leaving `domainUsersOnly` as the drive's Managers set it: whether officials' accounts are in the
+ * Workspace's domain is theirs to know. Changing restrictions takes a Manager (organizer); a Content manager's
+ * `capabilities.canChange...` are false, and what it cannot change is returned as sentences, not thrown.
+ */
+export async function ensureDriveRestrictions(
+  clients: Pick<GoogleClients, 'drive' | 'calls'>,
+  driveId: string,
+): Promise<RestrictionsOutcome> {
+  const res = await clients.calls.call({ name: 'drive.drives.get', kind: 'drive' }, () =>
+    clients.drive.drives.get({
+      driveId,
+      fields: `restrictions,capabilities(${WANTED_RESTRICTIONS.map((w) => w.capability).join(',')})`,
+    }),
+  );
+  const now = res.data.restrictions ?? {};
+  const caps = res.data.capabilities ?? {};
+  const out: RestrictionsOutcome = {
+    changed: [],
+    notChanged: [],
+    domainUsersOnly: now.domainUsersOnly === true,
+  };
+  const patch: Record<string, boolean> = {};
+  for (const w of WANTED_RESTRICTIONS) {
+    const current = now[w.key] === true;
+    if (current === w.value) continue;
+    if (caps[w.capability] === true) {
+      patch[w.key] = w.value;
+      out.changed.push(`${w.key}: ${current} → ${w.value}`);
+    } else {
+      out.notChanged.push(
+        `the shared drive's ${w.key} is ${current} and should be ${w.value} (${w.why}); the service account may not change it: make it a Manager of the drive, or have a Manager change it in the drive's settings`,
+      );
+    }
+  }
+  if (Object.keys(patch).length > 0) {
+    await clients.calls.call({ name: 'drive.drives.update', kind: 'drive', idempotent: true }, () =>
+      clients.drive.drives.update({ driveId, fields: 'id', requestBody: { restrictions: patch } }),
+    );
+  }
+  return out;
 }
 
 /** A tab as read for repair: its id, title and the descriptions of its protected ranges. */

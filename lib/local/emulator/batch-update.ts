@@ -123,6 +123,17 @@ const handlers = {
       editors: z.looseObject({ users: z.array(z.string()).optional() }).optional(),
     }),
   }),
+  updateProtectedRange: z.strictObject({
+    protectedRange: z.looseObject({
+      protectedRangeId: z.number().int(),
+      range: gridRange.optional(),
+      description: z.string().optional(),
+      warningOnly: z.boolean().optional(),
+      editors: z.looseObject({ users: z.array(z.string()).optional() }).optional(),
+    }),
+    fields: z.string().optional(),
+  }),
+  deleteProtectedRange: z.strictObject({ protectedRangeId: z.number().int() }),
   addChart: z.strictObject({ chart: embeddedChart }),
   updateChartSpec: z.strictObject({ chartId: z.number().int(), spec: chartSpec }),
   deleteEmbeddedObject: z.strictObject({ objectId: z.number().int() }),
@@ -201,8 +212,6 @@ const KNOWN_UNIMPLEMENTED = new Set([
   'duplicateFilterView',
   'updateConditionalFormatRule',
   'deleteConditionalFormatRule',
-  'updateProtectedRange',
-  'deleteProtectedRange',
   'createDeveloperMetadata',
   'updateDeveloperMetadata',
   'deleteDeveloperMetadata',
@@ -263,6 +272,31 @@ function requireFields(fields: string | undefined, type?: string): Mask {
   const bad = type === undefined ? undefined : checkMask(mask, type);
   if (bad !== undefined) throw invalid(`fields names '${bad}', which ${type} does not have.`);
   return mask;
+}
+
+/** A protected range by id, when the caller is one of its editors (or the spreadsheet's owner). */
+function protectedRangeFor(
+  ss: Spreadsheet,
+  id: number,
+  ctx: BatchContext,
+): { sheet: Sheet; pr: Record<string, unknown> } {
+  for (const sheet of ss.sheets) {
+    const pr = sheet.protectedRanges.find((x) => x['protectedRangeId'] === id);
+    if (!pr) continue;
+    const users = ((pr['editors'] as { users?: string[] } | undefined)?.users ?? []).map((u) =>
+      u.toLowerCase(),
+    );
+    const mayEdit =
+      ctx.caller.toLowerCase() === ctx.owner.toLowerCase() || users.includes(ctx.caller.toLowerCase());
+    if (!mayEdit)
+      throw new ApiError(
+        403,
+        'PERMISSION_DENIED',
+        'You are trying to edit a protected cell or object. Please contact the spreadsheet owner to remove protection if you need to edit.',
+      );
+    return { sheet, pr };
+  }
+  throw invalid(`No protected range with id: ${id}`);
 }
 
 /** A sheet named by a sheet-level request (Google: "No sheet with id: 0", blinkk/rootjs#554). */
@@ -526,6 +560,32 @@ const apply: {
     };
     sheet.protectedRanges.push(pr);
     return { addProtectedRange: { protectedRange: structuredClone(pr) } };
+  },
+
+  // Changing or removing a protection takes being one of its editors (the spreadsheet's owner always is): an
+  // editor of the file who is not listed gets the same refusal as for typing into the protected cells.
+  updateProtectedRange(ss, req, ctx) {
+    const { sheet, pr } = protectedRangeFor(ss, req.protectedRange.protectedRangeId, ctx);
+    const mask = requireFields(req.fields);
+    const all = mask.get('*') === true;
+    const given = req.protectedRange as Record<string, unknown>;
+    for (const k of ['description', 'warningOnly', 'range'] as const) {
+      if (!all && !mask.has(k)) continue;
+      if (given[k] === undefined) delete pr[k];
+      else pr[k] = structuredClone(given[k]);
+    }
+    if (all || mask.has('editors')) {
+      const users = new Set([ctx.owner, ...(req.protectedRange.editors?.users ?? [])]);
+      pr['editors'] = { users: [...users] };
+    }
+    if (pr['range'] !== undefined) rectOf(sheet, pr['range'] as GridRange);
+    return {};
+  },
+
+  deleteProtectedRange(ss, req, ctx) {
+    const { sheet, pr } = protectedRangeFor(ss, req.protectedRangeId, ctx);
+    sheet.protectedRanges = sheet.protectedRanges.filter((x) => x !== pr);
+    return {};
   },
 
   addChart(ss, req) {

@@ -7,9 +7,17 @@
 import { z } from 'zod';
 import { ApiError, storageQuotaExceeded } from './errors';
 import { boolParam, type Ctx, path, type Route } from './http';
-import { type DriveFile, type DriveRole, FOLDER_MIME, type Role, SPREADSHEET_MIME } from './model';
+import {
+  type DriveFile,
+  type DriveRestrictions,
+  type DriveRole,
+  FOLDER_MIME,
+  NO_RESTRICTIONS,
+  type Role,
+  SPREADSHEET_MIME,
+} from './model';
 import { buildSpreadsheet, parseBody } from './sheets-routes';
-import { permissionId } from './store';
+import { permissionId, type Store } from './store';
 
 const iso = (t: number) => new Date(t).toISOString();
 
@@ -40,8 +48,10 @@ function user(email: string, caller: string) {
  * The full File resource; the server keeps only what `fields` asks for (default: kind, id, name, mimeType). A file
  * in a shared drive has `driveId` and no owners: "All files in a shared drive are owned collectively" (kopia#2656).
  */
-function fileResource(f: DriveFile, caller: string, role: Role | undefined) {
+function fileResource(f: DriveFile, caller: string, role: Role | undefined, store?: Store) {
   const inDrive = f.driveId !== undefined;
+  const root = inDrive && store ? store.files.get(f.driveId!) : undefined;
+  const copyRestricted = root?.restrictions?.copyRequiresWriterPermission === true;
   return {
     kind: 'drive#file',
     id: f.id,
@@ -60,11 +70,75 @@ function fileResource(f: DriveFile, caller: string, role: Role | undefined) {
       f.mimeType === SPREADSHEET_MIME
         ? `https://docs.google.com/spreadsheets/d/${f.id}/edit?usp=drivesdk`
         : `https://drive.google.com/drive/folders/${f.id}`,
+    // "When this restriction is set to true, it will override the similarly named field to true for any file
+    // inside this shared drive" (Drive v3, drives.restrictions.copyRequiresWriterPermission).
+    ...(inDrive && { copyRequiresWriterPermission: copyRestricted }),
     capabilities: {
       canEdit: role === 'writer' || role === 'owner',
-      canShare: role === 'writer' || role === 'owner',
+      canShare: store ? shareRefusal(store, f, caller) === undefined : role === 'writer' || role === 'owner',
+      canCopy: role !== undefined && !(copyRestricted && (role === 'reader' || role === 'commenter')),
     },
   };
+}
+
+/** The caller's shared drive role on the drive holding `f` (organizer, fileOrganizer), if any. */
+function driveRoleOf(store: Store, f: DriveFile, caller: string): DriveRole | undefined {
+  const root = f.driveId !== undefined ? store.files.get(f.driveId) : undefined;
+  return root?.permissions.find((p) => p.emailAddress?.toLowerCase() === caller.toLowerCase())?.driveRole;
+}
+
+/**
+ * Why the caller may not share `f`, or undefined when it may. In My Drive a writer or the owner shares. In a shared
+ * drive "the user must have role=writer, role=fileOrganizer, or role=organizer" and writersCanShare "doesn't apply
+ * to items in shared drives" (Drive API: Share files, folders, and drives): a per-file writer who is not a member
+ * may share a file. Folders are shared by organizers only, or by file organizers too when the drive's
+ * `sharingFoldersRequiresOrganizerPermission` is false ("Requires at least Contributor access to share files;
+ * Manager access to share folders", Google Workspace: Share files from a shared drive). A drive's members are
+ * added by its organizers only.
+ */
+function shareRefusal(store: Store, f: DriveFile, caller: string): ApiError | undefined {
+  if (!store.canWrite(f, caller)) return insufficient();
+  if (f.sharedDrive) return driveRoleOf(store, f, caller) === 'organizer' ? undefined : insufficient();
+  if (f.driveId !== undefined && f.mimeType === FOLDER_MIME) {
+    const root = store.files.get(f.driveId);
+    const role = driveRoleOf(store, f, caller);
+    const organizersOnly = root?.restrictions?.sharingFoldersRequiresOrganizerPermission === true;
+    if (role !== 'organizer' && (organizersOnly || role !== 'fileOrganizer')) return insufficient();
+  }
+  return undefined;
+}
+
+/**
+ * Whether a new grant to `email` (undefined: `anyone`) on an item of a shared drive is within its restrictions:
+ * "Users can't share files with anyone outside the shared drive's restrictions" (Google Workspace Admin Help,
+ * Manage shared drives as an admin). The reasons are Drive's own (as clients such as GAM catch them).
+ */
+function restrictionRefusal(
+  store: Store,
+  root: DriveFile,
+  item: DriveFile,
+  email: string | undefined,
+): ApiError | undefined {
+  const r = root.restrictions;
+  if (!r) return undefined;
+  // Adding a member to the drive itself is what driveMembersOnly leaves open.
+  if (r.driveMembersOnly && item.id !== root.id && (email === undefined || !store.isMember(root, email)))
+    return new ApiError(
+      403,
+      'PERMISSION_DENIED',
+      `The shared drive ${root.name} allows access to its members only: ${email ?? 'anyone with the link'} is not a member.`,
+      undefined,
+      'teamDriveTeamMembersOnlyRestriction',
+    );
+  if (r.domainUsersOnly && (email === undefined || !store.inDomain(root, email)))
+    return new ApiError(
+      403,
+      'PERMISSION_DENIED',
+      `The shared drive ${root.name} allows access to users of its domain only: ${email ?? 'anyone with the link'} is outside it.`,
+      undefined,
+      'teamDriveDomainUsersOnlyRestriction',
+    );
+  return undefined;
 }
 
 /** Whether the request says it handles shared drives (`supportsTeamDrives` is the deprecated name). */
@@ -326,7 +400,7 @@ export const driveRoutes: Route[] = [
       const out: Record<string, unknown> = { kind: 'drive#fileList', incompleteSearch: false };
       if (offset + pageSize < all.length)
         out['nextPageToken'] = Buffer.from(`o:${offset + pageSize}`).toString('base64url');
-      out['files'] = page.map((f) => fileResource(f, ctx.caller, ctx.store.roleOf(f, ctx.caller)));
+      out['files'] = page.map((f) => fileResource(f, ctx.caller, ctx.store.roleOf(f, ctx.caller), ctx.store));
       return out;
     },
   },
@@ -346,11 +420,11 @@ export const driveRoutes: Route[] = [
         // An empty spreadsheet, as the Sheets UI makes one: a single 1000 x 26 tab named Sheet1, id 0.
         const spreadsheet = buildSpreadsheet({ properties: { title: name } });
         const f = ctx.store.create(ctx.caller, { name, mimeType, parents, spreadsheet, ...props });
-        return fileResource(f, ctx.caller, ctx.store.roleOf(f, ctx.caller));
+        return fileResource(f, ctx.caller, ctx.store.roleOf(f, ctx.caller), ctx.store);
       }
       if (mimeType === FOLDER_MIME) {
         const f = ctx.store.create(ctx.caller, { name, mimeType, parents, ...props });
-        return fileResource(f, ctx.caller, ctx.store.roleOf(f, ctx.caller));
+        return fileResource(f, ctx.caller, ctx.store.roleOf(f, ctx.caller), ctx.store);
       }
       throw badValue(`mimeType: the emulator stores Google Sheets and folders only, not ${mimeType}`);
     },
@@ -363,7 +437,7 @@ export const driveRoutes: Route[] = [
     fileParam: 0,
     handle(ctx) {
       const f = readable(ctx, ctx.params[0]!);
-      return fileResource(f, ctx.caller, ctx.store.roleOf(f, ctx.caller));
+      return fileResource(f, ctx.caller, ctx.store.roleOf(f, ctx.caller), ctx.store);
     },
   },
   {
@@ -401,7 +475,7 @@ export const driveRoutes: Route[] = [
       const remove = new Set(ctx.query.get('removeParents')?.split(',').filter(Boolean) ?? []);
       f.parents = [...f.parents.filter((p) => !remove.has(p)), ...add.filter((p) => !f.parents.includes(p))];
       ctx.store.touch(f, ctx.caller);
-      return fileResource(f, ctx.caller, ctx.store.roleOf(f, ctx.caller));
+      return fileResource(f, ctx.caller, ctx.store.roleOf(f, ctx.caller), ctx.store);
     },
   },
   {
@@ -428,6 +502,19 @@ export const driveRoutes: Route[] = [
       const body = await parseBody(ctx, createBody);
       const src = readable(ctx, ctx.params[0]!);
       if (src.mimeType === FOLDER_MIME) throw badValue('fileId: folders cannot be copied');
+      const srcRoot = src.driveId !== undefined ? ctx.store.files.get(src.driveId) : undefined;
+      const srcRole = ctx.store.roleOf(src, ctx.caller);
+      if (
+        srcRoot?.restrictions?.copyRequiresWriterPermission &&
+        (srcRole === 'reader' || srcRole === 'commenter')
+      )
+        throw new ApiError(
+          403,
+          'PERMISSION_DENIED',
+          'This file cannot be copied by the user.',
+          undefined,
+          'cannotCopyFile',
+        );
       const name = body.name ?? `Copy of ${src.name}`;
       const parents = body.parents ?? src.parents;
       placeNew(ctx, parents);
@@ -442,7 +529,7 @@ export const driveRoutes: Route[] = [
         ...(spreadsheet ? { spreadsheet } : {}),
         ...(body.appProperties ? { appProperties: body.appProperties } : {}),
       });
-      return fileResource(f, ctx.caller, ctx.store.roleOf(f, ctx.caller));
+      return fileResource(f, ctx.caller, ctx.store.roleOf(f, ctx.caller), ctx.store);
     },
   },
   {
@@ -455,13 +542,10 @@ export const driveRoutes: Route[] = [
       const body = await parseBody(ctx, permissionBody);
       const f = writable(ctx, ctx.params[0]!);
       const driveRole = DRIVE_ROLES.includes(body.role) ? (body.role as DriveRole) : undefined;
-      if (f.sharedDrive) {
-        // Only a shared drive's organizers ("Managers") add members.
-        const mine = f.permissions.find((p) => p.emailAddress?.toLowerCase() === ctx.caller.toLowerCase());
-        if (mine?.driveRole !== 'organizer') throw insufficient();
-      } else if (driveRole !== undefined) {
+      const refusal = shareRefusal(ctx.store, f, ctx.caller);
+      if (refusal) throw refusal;
+      if (!f.sharedDrive && driveRole !== undefined)
         throw badValue(`role: ${body.role} is a shared drive role`);
-      }
       if (body.role === 'owner') {
         throw new ApiError(
           403,
@@ -482,6 +566,10 @@ export const driveRoutes: Route[] = [
           'required',
         );
       }
+      const root = f.driveId !== undefined ? ctx.store.files.get(f.driveId) : undefined;
+      const outside =
+        root && restrictionRefusal(ctx.store, root, f, body.type === 'user' ? body.emailAddress : undefined);
+      if (outside) throw outside;
       const role: Role =
         driveRole !== undefined
           ? 'owner'
@@ -572,7 +660,7 @@ export const driveRoutes: Route[] = [
         );
       const f = ctx.store.create(ctx.caller, { name: body.name, mimeType: FOLDER_MIME, sharedDrive: true });
       f.requestId = requestId;
-      return driveResource(f);
+      return driveResource(f, ctx);
     },
   },
   {
@@ -591,14 +679,108 @@ export const driveRoutes: Route[] = [
           undefined,
           'notFound',
         );
-      return driveResource(f);
+      return driveResource(f, ctx);
+    },
+  },
+  {
+    // drives.update: "Updates the metadata for a shared drive", here its name and restrictions. Only an organizer
+    // ("Manager") changes them, and with `adminManagedRestrictions` only a domain administrator
+    // (`useDomainAdminAccess`), which the emulator has none of.
+    name: 'drive.drives.update',
+    api: 'drive',
+    method: 'PATCH',
+    pattern: path('/drive/v3/drives/{+driveId}'),
+    fileParam: 0,
+    async handle(ctx) {
+      const body = await parseBody(
+        ctx,
+        z.looseObject({
+          name: z.string().min(1).optional(),
+          restrictions: z
+            .strictObject({
+              adminManagedRestrictions: z.boolean().optional(),
+              copyRequiresWriterPermission: z.boolean().optional(),
+              domainUsersOnly: z.boolean().optional(),
+              driveMembersOnly: z.boolean().optional(),
+              sharingFoldersRequiresOrganizerPermission: z.boolean().optional(),
+              downloadRestriction: z.unknown().optional(),
+            })
+            .optional(),
+        }),
+      );
+      if (body.restrictions?.downloadRestriction !== undefined)
+        throw new ApiError(
+          501,
+          'UNIMPLEMENTED',
+          'restrictions.downloadRestriction is not modelled by the emulator',
+        );
+      const f = ctx.store.files.get(ctx.params[0]!);
+      if (!f?.sharedDrive || !ctx.store.canRead(f, ctx.caller))
+        throw new ApiError(
+          404,
+          'NOT_FOUND',
+          `Shared drive not found: ${ctx.params[0]}`,
+          undefined,
+          'notFound',
+        );
+      const caps = driveCapabilities(f, ctx);
+      if (body.name !== undefined && !caps.canRenameDrive) throw insufficient();
+      const current = f.restrictions ?? NO_RESTRICTIONS;
+      const { downloadRestriction: _unmodelled, ...given } = body.restrictions ?? {};
+      const next: DriveRestrictions = { ...current, ...given };
+      const may: Record<keyof DriveRestrictions, boolean> = {
+        adminManagedRestrictions: caps.canResetDriveRestrictions,
+        copyRequiresWriterPermission: caps.canChangeCopyRequiresWriterPermissionRestriction,
+        domainUsersOnly: caps.canChangeDomainUsersOnlyRestriction,
+        driveMembersOnly: caps.canChangeDriveMembersOnlyRestriction,
+        sharingFoldersRequiresOrganizerPermission:
+          caps.canChangeSharingFoldersRequiresOrganizerPermissionRestriction,
+      };
+      for (const k of Object.keys(next) as Array<keyof DriveRestrictions>) {
+        if (next[k] !== current[k] && !may[k]) throw insufficient();
+      }
+      if (body.name !== undefined) f.name = body.name;
+      f.restrictions = next;
+      ctx.store.touch(f, ctx.caller);
+      return driveResource(f, ctx);
     },
   },
 ];
 
+/**
+ * What the caller may do to a shared drive: its organizers change the restrictions, unless
+ * `adminManagedRestrictions` leaves them to a domain administrator.
+ */
+function driveCapabilities(f: DriveFile, ctx: Ctx) {
+  const role = f.permissions.find(
+    (p) => p.emailAddress?.toLowerCase() === ctx.caller.toLowerCase(),
+  )?.driveRole;
+  const organizer = role === 'organizer';
+  const change = organizer && f.restrictions?.adminManagedRestrictions !== true;
+  return {
+    canAddChildren: ctx.store.canWrite(f, ctx.caller),
+    canManageMembers: organizer,
+    canRenameDrive: organizer,
+    canResetDriveRestrictions: change,
+    canChangeCopyRequiresWriterPermissionRestriction: change,
+    canChangeDomainUsersOnlyRestriction: change,
+    canChangeDriveMembersOnlyRestriction: change,
+    canChangeSharingFoldersRequiresOrganizerPermissionRestriction: change,
+    canShare: organizer,
+  };
+}
+
 /** The Drive resource of a shared drive. */
-function driveResource(f: DriveFile) {
-  return { kind: 'drive#drive', id: f.id, name: f.name, createdTime: iso(f.createdTime), hidden: false };
+function driveResource(f: DriveFile, ctx?: Ctx) {
+  return {
+    kind: 'drive#drive',
+    id: f.id,
+    name: f.name,
+    createdTime: iso(f.createdTime),
+    hidden: false,
+    restrictions: { ...(f.restrictions ?? NO_RESTRICTIONS) },
+    ...(ctx && { capabilities: driveCapabilities(f, ctx) }),
+  };
 }
 
 /** Drive answers only these fields when the request names none. */
@@ -612,4 +794,5 @@ export const DRIVE_DEFAULT_FIELDS: Record<string, string> = {
   'drive.permissions.list': 'kind,permissions(kind,id,type,role)',
   'drive.drives.create': 'kind,id,name',
   'drive.drives.get': 'kind,id,name',
+  'drive.drives.update': 'kind,id,name',
 };

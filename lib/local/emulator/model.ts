@@ -9,6 +9,31 @@ export type Role = 'owner' | 'writer' | 'commenter' | 'reader';
 /** A shared drive member's role as Drive names it; organizer ("Manager") and fileOrganizer ("Content manager"). */
 export type DriveRole = 'organizer' | 'fileOrganizer';
 
+/**
+ * A shared drive's restrictions (Drive v3 `drives.restrictions`), all false on a new drive: "restrictions can't be
+ * set when creating a shared drive. To add a restriction, first create a shared drive and then use drives.update".
+ */
+export type DriveRestrictions = {
+  /** Whether administrative privileges on this shared drive are required to modify restrictions. */
+  adminManagedRestrictions: boolean;
+  /** Whether the options to copy, print, or download files inside this shared drive are disabled for readers and commenters. */
+  copyRequiresWriterPermission: boolean;
+  /** Whether access to this shared drive and items inside it is restricted to users of its domain. */
+  domainUsersOnly: boolean;
+  /** Whether access to items inside this shared drive is restricted to its members. */
+  driveMembersOnly: boolean;
+  /** If true, only users with the organizer role can share folders; if false, file organizers can too. */
+  sharingFoldersRequiresOrganizerPermission: boolean;
+};
+
+export const NO_RESTRICTIONS: DriveRestrictions = {
+  adminManagedRestrictions: false,
+  copyRequiresWriterPermission: false,
+  domainUsersOnly: false,
+  driveMembersOnly: false,
+  sharingFoldersRequiresOrganizerPermission: false,
+};
+
 export type Permission = {
   id: string;
   type: 'user' | 'anyone';
@@ -79,6 +104,13 @@ export type DriveFile = {
   driveId?: string;
   /** Set on a shared drive's root. */
   sharedDrive?: boolean;
+  /** Set on a shared drive's root: its restrictions (absent means none, as on a new drive). */
+  restrictions?: DriveRestrictions;
+  /**
+   * Set on a shared drive's root: the Workspace domains whose users `domainUsersOnly` admits (the organizer's
+   * domain unless `createSharedDrive` names others; a Workspace may hold secondary domains).
+   */
+  domains?: string[];
   /** The drives.create requestId that made this shared drive, so a repeated create is refused rather than doubled. */
   requestId?: string;
   /** Private key-value pairs of the app that set them (Drive: "Custom file properties"). */

@@ -156,8 +156,11 @@ export class Emulator {
     organizer: string,
     name = 'Shared drive',
     members: Readonly<Record<string, DriveRole | Exclude<Role, 'owner'>>> = {},
+    /** The Workspace domains whose users `domainUsersOnly` admits; the organizer's domain by default. */
+    options: { domains?: readonly string[] } = {},
   ): string {
     const f = this.store.create(organizer, { name, mimeType: FOLDER_MIME, sharedDrive: true });
+    if (options.domains) f.domains = options.domains.map((d) => d.toLowerCase());
     for (const [email, role] of Object.entries(members)) this.share(f.id, email, role);
     return f.id;
   }

@@ -157,14 +157,49 @@ export class Store {
     return best;
   }
 
-  /** The caller's best role from the file's own permissions only (Drive's "shared directly with the user"). */
+  /**
+   * The caller's best role from the file's own permissions only (Drive's "shared directly with the user"). In a
+   * shared drive a file's own permission counts only within the drive's restrictions: the admin guide says a change
+   * of restrictions "does not automatically remove existing users", and that such a user "might regain access if
+   * restrictions are relaxed", so the permission stays listed but gives no access while it is outside them.
+   */
   directRole(file: DriveFile, caller: string): Role | undefined {
+    const root =
+      file.driveId !== undefined && file.driveId !== file.id ? this.files.get(file.driveId) : undefined;
     let best: Role | undefined;
     for (const p of file.permissions) {
       const match = p.type === 'anyone' || p.emailAddress?.toLowerCase() === caller.toLowerCase();
-      if (match && (!best || RANK[p.role] > RANK[best])) best = p.role;
+      if (!match || (root && !this.withinRestrictions(root, p.type === 'anyone' ? undefined : caller)))
+        continue;
+      if (!best || RANK[p.role] > RANK[best]) best = p.role;
     }
     return best;
+  }
+
+  /** Whether `email` is a member of the shared drive `root` (a permission on the drive itself). */
+  isMember(root: DriveFile, email: string): boolean {
+    return root.permissions.some(
+      (p) => p.type === 'user' && p.emailAddress?.toLowerCase() === email.toLowerCase(),
+    );
+  }
+
+  /** Whether `email` is a user of the shared drive's Workspace domains (its organizer's, unless it names others). */
+  inDomain(root: DriveFile, email: string): boolean {
+    const domain = email.split('@')[1]?.toLowerCase();
+    const domains = root.domains ?? [root.owner.split('@')[1]?.toLowerCase() ?? ''];
+    return domain !== undefined && domains.includes(domain);
+  }
+
+  /**
+   * Whether a file-level grant to `email` (undefined: `anyone`) is within the shared drive's restrictions:
+   * `driveMembersOnly` admits members only, `domainUsersOnly` users of its domains only.
+   */
+  withinRestrictions(root: DriveFile, email: string | undefined): boolean {
+    const r = root.restrictions;
+    if (!r) return true;
+    if (r.driveMembersOnly && (email === undefined || !this.isMember(root, email))) return false;
+    if (r.domainUsersOnly && (email === undefined || !this.inDomain(root, email))) return false;
+    return true;
   }
 
   canRead(file: DriveFile, caller: string): boolean {

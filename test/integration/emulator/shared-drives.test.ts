@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { drive } from '@googleapis/drive';
 import { auth } from '@googleapis/sheets';
 import { type Emulator, SPREADSHEET_MIME, startEmulator } from '../../../lib/local/emulator';
-import { ALICE, BOB, clientsFor, failure } from './helpers';
+import { ALICE, BOB, CAROL, clientsFor, failure } from './helpers';
 
 const SA = 'zone-eval@project-1.iam.gserviceaccount.com';
 const FOLDER = 'application/vnd.google-apps.folder';
@@ -174,6 +174,153 @@ describe('shared drives', () => {
       }),
     );
     expect(g.status).toBe(400);
+  });
+});
+
+describe('shared drive restrictions', () => {
+  // Drive v3 `drives.restrictions`, set with drives.update by a Manager; "Users can't share files with anyone
+  // outside the shared drive's restrictions", and a change of restrictions "does not automatically remove existing
+  // users", who "might regain access if restrictions are relaxed" (Google Workspace Admin Help).
+  const OUTSIDER = 'someone@elsewhere.org';
+  let drive2: string;
+  let fileId: string;
+  const bob = () => clientsFor(emu, BOB);
+  const restrict = (restrictions: Record<string, boolean>) =>
+    admin.drive.drives.update({ driveId: drive2, requestBody: { restrictions } });
+  const shareAs = (who: ReturnType<typeof clientsFor>, id: string, body: Record<string, string>) =>
+    who.drive.permissions.create({ fileId: id, supportsAllDrives: true, requestBody: body });
+
+  beforeEach(async () => {
+    drive2 = (
+      await admin.drive.drives.create({ requestId: randomUUID(), requestBody: { name: 'Restricted' } })
+    ).data.id!;
+    await admin.drive.permissions.create({
+      fileId: drive2,
+      supportsAllDrives: true,
+      requestBody: { type: 'user', role: 'fileOrganizer', emailAddress: SA },
+    });
+    fileId = (
+      await sa.drive.files.create({
+        supportsAllDrives: true,
+        requestBody: { name: 'Zone', mimeType: SPREADSHEET_MIME, parents: [drive2] },
+      })
+    ).data.id!;
+    // Bob is not a member: a per-file writer, as an official is.
+    await shareAs(sa, fileId, { type: 'user', role: 'writer', emailAddress: BOB });
+  });
+
+  it('a new drive has none; only a Manager changes them, a Content manager is refused', async () => {
+    const got = await sa.drive.drives.get({ driveId: drive2, fields: 'restrictions,capabilities' });
+    expect(got.data.restrictions).toEqual({
+      adminManagedRestrictions: false,
+      copyRequiresWriterPermission: false,
+      domainUsersOnly: false,
+      driveMembersOnly: false,
+      sharingFoldersRequiresOrganizerPermission: false,
+    });
+    expect(got.data.capabilities).toMatchObject({ canChangeDomainUsersOnlyRestriction: false });
+    const refused = await failure(
+      sa.drive.drives.update({ driveId: drive2, requestBody: { restrictions: { domainUsersOnly: true } } }),
+    );
+    expect(refused.status).toBe(403);
+    expect(refused.data.error.errors?.[0]?.reason).toBe('insufficientFilePermissions');
+    const set = await admin.drive.drives.update({
+      driveId: drive2,
+      fields: 'restrictions',
+      requestBody: { restrictions: { sharingFoldersRequiresOrganizerPermission: true } },
+    });
+    expect(set.data.restrictions).toMatchObject({
+      sharingFoldersRequiresOrganizerPermission: true,
+      domainUsersOnly: false,
+    });
+    const misspelt = await failure(
+      admin.drive.drives.update({
+        driveId: drive2,
+        requestBody: { restrictions: { domainUserOnly: true } as never },
+      }),
+    );
+    expect(misspelt.status).toBe(400);
+    // With adminManagedRestrictions, even a Manager leaves them to a domain administrator.
+    await restrict({ adminManagedRestrictions: true });
+    expect((await failure(restrict({ driveMembersOnly: true }))).status).toBe(403);
+  });
+
+  it('a per-file writer who is not a member shares the file: writersCanShare does not apply in a shared drive', async () => {
+    await shareAs(bob(), fileId, { type: 'user', role: 'writer', emailAddress: OUTSIDER });
+    await shareAs(bob(), fileId, { type: 'anyone', role: 'reader' });
+    const f = await bob().drive.files.get({
+      fileId,
+      supportsAllDrives: true,
+      fields: 'capabilities(canShare)',
+    });
+    expect(f.data.capabilities?.canShare).toBe(true);
+  });
+
+  it('domainUsersOnly: no one outside the domain nor anyone with the link, and an outsider already added loses access', async () => {
+    await shareAs(sa, fileId, { type: 'user', role: 'reader', emailAddress: OUTSIDER });
+    await restrict({ domainUsersOnly: true });
+    const refused: Array<Record<string, string>> = [
+      { type: 'user', role: 'writer', emailAddress: 'friend@gmail.com' },
+      { type: 'anyone', role: 'reader' },
+    ];
+    for (const body of refused) {
+      const f = await failure(shareAs(bob(), fileId, body));
+      expect(f.status).toBe(403);
+      expect(f.data.error.errors?.[0]?.reason).toBe('teamDriveDomainUsersOnlyRestriction');
+    }
+    // A colleague in the domain can still be added: the restriction narrows whom, not whether.
+    await shareAs(bob(), fileId, { type: 'user', role: 'reader', emailAddress: CAROL });
+    const outsider = clientsFor(emu, OUTSIDER);
+    expect((await failure(outsider.drive.files.get({ fileId, supportsAllDrives: true }))).status).toBe(404);
+    await restrict({ domainUsersOnly: false });
+    expect((await outsider.drive.files.get({ fileId, supportsAllDrives: true })).data.id).toBe(fileId);
+  });
+
+  it('driveMembersOnly: a non-member cannot be added, and a per-file writer loses access until it is relaxed', async () => {
+    await restrict({ driveMembersOnly: true });
+    const f = await failure(shareAs(sa, fileId, { type: 'user', role: 'writer', emailAddress: CAROL }));
+    expect(f.status).toBe(403);
+    expect(f.data.error.errors?.[0]?.reason).toBe('teamDriveTeamMembersOnlyRestriction');
+    expect((await failure(bob().drive.files.get({ fileId, supportsAllDrives: true }))).status).toBe(404);
+    await restrict({ driveMembersOnly: false });
+    expect((await bob().drive.files.get({ fileId, supportsAllDrives: true })).data.id).toBe(fileId);
+  });
+
+  it('folders: a writer never shares one, a Content manager only while sharingFoldersRequiresOrganizerPermission is off', async () => {
+    const folder = (
+      await sa.drive.files.create({
+        supportsAllDrives: true,
+        requestBody: { name: 'Evaluation', mimeType: FOLDER, parents: [drive2] },
+      })
+    ).data.id!;
+    await shareAs(sa, folder, { type: 'user', role: 'writer', emailAddress: BOB });
+    expect(
+      (await failure(shareAs(bob(), folder, { type: 'user', role: 'reader', emailAddress: CAROL }))).status,
+    ).toBe(403);
+    await restrict({ sharingFoldersRequiresOrganizerPermission: true });
+    expect(
+      (await failure(shareAs(sa, folder, { type: 'user', role: 'reader', emailAddress: CAROL }))).status,
+    ).toBe(403);
+    await shareAs(admin, folder, { type: 'user', role: 'reader', emailAddress: CAROL });
+  });
+
+  it('copyRequiresWriterPermission: a reader cannot copy the file, a writer can', async () => {
+    await shareAs(sa, fileId, { type: 'user', role: 'reader', emailAddress: CAROL });
+    const carol = clientsFor(emu, CAROL);
+    const copy = (who: ReturnType<typeof clientsFor>) =>
+      who.drive.files.copy({ fileId, supportsAllDrives: true, requestBody: { name: 'Mine', parents: [] } });
+    await copy(carol);
+    await restrict({ copyRequiresWriterPermission: true });
+    const f = await failure(copy(carol));
+    expect(f.status).toBe(403);
+    expect(f.data.error.errors?.[0]?.reason).toBe('cannotCopyFile');
+    const got = await carol.drive.files.get({
+      fileId,
+      supportsAllDrives: true,
+      fields: 'copyRequiresWriterPermission,capabilities(canCopy)',
+    });
+    expect(got.data).toEqual({ copyRequiresWriterPermission: true, capabilities: { canCopy: false } });
+    await copy(bob());
   });
 });
 
