@@ -4,13 +4,17 @@
  * earlier run already answered, so a burst of messages costs a few runs.
  */
 import type { SQSRecord } from 'aws-lambda';
+import { type EvaluateDeps, evaluateRun } from '../lib/pipeline/evaluate';
 import type { Logger } from '../lib/pipeline/log';
 import { EvaluateMessageSchema } from '../lib/pipeline/messages';
-import { awsEvaluateDeps, lambdaEntry } from './shared/aws';
-import { CONFIG_SCHEMAS } from './shared/config';
+import { GoogleResultsPublisher } from '../lib/sheets/results-publisher';
+import { awsRetryLater } from './shared/aws-queue';
+import { awsStore } from './shared/aws-store';
+import { CONFIG_SCHEMAS, type FunctionConfig, loadConfig } from './shared/config';
+import { awsGoogle, perClients } from './shared/google';
+import { awsObservability, lambdaEntry } from './shared/lambda';
 import type { Counters } from './shared/observability';
 import { fifoHandler, type RetryLater } from './shared/sqs-batch';
-import { type EvaluateDeps, evaluateRun } from './shared/stages';
 
 export type EvaluateHandlerDeps = {
   stage: EvaluateDeps;
@@ -29,6 +33,23 @@ async function evaluateRecord(deps: EvaluateHandlerDeps, record: SQSRecord): Pro
 /** The handler over its dependencies; the local runtime calls it with its own. */
 export function makeHandler(deps: EvaluateHandlerDeps) {
   return fifoHandler('evaluate', deps, evaluateRecord);
+}
+
+const evaluateDeps = perClients((clients): EvaluateHandlerDeps => {
+  const { log, counters } = awsObservability('evaluate');
+  const config = loadConfig('evaluate', CONFIG_SCHEMAS.evaluate);
+  return {
+    stage: { store: awsStore(), publisher: new GoogleResultsPublisher(clients), log },
+    log,
+    counters,
+    retryLater: awsRetryLater,
+    retryDelayMs: config.RETRY_DELAY_SECONDS * 1000,
+  };
+});
+
+/** The evaluate function's adapters on AWS, made again when Google's clients are (a rotated secret). */
+export async function awsEvaluateDeps(config: FunctionConfig<'evaluate'>): Promise<EvaluateHandlerDeps> {
+  return evaluateDeps(await awsGoogle(config));
 }
 
 export const handler = lambdaEntry('evaluate', CONFIG_SCHEMAS.evaluate, awsEvaluateDeps, makeHandler);

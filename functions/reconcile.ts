@@ -4,12 +4,16 @@
  * two minutes (lib/pipeline/reconcile). One evaluation's failure does not stop the others; the invocation then
  * fails as a whole, so the error count and its alarm see it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Logger } from '../lib/pipeline/log';
-import { awsReconcileDeps, lambdaEntry } from './shared/aws';
-import { CONFIG_SCHEMAS } from './shared/config';
+import { type ReconcileDeps, reconcile } from '../lib/pipeline/reconcile';
+import { GoogleSpreadsheetFiles } from '../lib/sheets/drive';
+import { awsQueue } from './shared/aws-queue';
+import { awsStore } from './shared/aws-store';
+import { CONFIG_SCHEMAS, type FunctionConfig, loadConfig } from './shared/config';
+import { awsGoogle, perClients } from './shared/google';
+import { awsObservability, lambdaEntry } from './shared/lambda';
 import type { Counters } from './shared/observability';
-import { type ReconcileDeps, reconcile } from './shared/stages';
 
 export type ReconcileHandlerDeps = {
   stage: Omit<ReconcileDeps, 'files'>;
@@ -52,6 +56,23 @@ export function makeHandler(deps: ReconcileHandlerDeps) {
     if (failures.length) throw new Error(`reconcile failed for ${failures.join('; ')}`);
     return { evaluations: deps.evaluations.length };
   };
+}
+
+const reconcileDeps = perClients((clients): ReconcileHandlerDeps => {
+  const { log, counters } = awsObservability('reconcile');
+  const config = loadConfig('reconcile', CONFIG_SCHEMAS.reconcile);
+  return {
+    stage: { store: awsStore(), queue: awsQueue(config), log },
+    files: (driveId) => new GoogleSpreadsheetFiles(clients, 1000, driveId === undefined ? {} : { driveId }),
+    evaluations: config.EVALUATIONS,
+    log,
+    counters,
+  };
+});
+
+/** The reconcile function's adapters on AWS (Drive only: its quota is Drive's, not Sheets'). */
+export async function awsReconcileDeps(config: FunctionConfig<'reconcile'>): Promise<ReconcileHandlerDeps> {
+  return reconcileDeps(await awsGoogle({ ...config, SHEETS_CONCURRENCY: 1 }));
 }
 
 export const handler = lambdaEntry('reconcile', CONFIG_SCHEMAS.reconcile, awsReconcileDeps, makeHandler);

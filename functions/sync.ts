@@ -7,16 +7,24 @@
  * after this sync asked (DESIGN section 2), so each request is one message and a retried send is dropped.
  */
 import type { SQSRecord } from 'aws-lambda';
+import { syncCentral } from '../lib/pipeline/central';
+import { syncControl } from '../lib/pipeline/control';
 import type { SheetStageDeps } from '../lib/pipeline/deps';
 import type { Logger } from '../lib/pipeline/log';
 import { type MessageQueue, type SyncMessage, SyncMessageSchema } from '../lib/pipeline/messages';
 import type { SheetKind, SpreadsheetIndex } from '../lib/pipeline/ports';
 import { sendEvaluate, sendSync } from '../lib/pipeline/send';
-import { awsSyncDeps, lambdaEntry } from './shared/aws';
-import { CONFIG_SCHEMAS } from './shared/config';
+import { syncSheet } from '../lib/pipeline/sync';
+import { GoogleSpreadsheetFiles } from '../lib/sheets/drive';
+import { GoogleSpreadsheetReader } from '../lib/sheets/reader';
+import { GoogleFeedbackWriter } from '../lib/sheets/writer';
+import { awsQueue, awsRetryLater } from './shared/aws-queue';
+import { awsStore } from './shared/aws-store';
+import { CONFIG_SCHEMAS, type FunctionConfig, loadConfig } from './shared/config';
+import { awsGoogle, perClients } from './shared/google';
+import { awsObservability, lambdaEntry } from './shared/lambda';
 import type { Counters } from './shared/observability';
 import { fifoHandler, type RetryLater } from './shared/sqs-batch';
-import { syncCentral, syncControl, syncSheet } from './shared/stages';
 
 export type SyncHandlerDeps = {
   stage: SheetStageDeps;
@@ -87,6 +95,31 @@ async function syncRecord(deps: SyncHandlerDeps, record: SQSRecord): Promise<voi
 /** The handler over its dependencies; the local runtime calls it with its own. */
 export function makeHandler(deps: SyncHandlerDeps) {
   return fifoHandler('sync', deps, syncRecord);
+}
+
+const syncDeps = perClients((clients): SyncHandlerDeps => {
+  const { log, counters } = awsObservability('sync');
+  const config = loadConfig('sync', CONFIG_SCHEMAS.sync);
+  return {
+    stage: {
+      store: awsStore(),
+      reader: new GoogleSpreadsheetReader(clients),
+      feedback: new GoogleFeedbackWriter(clients),
+      files: new GoogleSpreadsheetFiles(clients),
+      log,
+    },
+    index: awsStore(),
+    queue: awsQueue(config),
+    log,
+    counters,
+    retryLater: awsRetryLater,
+    retryDelayMs: config.RETRY_DELAY_SECONDS * 1000,
+  };
+});
+
+/** The sync function's adapters on AWS, made again when Google's clients are (a rotated secret). */
+export async function awsSyncDeps(config: FunctionConfig<'sync'>): Promise<SyncHandlerDeps> {
+  return syncDeps(await awsGoogle(config));
 }
 
 export const handler = lambdaEntry('sync', CONFIG_SCHEMAS.sync, awsSyncDeps, makeHandler);

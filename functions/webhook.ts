@@ -6,12 +6,15 @@
  * trigger's next edit (or the reconcile poll) signals again.
  */
 import type { LambdaFunctionURLResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Logger } from '../lib/pipeline/log';
-import { awsWebhookDeps, lambdaEntry } from './shared/aws';
-import { CONFIG_SCHEMAS } from './shared/config';
+import { acceptSignal, SIGNAL_HTTP_STATUS, type SignalDeps } from '../lib/pipeline/signal';
+import { awsQueue } from './shared/aws-queue';
+import { secretText } from './shared/aws-secrets';
+import { awsStore } from './shared/aws-store';
+import { CONFIG_SCHEMAS, type FunctionConfig } from './shared/config';
+import { awsObservability, lambdaEntry } from './shared/lambda';
 import type { Counters } from './shared/observability';
-import { acceptSignal, SIGNAL_HTTP_STATUS, type SignalDeps } from './shared/stages';
 
 export type WebhookDeps = { signal: SignalDeps; log: Logger; counters: Counters; now?: () => Date };
 
@@ -77,6 +80,28 @@ export function makeHandler(deps: WebhookDeps) {
       deps.counters.flush();
     }
   };
+}
+
+let webhookDeps: WebhookDeps | undefined;
+
+/**
+ * The webhook's adapters on AWS: the store with the index, the sync queue, the trigger master secret (cached). No
+ * Google client: a signal never reads a sheet, and the bundle stays small (test/infra/bundles.test.ts).
+ */
+export async function awsWebhookDeps(config: FunctionConfig<'webhook'>): Promise<WebhookDeps> {
+  if (webhookDeps) return webhookDeps;
+  const { log, counters } = awsObservability('webhook');
+  webhookDeps = {
+    log,
+    counters,
+    signal: {
+      store: awsStore(),
+      queue: awsQueue(config),
+      masterSecret: () => secretText(config.TRIGGER_SECRET_ID, config.SECRET_MAX_AGE_SECONDS),
+      log,
+    },
+  };
+  return webhookDeps;
 }
 
 /** The Lambda entry point: adapters built once per container from the validated configuration. */

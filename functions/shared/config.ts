@@ -4,7 +4,7 @@
  * resources (tables, queues, secrets), only for tuning numbers. Secrets are never in the environment: the settings
  * name them, and they are fetched from Secrets Manager (see `aws.ts`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What each setting holds, for the error message. */
 const HOLDS = {

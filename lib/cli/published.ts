@@ -3,7 +3,7 @@
  * `ResultsDoc`), parsed loosely so that fields the stage adds later pass through, and the run a leader sees (the
  * published one) or, before the first publish, the latest.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RunRecord } from '../pipeline/ports';
 import type { DynamoStore } from '../store/dynamo-store';
 import { UsageError } from './errors';

@@ -3,7 +3,7 @@
  * schemas, and `compileMethodology`, which checks the whole (unique codes, known parents, no cycles) and returns
  * the hierarchy ready for the engine. Every problem names the row and the field.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { didYouMean } from './suggest';
 import { unitProblem } from './values';
 

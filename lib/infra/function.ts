@@ -28,6 +28,14 @@ export const PROJECT_ROOT = join(__dirname, '..', '..');
 /** Each function's entry file (exports `handler`). */
 export const entryOf = (fn: FunctionKey) => join(PROJECT_ROOT, 'functions', `${fn}.ts`);
 
+/**
+ * Modules the bundles replace (esbuild's `alias`): the SDK's default credential chain by the environment step
+ * alone, the only one that runs on Lambda (functions/shared/env-credentials.ts says why; about 130 KB a bundle).
+ */
+export const LAMBDA_ALIASES: Record<string, string> = {
+  '@aws-sdk/credential-provider-node': join(PROJECT_ROOT, 'functions', 'shared', 'env-credentials.ts'),
+};
+
 /** esbuild's options for every bundle; the bundle test and the bench build with the same. */
 export const BUNDLING: BundlingOptions = {
   format: OutputFormat.CJS,
@@ -44,6 +52,7 @@ export const BUNDLING: BundlingOptions = {
   // Prefer ES module entry points: they tree-shake (the SDK clients, zod).
   mainFields: ['module', 'main'],
   forceDockerBundling: false,
+  esbuildArgs: { '--alias': Object.entries(LAMBDA_ALIASES).map(([from, to]) => `${from}=${to}`) },
 };
 
 export type ZoneEvalFunctionProps = {

@@ -3,7 +3,7 @@
  * stage's defaults under `zone-eval:stages`, and `-c <setting>=<value>` overrides one for a deploy. Checked with one
  * zod schema at synth, so a typo fails with the closest known name instead of deploying a default silently.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { didYouMean } from '../core/suggest';
 
 /** Retention periods CloudWatch Logs accepts (days). */

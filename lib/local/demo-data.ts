@@ -9,7 +9,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseCsv } from '../core/csv';
 import { type CompiledMethodology, compileMethodology, formatIssues } from '../core/methodology';
 import { hashSeed, Random, type Seed } from '../core/random';

@@ -4,7 +4,7 @@
  * the admin, and a signed-off run stays in the results. The state is one store item per evaluation, apart from
  * the counters, so that its writes never contend with the loop's.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const isoTime = z.iso.datetime({ offset: true });
 const counter = z.number().int().nonnegative();

@@ -3,7 +3,7 @@
  * the stage that receives it reads the counters and the sheet itself. Bodies are JSON of these schemas; the SQS
  * adapter and the in-process queue carry them as strings, and each handler parses them with the schema.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SheetKindSchema } from './ports';
 
 const counter = z.number().int().nonnegative();

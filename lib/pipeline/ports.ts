@@ -3,7 +3,7 @@
  * cloud or an in-memory fake can stand in (DESIGN section 9). Shapes that cross the boundary are zod schemas,
  * and adapters parse what they read back with them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const isoTime = z.iso.datetime({ offset: true });
 const seq = z.number().int().positive();

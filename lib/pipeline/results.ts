@@ -5,7 +5,7 @@
  * `analyse` is the one place the engine is called (score, explanations, uncertainty): the engine's API is moving
  * (a faster next-grade search, a missing-data policy) and only this function follows it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Dataset } from '../core/dataset';
 import { explain } from '../core/explain';
 import type { CompiledMethodology } from '../core/methodology';

@@ -8,7 +8,7 @@
  * its properties and signs with that text.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const TIMESTAMP_HEADER = 'x-zone-eval-timestamp';
 export const SIGNATURE_HEADER = 'x-zone-eval-signature';

@@ -21,7 +21,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MessageQueue, QueueName } from '../pipeline/messages';
 
 /** Timers, injectable: the runtime uses the real ones, unit tests a clock they advance by hand. */

@@ -5,7 +5,7 @@
  * queue), because FIFO queues refuse a per-message delay.
  */
 import { SendMessageCommand, type SendMessageCommandOutput } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type MessageQueue, type QueueName, QueueNameSchema } from '../pipeline/messages';
 
 /** The part of `SQSClient` the adapter uses, so a test can record the commands without a network. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The figures `npm run reliability -- --json` prints on one line. Each suite fills in the keys it owns;

@@ -6,7 +6,7 @@
  */
 import { drive, type drive_v3 } from '@googleapis/drive';
 import { auth, sheets, type sheets_v4 } from '@googleapis/sheets';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isCredentialsPlaceholder } from '../infra/contract';
 import { ApiCaller, type CallerOptions } from './retry';
 

@@ -7,7 +7,7 @@
  * `locateIssue` maps an issue of `compileMethodology` back to a cell.
  */
 
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MethodologyIssue } from '../core/methodology';
 import { closest } from '../core/suggest';
 import {

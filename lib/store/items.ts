@@ -2,7 +2,7 @@
  * Shapes of the items as stored, and their conversion to and from the port types. Everything read back is
  * parsed, so a hand-edited or foreign item fails loudly here instead of deep inside scoring.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   type CurrentValues,
   CurrentValuesSchema,

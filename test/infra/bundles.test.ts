@@ -10,7 +10,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type SynthesisedBundles, synthBundles } from '../../lib/infra/bundles';
+import {
+  bundleBreakdown,
+  bundleKb,
+  bundleSources,
+  type SynthesisedBundles,
+  synthBundles,
+} from '../../lib/infra/bundles';
 import { FUNCTION_KEYS, type FunctionKey, GOOGLE_CREDENTIALS_PLACEHOLDER } from '../../lib/infra/contract';
 import { scanAssembly } from '../../lib/infra/secret-scan';
 import { type EmbeddedDynamo, startDynamo } from '../../lib/local/dynamo';
@@ -153,6 +159,52 @@ describe('the synthesised bundles', () => {
       ),
     );
     expect(forbidden).toEqual([]);
+  });
+
+  /** Google's clients and the project's adapter over them: what a function that never calls Google must not carry. */
+  const GOOGLE =
+    /node_modules\/(@googleapis\/[^/]+|googleapis|googleapis-common|google-auth-library|gaxios|gtoken)\/|^lib\/sheets\//;
+
+  test('the webhook bundle holds no Google client (its source map lists every file it was made from)', () => {
+    const sources = bundleSources(synth.bundles.webhook.path);
+    expect(sources).toContain('functions/webhook.ts');
+    expect(sources.filter((s) => GOOGLE.test(s))).toEqual([]);
+  });
+
+  test.each(['sync', 'evaluate', 'reconcile'] as const)(
+    'the %s bundle does hold the Google client (so the check of the webhook can fail)',
+    (fn) => {
+      const sources = bundleSources(synth.bundles[fn].path);
+      expect(sources).toEqual(expect.arrayContaining(['lib/sheets/client.ts']));
+      expect(sources.some((s) => /node_modules\/google-auth-library\//.test(s))).toBe(true);
+    },
+  );
+
+  test.each(FUNCTION_KEYS)(
+    'the %s bundle has the environment credentials alone, and zod with no locale but English',
+    (fn) => {
+      const sources = bundleSources(synth.bundles[fn].path);
+      // The alias of lib/infra/function.ts (LAMBDA_ALIASES) took effect: the chain's other providers are absent.
+      expect(sources).toContain('functions/shared/env-credentials.ts');
+      expect(sources.filter((s) => /@aws-sdk\/(credential-provider-(?!env)|nested-clients)/.test(s))).toEqual(
+        [],
+      );
+      // `import { z } from 'zod'` anywhere on the path would bring every locale (biome refuses it; this proves it).
+      expect(sources.filter((s) => /zod\/v4\/locales\/(?!en\.)/.test(s))).toEqual([]);
+      expect(sources.some((s) => /zod\/v4\/locales\/en\./.test(s))).toBe(true);
+    },
+  );
+
+  test('the metafile breakdown is of the bundle that ships: its total is the shipped size, its parts add up', async () => {
+    const { total, parts } = await bundleBreakdown('webhook');
+    const shipped = bundleKb(synth.bundles.webhook.path) * 1024;
+    // The shipped file adds only its sourceMappingURL comment.
+    expect(Math.abs(shipped - total)).toBeLessThan(200);
+    const sum = parts.reduce((a, p) => a + p.bytes, 0);
+    expect(sum).toBeLessThanOrEqual(total);
+    expect(sum).toBeGreaterThan(total * 0.95);
+    expect(parts.map((p) => p.what)).toEqual(expect.arrayContaining(['zod', '@smithy/core', 'lib/store']));
+    expect(parts.some((p) => GOOGLE.test(`node_modules/${p.what}/`))).toBe(false);
   });
 
   test('no secret value in any bundle or template', () => {

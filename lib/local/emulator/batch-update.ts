@@ -3,7 +3,7 @@
  * entire request will fail and nothing will be applied" and "the replies will mirror the requests" (Sheets API:
  * spreadsheets.batchUpdate). The requests run on a copy that replaces the original only when all succeed.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type CellRect, formatRange } from './a1';
 import { type Cell, type ExtendedValue, formatted, type Json, parseUserEntered } from './cells';
 import {

@@ -3,7 +3,7 @@
  * is modelled field by field, so a misspelled field is refused; the other chart kinds are kept as given. A chart
  * sits on the sheet its overlay position anchors it to and goes when that sheet is deleted.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Json } from './cells';
 import { invalid } from './errors';
 import { color, colorStyle, textFormat } from './formats';

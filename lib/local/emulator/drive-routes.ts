@@ -4,7 +4,7 @@
  * every file in it, `supportsAllDrives` to address those files, and `corpora`/`driveId`/`includeItemsFromAllDrives`
  * to list them (Drive API: "Implement shared drive support").
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApiError, storageQuotaExceeded } from './errors';
 import { boolParam, type Ctx, path, type Route } from './http';
 import {

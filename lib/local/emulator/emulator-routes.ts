@@ -2,7 +2,7 @@
  * Endpoints that exist only in the emulator: an edit made "as a person" (the local web page uses it; it fires the
  * simulated trigger, unlike API edits), switching a spreadsheet's trigger, request counts, and health.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { callerDenied } from './errors';
 import { path, type Route } from './http';
 import { mutate, parseBody, protectionGuard } from './sheets-routes';

@@ -4,7 +4,7 @@
  * field-mask merge that updateCells and repeatCell apply ("the fields of CellData that should be updated",
  * Sheets API: UpdateCellsRequest).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Json } from './cells';
 import type { Mask } from './fields';
 

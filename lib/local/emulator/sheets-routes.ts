@@ -1,5 +1,5 @@
 /** The Sheets v4 REST surface: spreadsheets.create/get/batchUpdate and spreadsheets.values.*. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { batchUpdate } from './batch-update';
 import type { RenderOption } from './cells';
 import { ApiError, invalid, storageQuotaExceeded } from './errors';

@@ -1,5 +1,6 @@
-import { googleCredentials, queueUrlOf } from '../../../functions/shared/aws';
+import { queueUrlOf } from '../../../functions/shared/aws-queue';
 import { CONFIG_SCHEMAS, ConfigError, loadConfig } from '../../../functions/shared/config';
+import { googleCredentials } from '../../../functions/shared/google';
 
 const env = {
   TABLE_NAME: 'zone-eval',

@@ -1,0 +1,44 @@
+/**
+ * What every Lambda entry point shares and nothing more: the configuration read at cold start, the handler made
+ * again only when its adapters change, and the function's logger and metrics. The adapters themselves live one
+ * concern a file (`aws-store`, `aws-queue`, `aws-secrets`, `google`), so a function bundles only the clients it
+ * uses: the webhook has no Google client, the evaluate function no SQS sender (README, "Bundles").
+ *
+ * `lambdaEntry` reads the configuration at module load inside Lambda, so a missing setting fails the cold start
+ * with its name; imported anywhere else (the local runtime, tests) nothing is read until the handler is called.
+ */
+import type * as z from 'zod';
+import { type FunctionName, loadConfig } from './config';
+import { functionLogger, pipelineLogger, powertoolsCounters } from './observability';
+
+/** A value made on first use and kept for the container's life. */
+export const once = <T>(make: () => T): (() => T) => {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: make() }).v;
+};
+
+/** Logger (pipeline port over Powertools) and Powertools metrics for a function. */
+export function awsObservability(name: FunctionName) {
+  const service = `zone-eval-${name}`;
+  return { log: pipelineLogger(functionLogger(service)), counters: powertoolsCounters(service) };
+}
+
+/**
+ * A Lambda entry point: the configuration is read at cold start (in Lambda, at module load), the dependencies are
+ * built by `build` (cheap once cached), and the handler is made again only when they change (a rotated secret).
+ */
+export function lambdaEntry<S extends z.ZodType, D, R>(
+  name: FunctionName,
+  schema: S,
+  build: (config: z.output<S>) => Promise<D>,
+  make: (deps: D) => (event: unknown) => Promise<R>,
+): (event: unknown) => Promise<R> {
+  const config = once(() => loadConfig(name, schema));
+  if (process.env['AWS_LAMBDA_FUNCTION_NAME']) config();
+  let cached: { deps: D; handler: (event: unknown) => Promise<R> } | undefined;
+  return async (event) => {
+    const deps = await build(config());
+    if (cached?.deps !== deps) cached = { deps, handler: make(deps) };
+    return cached.handler(event);
+  };
+}
