@@ -4,7 +4,7 @@
  * Pure: the builders return cells, and `requests.ts` turns them into Sheets API requests.
  */
 import type { Methodology } from '../core/methodology';
-import type { ControlZone, FeedbackCell } from '../pipeline/ports';
+import type { ControlZone } from '../pipeline/ports';
 import type { ColumnSpec } from './headers';
 
 export const FORM_TAB = 'Form';

@@ -61,12 +61,10 @@ beforeAll(async () => {
       { [SERVICE_ACCOUNT]: 'organizer' },
       { domains: ['mofcom.gov.cn'] },
     );
-    await s
-      .clientsAs('admin@mofcom.gov.cn')
-      .drive.drives.update({
-        driveId,
-        requestBody: { restrictions: { driveMembersOnly: true, domainUsersOnly: true } },
-      });
+    await s.clientsAs('admin@mofcom.gov.cn').drive.drives.update({
+      driveId,
+      requestBody: { restrictions: { driveMembersOnly: true, domainUsersOnly: true } },
+    });
   });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
