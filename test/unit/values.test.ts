@@ -189,6 +189,12 @@ const refusals: RefusalCase[] = [
     reason: '“50%” is a percentage, but E1 is a count of enterprises.',
   },
   {
+    text: '50%',
+    unit: 'count',
+    problem: 'percent-not-allowed',
+    reason: '“50%” is a percentage, but E1 is a count.',
+  },
+  {
     text: '1.2万',
     unit: 'enterprises',
     problem: 'scale-not-allowed',

@@ -107,6 +107,8 @@ export function who(spec: IndicatorSpec): string {
   return spec.code === '' ? 'this indicator' : spec.code;
 }
 
+const GENERIC_COUNT = new Set(['', 'count', 'counts', 'number', 'items', '个', '项']);
+
 export function measuredIn(info: UnitInfo): string {
   switch (info.kind) {
     case 'percent':
@@ -114,7 +116,8 @@ export function measuredIn(info: UnitInfo): string {
     case 'yesno':
       return 'is a yes/no indicator';
     case 'count':
-      return `is a count of ${info.label}`;
+      // A unit spelled as the bare word (`count`, `个`) names no thing counted: "a count of count" reads as a typo.
+      return GENERIC_COUNT.has(info.label.toLowerCase()) ? 'is a count' : `is a count of ${info.label}`;
     default:
       return info.label === '' ? 'is a plain number' : `is measured in ${info.label}`;
   }
