@@ -17,7 +17,7 @@ export const STORE_OPTIONS = {
 } as const;
 
 export const STORE_HELP = `  --evaluation ID      the evaluation (as the control sheet's deployment names it)
-  --table NAME         the DynamoDB table (default: zone-eval)
+  --table NAME         the DynamoDB table, zone-eval-<stage> when deployed (default: $TABLE_NAME)
   --endpoint URL       a local DynamoDB endpoint (dynalite, the local stack); AWS otherwise
   --as EMAIL           the admin's Google account, recorded with the action`;
 
@@ -30,6 +30,12 @@ export function openStore(o: { evaluation?: string; table?: string; endpoint?: s
     throw new UsageError(
       `--as must be the admin's Google account, such as admin@example.gov.cn${o.as ? `, got '${o.as}'` : ''}`,
     );
+  // No built-in default: a deployed table is `zone-eval-<stage>`, and a guessed name would act on the wrong table.
+  const tableName = o.table ?? process.env['TABLE_NAME'];
+  if (!tableName)
+    throw new UsageError(
+      "--table is required (a deployed stage's table is zone-eval-<stage>, such as zone-eval-prod), or set TABLE_NAME",
+    );
   const raw = new DynamoDBClient({
     ...(o.endpoint && { endpoint: o.endpoint, credentials: LOCAL_CREDENTIALS }),
     region: process.env['AWS_REGION'] ?? 'us-east-1',
@@ -37,7 +43,7 @@ export function openStore(o: { evaluation?: string; table?: string; endpoint?: s
   });
   const store = new DynamoStore({
     client: DynamoDBDocumentClient.from(raw),
-    tableName: o.table ?? 'zone-eval',
+    tableName,
   });
   return { store, evaluationId: o.evaluation, by: o.as, close: () => raw.destroy() };
 }

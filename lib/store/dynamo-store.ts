@@ -148,7 +148,8 @@ export class DynamoStore
     GovernanceStore
 {
   private readonly client: DynamoDBDocumentClient;
-  private readonly tableName: string;
+  /** The table this store reads and writes (admin commands print it). */
+  readonly tableName: string;
   private readonly now: () => Date;
   private readonly batchOptions: BatchWriteOptions;
   private readonly revisionAttempts: number;
