@@ -6,7 +6,9 @@
  *
  * Why bundle the AWS SDK rather than use the runtime's: the handlers run with the exact @aws-sdk version the tests
  * ran with (3.1164.0 for every client), and a runtime update cannot change their behaviour between two deploys.
- * The cost is bundle size, measured by the bench (`bundle_<fn>_kb`).
+ * The cost is bundle size, measured by the bench (`bundle_<fn>_kb`), not cold start: the runtime's SDK, loaded from
+ * node_modules, took more module load than the bundled one (README, "Bundles"). What of it never runs on Lambda is
+ * left out by `LAMBDA_ALIASES`.
  */
 import { join } from 'node:path';
 import { type Duration, Validations } from 'aws-cdk-lib';
@@ -29,11 +31,14 @@ export const PROJECT_ROOT = join(__dirname, '..', '..');
 export const entryOf = (fn: FunctionKey) => join(PROJECT_ROOT, 'functions', `${fn}.ts`);
 
 /**
- * Modules the bundles replace (esbuild's `alias`): the SDK's default credential chain by the environment step
- * alone, the only one that runs on Lambda (functions/shared/env-credentials.ts says why; about 130 KB a bundle).
+ * Parts of the AWS SDK the bundles replace (esbuild's `alias`) because they never run on Lambda for these handlers:
+ * the default credential chain by its environment step alone (functions/shared/env-credentials.ts says why; about
+ * 130 KB a bundle), and the lazily loaded event-stream support, which no operation of DynamoDB, SQS or Secrets
+ * Manager uses, by a stub that says so (functions/shared/no-event-streams.ts; about 15 KB a bundle).
  */
 export const LAMBDA_ALIASES: Record<string, string> = {
   '@aws-sdk/credential-provider-node': join(PROJECT_ROOT, 'functions', 'shared', 'env-credentials.ts'),
+  '@smithy/core/event-streams': join(PROJECT_ROOT, 'functions', 'shared', 'no-event-streams.ts'),
 };
 
 /** esbuild's options for every bundle; the bundle test and the bench build with the same. */

@@ -181,12 +181,17 @@ describe('the synthesised bundles', () => {
   );
 
   test.each(FUNCTION_KEYS)(
-    'the %s bundle has the environment credentials alone, and zod with no locale but English',
+    'the %s bundle has the environment credentials alone, no event streams, and zod with no locale but English',
     (fn) => {
       const sources = bundleSources(synth.bundles[fn].path);
       // The alias of lib/infra/function.ts (LAMBDA_ALIASES) took effect: the chain's other providers are absent.
       expect(sources).toContain('functions/shared/env-credentials.ts');
       expect(sources.filter((s) => /@aws-sdk\/(credential-provider-(?!env)|nested-clients)/.test(s))).toEqual(
+        [],
+      );
+      // And the SDK's event-stream support, which none of the handlers' operations uses, is the stub.
+      expect(sources).toContain('functions/shared/no-event-streams.ts');
+      expect(sources.filter((s) => /@smithy\/core\/dist-es\/submodules\/event-streams\//.test(s))).toEqual(
         [],
       );
       // `import { z } from 'zod'` anywhere on the path would bring every locale (biome refuses it; this proves it).
