@@ -3,7 +3,7 @@
  * run over the same final sheet contents (ranks, grades, scores, dimension scores and the values scored; run ids and
  * times ignored), both in the stored run and on the results spreadsheet, and the stored history must be complete
  * (every value the case waited for has its revision, revisions are numbered without a gap, the current values are
- * the last revision's) and idempotent (no read stored twice).
+ * the latest read's) and idempotent (no read stored twice).
  *
  * The clean run is a second local runtime with no fault, seeded with what the faulted world's sheets hold at the
  * end (read back through Google's client), its loop run until quiet: the same handlers from a cold start.
@@ -233,11 +233,24 @@ export async function verify(world: World, name: string, clean: CleanRuns): Prom
     revisions.forEach((r, k) => {
       if (r.seq !== k + 1) failures.push(`${zone.zoneId}: revision ${k + 1} is missing (found ${r.seq})`);
     });
-    const last = revisions.filter((r) => !r.late).at(-1);
-    if (current && last?.seq !== current.revSeq)
-      failures.push(
-        `${zone.zoneId}: the current values are revision ${current.revSeq}, the last is ${last?.seq}`,
+    // A read overtaken by a later one keeps its revision (a higher seq) as history; the current values must be the
+    // latest read's, in the order of the sheet's `requested` snapshots.
+    if (current) {
+      const cur = revisions.find((r) => r.seq === current.revSeq);
+      const later = revisions.find(
+        (r) =>
+          !r.late &&
+          cur !== undefined &&
+          r.spreadsheetId === cur.spreadsheetId &&
+          r.readSeq > cur.readSeq &&
+          r.contentHash !== cur.contentHash,
       );
+      if (!cur) failures.push(`${zone.zoneId}: the current values' revision ${current.revSeq} is missing`);
+      else if (later)
+        failures.push(
+          `${zone.zoneId}: the current values are revision ${cur.seq}, a later read is ${later.seq}`,
+        );
+    }
     const reads = new Set<string>();
     for (const r of revisions) {
       if (r.spreadsheetId === null || r.readSeq === 0) continue;
