@@ -7,8 +7,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fireSignal } from '../../local/emulator/trigger';
 import { DRIVE_ADMIN } from '../../local/seed';
+import { STALL_MS } from '../../pipeline/reconcile';
 import { FEEDBACK_TAB } from '../../sheets';
-import { crashAfterStore, crashBeforeAck, lambdaTimeout, sqsEvent } from './inject';
+import { crashAfterStore, crashBeforeAck, lambdaTimeout, reconcileAt, sqsEvent } from './inject';
 import type { World, WorldOptions } from './world';
 
 export type FaultCase = {
@@ -16,6 +17,8 @@ export type FaultCase = {
   /** What is injected, for the progress line. */
   what: string;
   world?: Omit<WorldOptions, 'evaluationId' | 'zones'>;
+  /** Messages the case means to leave in a dead-letter queue (an alarm for the admin, not a loss). */
+  deadLetters?: Partial<Record<'sync' | 'evaluate', number>>;
   run(world: World): Promise<string[]>;
 };
 
@@ -377,6 +380,49 @@ FAULT_CASES.push(
         );
       }
       return out;
+    },
+  },
+  {
+    name: 'message-lost-and-dead-lettered',
+    what: 'the webhook dies between counting a signal and queueing its sync, and a sync is dead-lettered after 5 failed receives; the reconcile poll catches both',
+    deadLetters: { sync: 1 },
+    async run(w) {
+      const out: string[] = [];
+      const rt = w.runtime;
+      const [a, b] = [w.zoneAt(3), w.zoneAt(4)];
+      const e = w.year.evaluationId;
+      const syncedBefore = (await rt.stack.store.getSheetState(e, w.sheetOf(a)))?.synced;
+      const counted = crashAfterStore(rt, 'requestSheet', 1, (_e, sid) => sid === w.sheetOf(a));
+      const signal = await w.edit(a, 'T05', '8100.5');
+      counted.undo();
+      if (signal.status === 202) out.push('the webhook answered 202 after dying');
+      // Every read of b's sheet fails until its message has been received 5 times and moved to the DLQ.
+      const down = rt.stack.emulator.faults.error('sheets.spreadsheets.get', 503, {
+        spreadsheetId: w.sheetOf(b),
+      });
+      await w.edit(b, 'T05', '8200.5');
+      const dlq = rt.queues.queues.sync;
+      for (let k = 0; dlq.deadLetters().length === 0; k++) {
+        if (k > 6000) throw new Error('the failing sync was not dead-lettered within a minute');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      down.remove();
+      await w.settle();
+      for (const [z, v] of [
+        [a, 8100.5],
+        [b, 8200.5],
+      ] as const)
+        if ((await w.publishedValue(z, 'T05')) === v) out.push(`${z}'s edit was published before the poll`);
+      // The next poll finds nothing stalled yet (a sync may still be on its way); one 3 minutes later does.
+      await rt.reconcileNow();
+      await w.settle();
+      if ((await rt.stack.store.getSheetState(e, w.sheetOf(a)))?.synced !== syncedBefore)
+        out.push(`${a}'s sheet was read before its sync had stalled for ${STALL_MS / 60_000} minutes`);
+      await reconcileAt(rt, new Date(Date.now() + STALL_MS + 60_000));
+      await w.settle();
+      w.accepted(a, 'T05', 8100.5);
+      w.accepted(b, 'T05', 8200.5);
+      return [...out, ...exercised('crash after counting', counted.hits, 1)];
     },
   },
 );

@@ -38,7 +38,7 @@ export async function runFaultCases(
         world = await startWorld({ evaluationId: `faults-${c.name}`, zones, ...c.world });
         own = await c.run(world);
         await world.settle();
-        const verdict = await verify(world, c.name, clean);
+        const verdict = await verify(world, c.name, clean, c.deadLetters);
         own.push(...verdict.failures);
         lost += verdict.lost;
       } catch (error) {

@@ -144,3 +144,21 @@ export function sqsEvent(runtime: LocalRuntime, stage: Stage, group: string, bod
     ],
   };
 }
+
+/**
+ * Runs the reconcile handler once as its schedule would at `at`: the poll's clock is the event's time, so a poll
+ * "three minutes later" finds what has stalled for two without the case waiting for it.
+ */
+export async function reconcileAt(runtime: LocalRuntime, at: Date): Promise<void> {
+  await runtime.handlers.reconcile({
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '000000000000',
+    time: at.toISOString(),
+    region: 'us-east-1',
+    resources: ['arn:aws:events:us-east-1:000000000000:rule/zone-eval-reconcile'],
+    detail: {},
+  });
+}

@@ -203,16 +203,23 @@ export function compareTabs(got: Map<string, unknown[][]>, want: Map<string, unk
 }
 
 /** The verdict on a world whose loop is quiet. */
-export async function verify(world: World, name: string, clean: CleanRuns): Promise<Verdict> {
+export async function verify(
+  world: World,
+  name: string,
+  clean: CleanRuns,
+  deadLetters: Partial<Record<'sync' | 'evaluate', number>> = {},
+): Promise<Verdict> {
   const { runtime, year } = world;
   const store = runtime.stack.store;
   const e = year.evaluationId;
   const failures: string[] = [];
   let lost = 0;
 
-  for (const q of Object.values(runtime.queues.queues))
-    if (q.deadLetters().length)
-      failures.push(`${q.deadLetters().length} messages dead-lettered on ${q.name}`);
+  for (const [stage, q] of Object.entries(runtime.queues.queues)) {
+    const expected = deadLetters[stage as keyof typeof deadLetters] ?? 0;
+    if (q.deadLetters().length !== expected)
+      failures.push(`${q.deadLetters().length} messages dead-lettered on ${q.name}, not ${expected}`);
+  }
 
   const state = await store.getEvaluationState(e);
   if (!state) throw new Error(`evaluation ${e} has no state`);
