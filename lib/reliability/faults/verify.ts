@@ -14,7 +14,7 @@ import { seedYear } from '../../local/runtime-seed';
 import type { ResultsDoc } from '../../pipeline/results';
 import { ResultsDocSchema } from '../../pipeline/results';
 import type { GoogleClients } from '../../sheets';
-import { DEMO_YEAR, type World } from './world';
+import { DEMO_YEAR, settleMs, type World } from './world';
 
 /** Zone id to indicator code to the cell as typed (a number, a text, or null when blank). */
 export type SheetContents = Map<string, Map<string, string | number | null>>;
@@ -88,7 +88,7 @@ export class CleanRuns {
     contents: SheetContents,
   ): Promise<{ doc: ResultsDoc; tabs: Map<string, unknown[][]> }> {
     this.runtime ??= startLocalRuntime({
-      evaluateDelayMs: 100,
+      evaluateDelayMs: zones.length > 12 ? 2000 : 100,
       retryDelayMs: 50,
       reconcileEveryMs: false,
       emulator: { quota: 'off' },
@@ -103,7 +103,7 @@ export class CleanRuns {
       methodology,
       typed: (z, code) => contents.get(z)?.get(code) ?? null,
     });
-    await runtime.untilQuiet({ timeoutMs: 120_000 });
+    await runtime.untilQuiet({ timeoutMs: settleMs(zones.length) });
     return {
       doc: await publishedDoc(runtime, evaluationId),
       tabs: await resultTabs(runtime.stack.google, year.resultsId),

@@ -64,12 +64,17 @@ export type World = {
   close(): Promise<void>;
 };
 
+/** How long the loop may take to settle: 2 minutes for a small evaluation, more for a large one. */
+export const settleMs = (zones: number) => 120_000 + Math.max(0, zones - 12) * 4000;
+
 /** Starts the runtime, seeds the year and waits for its first publish. */
 export async function startWorld(options: WorldOptions): Promise<World> {
   const ev = demoEvaluation();
   const dataDir = options.persist ? await mkdtemp(join(tmpdir(), 'zone-eval-faults-')) : null;
+  // A run of 105 zones takes seconds: a longer delay lets the seeding's 105 reads coalesce into a few runs.
+  const large = options.zones > 12;
   const runtime = await startLocalRuntime({
-    evaluateDelayMs: 300,
+    evaluateDelayMs: large ? 2000 : 300,
     retryDelayMs: 50,
     reconcileEveryMs: false,
     calls: { pace: false, retry: { baseDelayMs: 5, maxDelayMs: 20 } },
@@ -91,7 +96,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       methodology,
       typed: (z, code) => data.values[DEMO_YEAR]?.[z]?.[code]?.typed ?? null,
     });
-    await runtime.untilQuiet({ timeoutMs: 120_000 });
+    await runtime.untilQuiet({ timeoutMs: settleMs(options.zones) });
     const zoneCodes = methodology.indicators.filter((i) => i.source === 'zone').map((i) => i.code);
     const cellOf = (code: string) => {
       const k = zoneCodes.indexOf(code);
@@ -158,7 +163,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
           await new Promise((resolve) => setTimeout(resolve, 10));
         }
       },
-      settle: (timeoutMs = 120_000) => runtime.untilQuiet({ timeoutMs }),
+      settle: (timeoutMs = settleMs(options.zones)) => runtime.untilQuiet({ timeoutMs }),
       async close() {
         await runtime.close();
         if (dataDir) await rm(dataDir, { recursive: true, force: true });
