@@ -110,9 +110,6 @@ export const FAULT_CASES: FaultCase[] = [
       ];
     },
   },
-];
-
-FAULT_CASES.push(
   {
     name: 'sync-crash-after-store',
     what: 'the sync dies after storing a revision, after moving the current values, and before acknowledging',
@@ -425,4 +422,4 @@ FAULT_CASES.push(
       return [...out, ...exercised('crash after counting', counted.hits, 1)];
     },
   },
-);
+];

@@ -17,7 +17,7 @@ export { FAULT_CASES } from './cases';
 /** Zones per case: a small evaluation for `npm test`, the 105 pilot zones at full scale. */
 export const FAULT_ZONES = { quick: 12, full: 105 } as const;
 
-/** Runs `cases` (all by default) at `zones` zones each. */
+/** Runs `cases`, each in its own world of `zones` zones, one clean runtime shared by their verdicts. */
 export async function runFaultCases(
   cases: readonly FaultCase[],
   zones: number,
