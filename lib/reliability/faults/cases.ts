@@ -334,7 +334,7 @@ export const FAULT_CASES: FaultCase[] = [
     name: 'restart-mid-run',
     what: 'the emulator and the embedded DynamoDB restarted mid-run, their state kept in the data directory',
     // Fewer, slower retries: a message must outlast the restart's seconds, not spend its 5 receives on it.
-    world: { persist: true, runtime: { retryDelayMs: 300 } },
+    world: { persist: true, runtime: { retryDelayMs: 500 } },
     async run(w) {
       const first = await editZones(w, 2, 3, 'T03', 111);
       // The syncs these edits queued are running: both backends go down under them and come back.
