@@ -28,6 +28,11 @@ export interface EmbeddedDynamo {
   /** Low-level client, for table administration. */
   raw: DynamoDBClient;
   client: DynamoDBDocumentClient;
+  /**
+   * Stops the server and starts a new one on the same port over the same LevelDB directory, keeping the clients:
+   * the fault-injection suite's "DynamoDB restarted mid-run". Requests made meanwhile fail as connection faults.
+   */
+  restart(): Promise<void>;
   /** Closes the clients, stops the server and releases the LevelDB directory. */
   close(): Promise<void>;
 }
@@ -39,32 +44,34 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local
 export async function startDynamo(options: StartDynamoOptions = {}): Promise<EmbeddedDynamo> {
   const tableName = options.tableName ?? 'zone-eval';
   const region = options.region ?? 'us-east-1';
-  // Tables become ACTIVE after createTableMs; zero makes the embedded table usable at once.
-  const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  let server = await listenDynalite(options.path, 0);
   const address = server.address();
   if (address === null || typeof address === 'string')
     throw new StoreError('dynalite is not listening on a TCP port');
-  const endpoint = `http://127.0.0.1:${address.port}`;
+  const port = address.port;
+  const endpoint = `http://127.0.0.1:${port}`;
   const raw = new DynamoDBClient({ endpoint, region, credentials: LOCAL_CREDENTIALS, maxAttempts: 3 });
   const client = DynamoDBDocumentClient.from(raw);
   let closed = false;
-  const close = async (): Promise<void> => {
-    if (closed) return;
-    closed = true;
-    client.destroy();
-    raw.destroy();
+  const stopServer = async (): Promise<void> => {
     // Idle keep-alive sockets of the SDK would otherwise hold the server open.
     server.closeIdleConnections();
     await new Promise<void>((resolve, reject) =>
       server.close((error) => (error ? reject(error) : resolve())),
     );
+  };
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    client.destroy();
+    raw.destroy();
+    await stopServer();
+  };
+  const restart = async (): Promise<void> => {
+    if (closed) throw new StoreError('the embedded DynamoDB is closed');
+    server.closeAllConnections();
+    await stopServer();
+    server = await listenDynalite(options.path, port);
   };
   try {
     await createTable(raw, tableName);
@@ -72,7 +79,21 @@ export async function startDynamo(options: StartDynamoOptions = {}): Promise<Emb
     await close();
     throw error;
   }
-  return { endpoint, tableName, region, raw, client, close };
+  return { endpoint, tableName, region, raw, client, restart, close };
+}
+
+/** A dynalite server listening on 127.0.0.1 (`port` 0: a free one), over `path` or in memory. */
+async function listenDynalite(path: string | undefined, port: number) {
+  // Tables become ACTIVE after createTableMs; zero makes the embedded table usable at once.
+  const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return server;
 }
 
 /**

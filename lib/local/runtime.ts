@@ -72,6 +72,11 @@ export type LocalRuntime = {
   watch(evaluation: WatchedEvaluation): void;
   /** Runs the reconcile handler once now, as its schedule would. */
   reconcileNow(): Promise<void>;
+  /**
+   * Restarts the emulator and dynalite mid-run (LocalStack.restart), the queues and handlers running on; the new
+   * emulator's trigger posts to the webhook as before.
+   */
+  restartBackends(): Promise<void>;
   /** Resolves once nothing is queued, in flight, being received by the webhook or reconciling. */
   untilQuiet(options?: { timeoutMs?: number }): Promise<void>;
   close(): Promise<void>;
@@ -292,6 +297,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       if (!watched.some((w) => w.evaluationId === evaluation.evaluationId)) watched.push(evaluation);
     },
     reconcileNow,
+    async restartBackends() {
+      await stack.restart();
+      stack.emulator.setWebhook({ url: webhookUrl, masterSecret: triggerSecret });
+    },
     async untilQuiet({ timeoutMs = 60_000 } = {}) {
       const deadline = Date.now() + timeoutMs;
       // Quiet twice, a few milliseconds apart: a handler that just finished may be about to send its next message.

@@ -29,6 +29,13 @@ export type LocalStack = {
   files: GoogleSpreadsheetFiles;
   /** Google clients acting as someone else (an official, an admin), for tests and the demo. */
   clientsAs(email: string, calls?: CallerOptions): GoogleClients;
+  /**
+   * Stops the emulator and dynalite and starts them again on the same ports, keeping what their data directories
+   * hold (`emulator.dataDir`, `dynamoPath`; without them the state is lost, as a real restart would lose it). The
+   * clients are kept; `emulator` is the new instance (its faults, counts and webhook start afresh). For the
+   * fault-injection suite's "restarted mid-run".
+   */
+  restart(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -41,7 +48,7 @@ export type LocalStackOptions = {
 
 /** Starts the emulator and dynalite on ephemeral ports and wires the adapters. */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const emulator = await startEmulator({ port: 0, ...options.emulator });
+  let emulator = await startEmulator({ port: 0, ...options.emulator });
   const dynamo = await startDynamo(options.dynamoPath ? { path: options.dynamoPath } : {});
   const clientsAs = (email: string, calls?: CallerOptions) =>
     createGoogleClients({
@@ -52,7 +59,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(calls && { calls }),
     });
   const google = clientsAs(SERVICE_ACCOUNT, options.calls);
-  return {
+  const stack: LocalStack = {
     emulator,
     dynamo,
     store: new DynamoStore({ client: dynamo.client, tableName: dynamo.tableName }),
@@ -61,9 +68,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     feedback: new GoogleFeedbackWriter(google),
     files: new GoogleSpreadsheetFiles(google),
     clientsAs,
+    async restart() {
+      const port = emulator.port;
+      await emulator.close();
+      await dynamo.restart();
+      emulator = await startEmulator({ ...options.emulator, port });
+      stack.emulator = emulator;
+    },
     async close() {
       await emulator.close();
       await dynamo.close();
     },
   };
+  return stack;
 }
