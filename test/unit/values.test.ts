@@ -176,6 +176,8 @@ const refusals: RefusalCase[] = [
   { text: '17,35', unit: '%', problem: 'decimal-comma', reason: /the decimal mark is a point/ },
   { text: '1,09', unit: E8, problem: 'decimal-comma', reason: /groups of three/ },
   { text: '1234,5', unit: E8, problem: 'decimal-comma', reason: /groups of three/ },
+  { text: '1.092,47', unit: E8, problem: 'decimal-comma', reason: /the decimal mark is a point/ },
+  { text: '12.345,6', unit: E8, problem: 'decimal-comma', reason: /groups of three/ },
   {
     text: '17.35%',
     unit: 'billion yuan',

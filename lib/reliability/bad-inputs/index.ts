@@ -1,0 +1,56 @@
+/**
+ * The bad-input suite (issue 12, section 2): a corpus of bad inputs, each with its expected outcome, run through
+ * the real paths: zone forms through the sync stage on the local runtime (Feedback tab, store, published results),
+ * the control sheet's tabs (refusal on its Feedback tab, the methodology in force unchanged), the central data
+ * spreadsheet, names reaching the results spreadsheet, the CLI's CSV and methodology JSON, and the emulator's
+ * cell limit. A case is handled when its outcome matched the expected one exactly; `lost` counts previously
+ * accepted values gone after a case.
+ */
+import type { ReliabilitySuite, SuiteOptions, SuiteReport } from '../types';
+import type { CaseResult } from './cases';
+import { runFormCells, runFormSheets } from './form';
+import { FORM_CELL_CASES } from './form-cells';
+import { FORM_SHEET_CASES } from './form-sheets';
+import { startWorld } from './world';
+
+/** Zones seeded: the value cases are spread over their forms (42 value cells each); the structural cases run in
+ * rounds of this many zones. */
+const ZONES = 10;
+/** Zones whose forms take the value cases. */
+const VALUE_ZONES = 4;
+
+/** Figures and failures from case results. */
+export function report(results: readonly CaseResult[], extra: string[] = []): SuiteReport {
+  return {
+    figures: {
+      bad_inputs_tried: results.length,
+      bad_inputs_handled: results.filter((r) => r.handled).length,
+      lost: results.reduce((s, r) => s + r.lost, 0),
+    },
+    failures: [...results.flatMap((r) => (r.failure ? [r.failure] : [])), ...extra],
+  };
+}
+
+async function runSheets(options: SuiteOptions): Promise<CaseResult[]> {
+  const zones = ZONES;
+  options.progress(`bad-inputs: seeding ${zones} zones on the local runtime`);
+  const world = await startWorld(zones);
+  try {
+    const results: CaseResult[] = [];
+    options.progress(`bad-inputs: ${FORM_CELL_CASES.length} bad values in zone form cells`);
+    results.push(...(await runFormCells(world, FORM_CELL_CASES, world.zones.slice(0, VALUE_ZONES))));
+    results.push(...(await runFormSheets(world, FORM_SHEET_CASES, ZONES, options.progress)));
+    return results;
+  } finally {
+    await world.close();
+  }
+}
+
+export const badInputsSuite: ReliabilitySuite = {
+  name: 'bad-inputs',
+  async run(options) {
+    const results: CaseResult[] = [];
+    results.push(...(await runSheets(options)));
+    return report(results);
+  },
+};
