@@ -481,6 +481,13 @@ describe('parseCell reads a cell by its value and its number format', () => {
       reason: /“-¥5.00” is negative/,
     },
     {
+      name: 'a dollar amount in a currency cell, for yuan',
+      cell: { value: 1092.47, text: '$1,092.47', formatType: 'CURRENCY' },
+      unit: '10,000 yuan',
+      problem: 'wrong-currency',
+      reason: /“\$1,092.47” is in US dollars/,
+    },
+    {
       name: 'a non-finite number',
       cell: { value: Number.NaN },
       unit: E8,

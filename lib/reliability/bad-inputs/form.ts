@@ -198,22 +198,35 @@ async function growForm(world: World, spreadsheetId: string, rows: number) {
   });
 }
 
-async function formValues(world: World, spreadsheetId: string): Promise<unknown[][]> {
-  const res = await world.admin.spreadsheets.values.get({
+/** The Form tab's cells as entered, values and formats (a percentage stays a percentage when moved). */
+async function formGrid(world: World, spreadsheetId: string): Promise<sheets_v4.Schema$RowData[]> {
+  const res = await world.admin.spreadsheets.get({
     spreadsheetId,
-    range: 'Form',
-    valueRenderOption: 'FORMULA',
+    ranges: ['Form'],
+    includeGridData: true,
+    fields: 'sheets.data.rowData.values(userEnteredValue,userEnteredFormat)',
   });
-  return (res.data.values ?? []) as unknown[][];
+  return res.data.sheets?.[0]?.data?.[0]?.rowData ?? [];
 }
 
-async function rewriteForm(world: World, spreadsheetId: string, rows: unknown[][], at = 1) {
-  await world.admin.spreadsheets.values.clear({ spreadsheetId, range: 'Form' });
-  await world.admin.spreadsheets.values.update({
+/** Replaces the Form tab's cells with `rows` (from A1), as cut and paste would. */
+async function rewriteForm(world: World, spreadsheetId: string, rows: sheets_v4.Schema$RowData[]) {
+  const sheetId = await tabId(world, spreadsheetId, 'Form');
+  await world.admin.spreadsheets.batchUpdate({
     spreadsheetId,
-    range: `Form!A${at}`,
-    valueInputOption: 'USER_ENTERED',
-    requestBody: { values: rows.map((r) => r.map((v) => (v === undefined || v === null ? '' : v))) },
+    requestBody: {
+      requests: [
+        { appendDimension: { sheetId, dimension: 'ROWS', length: Math.max(5, rows.length - 40) } },
+        { updateCells: { range: { sheetId }, fields: 'userEnteredValue,userEnteredFormat' } },
+        {
+          updateCells: {
+            start: { sheetId, rowIndex: 0, columnIndex: 0 },
+            rows,
+            fields: 'userEnteredValue,userEnteredFormat',
+          },
+        },
+      ],
+    },
   });
 }
 
@@ -259,24 +272,23 @@ async function applyOp(world: World, zone: number, spreadsheetId: string, op: Sh
       });
       return;
     case 'shiftRows': {
-      const rows = await formValues(world, spreadsheetId);
-      await growForm(world, spreadsheetId, op.by + 5);
-      await rewriteForm(world, spreadsheetId, rows, 1 + op.by);
+      const rows = await formGrid(world, spreadsheetId);
+      await rewriteForm(world, spreadsheetId, [...Array.from({ length: op.by }, () => ({})), ...rows]);
       return;
     }
     case 'swapColumns': {
-      const rows = (await formValues(world, spreadsheetId)).map((r) => {
-        const out = [...r];
-        while (out.length <= Math.max(op.a, op.b)) out.push('');
-        [out[op.a], out[op.b]] = [out[op.b], out[op.a]];
-        return out;
+      const rows = (await formGrid(world, spreadsheetId)).map((r) => {
+        const out = [...(r.values ?? [])];
+        while (out.length <= Math.max(op.a, op.b)) out.push({});
+        [out[op.a], out[op.b]] = [out[op.b]!, out[op.a]!];
+        return { values: out };
       });
       await rewriteForm(world, spreadsheetId, rows);
       return;
     }
     case 'pasteFormOf': {
       const other = world.zones[(zone + op.offset) % world.zones.length]!;
-      await rewriteForm(world, spreadsheetId, await formValues(world, world.year.sheets.get(other)!));
+      await rewriteForm(world, spreadsheetId, await formGrid(world, world.year.sheets.get(other)!));
       return;
     }
     case 'deleteRow':
