@@ -8,6 +8,8 @@
  */
 import type { ReliabilitySuite, SuiteOptions, SuiteReport } from '../types';
 import type { CaseResult } from './cases';
+import { CLI_CASES, runCliCases } from './cli';
+import { CONTROL_CASES, runControlCases } from './control';
 import { runFormCells, runFormSheets } from './form';
 import { FORM_CELL_CASES } from './form-cells';
 import { FORM_SHEET_CASES } from './form-sheets';
@@ -31,7 +33,7 @@ export function report(results: readonly CaseResult[], extra: string[] = []): Su
   };
 }
 
-async function runSheets(options: SuiteOptions): Promise<CaseResult[]> {
+async function runSheets(options: SuiteOptions): Promise<{ results: CaseResult[]; extra: string[] }> {
   const zones = ZONES;
   options.progress(`bad-inputs: seeding ${zones} zones on the local runtime`);
   const world = await startWorld(zones);
@@ -40,7 +42,10 @@ async function runSheets(options: SuiteOptions): Promise<CaseResult[]> {
     options.progress(`bad-inputs: ${FORM_CELL_CASES.length} bad values in zone form cells`);
     results.push(...(await runFormCells(world, FORM_CELL_CASES, world.zones.slice(0, VALUE_ZONES))));
     results.push(...(await runFormSheets(world, FORM_SHEET_CASES, ZONES, options.progress)));
-    return results;
+    options.progress(`bad-inputs: ${CONTROL_CASES.length} invalid methodology edits on the control sheet`);
+    const control = await runControlCases(world, CONTROL_CASES);
+    results.push(...control.results);
+    return { results, extra: control.extra };
   } finally {
     await world.close();
   }
@@ -49,8 +54,11 @@ async function runSheets(options: SuiteOptions): Promise<CaseResult[]> {
 export const badInputsSuite: ReliabilitySuite = {
   name: 'bad-inputs',
   async run(options) {
-    const results: CaseResult[] = [];
-    results.push(...(await runSheets(options)));
-    return report(results);
+    options.progress(
+      `bad-inputs: ${CLI_CASES.length} bad CSV files and methodology JSON through zone-eval score`,
+    );
+    const cli = await runCliCases(CLI_CASES);
+    const sheets = await runSheets(options);
+    return report([...sheets.results, ...cli], sheets.extra);
   },
 };

@@ -38,7 +38,12 @@ export function matchRefusal(
   const here = rows.filter((r) => String(r[columns.at] ?? '') === at);
   if (here.length === 0) {
     const places = [...new Set(rows.map((r) => String(r[columns.at] ?? '')).filter((p) => p !== ''))];
-    return [`no Feedback row at ${at} (rows name: ${shorten(places.join(', ') || 'none')})`];
+    const problems = rows
+      .filter((r) => String(r[columns.at] ?? '') !== '' && String(r[columns.message] ?? '') !== '')
+      .map((r) => `${String(r[columns.at])}: “${shorten(String(r[columns.message]), 120)}”`);
+    return [
+      `no Feedback row at ${at} (rows name: ${shorten(places.join(', ') || 'none')}${problems.length ? `; ${problems.slice(0, 3).join('; ')}` : ''})`,
+    ];
   }
   const messages = here.map((r) => String(r[columns.message] ?? ''));
   if (messages.some((m) => includesAll(m, expected.messageIncludes))) return [];
