@@ -252,8 +252,8 @@ export const FORM_CELL_CASES: readonly FormCellCase[] = [
   {
     name: '#NAME? in an amount',
     unit: 'billion yuan',
-    input: '=IMPORTXML("x","y")',
-    expect: refused('#NAME?'),
+    input: '=NOSUCHFUNCTION(2)',
+    expect: refused('#NAME?', FORMULA),
   },
   { name: 'a formula giving text', unit: 'count', input: '="five"', expect: refused('“five”', NAN) },
   { name: 'a formula giving a negative', unit: 'count', input: '=2-5', expect: refused('negative') },
