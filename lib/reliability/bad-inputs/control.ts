@@ -7,10 +7,10 @@
  * row 2; Aggregates (A code, B name_en, C name_zh, D parent, E weight, F method) D01 to D10 on rows 2 to 11, Index
  * on row 12; Grades (A code, B label_en, C label_zh, D count, E share, F min_score, G colour) A to D on rows 2 to 5.
  */
-import type { sheets_v4 } from '@googleapis/sheets';
 import { DRIVE_ADMIN } from '../../local/seed';
 import { type CaseResult, crashed, result } from './cases';
 import { CONTROL_FEEDBACK, matchRefusal } from './match';
+import { restoreTabs, snapshotTabs, tabList } from './tabs';
 import { crashes, EVALUATION, failedSoFar, type World } from './world';
 
 export type ControlOp =
@@ -134,63 +134,6 @@ export const CONTROL_CASES: readonly ControlCase[] = [
 
 const TABS = ['Zones', 'Indicators', 'Aggregates', 'Grades', 'Settings'];
 
-type Snapshot = { tab: string; rows: sheets_v4.Schema$RowData[] }[];
-
-async function snapshot(world: World, spreadsheetId: string): Promise<Snapshot> {
-  const res = await world.admin.spreadsheets.get({
-    spreadsheetId,
-    ranges: TABS,
-    includeGridData: true,
-    fields: 'sheets(properties.title,data.rowData.values(userEnteredValue,userEnteredFormat))',
-  });
-  return (res.data.sheets ?? []).map((s) => ({
-    tab: s.properties?.title ?? '',
-    rows: s.data?.[0]?.rowData ?? [],
-  }));
-}
-
-async function tabs(world: World, spreadsheetId: string) {
-  const meta = await world.admin.spreadsheets.get({
-    spreadsheetId,
-    fields: 'sheets.properties(sheetId,title)',
-  });
-  return (meta.data.sheets ?? []).map((s) => ({
-    id: s.properties?.sheetId ?? 0,
-    title: s.properties?.title ?? '',
-  }));
-}
-
-/** Puts the five methodology tabs back: a renamed copy removed, a deleted tab re-made, every cell rewritten. */
-async function restore(world: World, spreadsheetId: string, snap: Snapshot, titles: readonly string[]) {
-  const now = await tabs(world, spreadsheetId);
-  const requests: sheets_v4.Schema$Request[] = [];
-  for (const t of now) if (!titles.includes(t.title)) requests.push({ deleteSheet: { sheetId: t.id } });
-  // A new id no tab has used: one deleted in this same batch is still taken when the batch is checked.
-  const used = new Set(now.map((t) => t.id));
-  let next = 8_000_000;
-  for (const { tab, rows } of snap) {
-    let id = now.find((t) => t.title === tab)?.id;
-    if (id === undefined) {
-      while (used.has(next)) next++;
-      id = next;
-      used.add(id);
-      requests.push({ addSheet: { properties: { sheetId: id, title: tab } } });
-    }
-    requests.push(
-      { appendDimension: { sheetId: id, dimension: 'ROWS', length: 5 } },
-      { updateCells: { range: { sheetId: id }, fields: 'userEnteredValue,userEnteredFormat' } },
-      {
-        updateCells: {
-          start: { sheetId: id, rowIndex: 0, columnIndex: 0 },
-          rows,
-          fields: 'userEnteredValue,userEnteredFormat',
-        },
-      },
-    );
-  }
-  await world.admin.spreadsheets.batchUpdate({ spreadsheetId, requestBody: { requests } });
-}
-
 async function apply(world: World, spreadsheetId: string, op: ControlOp) {
   const fill = (v: string | number) =>
     typeof v !== 'string'
@@ -208,7 +151,7 @@ async function apply(world: World, spreadsheetId: string, op: ControlOp) {
     );
     return;
   }
-  const id = (await tabs(world, spreadsheetId)).find(
+  const id = (await tabList(world, spreadsheetId)).find(
     (t) => t.title === (op.op === 'deleteTab' ? op.title : op.from),
   )?.id;
   if (id === undefined) throw new Error(`no tab to ${op.op}`);
@@ -231,8 +174,8 @@ export async function runControlCases(
 ): Promise<{ results: CaseResult[]; extra: string[] }> {
   const sid = world.year.controlId;
   const store = world.runtime.stack.store;
-  const snap = await snapshot(world, sid);
-  const titles = (await tabs(world, sid)).map((t) => t.title);
+  const snap = await snapshotTabs(world, sid, TABS);
+  const titles = (await tabList(world, sid)).map((t) => t.title);
   const inForce = (await store.getEvaluationState(EVALUATION))?.methodologyVersion ?? null;
   const results: CaseResult[] = [];
   for (const k of cases) {
@@ -267,7 +210,7 @@ export async function runControlCases(
       results.push(crashed(k.name, 'control tab', e));
     }
     try {
-      await restore(world, sid, snap, titles);
+      await restoreTabs(world, sid, snap, titles);
     } catch (e) {
       results.push(crashed(`${k.name} (putting the sheet back)`, 'control tab', e));
     }

@@ -8,6 +8,7 @@
  */
 import type { ReliabilitySuite, SuiteOptions, SuiteReport } from '../types';
 import type { CaseResult } from './cases';
+import { CENTRAL_CELL_CASES, CENTRAL_SHEET_CASES, runCentralCases } from './central';
 import { CLI_CASES, runCliCases } from './cli';
 import { CONTROL_CASES, runControlCases } from './control';
 import { runFormCells, runFormSheets } from './form';
@@ -42,6 +43,10 @@ async function runSheets(options: SuiteOptions): Promise<{ results: CaseResult[]
     options.progress(`bad-inputs: ${FORM_CELL_CASES.length} bad values in zone form cells`);
     results.push(...(await runFormCells(world, FORM_CELL_CASES, world.zones.slice(0, VALUE_ZONES))));
     results.push(...(await runFormSheets(world, FORM_SHEET_CASES, ZONES, options.progress)));
+    options.progress(
+      `bad-inputs: ${CENTRAL_CELL_CASES.length + CENTRAL_SHEET_CASES.length} bad inputs on the central data spreadsheet`,
+    );
+    results.push(...(await runCentralCases(world, CENTRAL_CELL_CASES, CENTRAL_SHEET_CASES)));
     options.progress(`bad-inputs: ${CONTROL_CASES.length} invalid methodology edits on the control sheet`);
     const control = await runControlCases(world, CONTROL_CASES);
     results.push(...control.results);
