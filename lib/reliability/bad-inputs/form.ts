@@ -469,3 +469,81 @@ export async function runFormSheets(
   }
   return results;
 }
+
+/** What reading a very long form cost: the sync from signal to quiet, and the process's memory at its peak. */
+export type BigFormFigures = { rows: number; ms: number; peakRssGrowthMb: number; peakHeapGrowthMb: number };
+
+/** Bounds a long form's read must stay within (the process holds the emulator too, so memory is an upper bound). */
+export const BIG_FORM_BOUNDS = { ms: 60_000, rssGrowthMb: 1024 };
+
+/**
+ * A form with `rows` rows pasted below the indicators (codes the evaluation does not know): read in one sync within
+ * the bounds, the Feedback capped with a line counting the rest, the zone's accepted values unchanged.
+ */
+export async function runBigForm(
+  world: World,
+  zoneIndex: number,
+  rows: number,
+): Promise<{ result: CaseResult; figures: BigFormFigures | null }> {
+  const name = `a form of ${rows.toLocaleString('en')} rows`;
+  const zone = world.zones[zoneIndex]!;
+  const sid = world.year.sheets.get(zone)!;
+  try {
+    const before = await storedValues(world, [zone]);
+    const since = failedSoFar(world);
+    const sheetId = await tabId(world, sid, 'Form');
+    await world.admin.spreadsheets.batchUpdate({
+      spreadsheetId: sid,
+      requestBody: { requests: [{ appendDimension: { sheetId, dimension: 'ROWS', length: rows + 10 } }] },
+    });
+    const pasted = Array.from({ length: rows }, (_, k) => [`X${k + 1}`, 'pasted row', 'count', k + 1]);
+    await world.admin.spreadsheets.values.update({
+      spreadsheetId: sid,
+      range: 'Form!A45',
+      valueInputOption: 'RAW',
+      requestBody: { values: pasted },
+    });
+    const rss0 = process.memoryUsage().rss;
+    const heap0 = process.memoryUsage().heapUsed;
+    let rss = rss0;
+    let heap = heap0;
+    const sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      rss = Math.max(rss, m.rss);
+      heap = Math.max(heap, m.heapUsed);
+    }, 25);
+    const t0 = Date.now();
+    try {
+      await world.signal(sid);
+      await world.quiet();
+    } finally {
+      clearInterval(sampler);
+    }
+    const figures: BigFormFigures = {
+      rows,
+      ms: Date.now() - t0,
+      peakRssGrowthMb: Math.round((rss - rss0) / 2 ** 20),
+      peakHeapGrowthMb: Math.round((heap - heap0) / 2 ** 20),
+    };
+    const feedback = await world.tab(sid, 'Feedback');
+    const mismatches = [...crashes(world, since)];
+    const status = String(feedback[0]?.[1] ?? '');
+    if (status.startsWith('NOT ACCEPTED')) mismatches.push(`the form was refused: “${status}”`);
+    const more = feedback.find((r) => /more problems not listed/.test(String(r[3] ?? '')));
+    if (!more) mismatches.push('the Feedback does not say how many problems it left out');
+    if (feedback.length > 220) mismatches.push(`the Feedback has ${feedback.length} rows, more than its cap`);
+    if (figures.ms > BIG_FORM_BOUNDS.ms)
+      mismatches.push(`the read took ${figures.ms} ms, over ${BIG_FORM_BOUNDS.ms}`);
+    if (figures.peakRssGrowthMb > BIG_FORM_BOUNDS.rssGrowthMb)
+      mismatches.push(
+        `resident memory grew ${figures.peakRssGrowthMb} MB, over ${BIG_FORM_BOUNDS.rssGrowthMb}`,
+      );
+    const after = await storedValues(world, [zone]);
+    const lost = [...(before.get(zone) ?? [])]
+      .filter(([code, v]) => !sameValue(after.get(zone)?.get(code) ?? null, v))
+      .map(([code, v]) => `${zone} ${code} was ${v}, now ${after.get(zone)?.get(code)}`);
+    return { result: result(name, 'form sheet', mismatches, lost), figures };
+  } catch (e) {
+    return { result: crashed(name, 'form sheet', e), figures: null };
+  }
+}

@@ -11,14 +11,17 @@ import type { CaseResult } from './cases';
 import { CENTRAL_CELL_CASES, CENTRAL_SHEET_CASES, runCentralCases } from './central';
 import { CLI_CASES, runCliCases } from './cli';
 import { CONTROL_CASES, runControlCases } from './control';
-import { runFormCells, runFormSheets } from './form';
+import { runBigForm, runFormCells, runFormSheets } from './form';
 import { FORM_CELL_CASES } from './form-cells';
 import { FORM_SHEET_CASES } from './form-sheets';
+import { RESULTS_TEXT_CASES, runResultsText } from './results-text';
 import { startWorld } from './world';
 
 /** Zones seeded: the value cases are spread over their forms (42 value cells each); the structural cases run in
  * rounds of this many zones. */
 const ZONES = 10;
+/** Rows of the long form at quick scale (full: 50,000). */
+const BIG_FORM_ROWS_QUICK = 10_000;
 /** Zones whose forms take the value cases. */
 const VALUE_ZONES = 4;
 
@@ -50,6 +53,18 @@ async function runSheets(options: SuiteOptions): Promise<{ results: CaseResult[]
     options.progress(`bad-inputs: ${CONTROL_CASES.length} invalid methodology edits on the control sheet`);
     const control = await runControlCases(world, CONTROL_CASES);
     results.push(...control.results);
+    options.progress(
+      `bad-inputs: ${RESULTS_TEXT_CASES.length} names that must reach the results spreadsheet as text`,
+    );
+    results.push(...(await runResultsText(world, RESULTS_TEXT_CASES)));
+    const rows = options.scale === 'full' ? 50_000 : BIG_FORM_ROWS_QUICK;
+    options.progress(`bad-inputs: a form of ${rows.toLocaleString('en')} rows`);
+    const big = await runBigForm(world, ZONES - 1, rows);
+    results.push(big.result);
+    if (big.figures)
+      options.progress(
+        `bad-inputs: ${big.figures.rows.toLocaleString('en')} rows read in ${big.figures.ms} ms, peak resident memory +${big.figures.peakRssGrowthMb} MB (heap +${big.figures.peakHeapGrowthMb} MB; the emulator shares the process)`,
+      );
     return { results, extra: control.extra };
   } finally {
     await world.close();
