@@ -163,8 +163,13 @@ export async function syncCentral(req: CentralRequest, deps: CentralDeps): Promi
     const before = stored.get(tab);
     const got = centralValues(read, zones, before?.spreadsheetId === s ? before.zones : undefined);
     problems.push(...got.problems);
-    // A missing tab stores nothing: the last values stay in use, and the Feedback says the tab is missing.
-    if (read.problems.some((p) => p.kind === 'missing-tab' || p.kind === 'missing-header')) {
+    // A missing tab stores nothing: the last values stay in use, and the Feedback says the tab is missing. So does
+    // a second zone_id column (a repeated column naming no indicator), which leaves no row readable.
+    const unread = (p: (typeof read.problems)[number]) =>
+      p.kind === 'missing-tab' ||
+      p.kind === 'missing-header' ||
+      (p.kind === 'repeated-column' && p.code === undefined);
+    if (read.problems.some(unread)) {
       results.push({ tab, result: 'missing', refused: got.refused });
       continue;
     }

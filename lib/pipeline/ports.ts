@@ -438,7 +438,7 @@ export interface SpreadsheetReader {
   readControl(spreadsheetId: string): Promise<ControlRead>;
   /** The cell of the control sheet a methodology issue points at (`Indicators!G6`), or null; the layout is the adapter's. */
   locateIssue(
-    control: Pick<ControlRead, 'origins'>,
+    control: Pick<ControlRead, 'origins' | 'methodology'>,
     issue: import('../core/methodology').MethodologyIssue,
   ): string | null;
   /**

@@ -232,7 +232,10 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
   let feedbackWritten = false;
   // A stale read (superseded, or overtaken by a read that finished meanwhile) leaves the Feedback to the later one.
   const overtaken = async () => ((await store.getSheetState(e, s))?.synced ?? 0) > R;
-  if (!superseded && feedbackHash !== state.feedbackHash && !(await overtaken())) {
+  // A Feedback tab a person deleted is written again even when its content is unchanged: the stored hash
+  // describes a tab that is gone.
+  const feedbackDue = feedbackHash !== state.feedbackHash || read.feedbackTab === null;
+  if (!superseded && feedbackDue && !(await overtaken())) {
     await deps.feedback.writeFeedback(s, feedback.rows, read.feedbackTab);
     await store.setFeedbackHash(e, s, feedbackHash);
     feedbackWritten = true;

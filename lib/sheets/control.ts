@@ -49,7 +49,10 @@ function toText(v: unknown): unknown {
 function toNumber(v: unknown): unknown {
   if (blank(v)) return undefined;
   if (typeof v !== 'string') return v;
-  const s = v.normalize('NFKC').replace(/[,\s]/g, '');
+  const t = v.normalize('NFKC').replace(/\s/g, '');
+  // A comma only groups thousands (1,500): `1,5` is a decimal comma, refused rather than read as 15.
+  if (t.includes(',') && !/^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/.test(t)) return v;
+  const s = t.replace(/,/g, '');
   const n = Number(s);
   return s !== '' && Number.isFinite(n) ? n : v;
 }
@@ -587,7 +590,12 @@ const FIELD_COLUMN: Record<string, string> = {
  * The cell an issue of `compileMethodology` points at (`indicators[3] (T04).direction` is the direction cell of
  * the fourth indicator's row), or the row's first cell, or null when the issue concerns no row.
  */
-export function locateIssue(control: Pick<ControlRead, 'origins'>, issue: MethodologyIssue): string | null {
+export function locateIssue(
+  control: Pick<ControlRead, 'origins' | 'methodology'>,
+  issue: MethodologyIssue,
+): string | null {
+  const byCode = hierarchyIssue(control, issue);
+  if (byCode !== undefined) return byCode;
   const m = /^(indicators|aggregates|grade\.grades)\[(\d+)\](?: \([^)]*\))?(?:\.(\w+))?/.exec(issue.path);
   if (m) {
     const list =
@@ -609,4 +617,47 @@ export function locateIssue(control: Pick<ControlRead, 'origins'>, issue: Method
     }
   }
   return null;
+}
+
+const codesOf = (list: unknown): (string | undefined)[] =>
+  Array.isArray(list)
+    ? list.map((x) => {
+        const code = (x as { code?: unknown } | null)?.code;
+        return typeof code === 'string' ? code : undefined;
+      })
+    : [];
+
+/**
+ * Issues of the hierarchy named by an aggregate's code rather than a row index: `aggregates (D01)` whose children's
+ * weights sum to zero points at the first child's weight cell; `aggregates` with more than one root at the parent
+ * cell of the first parentless aggregate it names. Undefined for other issues.
+ */
+function hierarchyIssue(
+  control: Pick<ControlRead, 'origins' | 'methodology'>,
+  issue: MethodologyIssue,
+): string | null | undefined {
+  const indicators = codesOf(control.methodology['indicators']);
+  const aggregates = codesOf(control.methodology['aggregates']);
+  const parentOf = (list: unknown, k: number) =>
+    Array.isArray(list) ? (list[k] as { parent?: unknown })?.parent : undefined;
+  const named = /^aggregates \(([^)]+)\)$/.exec(issue.path);
+  if (named && /sum to zero/.test(issue.message)) {
+    const code = named[1];
+    for (const [list, origins, codes] of [
+      [control.methodology['indicators'], control.origins.indicators, indicators],
+      [control.methodology['aggregates'], control.origins.aggregates, aggregates],
+    ] as const)
+      for (let k = 0; k < codes.length; k++)
+        if (parentOf(list, k) === code) return origins[k]?.fields['weight'] ?? origins[k]?.at ?? null;
+    const own = aggregates.indexOf(code);
+    return own < 0 ? null : (control.origins.aggregates[own]?.at ?? null);
+  }
+  const roots = /found \d+: ([^,]+),/.exec(issue.message);
+  if (issue.path === 'aggregates' && roots) {
+    const k = aggregates.indexOf(roots[1]!.trim());
+    return k < 0
+      ? null
+      : (control.origins.aggregates[k]?.fields['parent'] ?? control.origins.aggregates[k]?.at ?? null);
+  }
+  return undefined;
 }

@@ -38,14 +38,29 @@ function indicatorLookup(indicators: readonly Indicator[]): (code: string) => In
   return (code) => exact.get(code) ?? loose.get(normaliseHeader(code));
 }
 
-/** The zone id shown above the header: the first non-empty cell right of a `Zone ID` label. */
-function zoneShown(rows: TabGrid['rows'], headerRow: number, tab: string): { id: string; at: string } | null {
+/**
+ * The zone id shown above the header: the first non-empty cell right of a `Zone ID` label, or, when the expected
+ * id is anywhere in the label's row, that cell (columns moved by a person put the id left of the label and the
+ * zone's name right of it; the id itself still says which zone the form is).
+ */
+function zoneShown(
+  rows: TabGrid['rows'],
+  headerRow: number,
+  tab: string,
+  expected?: string,
+): { id: string; at: string } | null {
   const labels = headerIndex([ZONE_LABEL]);
   for (let r = 0; r < headerRow; r++) {
     const row = rows[r] ?? [];
     for (let c = 0; c < row.length; c++) {
       const t = cellText(row[c]);
       if (t === null || !labels.has(normaliseHeader(t))) continue;
+      if (expected !== undefined)
+        for (let k = 0; k < row.length; k++) {
+          const v = k === c ? null : cellText(row[k]);
+          if (v !== null && normaliseHeader(v) === normaliseHeader(expected))
+            return { id: v, at: cellA1(tab, r, k) };
+        }
       for (let k = c + 1; k < row.length; k++) {
         const v = cellText(row[k]);
         if (v !== null) return { id: v, at: cellA1(tab, r, k) };
@@ -91,14 +106,14 @@ export function readFormGrid(input: FormInput): FormRead {
     return {
       ...base,
       tab,
-      zoneId: zoneShown(rows, Math.min(rows.length, 20), tab)?.id ?? null,
+      zoneId: zoneShown(rows, Math.min(rows.length, 20), tab, input.expectedZoneId)?.id ?? null,
       rows: [],
       problems,
     };
   }
 
   const match = matchHeaders(rowTexts(rows[headerRow]), FORM_COLUMNS);
-  const zone = zoneShown(rows, headerRow, tab);
+  const zone = zoneShown(rows, headerRow, tab, input.expectedZoneId);
   const zoneId = zone?.id ?? null;
   if (
     input.expectedZoneId !== undefined &&

@@ -100,7 +100,7 @@ export class GoogleSpreadsheetReader implements SpreadsheetReader {
   }
 
   /** The control-sheet cell a methodology issue points at, by the layout this adapter reads. */
-  locateIssue(control: Pick<ControlRead, 'origins'>, issue: MethodologyIssue): string | null {
+  locateIssue(control: Pick<ControlRead, 'origins' | 'methodology'>, issue: MethodologyIssue): string | null {
     return locateIssue(control, issue);
   }
 

@@ -176,6 +176,8 @@ const refusals: RefusalCase[] = [
   { text: '17,35', unit: '%', problem: 'decimal-comma', reason: /the decimal mark is a point/ },
   { text: '1,09', unit: E8, problem: 'decimal-comma', reason: /groups of three/ },
   { text: '1234,5', unit: E8, problem: 'decimal-comma', reason: /groups of three/ },
+  { text: '1.092,47', unit: E8, problem: 'decimal-comma', reason: /the decimal mark is a point/ },
+  { text: '12.345,6', unit: E8, problem: 'decimal-comma', reason: /groups of three/ },
   {
     text: '17.35%',
     unit: 'billion yuan',
@@ -477,6 +479,13 @@ describe('parseCell reads a cell by its value and its number format', () => {
       unit: 'yuan',
       problem: 'negative',
       reason: /“-¥5.00” is negative/,
+    },
+    {
+      name: 'a dollar amount in a currency cell, for yuan',
+      cell: { value: 1092.47, text: '$1,092.47', formatType: 'CURRENCY' },
+      unit: '10,000 yuan',
+      problem: 'wrong-currency',
+      reason: /“\$1,092.47” is in US dollars/,
     },
     {
       name: 'a non-finite number',

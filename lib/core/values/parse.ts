@@ -83,6 +83,13 @@ function numberCell(v: number, cell: SheetCell, spec: IndicatorSpec, info: UnitI
       `${expectedFor(spec, info)}, in a cell formatted as Number (Format > Number > Number)`,
     );
   }
+  // A number Sheets formatted as currency ($1,092.47 typed) carries its currency only in the text shown: an amount
+  // in dollars must not pass for yuan.
+  if (format === 'CURRENCY' && typed !== null) {
+    const shownCurrency = scanNumber(normaliseWidth(typed.trim()), info);
+    if (shownCurrency.ok && shownCurrency.currency !== null && shownCurrency.currency !== info.currency)
+      return wrongCurrency(typed, shownCurrency.currency, spec, info);
+  }
   const percentFormatted =
     format === 'PERCENT' ||
     ((format === undefined || format === null) && typed !== null && endsWithPercent(typed));
@@ -106,6 +113,16 @@ function numberCell(v: number, cell: SheetCell, spec: IndicatorSpec, info: UnitI
   if (info.kind === 'percent')
     return withPercentHint(bounded(v, typed, false, spec, info, plainPercentNote(v)), v);
   return bounded(v, typed, false, spec, info, undefined);
+}
+
+function wrongCurrency(raw: string, currency: string, spec: IndicatorSpec, info: UnitInfo): Parsed {
+  const what =
+    info.currency === null ? 'an amount of money' : `in ${CURRENCY_NAMES.get(currency) ?? currency}`;
+  return refuse(
+    'wrong-currency',
+    `${quote(raw)} is ${what}, but ${who(spec)} ${measuredIn(info)}.`,
+    expectedFor(spec, info),
+  );
 }
 
 function booleanCell(v: boolean, cell: SheetCell, spec: IndicatorSpec, info: UnitInfo): Parsed {
@@ -179,17 +196,8 @@ function parseUnusualText(raw: string, spec: IndicatorSpec, info: UnitInfo): Par
   }
   if (!Number.isFinite(scan.value)) return notANumber(raw, spec, info);
 
-  if (scan.currency !== null && scan.currency !== info.currency) {
-    const what =
-      info.currency === null
-        ? 'an amount of money'
-        : `in ${CURRENCY_NAMES.get(scan.currency) ?? scan.currency}`;
-    return refuse(
-      'wrong-currency',
-      `${quote(raw)} is ${what}, but ${who(spec)} ${measuredIn(info)}.`,
-      expectedFor(spec, info),
-    );
-  }
+  if (scan.currency !== null && scan.currency !== info.currency)
+    return wrongCurrency(raw, scan.currency, spec, info);
   if (info.kind === 'yesno') {
     if (!scan.percent && scan.exponent === null && (scan.value === 0 || scan.value === 1)) {
       return { ok: true, value: scan.value };

@@ -128,6 +128,8 @@ export function scanNumber(s: string, info: UnitInfo): Scan {
       if (c >= 48 && c <= 57) fracDigits++;
       else break;
     }
+    // 1.092,47: a point grouping thousands and a comma for the decimals, as typed in much of Europe.
+    if (fracDigits === 3 && !commas && s.charCodeAt(i) === 44) return DECIMAL_COMMA;
   }
   if (intDigits + fracDigits === 0) return JUNK;
   c = s.charCodeAt(i);

@@ -1,7 +1,7 @@
 /**
  * Just enough of a formula engine to produce realistic effective values: arithmetic (+ - * / ^, unary minus,
  * postfix %), parentheses, numbers, strings, TRUE/FALSE, cell references (`B2`, `Sheet1!B2`, `'My Sheet'!B2`)
- * and SUM over references and ranges. `=1/0` gives #DIV/0!, an unknown function #NAME?, a syntax error #ERROR!,
+ * SUM over references and ranges, and NA(). `=1/0` gives #DIV/0!, `=NA()` #N/A, an unknown function #NAME?, a syntax error #ERROR!,
  * so tests can put formula errors in front of the reader. Anything richer is stored and reads back as #NAME?.
  */
 import { columnIndex } from './a1';
@@ -160,6 +160,8 @@ class Parser {
       this.i++;
       const args = this.args();
       if (t.v === 'SUM') return args.flat().reduce<number>((s, x) => s + (typeof x === 'number' ? x : 0), 0);
+      // NA() is how a sheet marks "no value" on purpose; lookups that find nothing give the same error.
+      if (t.v === 'NA' && args.length === 0) throw new FormulaError('N_A', 'Value not available.');
       throw new FormulaError('NAME', `Unknown function: '${t.v.toLowerCase()}'.`);
     }
     throw new FormulaError('ERROR', 'Formula parse error.');

@@ -55,13 +55,24 @@ export function isEmptyCell(c: Cell | undefined): boolean {
   return !c || (!c.uv && !c.ev && !c.fmt && !c.dataValidation && c.note === undefined);
 }
 
-/** Sets (or with undefined, clears) the entered value; effective values of formulas are set by recalc. */
+/** Google's limit on the text of one cell, a formula's included. */
+export const MAX_CELL_CHARACTERS = 50_000;
+
+/**
+ * Sets (or with undefined, clears) the entered value; effective values of formulas are set by recalc. Text or a
+ * formula longer than Google's limit is refused as Sheets refuses it (400, the whole request unapplied).
+ */
 export function setValue(cell: Cell, value: ExtendedValue | undefined): void {
   if (!value) {
     delete cell.uv;
     delete cell.ev;
     return;
   }
+  const text = 'stringValue' in value ? value.stringValue : 'formulaValue' in value ? value.formulaValue : '';
+  if (text.length > MAX_CELL_CHARACTERS)
+    throw invalid(
+      `Your input contains more than the maximum of ${MAX_CELL_CHARACTERS} characters in a single cell.`,
+    );
   cell.uv = value;
   if ('formulaValue' in value) cell.ev = { errorValue: { type: 'ERROR', message: 'Not yet calculated.' } };
   else cell.ev = value;

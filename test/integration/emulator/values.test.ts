@@ -598,3 +598,78 @@ describe('batchGet, batchUpdate, append, clear, batchClear', () => {
     });
   });
 });
+
+describe('the 50,000-character cell limit (Sheets: "Your input contains more than the maximum of 50000 characters in a single cell")', () => {
+  const LIMIT_MESSAGE = 'Your input contains more than the maximum of 50000 characters in a single cell.';
+
+  it('takes a cell of exactly 50,000 characters and reads it back whole', async () => {
+    const id = await sheetWith([]);
+    const text = 'x'.repeat(50_000);
+    await api.spreadsheets.values.update({
+      spreadsheetId: id,
+      range: 'A1',
+      valueInputOption: 'RAW',
+      requestBody: { values: [[text]] },
+    });
+    const r = await api.spreadsheets.values.get({ spreadsheetId: id, range: 'A1' });
+    expect(r.data.values?.[0]?.[0]).toBe(text);
+  });
+
+  it.each([
+    ['RAW text', 'RAW', 'x'.repeat(50_001)],
+    ['USER_ENTERED text', 'USER_ENTERED', 'y'.repeat(50_001)],
+    ['a formula', 'USER_ENTERED', `="${'z'.repeat(50_000)}"`],
+  ])('refuses %s of 50,001 characters with 400 and leaves the sheet unchanged', async (_, option, text) => {
+    const id = await sheetWith([['before', 'other']]);
+    const f = await failure(
+      api.spreadsheets.values.update({
+        spreadsheetId: id,
+        range: 'A1:B1',
+        valueInputOption: option,
+        requestBody: { values: [['changed', text]] },
+      }),
+    );
+    expect(f.status).toBe(400);
+    expect(f.data).toEqual({ error: { code: 400, message: LIMIT_MESSAGE, status: 'INVALID_ARGUMENT' } });
+    const r = await api.spreadsheets.values.get({ spreadsheetId: id, range: 'A1:B1' });
+    expect(r.data.values).toEqual([['before', 'other']]);
+  });
+
+  it('refuses updateCells with a stringValue over the limit', async () => {
+    const id = await sheetWith([['before']]);
+    const f = await failure(
+      api.spreadsheets.batchUpdate({
+        spreadsheetId: id,
+        requestBody: {
+          requests: [
+            {
+              updateCells: {
+                start: { sheetId: 0, rowIndex: 0, columnIndex: 0 },
+                rows: [{ values: [{ userEnteredValue: { stringValue: 'x'.repeat(50_001) } }] }],
+                fields: 'userEnteredValue',
+              },
+            },
+          ],
+        },
+      }),
+    );
+    expect(f.status).toBe(400);
+    expect(f.data.error.message).toContain(LIMIT_MESSAGE);
+  });
+});
+
+describe('NA() (Sheets: NA returns the "value not available" error)', () => {
+  it('=NA() is #N/A, an error of type N_A', async () => {
+    const id = await sheetWith([['=NA()']]);
+    const g = await api.spreadsheets.get({
+      spreadsheetId: id,
+      ranges: ['A1'],
+      includeGridData: true,
+      fields: 'sheets.data.rowData.values(effectiveValue,formattedValue)',
+    });
+    expect(g.data.sheets?.[0]?.data?.[0]?.rowData?.[0]?.values?.[0]).toMatchObject({
+      effectiveValue: { errorValue: { type: 'N_A' } },
+      formattedValue: '#N/A',
+    });
+  });
+});

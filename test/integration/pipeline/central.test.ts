@@ -127,3 +127,22 @@ test('a central sheet that is gone is logged and left as stored', async () => {
   expect(out).toMatchObject({ status: 'unreadable' });
   expect((await stack.store.getSheetState(E, 'no-such-sheet'))?.synced).toBe(1);
 });
+
+test('a second zone_id column stores nothing: the tab keeps its last accepted values', async () => {
+  const E = 'central3';
+  await seedEvaluation(stack, E, smallMethodology(6), ZONES);
+  const sheet = customsSheet([[a, 12.5, 900, 80, 1000, 300]]);
+  await stack.store.requestSheet(E, sheet);
+  await syncCentral({ evaluationId: E, spreadsheetId: sheet, caller: 'trigger' }, deps());
+  await stack.emulator.writeAs(SERVICE_ACCOUNT, sheet, 'customs!G1', [['zone_id']], 'USER_ENTERED');
+  await stack.store.requestSheet(E, sheet);
+
+  const out = await syncCentral({ evaluationId: E, spreadsheetId: sheet, caller: 'trigger' }, deps());
+
+  expect(out).toMatchObject({
+    status: 'synced',
+    tabs: [{ tab: 'customs', result: 'missing' }, { result: 'unchanged' }],
+  });
+  const customs = (await stack.store.listCentralTabs(E)).find((t) => t.tab === 'customs')!;
+  expect(customs.zones[a]!['T17']).toEqual({ value: 900, text: '900' });
+});

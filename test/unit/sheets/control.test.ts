@@ -282,4 +282,62 @@ describe('reading the control spreadsheet', () => {
     expect(issue).toBeDefined();
     expect(locateIssue(out, issue!)).toBe('Indicators!B3');
   });
+
+  test('weights summing to zero point at the first child’s weight', () => {
+    const g = grids();
+    g.indicators = grid('Indicators', [
+      ['code', 'parent', 'weight'],
+      ['T01', 'D01', '0'],
+      ['T02', 'D01', '0'],
+      ['T03', 'D02', '1'],
+    ]);
+    g.aggregates = grid('Aggregates', [
+      ['code', 'parent'],
+      ['D01', 'Index'],
+      ['D02', 'Index'],
+      ['Index', ''],
+    ]);
+    const out = readControlGrids('ctl', g);
+    const compiled = compileMethodology(out.methodology);
+    if (compiled.ok) throw new Error('expected issues');
+
+    const zero = compiled.issues.find((i) => /sum to zero/.test(i.message));
+    expect(locateIssue(out, zero!)).toBe('Indicators!C2');
+  });
+
+  test('a second root points at the parent cell left blank', () => {
+    const g = grids();
+    g.indicators = grid('Indicators', [
+      ['code', 'parent'],
+      ['T01', 'D01'],
+      ['T03', 'D02'],
+    ]);
+    g.aggregates = grid('Aggregates', [
+      ['code', 'parent'],
+      ['D01', 'Index'],
+      ['D02', ''],
+      ['Index', ''],
+    ]);
+    const out = readControlGrids('ctl', g);
+    const compiled = compileMethodology(out.methodology);
+    if (compiled.ok) throw new Error('expected issues');
+
+    const roots = compiled.issues.find((i) => /exactly one aggregate/.test(i.message));
+    expect(locateIssue(out, roots!)).toBe('Aggregates!B3');
+  });
+
+  test('a number with a decimal comma is refused at its cell, not read as a larger number', () => {
+    const g = grids();
+    g.indicators = grid('Indicators', [
+      ['code', 'parent', 'weight'],
+      ['T01', 'D01', '1,5'],
+      ['T02', 'D01', '1,500'],
+    ]);
+    const out = readControlGrids('ctl', g);
+
+    expect(out.problems.map((p) => [p.at, p.message])).toEqual([
+      ['Indicators!C2', expect.stringMatching(/must be a number \(found “1,5”\)/)],
+    ]);
+    expect((out.methodology['indicators'] as { weight?: number }[])[1]?.weight).toBe(1500);
+  });
 });
