@@ -1,0 +1,224 @@
+/**
+ * The live local workspace (`npm start`): the local runtime (emulator, dynalite, in-process queues, the real
+ * handlers, the reconcile schedule) kept in a directory across restarts, the demo evaluation seeded on the first
+ * start only, and the web page served on localhost.
+ *
+ * Layout of the directory: the emulator's `emulator-state.json` and dynalite's `dynamo/` (as `localDataPaths` of
+ * the admin CLI has them, so `zone-eval status --local --data-dir DIR` reads it while the workspace is stopped),
+ * and `workspace.json`, written once the first start's seeding is published: which evaluations it holds.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { DEMO_YEARS, loadDefaultEvaluation } from '../default-evaluation';
+import type { Zone } from '../demo-data';
+import { type LocalRuntime, PRODUCTION_EVALUATE_DELAY_MS, startLocalRuntime } from '../runtime';
+import { demoZones, methodologyFor, seedYear } from '../runtime-seed';
+import { buildPageScript } from './script';
+import { startWorkspaceServer, type WorkspaceServer } from './server';
+
+export const WORKSPACE_FILE = 'workspace.json';
+
+const EntrySchema = z.strictObject({
+  evaluationId: z.string().min(1),
+  year: z.number().int(),
+  controlId: z.string().min(1),
+  resultsId: z.string().min(1),
+  centralId: z.string().nullable(),
+  folder: z.string().min(1),
+  driveId: z.string().nullable(),
+});
+const ManifestSchema = z.strictObject({
+  format: z.literal(1),
+  seededAt: z.string(),
+  zones: z.number().int().positive(),
+  seed: z.number().int(),
+  evaluations: z.array(EntrySchema).min(1),
+});
+export type WorkspaceManifest = z.infer<typeof ManifestSchema>;
+
+/** A person's mistake in starting the workspace (a directory that is not a workspace's, a port in use). */
+export class WorkspaceError extends Error {
+  override readonly name = 'WorkspaceError';
+}
+
+export type WorkspaceOptions = {
+  dataDir: string;
+  port?: number;
+  host?: string;
+  /** Zones of the first start's seeding (default 105); ignored once seeded (the manifest says how many). */
+  zones?: number;
+  /** Seed of the synthetic data (default 2025). */
+  seed?: number;
+  /** The years to seed, in order; each names the one before as its previous evaluation (default 2024, 2025). */
+  years?: readonly number[];
+  /** Renames zones of the seeding (tests: a zone named with markup). Zone id to its English and Chinese names. */
+  rename?: Readonly<Record<string, { nameEn?: string; nameZh?: string }>>;
+  /** The evaluate queue's delay (production's 5 s by default). */
+  evaluateDelayMs?: number;
+  /** Replications of the uncertainty analysis (the methodology's by default). */
+  uncertaintyRuns?: number;
+  reconcileEveryMs?: number | false;
+  /** Progress lines of the first start's seeding. */
+  onProgress?: (line: string) => void;
+};
+
+export type Workspace = {
+  url: string;
+  runtime: LocalRuntime;
+  server: WorkspaceServer;
+  manifest: WorkspaceManifest;
+  /** True when this start seeded the evaluations (the first start). */
+  seeded: boolean;
+  close(): Promise<void>;
+};
+
+/** The workspace's manifest in DIR, or null when DIR holds none. A manifest that does not parse is a fault. */
+export function readManifest(dataDir: string): WorkspaceManifest | null {
+  const path = join(dataDir, WORKSPACE_FILE);
+  if (!existsSync(path)) return null;
+  const parsed = ManifestSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success)
+    throw new WorkspaceError(
+      `${path} is not a workspace manifest (${parsed.error.issues[0]?.message}): remove ${dataDir} to start afresh`,
+    );
+  return parsed.data;
+}
+
+/** Starts the workspace over DIR: seeds it on the first start, resumes it afterwards, and serves the page. */
+export async function startWorkspace(options: WorkspaceOptions): Promise<Workspace> {
+  const dir = options.dataDir;
+  let manifest = existsSync(dir) ? readManifest(dir) : null;
+  if (manifest === null && existsSync(dir) && readdirSync(dir).length > 0)
+    throw new WorkspaceError(
+      `${dir} is not empty and holds no ${WORKSPACE_FILE} (another tool's directory, or a first start that was interrupted): remove it, or choose another --data-dir`,
+    );
+  mkdirSync(dir, { recursive: true });
+
+  const runtime = await startLocalRuntime({
+    emulator: { dataDir: dir, quota: 'off' },
+    dynamoPath: join(dir, 'dynamo'),
+    evaluateDelayMs: options.evaluateDelayMs ?? PRODUCTION_EVALUATE_DELAY_MS,
+    // Locally, with no quota, more sheets are read at once than the Lambda's 3 (sized to Google's quota).
+    syncConcurrency: 12,
+    calls: { pace: false },
+    ...(options.reconcileEveryMs !== undefined && { reconcileEveryMs: options.reconcileEveryMs }),
+  });
+  try {
+    const seeded = manifest === null;
+    if (manifest === null) manifest = await seed(runtime, options);
+    else {
+      for (const e of manifest.evaluations)
+        runtime.watch({
+          evaluationId: e.evaluationId,
+          folder: e.folder,
+          ...(e.driveId !== null && { driveId: e.driveId }),
+        });
+      // What a stop interrupted (an edit not yet synced, a run not yet made) is asked for again.
+      await runtime.reconcileNow();
+    }
+    const evaluations = manifest.evaluations.map((e) => ({
+      evaluationId: e.evaluationId,
+      year: e.year,
+      controlId: e.controlId,
+      resultsId: e.resultsId,
+      centralId: e.centralId,
+    }));
+    let server: WorkspaceServer;
+    try {
+      server = await startWorkspaceServer({
+        runtime,
+        evaluations,
+        script: () => buildPageScript(),
+        ...(options.port !== undefined && { port: options.port }),
+        ...(options.host !== undefined && { host: options.host }),
+      });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+        throw new WorkspaceError(
+          `port ${options.port} is in use: choose another with --port (or --port 0 for a free one)`,
+        );
+      throw error;
+    }
+    const m = manifest;
+    return {
+      url: server.url,
+      runtime,
+      server,
+      manifest: m,
+      seeded,
+      async close() {
+        await server.close();
+        await runtime.close();
+      },
+    };
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
+}
+
+/** The first start: both demo years provisioned, synced, scored and published; then the manifest is written. */
+async function seed(runtime: LocalRuntime, options: WorkspaceOptions): Promise<WorkspaceManifest> {
+  const seedN = options.seed ?? 2025;
+  const n = options.zones ?? 105;
+  const ev = loadDefaultEvaluation(seedN);
+  const { zones: base, demo } = demoZones(ev, n, seedN);
+  const zones: Zone[] = base.map((z) => ({ ...z, ...options.rename?.[z.zoneId] }));
+  const years = options.years ?? DEMO_YEARS;
+  const say = options.onProgress ?? (() => {});
+  const entries: WorkspaceManifest['evaluations'] = [];
+  let previous: string | undefined;
+  for (const year of years) {
+    const evaluationId = `pilot-${year}`;
+    const t0 = Date.now();
+    let quarter = -1;
+    const s = await seedYear(runtime, {
+      evaluationId,
+      year,
+      zones,
+      methodology: methodologyFor(ev, zones.length, {
+        ...(previous && { previousEvaluation: previous }),
+        ...(options.uncertaintyRuns !== undefined && { uncertaintyRuns: options.uncertaintyRuns }),
+      }),
+      typed: (z, code) => demo.values[year]?.[z]?.[code]?.typed ?? null,
+      onProgress: (done, total) => {
+        const q = Math.floor((4 * done) / total);
+        if (q !== quarter) say(`seeding ${evaluationId}: ${done}/${total} spreadsheets`);
+        quarter = q;
+      },
+    });
+    await runtime.untilQuiet({ timeoutMs: 30 * 60_000 });
+    say(
+      `${evaluationId}: ${zones.length} zones synced, scored and published in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    const meta = await runtime.stack.google.drive.files.get({
+      fileId: s.controlId,
+      fields: 'driveId',
+      supportsAllDrives: true,
+    });
+    entries.push({
+      evaluationId,
+      year,
+      controlId: s.controlId,
+      resultsId: s.resultsId,
+      centralId: s.centralId,
+      folder: s.folder,
+      driveId: meta.data.driveId ?? null,
+    });
+    previous = evaluationId;
+  }
+  const manifest: WorkspaceManifest = {
+    format: 1,
+    seededAt: new Date().toISOString(),
+    zones: zones.length,
+    seed: seedN,
+    evaluations: entries,
+  };
+  // The emulator's state is on disk before the manifest says the seeding is complete.
+  runtime.stack.emulator.store.flush();
+  const path = join(options.dataDir, WORKSPACE_FILE);
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
+  renameSync(`${path}.tmp`, path);
+  return manifest;
+}
