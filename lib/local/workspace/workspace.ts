@@ -7,7 +7,8 @@
  * the admin CLI has them, so `zone-eval status --local --data-dir DIR` reads it while the workspace is stopped),
  * and `workspace.json`, written once the first start's seeding is published: which evaluations it holds.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DEMO_YEARS, loadDefaultEvaluation } from '../default-evaluation';
@@ -88,22 +89,37 @@ export function readManifest(dataDir: string): WorkspaceManifest | null {
 /** Starts the workspace over DIR: seeds it on the first start, resumes it afterwards, and serves the page. */
 export async function startWorkspace(options: WorkspaceOptions): Promise<Workspace> {
   const dir = options.dataDir;
-  let manifest = existsSync(dir) ? readManifest(dir) : null;
-  if (manifest === null && existsSync(dir) && readdirSync(dir).length > 0)
-    throw new WorkspaceError(
-      `${dir} is not empty and holds no ${WORKSPACE_FILE} (another tool's directory, or a first start that was interrupted): remove it, or choose another --data-dir`,
-    );
   mkdirSync(dir, { recursive: true });
+  const unlock = lock(dir);
+  let manifest: WorkspaceManifest | null;
+  try {
+    manifest = readManifest(dir);
+    if (manifest === null && readdirSync(dir).some((f) => f !== LOCK_FILE))
+      throw new WorkspaceError(
+        `${dir} is not empty and holds no ${WORKSPACE_FILE} (another tool's directory, or a first start that was interrupted): remove it, or choose another --data-dir`,
+      );
+    // A port in use is found before minutes of seeding, not after.
+    if (options.port) await probePort(options.port, options.host ?? '127.0.0.1');
+  } catch (error) {
+    unlock();
+    throw error;
+  }
 
-  const runtime = await startLocalRuntime({
-    emulator: { dataDir: dir, quota: 'off' },
-    dynamoPath: join(dir, 'dynamo'),
-    evaluateDelayMs: options.evaluateDelayMs ?? PRODUCTION_EVALUATE_DELAY_MS,
-    // Locally, with no quota, more sheets are read at once than the Lambda's 3 (sized to Google's quota).
-    syncConcurrency: 12,
-    calls: { pace: false },
-    ...(options.reconcileEveryMs !== undefined && { reconcileEveryMs: options.reconcileEveryMs }),
-  });
+  let runtime: LocalRuntime;
+  try {
+    runtime = await startLocalRuntime({
+      emulator: { dataDir: dir, quota: 'off' },
+      dynamoPath: join(dir, 'dynamo'),
+      evaluateDelayMs: options.evaluateDelayMs ?? PRODUCTION_EVALUATE_DELAY_MS,
+      // Locally, with no quota, more sheets are read at once than the Lambda's 3 (sized to Google's quota).
+      syncConcurrency: 12,
+      calls: { pace: false },
+      ...(options.reconcileEveryMs !== undefined && { reconcileEveryMs: options.reconcileEveryMs }),
+    });
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   try {
     const seeded = manifest === null;
     if (manifest === null) manifest = await seed(runtime, options);
@@ -134,11 +150,7 @@ export async function startWorkspace(options: WorkspaceOptions): Promise<Workspa
         ...(options.host !== undefined && { host: options.host }),
       });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
-        throw new WorkspaceError(
-          `port ${options.port} is in use: choose another with --port (or --port 0 for a free one)`,
-        );
-      throw error;
+      throw portInUse(error, options.port);
     }
     const m = manifest;
     return {
@@ -150,12 +162,68 @@ export async function startWorkspace(options: WorkspaceOptions): Promise<Workspa
       async close() {
         await server.close();
         await runtime.close();
+        unlock();
       },
     };
   } catch (error) {
     await runtime.close();
+    unlock();
     throw error;
   }
+}
+
+export const LOCK_FILE = 'workspace.lock';
+
+/**
+ * Takes DIR for this process: a second workspace over the same directory would wait forever on dynalite's
+ * LevelDB lock, so it is refused at once, naming the process that holds it. A lock left by a process that is no
+ * longer running is taken over. Returns the release.
+ */
+function lock(dir: string): () => void {
+  const path = join(dir, LOCK_FILE);
+  try {
+    writeFileSync(path, String(process.pid), { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const holder = Number(readFileSync(path, 'utf8'));
+    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && alive(holder))
+      throw new WorkspaceError(
+        `another workspace (process ${holder}) is running over ${dir}: stop it first, or choose another --data-dir`,
+      );
+    writeFileSync(path, String(process.pid));
+  }
+  let held = true;
+  return () => {
+    if (!held) return;
+    held = false;
+    rmSync(path, { force: true });
+  };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A port in use as a WorkspaceError with the remedy; any other error as it is. */
+function portInUse(error: unknown, port: number | undefined): unknown {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : '';
+  return code === 'EADDRINUSE'
+    ? new WorkspaceError(`port ${port} is in use: choose another with --port (or --port 0 for a free one)`)
+    : error;
+}
+
+/** Listens on the port for a moment: rejects (a WorkspaceError when it is in use) if the page could not. */
+async function probePort(port: number, host: string): Promise<void> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (error) => reject(portInUse(error, port)));
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
 }
 
 /** The first start: both demo years provisioned, synced, scored and published; then the manifest is written. */
