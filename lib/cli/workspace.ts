@@ -95,7 +95,7 @@ export async function run(argv: string[]): Promise<number> {
     const first = readManifest(opts.dataDir) === null;
     console.log(
       first
-        ? `zone-eval workspace: first start, seeding the demo evaluation into ${opts.dataDir} (synthetic values; this takes a minute or two)`
+        ? `zone-eval workspace: first start, seeding the demo evaluation into ${opts.dataDir} (synthetic values; this takes a few minutes, once)`
         : `zone-eval workspace: resuming ${opts.dataDir}`,
     );
     ws = await startWorkspace({

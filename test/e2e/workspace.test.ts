@@ -6,7 +6,7 @@
  *
  * Screenshots are kept under test-output/e2e/ (git-ignored); the path is printed at the end.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -48,7 +48,13 @@ let ws: Workspace;
 let browser: Browser;
 const dialogs: string[] = [];
 
+const CHROMIUM = '/usr/bin/chromium';
+
 beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `${CHROMIUM} is missing: apt-get install chromium (.ci/run does it); no browser is downloaded`,
+    );
   mkdirSync(SHOTS, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), 'ze-workspace-e2e-'));
   ws = await startWorkspace({
@@ -61,7 +67,7 @@ beforeAll(async () => {
     reconcileEveryMs: false,
     rename: { shanghai: { nameEn: XSS, nameZh: `${XSS}上海` } },
   });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+  browser = await chromium.launch({ executablePath: CHROMIUM });
 }, 180_000);
 
 afterAll(async () => {
