@@ -92,19 +92,13 @@ export async function run(argv: string[]): Promise<number> {
   let ws: Awaited<ReturnType<typeof startWorkspace>>;
   try {
     checkAgainstManifest(opts, readManifest(opts.dataDir));
-    const first = readManifest(opts.dataDir) === null;
-    console.log(
-      first
-        ? `zone-eval workspace: first start, seeding the demo evaluation into ${opts.dataDir} (synthetic values; this takes a few minutes, once)`
-        : `zone-eval workspace: resuming ${opts.dataDir}`,
-    );
     ws = await startWorkspace({
       dataDir: opts.dataDir,
       port: opts.port,
       host: opts.host,
       ...(opts.zones !== undefined && { zones: opts.zones }),
       ...(opts.seed !== undefined && { seed: opts.seed }),
-      onProgress: (line) => console.log(line),
+      onProgress: (line) => console.log(`zone-eval workspace: ${line}`),
     });
   } catch (err) {
     if (err instanceof WorkspaceError) throw new UsageError(err.message);

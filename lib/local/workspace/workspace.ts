@@ -122,8 +122,13 @@ export async function startWorkspace(options: WorkspaceOptions): Promise<Workspa
   }
   try {
     const seeded = manifest === null;
-    if (manifest === null) manifest = await seed(runtime, options);
-    else {
+    if (manifest === null) {
+      options.onProgress?.(
+        `first start: seeding the demo evaluation into ${dir} (synthetic values; this takes a few minutes, once)`,
+      );
+      manifest = await seed(runtime, options);
+    } else {
+      options.onProgress?.(`resuming ${dir}`);
       for (const e of manifest.evaluations)
         runtime.watch({
           evaluationId: e.evaluationId,
