@@ -19,6 +19,10 @@ const commands: Record<string, Command> = {
     summary: 'run the default evaluation on its synthetic data, embedded',
     load: () => require('./demo'),
   },
+  workspace: {
+    summary: 'the live local workspace: the loop kept running, a web page on localhost (npm start)',
+    load: () => require('./workspace'),
+  },
   bench: {
     summary: 'run the benchmarks (--json for one line of figures)',
     load: () => require('../bench/run'),

@@ -1,0 +1,143 @@
+/**
+ * The workspace page's views, rendered by the escaping backend (what `renderResultsHtml` gives the reliability
+ * suites): text from data stays text, links stay in the page, and the parts of the page read their data right.
+ */
+import { escapeHtml, htmlDom, safeAttributeName, safeHref } from '../../../lib/local/workspace/client/dom';
+import {
+  columnLetters,
+  feedbackCells,
+  feedbackNotes,
+  nextGradeText,
+  rankInterval,
+  statusText,
+} from '../../../lib/local/workspace/client/view';
+import { renderResultsHtml } from '../../../lib/local/workspace/html';
+import type { ResultsView, SheetView } from '../../../lib/local/workspace/types';
+import { gradeColours } from '../../../lib/sheets/results';
+import { tinyDoc } from '../../helpers/results';
+
+const XSS = '<script>alert(1)</script>';
+
+function view(edit: (doc: ReturnType<typeof tinyDoc>) => void = () => {}): ResultsView {
+  const doc = tinyDoc();
+  edit(doc);
+  return {
+    status: { evaluationId: 'tiny', requested: 4, scored: 4, publishedRun: 3, currentRun: 3 },
+    colours: Object.fromEntries(gradeColours(doc)),
+    doc,
+  };
+}
+
+test('a zone named <script>alert(1)</script> is rendered as text, in the ranking and on its page', () => {
+  const v = view((doc) => {
+    doc.zones[0]!.nameEn = XSS;
+    doc.zones[0]!.nameZh = `${XSS}郑州`;
+  });
+  const html = renderResultsHtml(v, v.doc!.zones[0]!.zoneId);
+  expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;郑州');
+  expect(html).not.toMatch(/<script/i);
+});
+
+test('markup in an indicator name, a grade label or a province cannot open a tag or an attribute', () => {
+  const v = view((doc) => {
+    doc.grades[0]!.label = '"><img src=x onerror=alert(1)>';
+    doc.indicators[0]!.nameEn = '<img src=x onerror=alert(2)>';
+    for (const z of doc.zones) {
+      z.province = '<b>Henan</b>';
+      z.strengths = [doc.indicators[0]!.code];
+    }
+  });
+  const html = renderResultsHtml(v, v.doc!.zones[0]!.zoneId);
+  expect(html).not.toMatch(/<img|<b>/);
+  expect(html).toContain('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;');
+  expect(html).toContain('&lt;img src=x onerror=alert(2)&gt;');
+});
+
+test('the ranking lists the zones best first with each grade in its colour and the rank interval', () => {
+  const v = view();
+  const html = renderResultsHtml(v);
+  const zones = v.doc!.zones.filter((z) => z.rank !== null);
+  const positions = zones.map((z) => html.indexOf(`<tr data-zone="${z.zoneId}"`));
+  expect(positions.every((p) => p > 0)).toBe(true);
+  expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+  expect(html).toContain(`background: ${v.colours.A}`);
+  const first = zones[0]!;
+  expect(rankInterval(first)).toMatch(/^\d+(–\d+)?$/);
+  expect(html).toContain(`<td class="num">${rankInterval(first)}</td>`);
+});
+
+test('the escaping backend drops links out of the page and handler attributes', () => {
+  expect(htmlDom.h('a', { href: 'javascript:alert(1)' }, 'x').html).toBe('<a>x</a>');
+  expect(htmlDom.h('a', { href: '#/zone/a%20b' }, 'x').html).toBe('<a href="#/zone/a%20b">x</a>');
+  expect(htmlDom.h('td', { attrs: { onclick: 'alert(1)', 'data-zone': '"z"' } }).html).toBe(
+    '<td data-zone="&quot;z&quot;"></td>',
+  );
+  expect(safeHref('https://example.com')).toBeNull();
+  expect(safeAttributeName('onload')).toBe(false);
+  expect(safeAttributeName('data-cell')).toBe(true);
+  expect(escapeHtml(`<&>"'`)).toBe('&lt;&amp;&gt;&quot;&#39;');
+});
+
+const sheet = (feedback: string[][]): SheetView => ({
+  spreadsheetId: 's',
+  title: 'Zhengzhou',
+  version: '3',
+  modifiedTime: null,
+  lastModifyingUser: null,
+  editors: [],
+  tabs: [
+    { title: 'Form', rows: [['Zone ID', 'zhengzhou']] },
+    { title: 'Feedback', rows: feedback },
+  ],
+});
+
+test('the Feedback tab is read into refused values and values to check, by cell', () => {
+  const s = sheet([
+    ['Status 状态', '1 problem'],
+    [],
+    ['Cell 单元格', 'Code 指标代码', 'Value as typed 填报内容', 'Problem 问题', 'Expected 应填写'],
+    ['Form!D5', 'T03', '12abc', '“12abc” is not a number.', 'a number'],
+    ['Form!D3', 'T01', '83.6', 'Accepted. 83.6 is read as 83.6%.', ''],
+    ['Other!B2', '', '', 'elsewhere', ''],
+  ]);
+  expect(feedbackNotes(s)).toEqual([
+    {
+      tab: 'Form',
+      cell: 'D5',
+      code: 'T03',
+      typed: '12abc',
+      problem: '“12abc” is not a number.',
+      expected: 'a number',
+      refused: true,
+    },
+    expect.objectContaining({ cell: 'D3', refused: false }),
+    expect.objectContaining({ tab: 'Other', cell: 'B2' }),
+  ]);
+  expect([...feedbackCells(s, 'Form').keys()]).toEqual(['D5', 'D3']);
+});
+
+test('column letters run A to Z, then AA', () => {
+  expect([0, 25, 26, 701, 702].map(columnLetters)).toEqual(['A', 'Z', 'AA', 'ZZ', 'AAA']);
+});
+
+test('the next grade is a sentence naming the grade, the points, the indicator and the values', () => {
+  const doc = tinyDoc();
+  const z = {
+    ...doc.zones[1]!,
+    nextGrade: { grade: 'A', points: 3.5, indicator: 'X1', current: 20, value: 31.25 },
+  };
+  expect(nextGradeText(doc, z)).toBe(
+    'To reach A (Obvious 成效明显), 3.50 points away: raise X1 Exports from 20 to 31.25 count.',
+  );
+  expect(nextGradeText(doc, { ...z, nextGrade: null, nextGradeNotComputed: true })).toMatch(/^Not computed/);
+});
+
+test('the status says when edits are on their way to a run', () => {
+  expect(statusText({ evaluationId: 'e', requested: 7, scored: 5, publishedRun: 2, currentRun: 2 })).toBe(
+    'updating: 2 change(s) on the way to a run; run #2 published',
+  );
+  expect(
+    statusText({ evaluationId: 'e', requested: 7, scored: 7, publishedRun: null, currentRun: null }),
+  ).toBe('up to date, no results published yet');
+});
