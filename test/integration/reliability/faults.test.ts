@@ -40,7 +40,7 @@ test('every fault case ends as a clean run would, with nothing lost', async () =
   });
   expect(FAULT_CASES.length).toBeGreaterThanOrEqual(8);
   expect(lines).toHaveLength(FAULT_CASES.length);
-}, 900_000);
+}, 1_800_000);
 
 test('a case that throws is reported as a failure, not counted as survived', async () => {
   const report = await runFaultCases(
