@@ -180,6 +180,20 @@ export async function syncControl(
       at: read.origins.settings['live'] ?? 'Settings',
       message: `Settings “live” names version ${live}, which this evaluation has never stored: type the draft's version${candidate ? ` (${candidate.version})` : ''} as the Preview tab shows it, or an earlier version to go back to it.`,
     });
+  // Grade quotas above the zones listed cannot be scored: every run under this methodology would be refused by the
+  // evaluate stage, the results staying on the last run. Said here, at the count, while the sheet is still a draft
+  // (and again once in force), so that it never happens in silence.
+  if (candidate) {
+    const grade = candidate.compiled.spec.grade;
+    const total = grade.method === 'quota' ? grade.grades.reduce((sum, g) => sum + (g.count ?? 0), 0) : 0;
+    if (total > read.zones.length)
+      read.problems.push({
+        kind: 'invalid-field',
+        severity: 'warning',
+        at: read.origins.grades[0]?.fields['count'] ?? 'Grades',
+        message: `The grade quotas add up to ${total}, more than the ${read.zones.length} zones on the Zones tab: no run can be scored with them, and the results stay as they are. Lower the counts so that they add up to at most ${read.zones.length}.`,
+      });
+  }
   const layoutErrors = read.problems.some((p) => p.severity === 'error');
 
   let version: string | null = current;

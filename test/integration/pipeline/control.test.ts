@@ -243,3 +243,15 @@ test('a misspelt Settings key is refused on the Feedback tab with the closest ke
   await stack.emulator.editAsPerson(prov.controlId, admin, `Settings!A${row}:B${row}`, [['', '']]);
   expect(await run()).toMatchObject({ status: 'unchanged', version: before });
 });
+
+test('grade quotas above the zones listed are named at the count cell, and the version in force stays', async () => {
+  const before = (await stack.store.getEvaluationState(E))?.methodologyVersion;
+  await run();
+  // The default methodology's quotas (10 + 50 + 40 + 5) against the few zones of this control sheet.
+  expect(await feedback()).toMatch(
+    new RegExp(
+      `Grades!D2 \\| warning \\| The grade quotas add up to 105, more than the ${zones.length} zones on the Zones tab: no run can be scored`,
+    ),
+  );
+  expect((await stack.store.getEvaluationState(E))?.methodologyVersion).toBe(before);
+});
