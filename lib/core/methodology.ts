@@ -27,6 +27,19 @@ function strictObject<T extends z.core.$ZodLooseShape>(shape: T) {
   });
 }
 
+/**
+ * One of a fixed set of names (a method, a rule): a name outside it is refused with the closest known one, so a
+ * typo such as `minmaxx` reads "did you mean `minmax`?" rather than zod's bare list.
+ */
+function choice<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, {
+    error: (issue) =>
+      issue.code === 'invalid_value'
+        ? `must be one of ${values.join(', ')}${typeof issue.input === 'string' ? `, not \`${issue.input}\`${didYouMean(issue.input, values)}` : ''}`
+        : undefined,
+  });
+}
+
 const code = z
   .string()
   .trim()
@@ -47,7 +60,7 @@ const unit = z.string().superRefine((u, ctx) => {
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const weight = finite.min(0, 'must not be negative');
 
-export const aggregateMethodSchema = z.enum([
+export const aggregateMethodSchema = choice([
   'arithmetic',
   'geometric',
   'harmonic',
@@ -63,7 +76,7 @@ export type AggregateMethod = z.infer<typeof aggregateMethodSchema>;
  * `bound` as the indicator's declared bound on its worse side (`min` when more is better, `max` when less is
  * better), which also anchors the normalisation, so that blanking the worst value reported cannot pay either.
  */
-export const missingRuleSchema = z.enum(['impute', 'worst', 'bound']);
+export const missingRuleSchema = choice(['impute', 'worst', 'bound']);
 export type MissingRule = z.infer<typeof missingRuleSchema>;
 
 export const indicatorSchema = strictObject({
@@ -109,7 +122,7 @@ export const aggregateSchema = strictObject({
 export type Aggregate = z.infer<typeof aggregateSchema>;
 
 export const imputeSchema = strictObject({
-  method: z.enum(['none', 'mean', 'median', 'groupMean', 'zero']).default('none'),
+  method: choice(['none', 'mean', 'median', 'groupMean', 'zero']).default('none'),
   group: z.string().optional(),
   /** The rule for values not reported, for every indicator that does not declare its own `missing`. */
   missing: missingRuleSchema.default('impute'),
@@ -118,18 +131,18 @@ export const imputeSchema = strictObject({
 export const screenSchema = strictObject({
   minAvailability: finite.min(0).max(1, 'must be a share between 0 and 1').default(0),
   /** The data the availability is measured on: after imputation (the default, COINr's order) or as reported. */
-  basis: z.enum(['imputed', 'raw']).default('imputed'),
+  basis: choice(['imputed', 'raw']).default('imputed'),
 });
 
 export const treatSchema = strictObject({
-  method: z.enum(['none', 'winsorise', 'boxcox']).default('none'),
+  method: choice(['none', 'winsorise', 'boxcox']).default('none'),
   winmax: z.number().int().min(0).default(5),
   skew: finite.positive().default(2),
   kurtosis: finite.default(3.5),
   lambda: finite.optional(),
 });
 
-export const normaliseMethodSchema = z.enum([
+export const normaliseMethodSchema = choice([
   'minmax',
   'zscore',
   'rank',
@@ -151,7 +164,7 @@ export const normaliseSchema = strictObject({
 export type NormaliseSpec = z.infer<typeof normaliseSchema>;
 
 export const weightSchema = strictObject({
-  method: z.enum(['explicit', 'equal', 'entropy', 'critic', 'pca']).default('explicit'),
+  method: choice(['explicit', 'equal', 'entropy', 'critic', 'pca']).default('explicit'),
 });
 
 export const aggregateSpecSchema = strictObject({
@@ -184,7 +197,7 @@ export const gateSchema = strictObject({
 });
 
 export const gradingSchema = strictObject({
-  method: z.enum(['quota', 'share', 'thresholds', 'jenks']).default('quota'),
+  method: choice(['quota', 'share', 'thresholds', 'jenks']).default('quota'),
   grades: z.array(gradeSchema).default([]),
   gates: z.array(gateSchema).default([]),
 });

@@ -102,7 +102,7 @@ export const CONTROL_CASES: readonly ControlCase[] = [
     w('Settings!B13', ['minmaxx']),
     'Settings!B13',
     'normalise.method',
-    'expected one of "minmax"',
+    'did you mean `minmax`?',
   ),
   c('a year in words', w('Settings!B4', ['twenty']), 'Settings!B4', 'whole number', '“twenty”'),
   c(
