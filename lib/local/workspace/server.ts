@@ -12,7 +12,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 import { quoteTab } from '../../sheets/a1';
 import type { LocalRuntime } from '../runtime';
 import { SERVICE_ACCOUNT } from '../stack';
