@@ -155,7 +155,12 @@ describe('the methodology format', () => {
   });
   test("screen.basis is 'imputed' (the default) or 'raw'", () => {
     expect(issues({ ...base(), screen: { minAvailability: 0.5, basis: 'reported' } })).toMatch(
-      /^screen.basis: .*"imputed".*"raw"/,
+      /^screen.basis: must be one of imputed, raw, not `reported`$/,
+    );
+  });
+  test('a misspelt method name is refused with the closest known one', () => {
+    expect(issues({ ...base(), normalise: { method: 'minmaxx' } })).toMatch(
+      /^normalise.method: must be one of minmax, .*, not `minmaxx` \(did you mean `minmax`\?\)$/,
     );
   });
   test('no aggregates at all: indicators score under an implicit root', () => {
