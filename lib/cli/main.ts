@@ -27,6 +27,10 @@ const commands: Record<string, Command> = {
     summary: 'run the benchmarks (--json for one line of figures)',
     load: () => require('../bench/run'),
   },
+  reliability: {
+    summary: 'prove it under faults, bad input, forgery and load (--json for one line of figures)',
+    load: () => require('../reliability/run'),
+  },
   preview: {
     summary: 'compare a draft methodology with the one in force on a CSV',
     load: () => require('./preview'),

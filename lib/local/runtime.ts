@@ -82,17 +82,20 @@ export type LocalRuntime = {
   close(): Promise<void>;
 };
 
-/** Reads a request body up to `limit` bytes; null when it is longer (the caller answers 413). */
+/**
+ * Reads a request body up to `limit` bytes; null when it is longer (the caller answers 413). The rest of a longer
+ * body is read and dropped rather than the socket closed under the sender, so that the sender gets the 413 (as from
+ * a Function URL) instead of a reset connection.
+ */
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
     size += b.length;
-    if (size > limit) return null;
-    chunks.push(b);
+    if (size <= limit) chunks.push(b);
   }
-  return Buffer.concat(chunks);
+  return size > limit ? null : Buffer.concat(chunks);
 }
 
 /** Lambda's Function URL request payload (version 2.0) for an HTTP request. */

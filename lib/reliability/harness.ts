@@ -1,0 +1,97 @@
+/**
+ * What the security and load suites share: the local runtime with the real handlers over the emulator and dynalite,
+ * an evaluation seeded on it, the form cell of an indicator, and a count of the writes the store sends to DynamoDB.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type DefaultEvaluation, loadDefaultEvaluation } from '../local/default-evaluation';
+import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '../local/runtime';
+import { methodologyFor, type SeededYear, seedYear } from '../local/runtime-seed';
+import { ResultsDocSchema } from '../pipeline/results';
+
+/** The default evaluation the suites seed (its demo values are synthetic). */
+export function evaluation(): DefaultEvaluation {
+  return loadDefaultEvaluation(2025);
+}
+
+/** The runtime as the suites use it: quota off, no reconcile timer (a suite calls it), fast retries. */
+export function startSuiteRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  return startLocalRuntime({
+    evaluateDelayMs: 300,
+    retryDelayMs: 20,
+    reconcileEveryMs: false,
+    emulator: { quota: 'off' },
+    calls: { pace: false, retry: { baseDelayMs: 5, maxDelayMs: 50 } },
+    ...options,
+  });
+}
+
+/** Seeds the first `n` zones of the default evaluation for 2025 and waits until the loop has published. */
+export async function seedZones(
+  runtime: LocalRuntime,
+  ev: DefaultEvaluation,
+  evaluationId: string,
+  n: number,
+): Promise<SeededYear> {
+  const seeded = await seedYear(runtime, {
+    evaluationId,
+    year: 2025,
+    zones: ev.zones.slice(0, n),
+    methodology: methodologyFor(ev, n, { uncertaintyRuns: 50 }),
+    typed: (z, code) => ev.demo.values[2025]?.[z]?.[code]?.typed ?? null,
+  });
+  await runtime.untilQuiet({ timeoutMs: 10 * 60_000 });
+  return seeded;
+}
+
+/** The A1 cell of an indicator's value on a zone's Form tab, as provisioned (one row per zone indicator from row 3). */
+export function valueCell(ev: DefaultEvaluation, code: string): string {
+  const k = ev.methodology.indicators.filter((i) => i.source === 'zone').findIndex((i) => i.code === code);
+  if (k < 0) throw new Error(`${code} is not an indicator a zone reports`);
+  return `Form!D${k + 3}`;
+}
+
+/** The form cell holding the zone id the form shows (right of the `Zone ID` label). */
+export const ZONE_ID_CELL = 'Form!B1';
+
+/** The published run's results document, or null before the first publish. */
+export async function publishedDoc(runtime: LocalRuntime, evaluationId: string) {
+  const state = await runtime.stack.store.getEvaluationState(evaluationId);
+  if (!state?.publishedRun) return null;
+  const run = await runtime.stack.store.getRun(evaluationId, state.publishedRun);
+  return run ? { run, doc: ResultsDocSchema.parse(run.results) } : null;
+}
+
+const WRITES = /^(PutItem|UpdateItem|DeleteItem|BatchWriteItem|TransactWriteItems)Command$/;
+
+/**
+ * Counts the write commands every client sharing `raw`'s middleware stack sends (the store's document client
+ * shares it), by a middleware at the first step; `remove()` takes it out again.
+ */
+export function countStoreWrites(raw: DynamoDBClient): { readonly count: number; remove(): void } {
+  const name = `reliability-write-count-${Math.random().toString(36).slice(2)}`;
+  let count = 0;
+  raw.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (WRITES.test(context.commandName ?? '')) count++;
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  return {
+    get count() {
+      return count;
+    },
+    remove: () => {
+      raw.middlewareStack.remove(name);
+    },
+  };
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The p-quantile of a list (nearest rank), or null for none. */
+export function quantile(xs: readonly number[], p: number): number | null {
+  if (xs.length === 0) return null;
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+}

@@ -1,0 +1,449 @@
+/**
+ * The security suite (ISSUE 12, section 3), on the local runtime with the real webhook handler behind its local
+ * Function URL, the emulator and dynalite:
+ *
+ * - forged and malformed signals of many kinds, each refused with its status, and each leaving no write in the
+ *   store, no message on a queue and no Sheets request behind it;
+ * - a replay of a genuine signal inside the replay window, accepted by design (202) and costing no Sheets read;
+ * - a zone's official trying to change another zone's data by every path a person has: the other zone's form
+ *   (API and Sheets UI), the control, central-data and results spreadsheets, and their own form claiming the other
+ *   zone's id. The other zone's stored values, history and published results must not move.
+ *
+ * Least privilege of the synthesised IAM policies and the secret scan of templates and bundles are infrastructure
+ * tests (test/infra/service-stack.test.ts, test/infra/secret-scan.test.ts); they are not repeated here.
+ */
+import { randomBytes } from 'node:crypto';
+import type { LocalRuntime } from '../local/runtime';
+import type { SeededYear } from '../local/runtime-seed';
+import { DRIVE_ADMIN, officialOf } from '../local/seed';
+import { SERVICE_ACCOUNT } from '../local/stack';
+import {
+  DEFAULT_WINDOW_SECONDS,
+  deriveSheetKey,
+  MAX_SIGNAL_BODY_BYTES,
+  SIGNATURE_HEADER,
+  signalBody,
+  signalHeaders,
+  signSignal,
+  TIMESTAMP_HEADER,
+} from '../protocol/signature';
+import {
+  countStoreWrites,
+  evaluation,
+  publishedDoc,
+  seedZones,
+  sleep,
+  startSuiteRuntime,
+  valueCell,
+  ZONE_ID_CELL,
+} from './harness';
+import type { ReliabilitySuite, SuiteReport } from './types';
+
+const E = 'security-2025';
+/** Zones seeded: enough for two zones and their neighbours; the checks do not depend on the count. */
+const ZONES = 6;
+/** The indicator the suite edits (a zone-reported one). */
+const CODE = 'T03';
+
+type Request = { method?: string; headers: Record<string, string>; body?: string | Buffer };
+
+/** One forged signal: how it is sent and the status the webhook must answer. */
+type Forgery = { name: string; expect: number; request: () => Request };
+
+/** What a refusal must leave unchanged, read before and after it. */
+type Trace = { writes: number; syncSent: number; evaluateSent: number; sheets: number; refused: number };
+
+export const securitySuite: ReliabilitySuite = {
+  name: 'security',
+  async run({ progress }) {
+    const ev = evaluation();
+    const runtime = await startSuiteRuntime();
+    const writes = countStoreWrites(runtime.stack.dynamo.raw);
+    try {
+      const year = await seedZones(runtime, ev, E, ZONES);
+      progress(`seeded ${ZONES} zones and published their results`);
+      const report: SuiteReport = { figures: {}, failures: [] };
+      const forgeries = await forgeryCases(runtime, year, ev, writes, progress);
+      report.failures.push(...forgeries.failures);
+      const replay = await replayCase(runtime, year, ev, writes, progress);
+      report.failures.push(...replay.failures);
+      report.failures.push(...(await crossZoneCases(runtime, year, ev, progress)));
+      report.figures = {
+        forgeries_tried: forgeries.tried + 1,
+        forgeries_refused: forgeries.refused + (replay.failures.length === 0 ? 1 : 0),
+      };
+      return report;
+    } finally {
+      writes.remove();
+      await runtime.close();
+    }
+  },
+};
+
+async function send(runtime: LocalRuntime, r: Request): Promise<number> {
+  const method = r.method ?? 'POST';
+  const res = await fetch(runtime.webhookUrl, {
+    method,
+    headers: r.headers,
+    ...(method === 'POST' && r.body !== undefined && { body: r.body }),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+function traceOf(runtime: LocalRuntime, writes: { count: number }): Trace {
+  return {
+    writes: writes.count,
+    syncSent: runtime.queues.queues.sync.stats.sent,
+    evaluateSent: runtime.queues.queues.evaluate.stats.sent,
+    sheets: runtime.stack.emulator.requestCount({ route: 'sheets.*', caller: SERVICE_ACCOUNT }),
+    refused: runtime.counters.get('signal.refused'),
+  };
+}
+
+/** Sentences for what moved between two traces that must not have (the refusal counter aside). */
+function moved(before: Trace, after: Trace): string[] {
+  const out: string[] = [];
+  if (after.writes !== before.writes) out.push(`${after.writes - before.writes} store write(s)`);
+  if (after.syncSent !== before.syncSent) out.push(`${after.syncSent - before.syncSent} sync message(s)`);
+  if (after.evaluateSent !== before.evaluateSent)
+    out.push(`${after.evaluateSent - before.evaluateSent} evaluate message(s)`);
+  if (after.sheets !== before.sheets) out.push(`${after.sheets - before.sheets} Sheets request(s)`);
+  return out;
+}
+
+const now = () => Math.floor(Date.now() / 1000);
+
+/** Every forgery kind, built against the seeded sheets and the runtime's master secret. */
+function forgeries(runtime: LocalRuntime, year: SeededYear, ev: ReturnType<typeof evaluation>): Forgery[] {
+  const zoneA = ev.zones[0]!.zoneId;
+  const zoneB = ev.zones[1]!.zoneId;
+  const a = year.sheets.get(zoneA)!;
+  const b = year.sheets.get(zoneB)!;
+  const master = runtime.triggerSecret;
+  const keyOf = (id: string, secret = master) => deriveSheetKey(secret, id);
+  /** A correctly signed request for `body` under `key`, at `ts`. */
+  const signed = (body: string, key: string, ts = now()): Request => ({
+    headers: signalHeaders(key, ts, body),
+    body,
+  });
+  const bodyA = signalBody(a, officialOf(zoneA));
+  const unknown = `forged${randomBytes(8).toString('hex')}`;
+  return [
+    { name: 'no signature headers', expect: 400, request: () => ({ headers: {}, body: bodyA }) },
+    {
+      name: 'a timestamp but no signature',
+      expect: 400,
+      request: () => ({ headers: { [TIMESTAMP_HEADER]: String(now()) }, body: bodyA }),
+    },
+    {
+      name: 'a signature that is not v1=<64 hex digits>',
+      expect: 400,
+      request: () => ({
+        headers: { [TIMESTAMP_HEADER]: String(now()), [SIGNATURE_HEADER]: `v0=${'ab'.repeat(32)}` },
+        body: bodyA,
+      }),
+    },
+    {
+      name: 'a timestamp that is not unix seconds',
+      expect: 400,
+      request: () => ({
+        headers: {
+          [TIMESTAMP_HEADER]: new Date().toISOString(),
+          [SIGNATURE_HEADER]: signSignal(keyOf(a), new Date().toISOString(), bodyA),
+        },
+        body: bodyA,
+      }),
+    },
+    {
+      name: 'a wrong signature (random hex)',
+      expect: 401,
+      request: () => ({
+        headers: {
+          [TIMESTAMP_HEADER]: String(now()),
+          [SIGNATURE_HEADER]: `v1=${randomBytes(32).toString('hex')}`,
+        },
+        body: bodyA,
+      }),
+    },
+    {
+      name: `a stale timestamp (${DEFAULT_WINDOW_SECONDS + 60} s old), correctly signed`,
+      expect: 401,
+      request: () => signed(bodyA, keyOf(a), now() - DEFAULT_WINDOW_SECONDS - 60),
+    },
+    {
+      name: `a future timestamp (${DEFAULT_WINDOW_SECONDS + 60} s ahead), correctly signed`,
+      expect: 401,
+      request: () => signed(bodyA, keyOf(a), now() + DEFAULT_WINDOW_SECONDS + 60),
+    },
+    {
+      name: "a tampered body (signed for zone A's sheet, sent naming zone B's)",
+      expect: 401,
+      request: () => {
+        const r = signed(bodyA, keyOf(a));
+        return { ...r, body: signalBody(b, officialOf(zoneA)) };
+      },
+    },
+    {
+      name: 'a tampered editor (the signed body with another editor)',
+      expect: 401,
+      request: () => {
+        const r = signed(bodyA, keyOf(a));
+        return { ...r, body: signalBody(a, officialOf(zoneB)) };
+      },
+    },
+    {
+      name: "zone B's sheet signed with zone A's key (another spreadsheet's key)",
+      expect: 401,
+      request: () => signed(signalBody(b, officialOf(zoneA)), keyOf(a)),
+    },
+    {
+      name: "another deployment's master secret",
+      expect: 401,
+      request: () => signed(bodyA, keyOf(a, randomBytes(32).toString('hex'))),
+    },
+    {
+      name: 'the master secret itself used as the key',
+      expect: 401,
+      request: () => signed(bodyA, master),
+    },
+    {
+      name: `an oversized body (${MAX_SIGNAL_BODY_BYTES + 1} bytes), correctly signed`,
+      expect: 413,
+      request: () => {
+        const body = JSON.stringify({ spreadsheetId: a, editor: 'x'.repeat(MAX_SIGNAL_BODY_BYTES) });
+        return signed(body, keyOf(a));
+      },
+    },
+    {
+      name: 'a body past the Function URL limit (2 MB)',
+      expect: 413,
+      request: () => ({
+        headers: { [TIMESTAMP_HEADER]: String(now()), [SIGNATURE_HEADER]: `v1=${'0'.repeat(64)}` },
+        body: 'x'.repeat(2 * 1024 * 1024),
+      }),
+    },
+    {
+      name: 'malformed JSON, correctly signed',
+      expect: 400,
+      request: () => signed(`{"spreadsheetId": "${a}"`, keyOf(a)),
+    },
+    {
+      name: 'a body with a key the trigger never sends, correctly signed',
+      expect: 400,
+      request: () => signed(JSON.stringify({ spreadsheetId: a, evaluationId: 'other' }), keyOf(a)),
+    },
+    {
+      name: "a spreadsheet id holding the store's key separator, correctly signed",
+      expect: 400,
+      request: () => {
+        const id = `${a}#EVAL`;
+        return signed(JSON.stringify({ spreadsheetId: id }), keyOf(id));
+      },
+    },
+    {
+      name: 'a body that is not UTF-8 text',
+      expect: 400,
+      request: () => ({
+        headers: { [TIMESTAMP_HEADER]: String(now()), [SIGNATURE_HEADER]: `v1=${'0'.repeat(64)}` },
+        body: Buffer.from([0xff, 0xfe, 0x00, 0x7b]),
+      }),
+    },
+    {
+      name: 'an unknown spreadsheet, correctly signed',
+      expect: 404,
+      request: () => signed(signalBody(unknown), keyOf(unknown)),
+    },
+    {
+      name: 'the results spreadsheet, correctly signed',
+      expect: 422,
+      request: () => signed(signalBody(year.resultsId), keyOf(year.resultsId)),
+    },
+    {
+      name: 'a GET with valid signature headers',
+      expect: 405,
+      request: () => ({ method: 'GET', headers: signed(bodyA, keyOf(a)).headers }),
+    },
+  ];
+}
+
+async function forgeryCases(
+  runtime: LocalRuntime,
+  year: SeededYear,
+  ev: ReturnType<typeof evaluation>,
+  writes: { count: number },
+  progress: (line: string) => void,
+) {
+  const failures: string[] = [];
+  const cases = forgeries(runtime, year, ev);
+  let refused = 0;
+  for (const c of cases) {
+    const before = traceOf(runtime, writes);
+    const status = await send(runtime, c.request());
+    await runtime.untilQuiet();
+    const after = traceOf(runtime, writes);
+    const wrong: string[] = moved(before, after);
+    if (status !== c.expect) wrong.unshift(`answered ${status}, not ${c.expect}`);
+    // 413 past the Function URL's limit never reaches the handler, so only the handler's refusals are counted.
+    const counted = after.refused - before.refused;
+    const reachesHandler = !(c.expect === 413 && c.name.includes('Function URL'));
+    if (reachesHandler && counted !== 1) wrong.push(`the handler counted ${counted} refusals, not 1`);
+    if (wrong.length === 0) refused++;
+    else failures.push(`forgery “${c.name}”: ${wrong.join('; ')}`);
+  }
+  progress(`${refused} of ${cases.length} forged or malformed signals refused, leaving no trace`);
+  return { tried: cases.length, refused, failures };
+}
+
+/**
+ * A genuine signal replayed inside the window, ten times at once: answered 202 (a replay cannot be told from a
+ * retried UrlFetch), and it must cost no Sheets read, no store write and no message once the read its original
+ * caused has covered it.
+ */
+async function replayCase(
+  runtime: LocalRuntime,
+  year: SeededYear,
+  ev: ReturnType<typeof evaluation>,
+  writes: { count: number },
+  progress: (line: string) => void,
+): Promise<{ failures: string[] }> {
+  const zone = ev.zones[2]!.zoneId;
+  const sid = year.sheets.get(zone)!;
+  const res = await runtime.stack.emulator.editAsPerson(sid, officialOf(zone), valueCell(ev, CODE), [
+    ['4242'],
+  ]);
+  if (res.signal?.status !== 202)
+    return { failures: [`replay: the genuine edit's signal was answered ${res.signal?.status}, not 202`] };
+  // The trigger's exact request, rebuilt: the same body, timestamp and key give the same bytes.
+  const body = signalBody(sid, officialOf(zone));
+  const ts = Math.floor(res.signal.at / 1000);
+  const headers = signalHeaders(deriveSheetKey(runtime.triggerSecret, sid), ts, body);
+  await runtime.untilQuiet();
+  const failures: string[] = [];
+  const published = (await publishedDoc(runtime, E))?.doc.zones.find((z) => z.zoneId === zone)?.values[CODE];
+  if (published !== 4242) failures.push(`replay: the genuine edit was not published (found ${published})`);
+  const before = traceOf(runtime, writes);
+  const statuses = await Promise.all(Array.from({ length: 10 }, () => send(runtime, { headers, body })));
+  await runtime.untilQuiet();
+  const after = traceOf(runtime, writes);
+  const wrong = moved(before, after);
+  const off = statuses.filter((s) => s !== 202);
+  if (off.length) wrong.unshift(`answered ${off.join(', ')}, not 202`);
+  const refusals = after.refused - before.refused;
+  if (refusals) wrong.push(`${refusals} counted as refused`);
+  if (wrong.length)
+    failures.push(`a genuine signal replayed 10 times inside the window: ${wrong.join('; ')}`);
+  progress(
+    wrong.length === 0
+      ? 'a genuine signal replayed 10 times inside the window: accepted, no Sheets read, no write, no message'
+      : `a genuine signal replayed inside the window: ${wrong.join('; ')}`,
+  );
+  return { failures };
+}
+
+/** The status of a Google API error (gaxios puts it on the error), or null when the call succeeded. */
+async function refusedWith(call: () => Promise<unknown>): Promise<number | null> {
+  try {
+    await call();
+    return null;
+  } catch (err) {
+    // gaxios answers with a numeric `status`; the emulator's own ApiError (an edit as a person) with `code`.
+    const e = err as { status?: unknown; code?: unknown };
+    if (typeof e.status === 'number') return e.status;
+    return typeof e.code === 'number' ? e.code : -1;
+  }
+}
+
+/** What zone B has that zone A must not be able to change: current values, history, published values. */
+async function zoneData(runtime: LocalRuntime, zoneId: string) {
+  const current = await runtime.stack.store.getCurrent(E, zoneId);
+  const revisions = await runtime.stack.store.listRevisions(E, zoneId);
+  const published = (await publishedDoc(runtime, E))?.doc.zones.find((z) => z.zoneId === zoneId)?.values;
+  return JSON.stringify({
+    revSeq: current?.revSeq,
+    hash: current?.contentHash,
+    revisions: revisions.length,
+    published,
+  });
+}
+
+async function crossZoneCases(
+  runtime: LocalRuntime,
+  year: SeededYear,
+  ev: ReturnType<typeof evaluation>,
+  progress: (line: string) => void,
+): Promise<string[]> {
+  const failures: string[] = [];
+  const zoneA = ev.zones[3]!.zoneId;
+  const zoneB = ev.zones[4]!.zoneId;
+  const a = year.sheets.get(zoneA)!;
+  const b = year.sheets.get(zoneB)!;
+  const asA = runtime.stack.clientsAs(officialOf(zoneA)).sheets.spreadsheets;
+  const cell = valueCell(ev, CODE);
+  const update = (spreadsheetId: string, range: string, value: string) => () =>
+    asA.values.update({
+      spreadsheetId,
+      range,
+      valueInputOption: 'USER_ENTERED',
+      requestBody: { values: [[value]] },
+    });
+  const bBefore = await zoneData(runtime, zoneB);
+
+  const paths: { name: string; call: () => Promise<unknown> }[] = [
+    { name: "zone B's form through the Sheets API", call: update(b, cell, '1') },
+    {
+      name: "zone B's form in the Sheets UI",
+      call: () => runtime.stack.emulator.editAsPerson(b, officialOf(zoneA), cell, [['1']]),
+    },
+    {
+      name: "the control sheet's Zones tab (to map zone B to zone A's spreadsheet)",
+      call: update(year.controlId, 'Zones!F2', a),
+    },
+    ...(year.centralId
+      ? [{ name: "the central-data spreadsheet's rows", call: update(year.centralId, 'A2', zoneB) }]
+      : []),
+    { name: 'the results spreadsheet', call: update(year.resultsId, 'Ranking!A2', '1') },
+  ];
+  for (const p of paths) {
+    const status = await refusedWith(p.call);
+    if (status !== 403)
+      failures.push(
+        `zone A's official writing ${p.name}: ${status === null ? 'the write succeeded' : `refused with ${status}, not 403`}`,
+      );
+  }
+  // An API write fires no trigger: the reconcile poll is what would carry one that landed.
+  await runtime.reconcileNow();
+  await runtime.untilQuiet();
+  progress(`zone A's official refused (403) on ${paths.length} paths to another zone's data`);
+
+  // Zone A's own form claiming zone B. `zone-eval provision` protects the zone id cell; the local seed does not,
+  // which stands for a protection removed: the official changes it, and the sync must refuse the whole form, leaving
+  // both zones' stored values as they were.
+  const aBefore = await zoneData(runtime, zoneA);
+  await runtime.stack.emulator.editAsPerson(a, officialOf(zoneA), ZONE_ID_CELL, [[zoneB]]);
+  await runtime.untilQuiet();
+  const claim = await runtime.stack.emulator.editAsPerson(a, officialOf(zoneA), cell, [['777777']]);
+  if (claim.signal?.status !== 202)
+    failures.push(`the claiming form's signal was answered ${claim.signal?.status}, not 202`);
+  await runtime.untilQuiet();
+  const feedback = await runtime.stack.google.sheets.spreadsheets.values.get({
+    spreadsheetId: a,
+    range: 'Feedback',
+  });
+  const said = (feedback.data.values ?? []).flat().join(' ');
+  if (!said.includes(`shows the zone “${zoneB}”`))
+    failures.push('a form claiming another zone: its Feedback does not name the mismatch');
+  if ((await zoneData(runtime, zoneA)) !== aBefore)
+    failures.push("a form claiming another zone: zone A's stored or published values moved");
+  if ((await zoneData(runtime, zoneB)) !== bBefore)
+    failures.push("zone B's stored values, history or published results moved");
+  // Put the form back, so that zone A's next read is accepted again.
+  runtime.stack.emulator.writeAs(DRIVE_ADMIN, a, ZONE_ID_CELL, [[zoneA]]);
+  await runtime.stack.emulator.editAsPerson(a, officialOf(zoneA), cell, [['777777']]);
+  await runtime.untilQuiet();
+  const restored = (await publishedDoc(runtime, E))?.doc.zones.find((z) => z.zoneId === zoneA)?.values[CODE];
+  if (restored !== 777777)
+    failures.push(`zone A's form put back: its value was not published (found ${restored})`);
+  progress("a form claiming another zone's id: refused by the sync as a whole, neither zone's values moved");
+  return failures;
+}
