@@ -97,6 +97,12 @@ export const SheetStateSchema = z.object({
   feedbackHash: z.string().nullable(),
   /** Why the last read failed (the spreadsheet deleted or no longer shared); null once a read succeeds. */
   unreadable: z.string().nullable().optional(),
+  /**
+   * The Drive version at which what the last read stored still holds, and the methodology count it was read under
+   * (absent until a read records them). While both are unchanged a new read could find nothing new, so a sync
+   * asked again (a replayed or duplicate signal) costs a Drive `files.get` and no Sheets read.
+   */
+  unchangedAt: z.object({ version: z.string(), methodologySeq: counter }).optional(),
 });
 export type SheetState = z.infer<typeof SheetStateSchema>;
 
@@ -145,7 +151,13 @@ export interface SubmissionStore {
   /** Reads a spreadsheet's counters, strongly consistent; null when it was never signalled or registered. */
   getSheetState(evaluationId: string, spreadsheetId: string): Promise<SheetState | null>;
   /** Moves `synced` up to r; false when it was already at r or beyond (someone got further: not an error). */
-  markSynced(evaluationId: string, spreadsheetId: string, requested: number): Promise<boolean>;
+  markSynced(
+    evaluationId: string,
+    spreadsheetId: string,
+    requested: number,
+    /** Recorded with `synced` when it moves (see `SheetState.unchangedAt`). */
+    unchangedAt?: SheetState['unchangedAt'],
+  ): Promise<boolean>;
   /** Records the Drive version last read, for the reconcile poll to compare with. */
   setDriveVersion(evaluationId: string, spreadsheetId: string, driveVersion: string): Promise<void>;
   /** Records which zone a spreadsheet belongs to. */

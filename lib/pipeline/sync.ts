@@ -128,6 +128,19 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
   let readVersion: string | null = null;
   try {
     if (deps.files) readVersion = (await deps.files.getFile(s)).version;
+    // The file has not changed since a read whose outcome is stored, under the same methodology: reading it again
+    // would find nothing new (a replayed or duplicate signal). The Drive request is all it costs.
+    const unchanged = state.unchangedAt;
+    if (
+      readVersion !== null &&
+      !state.unreadable &&
+      unchanged?.version === readVersion &&
+      unchanged.methodologySeq === method.seq
+    ) {
+      await store.markSynced(e, s, R);
+      log.info('sync.unchanged', { evaluationId: e, spreadsheetId: s, requested: R, version: readVersion });
+      return { status: 'coalesced', requested: R, synced: R };
+    }
     read = await deps.reader.readForm(s, method.compiled.spec, { expectedZoneId: zoneId });
   } catch (err) {
     if (isSpreadsheetUnavailable(err)) {
@@ -240,9 +253,23 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
     await store.setFeedbackHash(e, s, feedbackHash);
     feedbackWritten = true;
   }
-  await recordDriveVersion(deps, e, s, readVersion, feedbackWritten);
-
-  await store.markSynced(e, s, R);
+  const version = await recordDriveVersion(deps, e, s, readVersion, feedbackWritten);
+  // What this read stored holds at the version read, or after our own Feedback write when that write is the only
+  // change since (Drive moves the version on every change, so one step up from the version read is ours alone).
+  const holdsAt =
+    superseded || readVersion === null
+      ? null
+      : !feedbackWritten
+        ? readVersion
+        : version !== null && Number(version) === Number(readVersion) + 1
+          ? version
+          : null;
+  await store.markSynced(
+    e,
+    s,
+    R,
+    holdsAt === null ? undefined : { version: holdsAt, methodologySeq: method.seq },
+  );
   log.info('sync.done', {
     evaluationId: e,
     spreadsheetId: s,

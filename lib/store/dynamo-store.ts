@@ -175,9 +175,23 @@ export class DynamoStore
     return item === undefined ? null : toSheetState(parseItem(SheetItemSchema, item, 'sheet'));
   }
 
-  /** Moves `synced` forward to r; false when it already stood at r or beyond. */
-  async markSynced(evaluationId: string, spreadsheetId: string, requested: number): Promise<boolean> {
-    return this.advance(sheetKey(evaluationId, spreadsheetId), 'synced', 'syncedAt', requested);
+  /** Moves `synced` forward to r, with `unchangedAt` when given; false when it already stood at r or beyond. */
+  async markSynced(
+    evaluationId: string,
+    spreadsheetId: string,
+    requested: number,
+    unchangedAt?: SheetState['unchangedAt'],
+  ): Promise<boolean> {
+    return this.advance(
+      sheetKey(evaluationId, spreadsheetId),
+      'synced',
+      'syncedAt',
+      requested,
+      unchangedAt && {
+        unchangedVersion: unchangedAt.version,
+        unchangedMethodologySeq: unchangedAt.methodologySeq,
+      },
+    );
   }
 
   /** Records the Drive version last read. */
@@ -792,6 +806,8 @@ export class DynamoStore
     name: string,
     stampName: string | undefined,
     value: number,
+    /** More attributes set by the same update, only when it moves. */
+    also: Record<string, string | number> = {},
   ): Promise<boolean> {
     if (!Number.isSafeInteger(value) || value < 1) {
       throw new StoreError(`${name} can only move to a positive integer, not ${value}`);
@@ -804,6 +820,11 @@ export class DynamoStore
       values[':at'] = this.now().toISOString();
       update += ', #t = :at';
     }
+    Object.entries(also).forEach(([name, v], k) => {
+      names[`#a${k}`] = name;
+      values[`:a${k}`] = v;
+      update += `, #a${k} = :a${k}`;
+    });
     try {
       await this.send(`advance ${name}`, () =>
         this.client.send(

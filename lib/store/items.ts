@@ -47,6 +47,8 @@ export const SheetItemSchema = z.object({
   syncedAt: time.optional(),
   feedbackHash: z.string().optional(),
   unreadable: z.string().optional(),
+  unchangedVersion: z.string().optional(),
+  unchangedMethodologySeq: count.optional(),
 });
 
 /** The methodology and zones are stored as JSON text: nested documents with empty strings are not DynamoDB-safe. */
@@ -141,6 +143,9 @@ export function toSheetState(item: z.infer<typeof SheetItemSchema>): SheetState 
     syncedAt: item.syncedAt ?? null,
     feedbackHash: item.feedbackHash ?? null,
     unreadable: item.unreadable ?? null,
+    ...(item.unchangedVersion !== undefined && {
+      unchangedAt: { version: item.unchangedVersion, methodologySeq: item.unchangedMethodologySeq ?? 0 },
+    }),
   };
 }
 
