@@ -18,7 +18,7 @@ import { demoZones, methodologyFor, seedYear } from '../local/runtime-seed';
 import { officialOf } from '../local/seed';
 import { SERVICE_ACCOUNT } from '../local/stack';
 import type { SubmittedValue } from '../pipeline/ports';
-import { analyse, buildResults, datasetOf, type ZoneInput } from '../pipeline/results';
+import { analyse, buildResults, datasetOf, ResultsDocSchema, type ZoneInput } from '../pipeline/results';
 import { checksum, type Figure, median, type Suite } from './types';
 
 const WEIGHTINGS = ['explicit', 'equal', 'entropy', 'critic', 'pca'] as const;
@@ -223,23 +223,16 @@ export const loopSuite: Suite = {
         `edit to published: p50 ${pct(latencies, 0.5)} ms, p95 ${pct(latencies, 0.95)} ms; Sheets requests per edit ${median(sheetsPer)} (max ${Math.max(...sheetsPer)}), Drive ${median(drivePer)}`,
       );
 
-      // A burst: 200 edits across 50 zones, four rounds in which 50 officials edit at once.
-      const before = (await runtime.stack.store.getEvaluationState(E))!.lastRunSeq;
-      for (let round = 0; round < 4; round++)
-        await Promise.all(
-          ev.zones
-            .slice(0, 50)
-            .map((z) =>
-              runtime.stack.emulator.editAsPerson(
-                year.sheets.get(z.zoneId)!,
-                officialOf(z.zoneId),
-                `Form!D${rowOf.get('T05')}`,
-                [[String(3000 + round)]],
-              ),
-            ),
-        );
-      await runtime.untilQuiet({ timeoutMs: 10 * 60_000 });
-      const runs = (await runtime.stack.store.getEvaluationState(E))!.lastRunSeq - before;
+      // A burst: 200 edits across 50 zones, all at once (four cells per zone).
+      const { runs } = await editLoad(
+        runtime,
+        E,
+        loadEdits(ev, year.sheets, ev.zones.slice(0, 50), 200, 3000),
+        {
+          overMs: 0,
+          timeoutMs: 10 * 60_000,
+        },
+      );
       figures.push({
         key: 'runs_per_200_edit_burst',
         value: runs,
@@ -286,6 +279,109 @@ export const loopSuite: Suite = {
     return figures;
   },
 };
+
+/**
+ * `n` edits spread over `zones` in turn, each into a cell of its own: the k-th edit types `base + k` into the
+ * zone's next indicator with no upper bound (a count or an amount, so every value is accepted).
+ */
+export function loadEdits(
+  ev: DefaultEvaluation,
+  sheets: ReadonlyMap<string, string>,
+  zones: readonly Zone[],
+  n: number,
+  base: number,
+): LoadEdit[] {
+  const zoneIndicators = ev.methodology.indicators.filter((i) => i.source === 'zone');
+  const open = zoneIndicators.filter((i) => i.max === undefined || i.max === null);
+  if (n > zones.length * open.length)
+    throw new Error(`${n} edits need more than one cell each of ${zones.length} zones`);
+  return Array.from({ length: n }, (_, k) => {
+    const zone = zones[k % zones.length]!;
+    const ind = open[Math.floor(k / zones.length)]!;
+    const spreadsheetId = sheets.get(zone.zoneId);
+    if (spreadsheetId === undefined) throw new Error(`${zone.zoneId} has no spreadsheet`);
+    const row = zoneIndicators.indexOf(ind) + 3;
+    return { zoneId: zone.zoneId, spreadsheetId, code: ind.code, cell: `Form!D${row}`, value: base + k };
+  });
+}
+
+/** One person's edit of a load: a zone's form cell set to a number that no other edit of the load types. */
+export type LoadEdit = { zoneId: string; spreadsheetId: string; code: string; cell: string; value: number };
+
+/** An edit as the load sent it: when, the trigger's answer, and when a published run first showed its value. */
+export type SentEdit = LoadEdit & { sentAt: number; status: number | null; publishedAt: number | null };
+
+export type EditLoadResult = {
+  edits: SentEdit[];
+  /** Runs stored from the first edit until every edit was published (or the wait ended). */
+  runs: number;
+  /** The process's resident memory, sampled while the edits were sent (ms since the first edit, bytes). */
+  rss: { at: number; bytes: number }[];
+  /** From the first edit sent to the last one published (or the wait ended). */
+  durationMs: number;
+};
+
+/**
+ * A load of edits as people make them: each edit is typed into its zone's form in the emulator, which fires the
+ * signed trigger to the webhook; the edits start evenly spread over `overMs` (0: all at once), without waiting for
+ * one another. Meanwhile every newly published run is read to see which edits it shows, so each edit gets its
+ * edit-to-publish time. Resolves once every edit is published and the loop is quiet, or after `timeoutMs`.
+ */
+export async function editLoad(
+  runtime: LocalRuntime,
+  evaluationId: string,
+  load: readonly LoadEdit[],
+  options: { overMs: number; timeoutMs: number; rssEveryMs?: number },
+): Promise<EditLoadResult> {
+  const { store, emulator } = runtime.stack;
+  const runsBefore = (await store.getEvaluationState(evaluationId))?.lastRunSeq ?? 0;
+  const edits: SentEdit[] = load.map((e) => ({ ...e, sentAt: 0, status: null, publishedAt: null }));
+  const rss: EditLoadResult['rss'] = [];
+  const t0 = Date.now();
+  let sending = true;
+  const sampler = setInterval(
+    () => rss.push({ at: Date.now() - t0, bytes: process.memoryUsage().rss }),
+    options.rssEveryMs ?? 500,
+  );
+  const sent = Promise.all(
+    edits.map(async (edit, k) => {
+      await sleep(Math.max(0, t0 + (k * options.overMs) / Math.max(1, edits.length) - Date.now()));
+      edit.sentAt = Date.now();
+      const res = await emulator.editAsPerson(edit.spreadsheetId, officialOf(edit.zoneId), edit.cell, [
+        [String(edit.value)],
+      ]);
+      edit.status = res.signal?.status ?? null;
+    }),
+  ).finally(() => {
+    sending = false;
+    clearInterval(sampler);
+  });
+  let seen = 0;
+  const deadline = t0 + options.timeoutMs;
+  for (;;) {
+    const state = await store.getEvaluationState(evaluationId);
+    const publishedRun = state?.publishedRun ?? 0;
+    if (publishedRun > seen) {
+      const run = await store.getRun(evaluationId, publishedRun);
+      const at = Date.now();
+      seen = publishedRun;
+      if (run) {
+        const zones = new Map(ResultsDocSchema.parse(run.results).zones.map((z) => [z.zoneId, z.values]));
+        for (const e of edits)
+          if (e.publishedAt === null && e.sentAt > 0 && zones.get(e.zoneId)?.[e.code] === e.value)
+            e.publishedAt = at;
+      }
+    }
+    const done = !sending && edits.every((e) => e.publishedAt !== null);
+    if (done || Date.now() > deadline) break;
+    await sleep(50);
+  }
+  await sent;
+  const durationMs = Date.now() - t0;
+  await runtime.untilQuiet({ timeoutMs: Math.max(60_000, deadline - Date.now()) });
+  const runs = ((await store.getEvaluationState(evaluationId))?.lastRunSeq ?? 0) - runsBefore;
+  return { edits, runs, rss, durationMs };
+}
 
 async function waitSynced(runtime: LocalRuntime, e: string, sid: string) {
   for (;;) {

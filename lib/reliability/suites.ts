@@ -11,4 +11,5 @@ import type { ReliabilitySuite } from './types';
  */
 export const suites: Array<() => Promise<ReliabilitySuite>> = [
   async () => require('./security').securitySuite,
+  async () => require('./load').loadSuite,
 ];
