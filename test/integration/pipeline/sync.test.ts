@@ -12,8 +12,10 @@ import { type SyncOutcome, syncSheet } from '../../../lib/pipeline/sync';
 const E = 'test2025';
 const ev = loadDefaultEvaluation(7);
 const methodology = ev.methodology.spec;
-const zones = ev.zones.slice(0, 4);
-const [hangzhou, tianjin, shanghai, chongqing] = zones.map((z) => z.zoneId) as [
+const zones = ev.zones.slice(0, 5);
+/** The fifth zone is left to the tests of a sync asked again (the others' forms are changed by earlier tests). */
+const [hangzhou, tianjin, shanghai, chongqing, fifth] = zones.map((z) => z.zoneId) as [
+  string,
   string,
   string,
   string,
@@ -464,5 +466,50 @@ describe('columns a person added or misspelt on the form', () => {
     expect(o.status).toBe('refused');
     expect(await stack.store.getCurrent(E, tianjin)).toEqual(before);
     expect(await feedbackText(tianjin)).toMatch(/Form!G2 \|.*second “Value” column, after column D/);
+  });
+});
+
+describe('a sync asked again with nothing changed', () => {
+  const withFiles = () => ({ ...deps(), files: stack.files });
+  const syncWithFiles = (zoneId: string) =>
+    syncSheet(
+      { evaluationId: E, spreadsheetId: prov.sheets.get(zoneId)!, caller: 'trigger', editor: null },
+      withFiles(),
+    );
+
+  test('reads no sheet while the Drive version is where its last read (and own Feedback write) left it', async () => {
+    await edit(fifth, `Form!D${rowOf('T03')}`, '4321');
+    await signal(fifth);
+    // A new value: this read stores a revision and writes the Feedback, moving the version one step.
+    expect(synced(await syncWithFiles(fifth))).toMatchObject({
+      revision: expect.any(Number),
+      feedbackWritten: true,
+    });
+    const reads = readsOf(fifth);
+    const r = await signal(fifth);
+    expect(await syncWithFiles(fifth)).toEqual({ status: 'coalesced', requested: r, synced: r });
+    expect(readsOf(fifth)).toBe(reads);
+    expect((await stack.store.getSheetState(E, prov.sheets.get(fifth)!))?.synced).toBe(r);
+  });
+
+  test('reads again once a person edited, or once the methodology in force changed', async () => {
+    await edit(fifth, `Form!D${rowOf('T03')}`, '4322');
+    await signal(fifth);
+    const reads = readsOf(fifth);
+    expect(synced(await syncWithFiles(fifth)).revision).toEqual(expect.any(Number));
+    expect(readsOf(fifth)).toBe(reads + 1);
+    expect((await stack.store.getCurrent(E, fifth))?.values['T03']?.value).toBe(4322);
+    // Same file, new methodology version: the values must be parsed again.
+    const inForce = await methodologyInForce(stack.store, E);
+    await installMethodology(stack.store, E, {
+      ...inForce.record,
+      methodology: {
+        ...inForce.record.methodology,
+        name: `${inForce.record.methodology.name ?? ''} (revised)`,
+      },
+    });
+    await signal(fifth);
+    expect(synced(await syncWithFiles(fifth)).status).toBe('synced');
+    expect(readsOf(fifth)).toBe(reads + 2);
   });
 });
