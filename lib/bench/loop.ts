@@ -308,14 +308,22 @@ export function loadEdits(
 /** One person's edit of a load: a zone's form cell set to a number that no other edit of the load types. */
 export type LoadEdit = { zoneId: string; spreadsheetId: string; code: string; cell: string; value: number };
 
-/** An edit as the load sent it: when, the trigger's answer, and when a published run first showed its value. */
-export type SentEdit = LoadEdit & { sentAt: number; status: number | null; publishedAt: number | null };
+/**
+ * An edit as the load sent it: when, the trigger's answer (null when its request failed, as a UrlFetch times out)
+ * and when it came, and when a published run first showed its value.
+ */
+export type SentEdit = LoadEdit & {
+  sentAt: number;
+  status: number | null;
+  answeredAt: number | null;
+  publishedAt: number | null;
+};
 
 export type EditLoadResult = {
   edits: SentEdit[];
   /** Runs stored from the first edit until every edit was published (or the wait ended). */
   runs: number;
-  /** The process's resident memory, sampled while the edits were sent (ms since the first edit, bytes). */
+  /** The process's resident memory, sampled from the first edit until the end (ms since the first edit, bytes). */
   rss: { at: number; bytes: number }[];
   /** From the first edit sent to the last one published (or the wait ended). */
   durationMs: number;
@@ -335,7 +343,13 @@ export async function editLoad(
 ): Promise<EditLoadResult> {
   const { store, emulator } = runtime.stack;
   const runsBefore = (await store.getEvaluationState(evaluationId))?.lastRunSeq ?? 0;
-  const edits: SentEdit[] = load.map((e) => ({ ...e, sentAt: 0, status: null, publishedAt: null }));
+  const edits: SentEdit[] = load.map((e) => ({
+    ...e,
+    sentAt: 0,
+    status: null,
+    answeredAt: null,
+    publishedAt: null,
+  }));
   const rss: EditLoadResult['rss'] = [];
   const t0 = Date.now();
   let sending = true;
@@ -351,10 +365,10 @@ export async function editLoad(
         [String(edit.value)],
       ]);
       edit.status = res.signal?.status ?? null;
+      edit.answeredAt = Date.now();
     }),
   ).finally(() => {
     sending = false;
-    clearInterval(sampler);
   });
   let seen = 0;
   const deadline = t0 + options.timeoutMs;
@@ -377,6 +391,7 @@ export async function editLoad(
     await sleep(50);
   }
   await sent;
+  clearInterval(sampler);
   const durationMs = Date.now() - t0;
   await runtime.untilQuiet({ timeoutMs: Math.max(60_000, deadline - Date.now()) });
   const runs = ((await store.getEvaluationState(evaluationId))?.lastRunSeq ?? 0) - runsBefore;

@@ -95,3 +95,34 @@ export function quantile(xs: readonly number[], p: number): number | null {
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
 }
+
+/**
+ * Takes the handlers' log lines (Powertools' JSON lines, whose `service` is `zone-eval-...`) off stdout and stderr
+ * while it is on, keeping them for the caller to read; everything else is written as usual. `restore()` ends it.
+ */
+export function captureHandlerLogs(): { readonly lines: string[]; restore(): void } {
+  const lines: string[] = [];
+  const streams = [process.stdout, process.stderr];
+  const originals = streams.map((s) => s.write);
+  streams.forEach((stream, k) => {
+    const original = originals[k]!;
+    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
+      if (/^\{.*"service":"zone-eval-/.test(text)) {
+        lines.push(text);
+        const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+        done?.();
+        return true;
+      }
+      return (original as (...a: unknown[]) => boolean).call(stream, chunk, ...rest);
+    }) as typeof stream.write;
+  });
+  return {
+    lines,
+    restore: () => {
+      streams.forEach((stream, k) => {
+        stream.write = originals[k]!;
+      });
+    },
+  };
+}

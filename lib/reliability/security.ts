@@ -13,6 +13,7 @@
  * tests (test/infra/service-stack.test.ts, test/infra/secret-scan.test.ts); they are not repeated here.
  */
 import { randomBytes } from 'node:crypto';
+import { scanText } from '../infra/secret-scan';
 import type { LocalRuntime } from '../local/runtime';
 import type { SeededYear } from '../local/runtime-seed';
 import { DRIVE_ADMIN, officialOf } from '../local/seed';
@@ -28,6 +29,7 @@ import {
   TIMESTAMP_HEADER,
 } from '../protocol/signature';
 import {
+  captureHandlerLogs,
   countStoreWrites,
   evaluation,
   publishedDoc,
@@ -46,8 +48,11 @@ const CODE = 'T03';
 
 type Request = { method?: string; headers: Record<string, string>; body?: string | Buffer };
 
-/** One forged signal: how it is sent and the status the webhook must answer. */
-type Forgery = { name: string; expect: number; request: () => Request };
+/**
+ * One forged signal: how it is sent, the status the webhook must answer, and the refusal it must log
+ * (`signal.<reason>`; null where the request never reaches the signal check: a GET, a body past the URL's limit).
+ */
+type Forgery = { name: string; expect: number; reason: string | null; request: () => Request };
 
 /** What a refusal must leave unchanged, read before and after it. */
 type Trace = { writes: number; syncSent: number; evaluateSent: number; sheets: number; refused: number };
@@ -56,17 +61,27 @@ export const securitySuite: ReliabilitySuite = {
   name: 'security',
   async run({ progress }) {
     const ev = evaluation();
-    const runtime = await startSuiteRuntime();
+    // Every handler logs at DEBUG, and every line is kept: each refusal must be logged with its reason, and no line
+    // may hold a secret.
+    const logs = captureHandlerLogs();
+    let runtime: LocalRuntime;
+    try {
+      runtime = await startSuiteRuntime({ logLevel: 'DEBUG' });
+    } catch (error) {
+      logs.restore();
+      throw error;
+    }
     const writes = countStoreWrites(runtime.stack.dynamo.raw);
     try {
       const year = await seedZones(runtime, ev, E, ZONES);
       progress(`seeded ${ZONES} zones and published their results`);
       const report: SuiteReport = { figures: {}, failures: [] };
-      const forgeries = await forgeryCases(runtime, year, ev, writes, progress);
+      const forgeries = await forgeryCases(runtime, year, ev, writes, logs.lines, progress);
       report.failures.push(...forgeries.failures);
       const replay = await replayCase(runtime, year, ev, writes, progress);
       report.failures.push(...replay.failures);
       report.failures.push(...(await crossZoneCases(runtime, year, ev, progress)));
+      report.failures.push(...secretsInLogs(runtime, year, logs.lines, progress));
       report.figures = {
         forgeries_tried: forgeries.tried + 1,
         forgeries_refused: forgeries.refused + (replay.failures.length === 0 ? 1 : 0),
@@ -75,9 +90,54 @@ export const securitySuite: ReliabilitySuite = {
     } finally {
       writes.remove();
       await runtime.close();
+      logs.restore();
     }
   },
 };
+
+/** The event (`message`) of each Powertools log line. */
+const events = (lines: readonly string[]) =>
+  lines.map((l) => {
+    try {
+      return String((JSON.parse(l) as { message?: unknown }).message);
+    } catch {
+      return '';
+    }
+  });
+
+/**
+ * No handler log line holds the master secret, a spreadsheet's key, or anything with the shape of a credential
+ * (the patterns of the template scan, `scanText` of lib/infra/secret-scan.ts).
+ */
+function secretsInLogs(
+  runtime: LocalRuntime,
+  year: SeededYear,
+  lines: readonly string[],
+  progress: (line: string) => void,
+): string[] {
+  const ids = [
+    ...year.sheets.values(),
+    year.controlId,
+    year.resultsId,
+    ...(year.centralId ? [year.centralId] : []),
+  ];
+  const secrets = [
+    { what: 'the master secret', value: runtime.triggerSecret },
+    ...ids.map((id) => ({ what: `the key of ${id}`, value: deriveSheetKey(runtime.triggerSecret, id) })),
+  ];
+  const text = lines.join('\n');
+  const failures: string[] = [];
+  // Each refusal and each sync logs a line: fewer than 50 would mean the capture missed the handlers' output.
+  if (lines.length < 50)
+    failures.push(`only ${lines.length} handler log lines were captured: the scan saw too little`);
+  for (const s of secrets) if (text.includes(s.value)) failures.push(`the handlers' logs hold ${s.what}`);
+  for (const f of scanText(text, 'handler logs'))
+    failures.push(`the handlers' logs hold ${f.what} (${f.where})`);
+  progress(
+    `${lines.length} handler log lines (DEBUG) scanned: ${failures.length ? failures.length : 'no'} secret found`,
+  );
+  return failures;
+}
 
 async function send(runtime: LocalRuntime, r: Request): Promise<number> {
   const method = r.method ?? 'POST';
@@ -129,15 +189,22 @@ function forgeries(runtime: LocalRuntime, year: SeededYear, ev: ReturnType<typeo
   const bodyA = signalBody(a, officialOf(zoneA));
   const unknown = `forged${randomBytes(8).toString('hex')}`;
   return [
-    { name: 'no signature headers', expect: 400, request: () => ({ headers: {}, body: bodyA }) },
+    {
+      name: 'no signature headers',
+      expect: 400,
+      reason: 'missing-headers',
+      request: () => ({ headers: {}, body: bodyA }),
+    },
     {
       name: 'a timestamp but no signature',
       expect: 400,
+      reason: 'missing-headers',
       request: () => ({ headers: { [TIMESTAMP_HEADER]: String(now()) }, body: bodyA }),
     },
     {
       name: 'a signature that is not v1=<64 hex digits>',
       expect: 400,
+      reason: 'malformed-headers',
       request: () => ({
         headers: { [TIMESTAMP_HEADER]: String(now()), [SIGNATURE_HEADER]: `v0=${'ab'.repeat(32)}` },
         body: bodyA,
@@ -146,6 +213,7 @@ function forgeries(runtime: LocalRuntime, year: SeededYear, ev: ReturnType<typeo
     {
       name: 'a timestamp that is not unix seconds',
       expect: 400,
+      reason: 'malformed-headers',
       request: () => ({
         headers: {
           [TIMESTAMP_HEADER]: new Date().toISOString(),
@@ -157,6 +225,7 @@ function forgeries(runtime: LocalRuntime, year: SeededYear, ev: ReturnType<typeo
     {
       name: 'a wrong signature (random hex)',
       expect: 401,
+      reason: 'bad-signature',
       request: () => ({
         headers: {
           [TIMESTAMP_HEADER]: String(now()),
@@ -168,16 +237,19 @@ function forgeries(runtime: LocalRuntime, year: SeededYear, ev: ReturnType<typeo
     {
       name: `a stale timestamp (${DEFAULT_WINDOW_SECONDS + 60} s old), correctly signed`,
       expect: 401,
+      reason: 'stale',
       request: () => signed(bodyA, keyOf(a), now() - DEFAULT_WINDOW_SECONDS - 60),
     },
     {
       name: `a future timestamp (${DEFAULT_WINDOW_SECONDS + 60} s ahead), correctly signed`,
       expect: 401,
+      reason: 'stale',
       request: () => signed(bodyA, keyOf(a), now() + DEFAULT_WINDOW_SECONDS + 60),
     },
     {
       name: "a tampered body (signed for zone A's sheet, sent naming zone B's)",
       expect: 401,
+      reason: 'bad-signature',
       request: () => {
         const r = signed(bodyA, keyOf(a));
         return { ...r, body: signalBody(b, officialOf(zoneA)) };
@@ -186,6 +258,7 @@ function forgeries(runtime: LocalRuntime, year: SeededYear, ev: ReturnType<typeo
     {
       name: 'a tampered editor (the signed body with another editor)',
       expect: 401,
+      reason: 'bad-signature',
       request: () => {
         const r = signed(bodyA, keyOf(a));
         return { ...r, body: signalBody(a, officialOf(zoneB)) };
@@ -194,21 +267,25 @@ function forgeries(runtime: LocalRuntime, year: SeededYear, ev: ReturnType<typeo
     {
       name: "zone B's sheet signed with zone A's key (another spreadsheet's key)",
       expect: 401,
+      reason: 'bad-signature',
       request: () => signed(signalBody(b, officialOf(zoneA)), keyOf(a)),
     },
     {
       name: "another deployment's master secret",
       expect: 401,
+      reason: 'bad-signature',
       request: () => signed(bodyA, keyOf(a, randomBytes(32).toString('hex'))),
     },
     {
       name: 'the master secret itself used as the key',
       expect: 401,
+      reason: 'bad-signature',
       request: () => signed(bodyA, master),
     },
     {
       name: `an oversized body (${MAX_SIGNAL_BODY_BYTES + 1} bytes), correctly signed`,
       expect: 413,
+      reason: 'too-large',
       request: () => {
         const body = JSON.stringify({ spreadsheetId: a, editor: 'x'.repeat(MAX_SIGNAL_BODY_BYTES) });
         return signed(body, keyOf(a));
@@ -217,6 +294,7 @@ function forgeries(runtime: LocalRuntime, year: SeededYear, ev: ReturnType<typeo
     {
       name: 'a body past the Function URL limit (2 MB)',
       expect: 413,
+      reason: null,
       request: () => ({
         headers: { [TIMESTAMP_HEADER]: String(now()), [SIGNATURE_HEADER]: `v1=${'0'.repeat(64)}` },
         body: 'x'.repeat(2 * 1024 * 1024),
@@ -225,16 +303,19 @@ function forgeries(runtime: LocalRuntime, year: SeededYear, ev: ReturnType<typeo
     {
       name: 'malformed JSON, correctly signed',
       expect: 400,
+      reason: 'bad-body',
       request: () => signed(`{"spreadsheetId": "${a}"`, keyOf(a)),
     },
     {
       name: 'a body with a key the trigger never sends, correctly signed',
       expect: 400,
+      reason: 'bad-body',
       request: () => signed(JSON.stringify({ spreadsheetId: a, evaluationId: 'other' }), keyOf(a)),
     },
     {
       name: "a spreadsheet id holding the store's key separator, correctly signed",
       expect: 400,
+      reason: 'bad-body',
       request: () => {
         const id = `${a}#EVAL`;
         return signed(JSON.stringify({ spreadsheetId: id }), keyOf(id));
@@ -243,6 +324,7 @@ function forgeries(runtime: LocalRuntime, year: SeededYear, ev: ReturnType<typeo
     {
       name: 'a body that is not UTF-8 text',
       expect: 400,
+      reason: 'bad-body',
       request: () => ({
         headers: { [TIMESTAMP_HEADER]: String(now()), [SIGNATURE_HEADER]: `v1=${'0'.repeat(64)}` },
         body: Buffer.from([0xff, 0xfe, 0x00, 0x7b]),
@@ -251,16 +333,19 @@ function forgeries(runtime: LocalRuntime, year: SeededYear, ev: ReturnType<typeo
     {
       name: 'an unknown spreadsheet, correctly signed',
       expect: 404,
+      reason: 'unknown-spreadsheet',
       request: () => signed(signalBody(unknown), keyOf(unknown)),
     },
     {
       name: 'the results spreadsheet, correctly signed',
       expect: 422,
+      reason: 'not-an-input',
       request: () => signed(signalBody(year.resultsId), keyOf(year.resultsId)),
     },
     {
       name: 'a GET with valid signature headers',
       expect: 405,
+      reason: null,
       request: () => ({ method: 'GET', headers: signed(bodyA, keyOf(a)).headers }),
     },
   ];
@@ -271,6 +356,7 @@ async function forgeryCases(
   year: SeededYear,
   ev: ReturnType<typeof evaluation>,
   writes: { count: number },
+  logLines: readonly string[],
   progress: (line: string) => void,
 ) {
   const failures: string[] = [];
@@ -278,10 +364,14 @@ async function forgeryCases(
   let refused = 0;
   for (const c of cases) {
     const before = traceOf(runtime, writes);
+    const from = logLines.length;
     const status = await send(runtime, c.request());
     await runtime.untilQuiet();
     const after = traceOf(runtime, writes);
     const wrong: string[] = moved(before, after);
+    const logged = events(logLines.slice(from)).filter((e) => e.startsWith('signal.'));
+    if (c.reason !== null && !logged.includes(`signal.${c.reason}`))
+      wrong.push(`logged ${logged.join(', ') || 'no signal event'}, not signal.${c.reason}`);
     if (status !== c.expect) wrong.unshift(`answered ${status}, not ${c.expect}`);
     // 413 past the Function URL's limit never reaches the handler, so only the handler's refusals are counted.
     const counted = after.refused - before.refused;
