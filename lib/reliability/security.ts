@@ -13,6 +13,7 @@
  * tests (test/infra/service-stack.test.ts, test/infra/secret-scan.test.ts); they are not repeated here.
  */
 import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
 import { scanText } from '../infra/secret-scan';
 import type { LocalRuntime } from '../local/runtime';
 import type { SeededYear } from '../local/runtime-seed';
@@ -95,11 +96,13 @@ export const securitySuite: ReliabilitySuite = {
   },
 };
 
+const LogLine = z.object({ message: z.string() });
+
 /** The event (`message`) of each Powertools log line. */
 const events = (lines: readonly string[]) =>
   lines.map((l) => {
     try {
-      return String((JSON.parse(l) as { message?: unknown }).message);
+      return LogLine.safeParse(JSON.parse(l)).data?.message ?? '';
     } catch {
       return '';
     }
@@ -443,9 +446,9 @@ async function refusedWith(call: () => Promise<unknown>): Promise<number | null>
     return null;
   } catch (err) {
     // gaxios answers with a numeric `status`; the emulator's own ApiError (an edit as a person) with `code`.
-    const e = err as { status?: unknown; code?: unknown };
-    if (typeof e.status === 'number') return e.status;
-    return typeof e.code === 'number' ? e.code : -1;
+    const e = z.object({ status: z.unknown(), code: z.unknown() }).partial().safeParse(err).data;
+    if (typeof e?.status === 'number') return e.status;
+    return typeof e?.code === 'number' ? e.code : -1;
   }
 }
 
