@@ -128,10 +128,12 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
   let readVersion: string | null = null;
   try {
     if (deps.files) readVersion = (await deps.files.getFile(s)).version;
-    // The file has not changed since a read whose outcome is stored, under the same methodology: reading it again
-    // would find nothing new (a replayed or duplicate signal). The Drive request is all it costs.
+    // A signal, and the file has not changed since a read whose outcome is stored, under the same methodology:
+    // reading it again would find nothing new (a replayed or duplicate signal). The Drive request is all it costs.
+    // The admin's recompute and the other callers read whatever the version says: they are asked to.
     const unchanged = state.unchangedAt;
     if (
+      req.caller === 'trigger' &&
       readVersion !== null &&
       !state.unreadable &&
       unchanged?.version === readVersion &&

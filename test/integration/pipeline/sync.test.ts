@@ -471,9 +471,9 @@ describe('columns a person added or misspelt on the form', () => {
 
 describe('a sync asked again with nothing changed', () => {
   const withFiles = () => ({ ...deps(), files: stack.files });
-  const syncWithFiles = (zoneId: string) =>
+  const syncWithFiles = (zoneId: string, caller = 'trigger') =>
     syncSheet(
-      { evaluationId: E, spreadsheetId: prov.sheets.get(zoneId)!, caller: 'trigger', editor: null },
+      { evaluationId: E, spreadsheetId: prov.sheets.get(zoneId)!, caller, editor: null },
       withFiles(),
     );
 
@@ -490,6 +490,10 @@ describe('a sync asked again with nothing changed', () => {
     expect(await syncWithFiles(fifth)).toEqual({ status: 'coalesced', requested: r, synced: r });
     expect(readsOf(fifth)).toBe(reads);
     expect((await stack.store.getSheetState(E, prov.sheets.get(fifth)!))?.synced).toBe(r);
+    // The admin's recompute reads whatever the version says.
+    await signal(fifth);
+    expect(synced(await syncWithFiles(fifth, 'manual')).revision).toBeNull();
+    expect(readsOf(fifth)).toBe(reads + 1);
   });
 
   test('reads again once a person edited, or once the methodology in force changed', async () => {
