@@ -115,16 +115,33 @@ test('zone-eval sign-off keeps the current run, with who and when; a later run m
   const refused = await runCli(['sign-off', '--year', '2025', ...store(), '--as', admin]);
   expect(refused.code).toBe(2);
   expect(refused.stderr).toMatch(/not yet scored|no run to sign off/);
+  // A run of the 2025 evaluation, as the evaluate stage stores it (its results carry the methodology's year).
   const state = (await stack.store.getEvaluationState(E))!;
+  const run = 3;
+  await stack.store.putRun(E, {
+    seq: run,
+    requested: state.requested,
+    inputHash: 'h',
+    methodologyVersion: 'v',
+    engineVersion: 'e',
+    createdAt: new Date().toISOString(),
+    results: { year: 2025, zones: [] },
+  });
   await stack.store.markScored(E, state.requested);
-  await stack.store.setCurrentRun(E, 3);
+  await stack.store.setCurrentRun(E, run);
+  const wrong = await runCli(['sign-off', '--year', '2024', ...store(), '--as', admin]);
+  expect(wrong.code).toBe(2);
+  expect(wrong.stderr).toBe(
+    `zone-eval sign-off: run ${run} of evaluation ${E} is the 2025 evaluation, not 2024: sign off with --year 2025, or name the evaluation of 2024 with --evaluation`,
+  );
+  expect((await stack.store.getGovernance(E)).signOff).toBeNull();
   const r = await runCli(['sign-off', '--year', '2025', ...store(), '--as', admin]);
   expect(r.stderr).toBe('');
-  expect(r.stdout).toMatch(new RegExp(`run 3 signed off for 2025 by ${admin} at \\d{4}-`));
+  expect(r.stdout).toMatch(new RegExp(`run ${run} signed off for 2025 by ${admin} at \\d{4}-`));
   const g = await stack.store.getGovernance(E);
-  expect(g.signOff).toMatchObject({ year: 2025, run: 3, by: admin });
-  expect(mayPublish(g, 3)).toBe(true);
-  expect(mayPublish(g, 4)).toBe(false);
+  expect(g.signOff).toMatchObject({ year: 2025, run, by: admin });
+  expect(mayPublish(g, run)).toBe(true);
+  expect(mayPublish(g, run + 1)).toBe(false);
   const noAs = await runCli(['sign-off', '--year', '2025', ...store()]);
   expect(noAs.stderr).toMatch(/--as must be the admin's Google account/);
 });
