@@ -101,7 +101,8 @@ function steps(e: string, dir: string, scripts: number): string {
     '     Deploy > New deployment > API executable, who has access: only myself',
     `  4. clasp run zoneEvalConfigure --params "$(cat ${join(dir, 'script-k', PARAMS_FILE)})"`,
     "     (stores the webhook URL and the keys in the bot's User Properties and installs one trigger per spreadsheet)",
-    `  5. delete ${join(dir, 'script-k', PARAMS_FILE)}`,
+    `  5. delete ${join(dir, 'script-k', PARAMS_FILE)}; share the script file as viewer with the officials of the`,
+    `     spreadsheets in ${join(dir, 'script-k', 'spreadsheets.txt')} (README: The Apps Script trigger; they see code, not keys)`,
     'Run it again after the zones change (a script drops the triggers of spreadsheets no longer listed) or after',
     'the master secret is rotated. Apps Script projects made: 50 a day per user.',
   ].join('\n');
