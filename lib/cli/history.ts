@@ -16,7 +16,7 @@ import { renderTable } from './text';
 const HELP = `usage: zone-eval history --zone ID [--indicator CODE] [--evaluation ID] [--local --data-dir DIR]
                          [--format table|json]
 
-Every accepted and refused value of a zone, with who entered it and when, oldest first.
+Every accepted, refused and late value of a zone, with who entered it and when, oldest first.
 
 options:
   --zone ID            the zone
@@ -41,7 +41,8 @@ export type HistoryEntry = {
   text: string;
   /** The value in use after this revision (for a refused entry, the last accepted one, kept). */
   value: number | null;
-  status: 'accepted' | 'refused' | 'blank';
+  /** `late`: read after the freeze and not counted unless the admin accepts it (a later `accepted` entry). */
+  status: 'accepted' | 'refused' | 'blank' | 'late';
   /** Why it was refused, or a parser note (`if you meant 17.35%, type 17.35`). */
   note: string | null;
   /** Who: the editor the trigger named, else the caller (`manual`, `reconcile`, `seed`). */
@@ -57,15 +58,19 @@ const statusOf = (v: SubmittedValue): HistoryEntry['status'] =>
 /** The entries of a zone's revisions (oldest first), one per value change, optionally for one indicator. */
 export function historyOf(revisions: readonly Revision[], indicator?: string): HistoryEntry[] {
   const out: HistoryEntry[] = [];
-  const last = new Map<string, string>();
+  /** Per indicator: its last listed text, note and value, and whether that listing was late. */
+  const last = new Map<string, { sig: string; late: boolean }>();
   for (const r of [...revisions].sort((a, b) => a.seq - b.seq)) {
     const codes = Object.keys(r.values).sort();
     for (const code of codes) {
       if (indicator !== undefined && code !== indicator) continue;
       const v = r.values[code]!;
       const sig = JSON.stringify([v.text, v.note ?? null, v.value]);
-      if (last.get(code) === sig) continue;
-      last.set(code, sig);
+      const late = r.late === true;
+      const before = last.get(code);
+      // A value changed after the freeze is listed as late; its acceptance lists it again, as accepted.
+      if (before?.sig === sig && (before.late === late || late)) continue;
+      last.set(code, { sig, late });
       const note =
         v.note === undefined ? null : isRefused(v.note) ? v.note.slice('refused:'.length).trim() : v.note;
       out.push({
@@ -74,7 +79,7 @@ export function historyOf(revisions: readonly Revision[], indicator?: string): H
         indicator: code,
         text: v.text,
         value: v.value,
-        status: statusOf(v),
+        status: late && !isRefused(v.note) ? 'late' : statusOf(v),
         note,
         by: r.editor ?? r.caller,
         caller: r.caller,

@@ -68,6 +68,10 @@ const commands: Record<string, Command> = {
     summary: 'create or repair the control, zone, central data and results spreadsheets',
     load: () => require('./provision'),
   },
+  triggers: {
+    summary: 'write the standalone Apps Script triggers and their keys for the bot account to install',
+    load: () => require('./triggers'),
+  },
 };
 
 /** The subcommands' names, as `zone-eval <name>` takes them (the docs' test checks every one they mention). */

@@ -9,7 +9,7 @@ const HELP = `usage: zone-eval sign-off --year Y --evaluation ID --as EMAIL [--t
 Signs off the evaluation's current run as the year's final one, recording who and when. The results
 spreadsheet keeps that run: later runs are stored but never replace it there until a new sign-off.
 
-  --year Y             the year signed off (as the methodology's Settings “year” says)
+  --year Y             the year signed off: must be the run's (the methodology's Settings “year”)
 ${STORE_HELP}
   -h, --help           this help`;
 
@@ -31,6 +31,10 @@ export async function run(argv: string[]): Promise<number> {
     console.log(
       `evaluation ${evaluationId}: run ${s.run} signed off for ${s.year} by ${s.by} at ${s.at}${out.replaced ? ` (replacing the sign-off of run ${out.replaced.run} by ${out.replaced.by})` : ''}`,
     );
+    if (out.evaluationRequested !== null)
+      console.log(
+        `run ${s.run} is not the one in the results spreadsheet: evaluation asked to publish it (request ${out.evaluationRequested}; the reconcile poll delivers it)`,
+      );
     return 0;
   } finally {
     close();

@@ -183,12 +183,26 @@ export async function acceptLate(
 }
 
 export type SignOffOutcome =
-  | { status: 'signed-off'; signOff: SignOff; replaced: SignOff | null }
+  | {
+      status: 'signed-off';
+      signOff: SignOff;
+      replaced: SignOff | null;
+      /**
+       * The evaluation's `requested` counter when the run signed off is not the one in the results spreadsheet (a
+       * later run, held back by the previous sign-off): the evaluate stage, on that request, publishes it.
+       */
+      evaluationRequested: number | null;
+    }
   | { status: 'refused'; message: string };
+
+/** The year a run's results document names (the methodology's `year`), or null. */
+const RunYearSchema = z.looseObject({ year: z.number().int().nullable().optional() });
 
 /**
  * Signs off the evaluation's current run as the year's final one, with the admin's identity and the time. The
- * results spreadsheet then keeps that run: later runs are stored but not published until a new sign-off.
+ * year given must be the run's (the methodology's Settings `year`, as the results carry it): a wrong year is
+ * refused with a sentence. The results spreadsheet then keeps that run: later runs are stored but not published
+ * until a new sign-off; when the run signed off is not the published one, an evaluation is requested so that it is.
  */
 export async function signOff(
   store: AdminStore,
@@ -206,10 +220,26 @@ export async function signOff(
       status: 'refused',
       message: `evaluation ${evaluationId} has ${state!.requested - state!.scored} request(s) not yet scored: wait for the run to finish (zone-eval status), then sign off`,
     };
+  const stored = await store.getRun(evaluationId, run!);
+  if (stored === null) throw new Error(`evaluation ${evaluationId}: its current run ${run} is not stored`);
+  const parsed = RunYearSchema.safeParse(stored.results);
+  const runYear = parsed.success ? (parsed.data.year ?? null) : null;
+  if (runYear === null)
+    return {
+      status: 'refused',
+      message: `run ${run} of evaluation ${evaluationId} names no year (the control sheet's Settings have no “year” row): add it, let the run finish, then sign off`,
+    };
+  if (runYear !== year)
+    return {
+      status: 'refused',
+      message: `run ${run} of evaluation ${evaluationId} is the ${runYear} evaluation, not ${year}: sign off with --year ${runYear}, or name the evaluation of ${year} with --evaluation`,
+    };
   const before = await store.getGovernance(evaluationId);
   const record = SignOffSchema.parse({ year, run, by, at: now.toISOString() });
   await store.setGovernance(evaluationId, { signOff: record });
-  return { status: 'signed-off', signOff: record, replaced: before.signOff };
+  const evaluationRequested =
+    state!.publishedRun === run ? null : await store.requestEvaluation(evaluationId, now);
+  return { status: 'signed-off', signOff: record, replaced: before.signOff, evaluationRequested };
 }
 
 /**

@@ -191,10 +191,22 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
       editor: req.editor ?? null,
       at: now().toISOString(),
     });
-    if (!sameAsStored && isLate(governance, now())) {
+    // After the freeze the latest revision tells whether a late change is waiting. A re-read of the same late
+    // content (another signal, the reconcile poll) stores nothing new: the history stays one revision per change.
+    // A form brought back to the values that count withdraws the late change: a revision says so, so that
+    // accept-late finds nothing waiting rather than accepting what the official took back.
+    const frozen = isLate(governance, now());
+    const waiting = frozen ? (await store.listRevisions(e, zoneId)).at(-1) : undefined;
+    const pending = waiting?.late === true ? waiting : null;
+    if (!sameAsStored && frozen && pending?.contentHash === hash) {
+      late = { seq: pending.seq, at: pending.at };
+    } else if (!sameAsStored && frozen) {
       const rev = await store.appendRevision(e, zoneId, { ...draft(), late: true });
       late = { seq: rev.seq, at: rev.at };
       log.warn('sync.late', { evaluationId: e, zoneId, revision: rev.seq, freeze: governance.freeze });
+    } else if (sameAsStored && pending !== null) {
+      const rev = await store.appendRevision(e, zoneId, draft());
+      log.info('sync.late-withdrawn', { evaluationId: e, zoneId, revision: rev.seq, late: pending.seq });
     } else if (!sameAsStored) {
       const rev = await store.appendRevision(e, zoneId, draft());
       const put = await store.putCurrent(e, {

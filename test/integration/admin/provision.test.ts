@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { drive_v3 } from '@googleapis/drive';
 import { DEFAULT_METHODOLOGY_PATH } from '../../../lib/local/demo-data';
 import { INSTRUCTIONS_TAB, PROTECTIONS } from '../../../lib/sheets/provision-form';
 import { runCli } from '../../helpers/cli';
@@ -114,6 +115,20 @@ it('protects the header, labels, Feedback and Instructions, and validates values
         .map((p) => p.description)
         .sort(),
     ).toEqual(Object.values(PROTECTIONS).sort());
+    // The Instructions tab reads in both languages, each row English then Chinese.
+    const instructions =
+      (
+        await s.google.sheets.spreadsheets.values.get({
+          spreadsheetId: id,
+          range: `'${INSTRUCTIONS_TAB}'!A1:B10`,
+        })
+      ).data.values ?? [];
+    expect(instructions[0]).toEqual(['How to fill in this spreadsheet', '填报说明']);
+    expect(instructions.length).toBeGreaterThan(3);
+    for (const [en, zh] of instructions) {
+      expect(en).toMatch(/[A-Za-z]{3}/);
+      expect(zh).toMatch(/[\u4e00-\u9fff]/);
+    }
     const rule = got.data.sheets![0]!.data![0]!.rowData![0]!.values![0]!.dataValidation!;
     expect(rule.strict).toBe(false);
     expect(rule.inputMessage).toContain('亿');
@@ -258,5 +273,77 @@ it('answers 404 for a permission that is not there (permissions.delete)', async 
         supportsAllDrives: true,
       }),
     ).rejects.toMatchObject({ status: 404, message: 'Permission not found: nobody.' });
+  });
+});
+
+it('restores a protection someone removed, and only that one', async () => {
+  await inspect(async (s) => {
+    const id = sheetOf(s, 'zone:hangzhou');
+    const got = await s.google.sheets.spreadsheets.get({
+      spreadsheetId: id,
+      fields: 'sheets.protectedRanges(protectedRangeId,description)',
+    });
+    const labels = got.data
+      .sheets!.flatMap((x) => x.protectedRanges ?? [])
+      .find((p) => p.description === PROTECTIONS.labels)!;
+    // The service account (the spreadsheet's creator) may remove it; an official may not (official-access.test).
+    await s.google.sheets.spreadsheets.batchUpdate({
+      spreadsheetId: id,
+      requestBody: { requests: [{ deleteProtectedRange: { protectedRangeId: labels.protectedRangeId! } }] },
+    });
+  });
+  const r = await runCli(args());
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('repaired: zone hangzhou: 1 protections restored');
+  await inspect(async (s) => {
+    const all = await s.google.sheets.spreadsheets.get({
+      spreadsheetId: sheetOf(s, 'zone:hangzhou'),
+      fields: 'sheets(protectedRanges(description))',
+    });
+    expect(
+      all.data
+        .sheets!.flatMap((x) => x.protectedRanges ?? [])
+        .map((p) => p.description)
+        .sort(),
+    ).toEqual(Object.values(PROTECTIONS).sort());
+  });
+});
+
+it('resumes after an interruption: run again, it makes what is missing and nothing twice', async () => {
+  const E2 = 'resume2025';
+  const first = ['provision', '--evaluation', E2, '--local', '--data-dir', dir];
+  const inputs = ['--method', DEFAULT_METHODOLOGY_PATH, '--zones', join(dir, 'zones.csv')];
+  // The run stops while the second zone's spreadsheet is being shared (Zhengzhou's two editors are the first two
+  // grants): a failure nothing retries, standing in for a killed process. The spreadsheet is made, not shared.
+  const proto = drive_v3.Resource$Permissions.prototype;
+  const real = proto.create;
+  let calls = 0;
+  const cut = jest.spyOn(proto, 'create').mockImplementation(function (this: unknown, ...a: unknown[]) {
+    if (++calls === 3)
+      return Promise.reject(
+        Object.assign(new Error('the run stops here'), {
+          response: { status: 400, data: { error: { code: 400, message: 'the run stops here' } } },
+        }),
+      );
+    return (real as (...x: unknown[]) => unknown).apply(this, a) as never;
+  });
+  try {
+    await expect(runCli([...first, ...inputs])).rejects.toThrow(/the run stops here/);
+  } finally {
+    cut.mockRestore();
+  }
+  await inspect(async (s) => {
+    const made = s.emulator.files().filter((f) => key(f).startsWith(`${E2}:`));
+    expect(made.map(key).sort()).toEqual([`${E2}:folder`, `${E2}:zone:hangzhou`, `${E2}:zone:zhengzhou`]);
+  });
+  // Run again, as the admin would (no control sheet yet, so the first run's inputs again).
+  const again = await runCli([...first, ...inputs]);
+  expect(again.code).toBe(0);
+  expect(again.stdout).toContain('created: zone tianjin, control, central data, results');
+  expect(again.stdout).toContain('shared: zone hangzhou: chen@hz.gov.cn; zone tianjin: zhao@tj.gov.cn');
+  await inspect(async (s) => {
+    const made = s.emulator.files().filter((f) => key(f).startsWith(`${E2}:`));
+    expect(made.length).toBe(new Set(made.map(key)).size);
+    expect(made.length).toBe(7);
   });
 });

@@ -115,16 +115,69 @@ test('zone-eval sign-off keeps the current run, with who and when; a later run m
   const refused = await runCli(['sign-off', '--year', '2025', ...store(), '--as', admin]);
   expect(refused.code).toBe(2);
   expect(refused.stderr).toMatch(/not yet scored|no run to sign off/);
+  // A run of the 2025 evaluation, as the evaluate stage stores it (its results carry the methodology's year).
   const state = (await stack.store.getEvaluationState(E))!;
+  const run = 3;
+  await stack.store.putRun(E, {
+    seq: run,
+    requested: state.requested,
+    inputHash: 'h',
+    methodologyVersion: 'v',
+    engineVersion: 'e',
+    createdAt: new Date().toISOString(),
+    results: { year: 2025, zones: [] },
+  });
   await stack.store.markScored(E, state.requested);
-  await stack.store.setCurrentRun(E, 3);
+  await stack.store.setCurrentRun(E, run);
+  const wrong = await runCli(['sign-off', '--year', '2024', ...store(), '--as', admin]);
+  expect(wrong.code).toBe(2);
+  expect(wrong.stderr).toBe(
+    `zone-eval sign-off: run ${run} of evaluation ${E} is the 2025 evaluation, not 2024: sign off with --year 2025, or name the evaluation of 2024 with --evaluation`,
+  );
+  expect((await stack.store.getGovernance(E)).signOff).toBeNull();
   const r = await runCli(['sign-off', '--year', '2025', ...store(), '--as', admin]);
   expect(r.stderr).toBe('');
-  expect(r.stdout).toMatch(new RegExp(`run 3 signed off for 2025 by ${admin} at \\d{4}-`));
+  expect(r.stdout).toMatch(new RegExp(`run ${run} signed off for 2025 by ${admin} at \\d{4}-`));
   const g = await stack.store.getGovernance(E);
-  expect(g.signOff).toMatchObject({ year: 2025, run: 3, by: admin });
-  expect(mayPublish(g, 3)).toBe(true);
-  expect(mayPublish(g, 4)).toBe(false);
+  expect(g.signOff).toMatchObject({ year: 2025, run, by: admin });
+  expect(mayPublish(g, run)).toBe(true);
+  expect(mayPublish(g, run + 1)).toBe(false);
   const noAs = await runCli(['sign-off', '--year', '2025', ...store()]);
   expect(noAs.stderr).toMatch(/--as must be the admin's Google account/);
+});
+
+test('a late form read again adds no revision; brought back to the values that count, nothing is left to accept', async () => {
+  const edit = (text: string) =>
+    stack.emulator.editAsPerson(prov.sheets.get(zone)!, officialOf(zone), `Form!D${rowOf('T03')}`, [[text]]);
+  const count = async () => (await stack.store.listRevisions(E, zone)).length;
+  const inForce = (await stack.store.getCurrent(E, zone))!.values['T03']!.text;
+  await edit('5555');
+  const first = await sync();
+  const late = first.status === 'synced' ? first.late : null;
+  expect(late).toEqual(expect.any(Number));
+  const n = await count();
+  // Read again (another signal, the reconcile poll): the same late revision, nothing appended, Feedback unchanged.
+  const again = await sync();
+  expect(again).toMatchObject({ status: 'synced', late, revision: null, feedbackWritten: false });
+  await stack.store.requestSheet(E, prov.sheets.get(zone)!);
+  expect(
+    await syncSheet({ evaluationId: E, spreadsheetId: prov.sheets.get(zone)!, caller: 'reconcile' }, deps()),
+  ).toMatchObject({ late });
+  expect(await count()).toBe(n);
+  expect(await feedback()).toMatch(new RegExp(`kept as revision ${late}`));
+  // The official types the value in force again: the late change is withdrawn, recorded as a revision.
+  await edit(inForce);
+  const back = await sync();
+  expect(back).toMatchObject({ status: 'synced', late: null, revision: null });
+  expect(await count()).toBe(n + 1);
+  const revs = await stack.store.listRevisions(E, zone);
+  expect(revs.at(-1)!.late).toBeUndefined();
+  expect(revs.at(-1)!.values['T03']!.text).toBe(inForce);
+  expect(await feedback()).not.toMatch(/Late 逾期/);
+  const accept = await runCli(['accept-late', '--zone', zone, ...store(), '--as', admin]);
+  expect(accept.code).toBe(2);
+  expect(accept.stderr).toMatch(/has no late edit waiting/);
+  // And the withdrawal is not repeated by later reads.
+  await sync();
+  expect(await count()).toBe(n + 1);
 });

@@ -103,6 +103,26 @@ describe('history and trace of revisions', () => {
     ]);
   });
 
+  it('lists a value changed after the freeze as late, and again as accepted when the admin accepts it', () => {
+    const late = [
+      rev(1, { A: { value: 1, text: '1' }, B: { value: 5, text: '5' } }, 'x@a'),
+      { ...rev(2, { A: { value: 9, text: '9' }, B: { value: 5, text: '5' } }, 'x@a'), late: true },
+      { ...rev(3, { A: { value: 9, text: '9' }, B: { value: 6, text: '6' } }, 'x@a'), late: true },
+      {
+        ...rev(4, { A: { value: 9, text: '9' }, B: { value: 6, text: '6' } }, 'admin@a'),
+        caller: 'accept-late:3',
+      },
+    ];
+    expect(historyOf(late).map((h) => [h.revision, h.indicator, h.text, h.status, h.by])).toEqual([
+      [1, 'A', '1', 'accepted', 'x@a'],
+      [1, 'B', '5', 'accepted', 'x@a'],
+      [2, 'A', '9', 'late', 'x@a'],
+      [3, 'B', '6', 'late', 'x@a'],
+      [4, 'A', '9', 'accepted', 'admin@a'],
+      [4, 'B', '6', 'accepted', 'admin@a'],
+    ]);
+  });
+
   it('traces a value to the revision that entered it, naming a refused attempt the run did not use', () => {
     const [a, b] = traceValues(revisions, 3, { A: 2, B: 5 });
     expect(a).toMatchObject({ used: 2, entered: { revision: 3, by: 'z@a' }, refusedAfter: null });
