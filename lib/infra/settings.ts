@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { didYouMean } from '../core/suggest';
+import { DEFAULT_SIGNALS_PER_SECOND } from '../pipeline/rate-limit';
 
 /** Retention periods CloudWatch Logs accepts (days). */
 const LOG_RETENTIONS = [
@@ -48,10 +49,16 @@ export const StageSettingsSchema = z.strictObject({
    */
   otherSheetsCallers: int(0, 10).default(1),
   /**
-   * Reserved concurrency of the webhook: a flood of forged calls is throttled (429) past it. 0 for none (an account
-   * whose concurrency limit is 10, as new accounts have, cannot reserve any).
+   * Reserved concurrency of the webhook, a hard cap on its invocations (a Function URL takes at most 10 requests a
+   * second per concurrent execution): a flood past it is throttled by Lambda before any code runs. 0 for none: an
+   * account must keep 100 executions unreserved, so a new account (limit 10) cannot reserve any.
    */
   webhookConcurrency: int(0, 100).default(0),
+  /**
+   * Signals a second each webhook instance accepts before answering 429, checked before any AWS call
+   * (lib/pipeline/rate-limit.ts): the throttle every account can have.
+   */
+  webhookSignalsPerSecond: int(1, 1000).default(DEFAULT_SIGNALS_PER_SECOND),
   /** Days the daily backups are kept (AWS Backup). */
   dailyBackupDays: int(7, 35).default(35),
   /** Days the monthly backups are kept: beyond point-in-time recovery's 35 days. */
