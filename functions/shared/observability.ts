@@ -53,3 +53,11 @@ export function powertoolsCounters(serviceName: string): Counters {
     },
   };
 }
+
+/**
+ * The Google clients' retry hook that counts every 429 answer as the function's `sheets.429` (lib/sheets/retry.ts
+ * `onRateLimited`): pass it with the function's own metrics, the ones its handler flushes.
+ */
+export function countRateLimited(counters: Counters): { onRateLimited: () => void } {
+  return { onRateLimited: () => counters.add('sheets.429') };
+}
