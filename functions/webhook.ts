@@ -1,7 +1,7 @@
 /**
  * The webhook Lambda (Function URL): an edit signal from an Apps Script trigger. Verifies it, counts it and queues a
- * sync (lib/pipeline/signal), and answers with a status only: 202 accepted; 400, 401, 404, 405, 413 or 422 refused; 429 past the instance's rate limit.
- * The body of a refusal says nothing more than its status, so the endpoint teaches a prober nothing; the reason is
+ * sync (lib/pipeline/signal), and answers with a status only: 202 accepted; 400, 401, 404, 405, 413 or 422 refused;
+ * 429 past the instance's rate limit (lib/pipeline/rate-limit.ts), checked before anything else. The body of a refusal says nothing more than its status, so the endpoint teaches a prober nothing; the reason is
  * in the log. A system fault (the secret or the table unreachable) is thrown: the Function URL answers 502, and the
  * trigger's next edit (or the reconcile poll) signals again.
  */

@@ -1,7 +1,8 @@
 /**
  * Logging and metrics for the handlers, from Powertools: one JSON line per event with the Lambda context, and
- * CloudWatch metrics in the embedded metric format, named only from the metrics table (lib/pipeline/metrics.ts). The pipeline logs through its own small `Logger` port; the
- * adapter below forwards to Powertools, so the same stage code logs the same fields on AWS and locally.
+ * CloudWatch metrics in the embedded metric format, named only from the metrics table (lib/pipeline/metrics.ts).
+ * The pipeline logs through its own small `Logger` port; the adapter below forwards to Powertools, so the same
+ * stage code logs the same fields on AWS and locally.
  */
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, Metrics as PowertoolsMetrics } from '@aws-lambda-powertools/metrics';

@@ -15,100 +15,57 @@ export type MetricSpec = {
   unit: 'Count' | 'Seconds';
   /** The functions that emit it: its dimension `service` takes these values only. */
   emittedBy: readonly Emitter[];
-  /** What one value means, for the admin guide and the dashboard. */
-  means: string;
 };
 
 /**
- * Every metric the handlers emit, by its CloudWatch name. The alarms and the dashboard may read only these
- * (test/infra/metrics.test.ts derives the pairs from the synthesised template), and each is emitted on a path the
- * handler tests walk (test/unit/functions/metrics.test.ts).
+ * Every metric the handlers emit, by its CloudWatch name. What one value means is in each comment and in the
+ * README's admin guide (comments, not data: the bundles need not carry the text). The alarms and the dashboard may
+ * read only these (test/infra/metrics.test.ts derives the pairs from the synthesised template), and each is emitted
+ * on a path the handler tests walk (test/unit/functions/metrics.test.ts).
  */
 export const METRICS = {
-  'signal.accepted': {
-    unit: 'Count',
-    emittedBy: ['webhook'],
-    means: 'an edit signal verified, counted and queued for a sync',
-  },
-  'signal.refused': {
-    unit: 'Count',
-    emittedBy: ['webhook'],
-    means: 'a call refused: malformed, stale, badly signed, or naming no known spreadsheet',
-  },
-  'signal.throttled': {
-    unit: 'Count',
-    emittedBy: ['webhook'],
-    means: "a call refused (429) by the webhook instance's rate limit, before any AWS call",
-  },
-  'sync.processed': {
-    unit: 'Count',
-    emittedBy: ['sync'],
-    means: 'a sync message handled (read, coalesced, or nothing to read)',
-  },
-  'sync.failed': {
-    unit: 'Count',
-    emittedBy: ['sync'],
-    means: 'a sync message failed (retried; dead-lettered after 5 receives)',
-  },
-  'cells.refused': {
-    unit: 'Count',
-    emittedBy: ['sync'],
-    means: "cells a zone sheet's read refused (each shown on the zone's Feedback tab), summed per sync",
-  },
-  'sheets.429': {
-    unit: 'Count',
-    emittedBy: ['sync', 'evaluate'],
-    means: 'Google answered 429 (quota) to a Sheets or Drive call, retried or not',
-  },
-  'evaluate.processed': {
-    unit: 'Count',
-    emittedBy: ['evaluate'],
-    means: 'an evaluate message handled (whatever its outcome)',
-  },
-  'evaluate.failed': {
-    unit: 'Count',
-    emittedBy: ['evaluate'],
-    means: 'an evaluate message failed (retried; dead-lettered after 5 receives)',
-  },
-  'evaluate.scored': { unit: 'Count', emittedBy: ['evaluate'], means: 'a new run scored and stored' },
-  'evaluate.unchanged': {
-    unit: 'Count',
-    emittedBy: ['evaluate'],
-    means: 'a request whose inputs equal the current run: nothing scored',
-  },
-  'evaluate.coalesced': {
-    unit: 'Count',
-    emittedBy: ['evaluate'],
-    means: 'a request an earlier run already answered',
-  },
-  'evaluate.refused': {
-    unit: 'Count',
-    emittedBy: ['evaluate'],
-    means: 'the methodology cannot apply to the data (logged as evaluate.refused with the reason)',
-  },
-  'publish.unavailable': {
-    unit: 'Count',
-    emittedBy: ['evaluate'],
-    means: 'Google refused a results publish with 403 or 404 (the results spreadsheet gone or unshared)',
-  },
-  'edit-to-publish': {
-    unit: 'Seconds',
-    emittedBy: ['evaluate'],
-    means:
-      "seconds from the signal that started a chain (the webhook's receipt of the edit's signal, the poll that saw the change, the admin's request) to the publish that reflects it",
-  },
-  'reconcile.done': { unit: 'Count', emittedBy: ['reconcile'], means: 'an evaluation polled' },
-  'reconcile.failed': {
-    unit: 'Count',
-    emittedBy: ['reconcile'],
-    means: "an evaluation's poll failed (the next minute's poll tries again)",
-  },
-  'evaluation.unscored-seconds': {
-    unit: 'Seconds',
-    emittedBy: ['reconcile'],
-    means:
-      "per poll and evaluation: seconds its requested counter has stayed above scored (0 when caught up), from the store's pendingSince",
-  },
+  /** An edit signal verified, counted and queued for a sync. */
+  'signal.accepted': { unit: 'Count', emittedBy: ['webhook'] },
+  /** A call refused: malformed, stale, badly signed, or naming no known spreadsheet. */
+  'signal.refused': { unit: 'Count', emittedBy: ['webhook'] },
+  /** A call refused (429) by the webhook instance's rate limit, before any AWS call. */
+  'signal.throttled': { unit: 'Count', emittedBy: ['webhook'] },
+  /** A sync message handled (read, coalesced, or nothing to read). */
+  'sync.processed': { unit: 'Count', emittedBy: ['sync'] },
+  /** A sync message failed (retried; dead-lettered after 5 receives). */
+  'sync.failed': { unit: 'Count', emittedBy: ['sync'] },
+  /** Cells a zone sheet's read refused (each shown on the zone's Feedback tab), summed per sync. */
+  'cells.refused': { unit: 'Count', emittedBy: ['sync'] },
+  /** Google answered 429 (quota) to a Sheets or Drive call, retried or not. */
+  'sheets.429': { unit: 'Count', emittedBy: ['sync', 'evaluate'] },
+  /** An evaluate message handled (whatever its outcome). */
+  'evaluate.processed': { unit: 'Count', emittedBy: ['evaluate'] },
+  /** An evaluate message failed (retried; dead-lettered after 5 receives). */
+  'evaluate.failed': { unit: 'Count', emittedBy: ['evaluate'] },
+  /** A new run scored and stored. */
+  'evaluate.scored': { unit: 'Count', emittedBy: ['evaluate'] },
+  /** A request whose inputs equal the current run: nothing scored. */
+  'evaluate.unchanged': { unit: 'Count', emittedBy: ['evaluate'] },
+  /** A request an earlier run already answered. */
+  'evaluate.coalesced': { unit: 'Count', emittedBy: ['evaluate'] },
+  /** The methodology cannot apply to the data (logged as evaluate.refused with the reason). */
+  'evaluate.refused': { unit: 'Count', emittedBy: ['evaluate'] },
+  /** Google refused a results publish with 403 or 404 (the results spreadsheet gone or unshared). */
+  'publish.unavailable': { unit: 'Count', emittedBy: ['evaluate'] },
+  /**
+   * Seconds from the signal that started a chain (the webhook's receipt of the edit's signal, the poll that saw the
+   * change, the admin's request) to the publish that reflects it.
+   */
+  'edit-to-publish': { unit: 'Seconds', emittedBy: ['evaluate'] },
+  /** An evaluation polled. */
+  'reconcile.done': { unit: 'Count', emittedBy: ['reconcile'] },
+  /** An evaluation's poll failed (the next minute's poll tries again). */
+  'reconcile.failed': { unit: 'Count', emittedBy: ['reconcile'] },
+  /**
+   * Per poll and evaluation: seconds its requested counter has stayed above scored (0 when caught up), from the
+   * store's pendingSince.
+   */
+  'evaluation.unscored-seconds': { unit: 'Seconds', emittedBy: ['reconcile'] },
 } as const satisfies Record<string, MetricSpec>;
 
 export type MetricName = keyof typeof METRICS;

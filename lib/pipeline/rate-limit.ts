@@ -3,8 +3,8 @@
  * queue, no log line), so a flood of calls past the rate is answered 429 for the price of the invocation alone.
  *
  * Why in the handler: a Function URL has no throttle setting of its own (CloudFormation's `AWS::Lambda::Url` takes
- * an auth type, CORS and an invoke mode only). Its rate is bounded by the function's concurrency, at most 10
- * requests per second per concurrent execution, and reserved concurrency is what caps it; but an account must keep
+ * an auth type, CORS and an invoke mode only). Its rate is bounded by the function's concurrency (with N reserved,
+ * at most 10 N requests a second), and reserved concurrency is what caps it; but an account must keep
  * 100 executions unreserved, so a new account (limit 10) cannot reserve any and the stack cannot make it the
  * default (`webhookConcurrency` stays opt-in). API Gateway's throttling or CloudFront with a WAF rate rule would
  * put a second paid service in front for a few edits a minute, and Lambda's web functions (whose endpoints take a
@@ -42,7 +42,7 @@ export class RateLimiter {
 
 /**
  * Signals a second per webhook instance by default. The loop's own peak is a few a second across all instances (105
- * zones, an edit signalled at most once per trigger run); 10 leaves room for a burst of pasted edits while a flood
+ * zones, one signal per change); 10 leaves room for a burst of pasted edits while a flood
  * reaches the store at 10 a second per instance at most.
  */
 export const DEFAULT_SIGNALS_PER_SECOND = 10;
