@@ -19,14 +19,15 @@ export const StageSettingsSchema = z.strictObject({
   /** Where the alarms' SNS topic sends email; empty for none (subscribe later in the console). */
   alarmEmail: z.union([z.literal(''), z.email()]).default(''),
   /**
-   * The evaluations the reconcile poll covers, `evaluationId=driveFolderId` comma-separated (the shared drive or
-   * folder holding the evaluation's spreadsheets). Empty: the reconcile schedule is created disabled.
+   * The evaluations the reconcile poll covers, `evaluationId=folderId@sharedDriveId` comma-separated (the folder
+   * holding the evaluation's spreadsheets and the shared drive it is in; the handler's EVALUATIONS reads the same).
+   * Empty: the reconcile schedule is created disabled.
    */
   evaluations: z
     .string()
     .regex(
       /^(\s*[^=\s,]+=[^=\s,]+\s*)(,\s*[^=\s,]+=[^=\s,]+\s*)*$|^$/,
-      'evaluations reads evaluationId=driveFolderId, comma-separated',
+      'evaluations reads evaluationId=folderId@sharedDriveId, comma-separated',
     )
     .default(''),
   /** Days the functions' logs are kept. */
