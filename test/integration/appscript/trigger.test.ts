@@ -202,6 +202,8 @@ describe('the bound script', () => {
       caller: 'trigger',
       editor: OFFICIAL,
       kind: 'zone',
+      // The Function URL's arrival time, from which edit-to-publish is measured.
+      signalledAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
   });
 
