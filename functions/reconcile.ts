@@ -3,6 +3,9 @@
  * Drive's versions with the stored ones and signals the sheets whose content moved, and re-sends requests stuck for
  * two minutes (lib/pipeline/reconcile). One evaluation's failure does not stop the others; the invocation then
  * fails as a whole, so the error count and its alarm see it.
+ *
+ * Metrics: `reconcile.done` / `reconcile.failed` per evaluation, and `evaluation.unscored-seconds`: how long each
+ * evaluation's `requested` has stood above `scored` (the `EvaluationBehind` alarm fires at 15 minutes).
  */
 import * as z from 'zod';
 import type { Logger } from '../lib/pipeline/log';
@@ -43,10 +46,12 @@ export function makeHandler(deps: ReconcileHandlerDeps) {
           const stage = { ...deps.stage, files: deps.files(driveId) };
           const outcome = await reconcile(stage, { evaluationId, folder, now });
           deps.log.info('reconcile.done', { evaluationId, ...outcome });
-          deps.counters.count('reconcile.done');
+          deps.counters.add('reconcile.done');
+          // One value per evaluation and minute; the alarm reads their maximum.
+          deps.counters.add('evaluation.unscored-seconds', outcome.unscoredSeconds);
         } catch (error) {
           deps.log.error('reconcile.failed', { evaluationId, error: String(error) });
-          deps.counters.count('reconcile.failed');
+          deps.counters.add('reconcile.failed');
           failures.push(`${evaluationId}: ${error instanceof Error ? error.message : String(error)}`);
         }
       }

@@ -4,7 +4,10 @@
  * sync that installed a new methodology also queues a sync of every zone sheet it asked to read again.
  *
  * The evaluate message: group = evaluation, dedup id `<evaluationId>#<r>` with r the evaluation's `requested`
- * after this sync asked (DESIGN section 2), so each request is one message and a retried send is dropped.
+ * after this sync asked (DESIGN section 2), so each request is one message and a retried send is dropped. It
+ * carries on the sync message's `signalledAt`, from which the evaluate handler measures `edit-to-publish`.
+ *
+ * Metrics: `sync.processed` / `sync.failed` per message (shared/sqs-batch.ts), `cells.refused` per zone read.
  */
 import type { SQSRecord } from 'aws-lambda';
 import { syncCentral } from '../lib/pipeline/central';
@@ -23,7 +26,7 @@ import { awsStore } from './shared/aws-store';
 import { CONFIG_SCHEMAS, type FunctionConfig, loadConfig } from './shared/config';
 import { awsGoogle, perClients } from './shared/google';
 import { awsObservability, lambdaEntry } from './shared/lambda';
-import type { Counters } from './shared/observability';
+import { type Counters, countRateLimited } from './shared/observability';
 import { fifoHandler, type RetryLater } from './shared/sqs-batch';
 
 export type SyncHandlerDeps = {
@@ -52,7 +55,7 @@ async function syncRecord(deps: SyncHandlerDeps, record: SQSRecord): Promise<voi
     case 'zone': {
       const o = await syncSheet({ ...req, editor: msg.editor }, deps.stage);
       evaluationRequested = 'evaluationRequested' in o ? o.evaluationRequested : null;
-      deps.counters.count(`sync.zone.${o.status}`);
+      if ('refusedCells' in o) deps.counters.add('cells.refused', o.refusedCells);
       break;
     }
     case 'control': {
@@ -66,16 +69,15 @@ async function syncRecord(deps: SyncHandlerDeps, record: SQSRecord): Promise<voi
             caller: 'control',
             editor: null,
             kind: 'zone',
+            ...(msg.signalledAt && { signalledAt: msg.signalledAt }),
           });
         evaluationRequested = o.evaluationRequested;
       }
-      deps.counters.count(`sync.control.${o.status}`);
       break;
     }
     case 'central': {
       const o = await syncCentral(req, deps.stage);
       evaluationRequested = 'evaluationRequested' in o ? o.evaluationRequested : null;
-      deps.counters.count(`sync.central.${o.status}`);
       break;
     }
     default:
@@ -89,6 +91,7 @@ async function syncRecord(deps: SyncHandlerDeps, record: SQSRecord): Promise<voi
       evaluationId: msg.evaluationId,
       requested: evaluationRequested,
       caller: msg.caller,
+      ...(msg.signalledAt && { signalledAt: msg.signalledAt }),
     });
 }
 
@@ -119,7 +122,7 @@ const syncDeps = perClients((clients): SyncHandlerDeps => {
 
 /** The sync function's adapters on AWS, made again when Google's clients are (a rotated secret). */
 export async function awsSyncDeps(config: FunctionConfig<'sync'>): Promise<SyncHandlerDeps> {
-  return syncDeps(await awsGoogle(config));
+  return syncDeps(await awsGoogle(config, countRateLimited(awsObservability('sync').counters)));
 }
 
 export const handler = lambdaEntry('sync', CONFIG_SCHEMAS.sync, awsSyncDeps, makeHandler);

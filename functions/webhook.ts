@@ -1,13 +1,14 @@
 /**
  * The webhook Lambda (Function URL): an edit signal from an Apps Script trigger. Verifies it, counts it and queues a
- * sync (lib/pipeline/signal), and answers with a status only: 202 accepted; 400, 401, 404, 405, 413 or 422 refused.
- * The body of a refusal says nothing more than its status, so the endpoint teaches a prober nothing; the reason is
+ * sync (lib/pipeline/signal), and answers with a status only: 202 accepted; 400, 401, 404, 405, 413 or 422 refused;
+ * 429 past the instance's rate limit (lib/pipeline/rate-limit.ts), checked before anything else. The body of a refusal says nothing more than its status, so the endpoint teaches a prober nothing; the reason is
  * in the log. A system fault (the secret or the table unreachable) is thrown: the Function URL answers 502, and the
  * trigger's next edit (or the reconcile poll) signals again.
  */
 import type { LambdaFunctionURLResult } from 'aws-lambda';
 import * as z from 'zod';
 import type { Logger } from '../lib/pipeline/log';
+import { RateLimiter } from '../lib/pipeline/rate-limit';
 import { acceptSignal, SIGNAL_HTTP_STATUS, type SignalDeps } from '../lib/pipeline/signal';
 import { awsQueue } from './shared/aws-queue';
 import { secretText } from './shared/aws-secrets';
@@ -16,7 +17,14 @@ import { CONFIG_SCHEMAS, type FunctionConfig } from './shared/config';
 import { awsObservability, lambdaEntry } from './shared/lambda';
 import type { Counters } from './shared/observability';
 
-export type WebhookDeps = { signal: SignalDeps; log: Logger; counters: Counters; now?: () => Date };
+export type WebhookDeps = {
+  signal: SignalDeps;
+  log: Logger;
+  counters: Counters;
+  now?: () => Date;
+  /** The instance's throttle (lib/pipeline/rate-limit.ts), checked before anything else; none when absent. */
+  limiter?: Pick<RateLimiter, 'take'>;
+};
 
 /** The part of a Function URL event (payload 2.0) the webhook reads. */
 export const FunctionUrlEventSchema = z.object({
@@ -38,6 +46,7 @@ const REASONS: Record<number, string> = {
   405: 'method not allowed',
   413: 'payload too large',
   422: 'unprocessable',
+  429: 'too many requests',
 };
 
 function answer(statusCode: number): LambdaFunctionURLResult {
@@ -51,16 +60,22 @@ function answer(statusCode: number): LambdaFunctionURLResult {
 /** The handler over its dependencies; the local runtime calls it with its own. */
 export function makeHandler(deps: WebhookDeps) {
   return async (event: unknown): Promise<LambdaFunctionURLResult> => {
+    // Before any parse, secret, store or log line: a flood past the rate costs only its invocations.
+    if (deps.limiter && !deps.limiter.take((deps.now?.() ?? new Date()).getTime())) {
+      deps.counters.add('signal.throttled');
+      deps.counters.flush();
+      return answer(429);
+    }
     const parsed = FunctionUrlEventSchema.safeParse(event);
     if (!parsed.success) {
       deps.log.warn('webhook.bad-event', { issues: parsed.error.issues.length });
-      deps.counters.count('signal.refused');
+      deps.counters.add('signal.refused');
       deps.counters.flush();
       return answer(400);
     }
     const e = parsed.data;
     if (e.requestContext.http.method.toUpperCase() !== 'POST') {
-      deps.counters.count('signal.refused');
+      deps.counters.add('signal.refused');
       deps.counters.flush();
       return answer(405);
     }
@@ -74,7 +89,7 @@ export function makeHandler(deps: WebhookDeps) {
         ...(receivedAt && { receivedAt }),
       });
       const status = SIGNAL_HTTP_STATUS[outcome.status] ?? 400;
-      deps.counters.count(outcome.status === 'accepted' ? 'signal.accepted' : 'signal.refused');
+      deps.counters.add(outcome.status === 'accepted' ? 'signal.accepted' : 'signal.refused');
       return answer(status);
     } finally {
       deps.counters.flush();
@@ -94,6 +109,7 @@ export async function awsWebhookDeps(config: FunctionConfig<'webhook'>): Promise
   webhookDeps = {
     log,
     counters,
+    limiter: new RateLimiter(config.SIGNALS_PER_SECOND),
     signal: {
       store: awsStore(),
       queue: awsQueue(config),

@@ -5,6 +5,7 @@
  * name them, and they are fetched from Secrets Manager (see `aws.ts`).
  */
 import * as z from 'zod';
+import { DEFAULT_SIGNALS_PER_SECOND } from '../../lib/pipeline/rate-limit';
 
 /** What each setting holds, for the error message. */
 const HOLDS = {
@@ -19,6 +20,8 @@ const HOLDS = {
   SECRET_MAX_AGE_SECONDS: 'seconds a fetched secret is cached',
   SHEETS_CONCURRENCY: 'the reserved concurrency of the functions calling Google',
   RETRY_DELAY_SECONDS: 'seconds before a failed message comes back',
+  SIGNALS_PER_SECOND:
+    "signals a second one webhook instance accepts before answering 429 (the stage's webhookSignalsPerSecond)",
 } as const;
 
 const fifoUrl = z
@@ -63,13 +66,15 @@ const all = z.object({
   SHEETS_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(3),
   /** Doubling per receive, capped at 8 times this. */
   RETRY_DELAY_SECONDS: z.coerce.number().int().min(0).max(900).default(10),
+  /** The webhook instance's throttle (lib/pipeline/rate-limit.ts). */
+  SIGNALS_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(DEFAULT_SIGNALS_PER_SECOND),
 });
 
 const common = { TABLE_NAME: true, AWS_REGION: true, SECRET_MAX_AGE_SECONDS: true } as const;
 
 /** What each function reads. */
 export const CONFIG_SCHEMAS = {
-  webhook: all.pick({ ...common, SYNC_QUEUE_URL: true, TRIGGER_SECRET_ID: true }),
+  webhook: all.pick({ ...common, SYNC_QUEUE_URL: true, TRIGGER_SECRET_ID: true, SIGNALS_PER_SECOND: true }),
   sync: all.pick({
     ...common,
     SYNC_QUEUE_URL: true,

@@ -8,8 +8,9 @@
  * with its name; imported anywhere else (the local runtime, tests) nothing is read until the handler is called.
  */
 import type * as z from 'zod';
+import type { Logger } from '../../lib/pipeline/log';
 import { type FunctionName, loadConfig } from './config';
-import { functionLogger, pipelineLogger, powertoolsCounters } from './observability';
+import { type Counters, functionLogger, pipelineLogger, powertoolsCounters } from './observability';
 
 /** A value made on first use and kept for the container's life. */
 export const once = <T>(make: () => T): (() => T) => {
@@ -17,10 +18,20 @@ export const once = <T>(make: () => T): (() => T) => {
   return () => (value ??= { v: make() }).v;
 };
 
-/** Logger (pipeline port over Powertools) and Powertools metrics for a function. */
-export function awsObservability(name: FunctionName) {
-  const service = `zone-eval-${name}`;
-  return { log: pipelineLogger(functionLogger(service)), counters: powertoolsCounters(service) };
+const observability = new Map<FunctionName, { log: Logger; counters: Counters }>();
+
+/**
+ * Logger (pipeline port over Powertools) and Powertools metrics for a function, one pair per container: the Google
+ * clients' 429 hook (`countRateLimited`) and the handler add to the same metrics, which the handler flushes.
+ */
+export function awsObservability(name: FunctionName): { log: Logger; counters: Counters } {
+  let made = observability.get(name);
+  if (!made) {
+    const service = `zone-eval-${name}`;
+    made = { log: pipelineLogger(functionLogger(service)), counters: powertoolsCounters(service) };
+    observability.set(name, made);
+  }
+  return made;
 }
 
 /**

@@ -35,8 +35,8 @@ export type RetryLater = (record: SQSRecord, delayMs: number) => Promise<void>;
 export type BatchOptions = {
   log: Logger;
   counters: Counters;
-  /** What the handler is called in logs and metrics (`sync`, `evaluate`). */
-  name: string;
+  /** What the handler is called in logs and metrics (`sync.processed`, `evaluate.failed`). */
+  name: 'sync' | 'evaluate';
   retryLater?: RetryLater;
   /** The first retry's delay; it doubles with each receive, up to 8 times. */
   retryDelayMs: number;
@@ -57,7 +57,7 @@ export async function processFifoBatch(
   const logged = async (record: SQSRecord) => {
     try {
       await recordHandler(record);
-      opts.counters.count(`${opts.name}.processed`);
+      opts.counters.add(`${opts.name}.processed` as const);
     } catch (error) {
       // A system fault: thrown so the record is retried and, after 5 receives, dead-lettered.
       opts.log.error(`${opts.name}.failed`, {
@@ -66,7 +66,7 @@ export async function processFifoBatch(
         receive: Number(record.attributes.ApproximateReceiveCount),
         error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
       });
-      opts.counters.count(`${opts.name}.failed`);
+      opts.counters.add(`${opts.name}.failed` as const);
       throw error;
     }
   };
@@ -86,7 +86,7 @@ export async function processFifoBatch(
   return { batchItemFailures: response.batchItemFailures };
 }
 
-function parseEvent(event: unknown, name: string): SQSEvent {
+function parseEvent(event: unknown, name: BatchOptions['name']): SQSEvent {
   const parsed = SqsFifoEventSchema.safeParse(event);
   if (!parsed.success)
     throw new Error(`${name}: not an SQS FIFO event: ${z.prettifyError(parsed.error).slice(0, 300)}`);
@@ -99,7 +99,7 @@ function parseEvent(event: unknown, name: string): SQSEvent {
  * every batch, whatever happened. `deps` carries the batch options (`name` aside), as each handler's deps do.
  */
 export function fifoHandler<D extends Omit<BatchOptions, 'name'>>(
-  name: string,
+  name: BatchOptions['name'],
   deps: D,
   recordHandler: (deps: D, record: SQSRecord) => Promise<void>,
 ) {

@@ -55,29 +55,7 @@ export const FUNCTION_KEYS = ['webhook', 'sync', 'evaluate', 'reconcile'] as con
 export type FunctionKey = (typeof FUNCTION_KEYS)[number];
 
 /**
- * The metrics the alarms and the dashboard read, by the function that emits them (dimension `service`).
- * Counts unless said otherwise.
+ * The metrics the handlers emit and the alarms and the dashboard read: one table, in lib/pipeline (the handlers
+ * emit through the pipeline's port), named here for the stack.
  */
-export const METRICS = {
-  /** A signal accepted (an edit, a recompute). */
-  signalAccepted: { fn: 'webhook', name: 'signal.accepted' },
-  signalRefused: { fn: 'webhook', name: 'signal.refused' },
-  /** A sync message processed (whatever its outcome). */
-  syncProcessed: { fn: 'sync', name: 'sync.processed' },
-  /** A run scored and stored (the evaluate stage's outcome `scored`). */
-  runs: { fn: 'evaluate', name: 'evaluate.scored' },
-  /** Seconds from the edit's signal to the published run reflecting it (Seconds). */
-  editToPublishSeconds: { fn: 'evaluate', name: 'edit-to-publish' },
-  /** Cells refused by validation in a sync (each appears in the zone's Feedback tab). */
-  refusedCells: { fn: 'sync', name: 'cells.refused' },
-  /** Google answered 429 (each answer, retried or not), from the functions that call Sheets. */
-  sheetsThrottledSync: { fn: 'sync', name: 'sheets.429' },
-  sheetsThrottledEvaluate: { fn: 'evaluate', name: 'sheets.429' },
-  /** A publish refused by Google with 403 or 404: the results spreadsheet is gone or no longer shared. */
-  resultsUnavailable: { fn: 'evaluate', name: 'publish.unavailable' },
-  /**
-   * Per reconcile poll and evaluation: seconds the evaluation's `requested` has stayed above `scored` with no run
-   * answering it (0 when caught up) (Seconds).
-   */
-  unscoredSeconds: { fn: 'reconcile', name: 'evaluation.unscored-seconds' },
-} as const satisfies Record<string, { fn: FunctionKey; name: string }>;
+export { type EmitterOf, METRIC_NAMES, METRICS, type MetricName } from '../pipeline/metrics';

@@ -27,9 +27,10 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
+  type EmitterOf,
   type FunctionKey,
-  METRICS,
   METRICS_NAMESPACE,
+  type MetricName,
   secretNamesOf,
   serviceOf,
   tableNameOf,
@@ -147,7 +148,12 @@ export class ServiceStack extends Stack {
       'webhook',
       'Edit signals from the spreadsheet triggers: verify, count, queue a sync',
       256,
-      { SYNC_QUEUE_URL: sync.queueUrl, TRIGGER_SECRET_ID: names.trigger },
+      {
+        SYNC_QUEUE_URL: sync.queueUrl,
+        TRIGGER_SECRET_ID: names.trigger,
+        // The throttle every account can have (lib/pipeline/rate-limit.ts says why it is in the handler).
+        SIGNALS_PER_SECOND: String(settings.webhookSignalsPerSecond),
+      },
       settings.webhookConcurrency > 0 ? settings.webhookConcurrency : undefined,
     );
     const syncFn = make('sync', 'Reads one spreadsheet, stores its values, asks for an evaluation', 1024, {
@@ -330,7 +336,7 @@ export class ServiceStack extends Stack {
     alarm('EvaluationBehind', {
       alarmDescription:
         "An evaluation's requested counter has stayed above scored for 15 minutes: no run answers the edits (README: the admin guide, alarms).",
-      metric: handlerMetric(METRICS.unscoredSeconds, Stats.MAXIMUM, Duration.minutes(1)),
+      metric: handlerMetric('evaluation.unscored-seconds', 'reconcile', Stats.MAXIMUM, Duration.minutes(1)),
       threshold: 15 * 60,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
@@ -339,8 +345,17 @@ export class ServiceStack extends Stack {
     alarm('ResultsSheetUnavailable', {
       alarmDescription:
         'Google refused a results publish with 403 or 404: the results spreadsheet was deleted, moved out of the shared drive, or no longer shared with the service account (README: the admin guide, alarms).',
-      metric: handlerMetric(METRICS.resultsUnavailable, Stats.SUM, fiveMin),
+      metric: handlerMetric('publish.unavailable', 'evaluate', Stats.SUM, fiveMin),
       threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm('WebhookFlood', {
+      alarmDescription:
+        "The webhook's own rate limit refused at least 50 calls in 5 minutes: a flood of calls, or edits faster than the limit allows (README: the admin guide, alarms).",
+      metric: handlerMetric('signal.throttled', 'webhook', Stats.SUM, fiveMin),
+      threshold: 50,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,
@@ -351,8 +366,8 @@ export class ServiceStack extends Stack {
       metric: new MathExpression({
         expression: 'FILL(s, 0) + FILL(e, 0)',
         usingMetrics: {
-          s: handlerMetric(METRICS.sheetsThrottledSync, Stats.SUM, fiveMin),
-          e: handlerMetric(METRICS.sheetsThrottledEvaluate, Stats.SUM, fiveMin),
+          s: handlerMetric('sheets.429', 'sync', Stats.SUM, fiveMin),
+          e: handlerMetric('sheets.429', 'evaluate', Stats.SUM, fiveMin),
         },
         period: fiveMin,
         label: 'Sheets 429 answers',
@@ -374,30 +389,31 @@ export class ServiceStack extends Stack {
       new GraphWidget({
         title: 'Edits (signals accepted and refused)',
         left: [
-          handlerMetric(METRICS.signalAccepted, Stats.SUM, fiveMin),
-          handlerMetric(METRICS.signalRefused, Stats.SUM, fiveMin),
+          handlerMetric('signal.accepted', 'webhook', Stats.SUM, fiveMin),
+          handlerMetric('signal.refused', 'webhook', Stats.SUM, fiveMin),
+          handlerMetric('signal.throttled', 'webhook', Stats.SUM, fiveMin),
         ],
         width: 8,
       }),
       new GraphWidget({
         title: 'Syncs and runs',
         left: [
-          handlerMetric(METRICS.syncProcessed, Stats.SUM, fiveMin),
-          handlerMetric(METRICS.runs, Stats.SUM, fiveMin),
+          handlerMetric('sync.processed', 'sync', Stats.SUM, fiveMin),
+          handlerMetric('evaluate.scored', 'evaluate', Stats.SUM, fiveMin),
         ],
         width: 8,
       }),
       new GraphWidget({
         title: 'Edit to published result (s)',
         left: [
-          handlerMetric(METRICS.editToPublishSeconds, Stats.p(50), fiveMin),
-          handlerMetric(METRICS.editToPublishSeconds, Stats.p(95), fiveMin),
+          handlerMetric('edit-to-publish', 'evaluate', Stats.p(50), fiveMin),
+          handlerMetric('edit-to-publish', 'evaluate', Stats.p(95), fiveMin),
         ],
         width: 8,
       }),
       new GraphWidget({
         title: 'Refused cells (shown to officials in Feedback)',
-        left: [handlerMetric(METRICS.refusedCells, Stats.SUM, fiveMin)],
+        left: [handlerMetric('cells.refused', 'sync', Stats.SUM, fiveMin)],
         width: 8,
       }),
       new GraphWidget({
@@ -417,12 +433,20 @@ export class ServiceStack extends Stack {
   }
 }
 
-/** A handler's Powertools metric: namespace ZoneEval, dimension `service` = the function's service name. */
-function handlerMetric(m: { fn: FunctionKey; name: string }, statistic: string, period: Duration): Metric {
+/**
+ * A handler's Powertools metric: namespace ZoneEval, dimension `service` = the emitting function's service name. The
+ * name comes from the metrics table (lib/pipeline/metrics.ts), and `fn` must be one of the functions that emit it.
+ */
+function handlerMetric<N extends MetricName>(
+  name: N,
+  fn: EmitterOf<N>,
+  statistic: string,
+  period: Duration,
+): Metric {
   return new Metric({
     namespace: METRICS_NAMESPACE,
-    metricName: m.name,
-    dimensionsMap: { service: serviceOf(m.fn) },
+    metricName: name,
+    dimensionsMap: { service: serviceOf(fn) },
     statistic,
     period,
   });

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { didYouMean } from '../core/suggest';
+import { DEFAULT_SIGNALS_PER_SECOND } from '../pipeline/rate-limit';
 
 /** Retention periods CloudWatch Logs accepts (days). */
 const LOG_RETENTIONS = [
@@ -18,14 +19,15 @@ export const StageSettingsSchema = z.strictObject({
   /** Where the alarms' SNS topic sends email; empty for none (subscribe later in the console). */
   alarmEmail: z.union([z.literal(''), z.email()]).default(''),
   /**
-   * The evaluations the reconcile poll covers, `evaluationId=driveFolderId` comma-separated (the shared drive or
-   * folder holding the evaluation's spreadsheets). Empty: the reconcile schedule is created disabled.
+   * The evaluations the reconcile poll covers, `evaluationId=folderId@sharedDriveId` comma-separated (the folder
+   * holding the evaluation's spreadsheets and the shared drive it is in; the handler's EVALUATIONS reads the same).
+   * Empty: the reconcile schedule is created disabled.
    */
   evaluations: z
     .string()
     .regex(
       /^(\s*[^=\s,]+=[^=\s,]+\s*)(,\s*[^=\s,]+=[^=\s,]+\s*)*$|^$/,
-      'evaluations reads evaluationId=driveFolderId, comma-separated',
+      'evaluations reads evaluationId=folderId@sharedDriveId, comma-separated',
     )
     .default(''),
   /** Days the functions' logs are kept. */
@@ -48,10 +50,16 @@ export const StageSettingsSchema = z.strictObject({
    */
   otherSheetsCallers: int(0, 10).default(1),
   /**
-   * Reserved concurrency of the webhook: a flood of forged calls is throttled (429) past it. 0 for none (an account
-   * whose concurrency limit is 10, as new accounts have, cannot reserve any).
+   * Reserved concurrency of the webhook, a hard cap on its invocations (a Function URL takes at most 10 requests a
+   * second per concurrent execution): a flood past it is throttled by Lambda before any code runs. 0 for none: an
+   * account must keep 100 executions unreserved, so a new account (limit 10) cannot reserve any.
    */
   webhookConcurrency: int(0, 100).default(0),
+  /**
+   * Signals a second each webhook instance accepts before answering 429, checked before any AWS call
+   * (lib/pipeline/rate-limit.ts): the throttle every account can have.
+   */
+  webhookSignalsPerSecond: int(1, 1000).default(DEFAULT_SIGNALS_PER_SECOND),
   /** Days the daily backups are kept (AWS Backup). */
   dailyBackupDays: int(7, 35).default(35),
   /** Days the monthly backups are kept: beyond point-in-time recovery's 35 days. */

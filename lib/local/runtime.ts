@@ -13,10 +13,11 @@ import type { AddressInfo } from 'node:net';
 import type { SQSRecord } from 'aws-lambda';
 import { makeHandler as makeEvaluate } from '../../functions/evaluate';
 import { makeHandler as makeReconcile } from '../../functions/reconcile';
-import { functionLogger, pipelineLogger, TallyCounters } from '../../functions/shared/observability';
+import { functionLogger, pipelineLogger } from '../../functions/shared/observability';
 import { makeHandler as makeSync } from '../../functions/sync';
 import { makeHandler as makeWebhook } from '../../functions/webhook';
 import type { Logger } from '../pipeline/log';
+import { MemoryMetrics } from '../pipeline/metrics';
 import { LocalFifoQueue, LocalQueues } from '../queue/local';
 import { type CallerOptions, GoogleResultsPublisher, GoogleSpreadsheetFiles } from '../sheets';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from './stack';
@@ -59,8 +60,11 @@ export type LocalRuntime = {
   triggerSecret: string;
   /** The runtime's own logger (Powertools, at the runtime's level). */
   log: Logger;
-  /** What the handlers counted (the metrics they publish on AWS). */
-  counters: TallyCounters;
+  /**
+   * What the handlers emitted: the metrics they publish on AWS, each under its function's `service`
+   * (`zone-eval-webhook`...). Google's 429 answers are under `zone-eval-local`: sync and evaluate share one client here.
+   */
+  counters: MemoryMetrics;
   /** The handlers as made with the local adapters, to invoke directly with a Lambda-shaped event. */
   handlers: {
     webhook: ReturnType<typeof makeWebhook>;
@@ -142,14 +146,23 @@ const MAX_REQUEST_BYTES = 1024 * 1024;
 
 /** Starts the emulator, dynalite, the queues, the webhook server and the reconcile timer, wired to the handlers. */
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const counters = new MemoryMetrics();
+  const metricsOf = (name: string) => counters.for(`zone-eval-${name}`);
+  const calls = options.calls ?? { pace: false };
+  const google429 = metricsOf('local');
   const stack = await startLocalStack({
     ...(options.emulator && { emulator: options.emulator }),
     ...(options.dynamoPath && { dynamoPath: options.dynamoPath }),
-    calls: options.calls ?? { pace: false },
+    calls: {
+      ...calls,
+      onRateLimited: (operation) => {
+        google429.add('sheets.429');
+        calls.onRateLimited?.(operation);
+      },
+    },
   });
   const store = stack.store;
   const triggerSecret = options.triggerSecret ?? randomBytes(32).toString('hex');
-  const counters = new TallyCounters();
   const logger = (name: string): Logger =>
     pipelineLogger(functionLogger(`zone-eval-${name}`, options.logLevel ?? 'SILENT'));
   const visibilityTimeoutMs = options.visibilityTimeoutMs ?? 5 * 60_000;
@@ -188,21 +201,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         log: webhookLog,
       },
       log: webhookLog,
-      counters,
+      counters: metricsOf('webhook'),
     }),
     sync: makeSync({
       stage: { store, reader: stack.reader, feedback: stack.feedback, files: stack.files, log: syncLog },
       index: store,
       queue: queues,
       log: syncLog,
-      counters,
+      counters: metricsOf('sync'),
       retryLater,
       retryDelayMs,
     }),
     evaluate: makeEvaluate({
       stage: { store, publisher: new GoogleResultsPublisher(stack.google), log: evaluateLog },
       log: evaluateLog,
-      counters,
+      counters: metricsOf('evaluate'),
       retryLater,
       retryDelayMs,
     }),
@@ -212,7 +225,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         new GoogleSpreadsheetFiles(stack.google, 1000, driveId === undefined ? {} : { driveId }),
       evaluations: watched,
       log: reconcileLog,
-      counters,
+      counters: metricsOf('reconcile'),
     }),
   };
 

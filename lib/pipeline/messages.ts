@@ -8,6 +8,13 @@ import { SheetKindSchema } from './ports';
 
 const counter = z.number().int().nonnegative();
 
+/**
+ * When the chain this message belongs to started: the webhook's receipt of the edit's signal, the poll that saw a
+ * sheet's Drive version move, the admin's request. The sync passes it on to the evaluate message it sends, and the
+ * evaluate handler measures `edit-to-publish` from it. Absent on messages sent before it existed.
+ */
+const signalledAt = z.iso.datetime({ offset: true }).optional();
+
 /** The two FIFO queues of the loop. `sync`: group = spreadsheet id. `evaluate`: group = evaluation id. */
 export const QueueNameSchema = z.enum(['sync', 'evaluate']);
 export type QueueName = z.infer<typeof QueueNameSchema>;
@@ -27,6 +34,7 @@ export const SyncMessageSchema = z.object({
    * it; absent, the sync stage looks the spreadsheet up with `findSpreadsheet`. Results spreadsheets are never synced.
    */
   kind: SheetKindSchema.exclude(['results']).optional(),
+  signalledAt,
 });
 export type SyncMessage = z.infer<typeof SyncMessageSchema>;
 
@@ -36,6 +44,7 @@ export const EvaluateMessageSchema = z.object({
   /** The evaluation's `requested` value this message was sent for (dedup id `<evaluationId>#<requested>`). */
   requested: counter,
   caller: z.string().min(1),
+  signalledAt,
 });
 export type EvaluateMessage = z.infer<typeof EvaluateMessageSchema>;
 

@@ -127,6 +127,11 @@ export const EvaluationStateSchema = z.object({
   methodologySeq: counter,
   lastRequestAt: isoTime.nullable(),
   scoredAt: isoTime.nullable(),
+  /**
+   * Since when `requested` has stood above `scored`: the first request after the evaluation was caught up, or, when
+   * a run ended with requests still unanswered, that run's end. Null (or absent) when caught up.
+   */
+  pendingSince: isoTime.nullable().optional(),
 });
 export type EvaluationState = z.infer<typeof EvaluationStateSchema>;
 

@@ -17,6 +17,7 @@ import { mapLimit } from './concurrency';
 import { jsonLogger, type Logger } from './log';
 import type { MessageQueue } from './messages';
 import type {
+  EvaluationState,
   EvaluationStore,
   SheetKind,
   SheetState,
@@ -61,6 +62,11 @@ export type ReconcileOutcome = {
   evaluationResent: { requested: number; dedupId: string } | null;
   /** Sheets with counters that the listing did not return (deleted, unshared, moved out of the folder). */
   unlisted: string[];
+  /**
+   * Seconds the evaluation's `requested` has stood above `scored` (from the store's `pendingSince`), 0 when caught
+   * up: the reconcile handler publishes it each minute, and 15 minutes of it alarm.
+   */
+  unscoredSeconds: number;
 };
 
 /** `20261128T0240`: the UTC minute, so that one poll's re-send is deduplicated and the next minute's is not. */
@@ -71,6 +77,21 @@ export function retryMinute(at: Date): string {
 /** The later of two optional ISO times, in milliseconds; 0 when neither is set. */
 function lastProgress(...times: (string | null)[]): number {
   return Math.max(0, ...times.map((t) => (t === null ? 0 : Date.parse(t))));
+}
+
+/**
+ * Seconds an evaluation's `requested` has stood above `scored`: from `pendingSince`, or, for a state written before
+ * the store kept it, from the later of the last run and the last request (a lower bound). 0 when caught up.
+ */
+export function unscoredSeconds(
+  state: Pick<EvaluationState, 'requested' | 'scored' | 'pendingSince' | 'lastRequestAt' | 'scoredAt'>,
+  now: Date,
+): number {
+  if (state.requested <= state.scored) return 0;
+  const since = state.pendingSince
+    ? Date.parse(state.pendingSince)
+    : lastProgress(state.lastRequestAt, state.scoredAt);
+  return since === 0 ? 0 : Math.max(0, Math.round((now.getTime() - since) / 1000));
 }
 
 /** Runs one poll of one evaluation. System faults (Drive, the store, the queue) are thrown: the next poll retries. */
@@ -104,6 +125,7 @@ export async function reconcile(deps: ReconcileDeps, input: ReconcileInput): Pro
     resent: [],
     evaluationResent: null,
     unlisted: [],
+    unscoredSeconds: evaluation ? unscoredSeconds(evaluation, now) : 0,
   };
   const syncDeps = { ...deps, now: () => now, log };
 
@@ -124,6 +146,7 @@ export async function reconcile(deps: ReconcileDeps, input: ReconcileInput): Pro
           caller: 'reconcile',
           editor: null,
           kind,
+          ...(sheet.lastSignalAt !== null && { signalledAt: sheet.lastSignalAt }),
         },
         minute,
       );
@@ -183,7 +206,12 @@ export async function reconcile(deps: ReconcileDeps, input: ReconcileInput): Pro
   ) {
     const dedupId = await sendEvaluate(
       deps.queue,
-      { evaluationId: e, requested: evaluation.requested, caller: 'reconcile' },
+      {
+        evaluationId: e,
+        requested: evaluation.requested,
+        caller: 'reconcile',
+        ...(evaluation.pendingSince && { signalledAt: evaluation.pendingSince }),
+      },
       minute,
     );
     log.warn('reconcile.evaluation-resent', {
@@ -201,6 +229,7 @@ export async function reconcile(deps: ReconcileDeps, input: ReconcileInput): Pro
     resent: outcome.resent.length,
     evaluationResent: outcome.evaluationResent !== null,
     unlisted: outcome.unlisted.length,
+    unscoredSeconds: outcome.unscoredSeconds,
   });
   return outcome;
 }

@@ -39,6 +39,8 @@ export type RequestSyncInput = {
   kind?: Exclude<SheetKind, 'results'>;
   /** The person whose edit fired the signal, when known: it ends up in the revision. */
   editor?: string | null;
+  /** When the chain started (the webhook's receipt of the signal); the request's own time otherwise. */
+  signalledAt?: Date;
 };
 
 export type RequestSyncResult = { requested: number; dedupId: string; message: SyncMessage };
@@ -62,6 +64,7 @@ export async function requestSync(deps: RequestSyncDeps, req: RequestSyncInput):
     caller: req.caller,
     editor: req.editor ?? null,
     ...(req.kind && { kind: req.kind }),
+    signalledAt: (req.signalledAt ?? at).toISOString(),
   });
   const dedupId = await sendSync(deps.queue, message);
   log.info('sync.requested', {
@@ -193,6 +196,7 @@ export async function acceptSignal(deps: SignalDeps, input: SignalInput): Promis
     caller: 'trigger',
     kind: entry.kind,
     editor: editor ?? null,
+    signalledAt: receivedAt,
   });
   log.info('signal.accepted', {
     evaluationId: entry.evaluationId,

@@ -48,6 +48,8 @@ export type SyncOutcome =
       feedbackWritten: boolean;
       /** Problems reported on the Feedback tab. */
       problems: number;
+      /** Cells whose value was refused (each a row of the Feedback tab; the last accepted value stays). */
+      refusedCells: number;
       /** The evaluation's `requested` value after this sync asked for a run: the evaluate message's dedup id. */
       evaluationRequested: number;
       /** Why the form as a whole was refused. */
@@ -79,6 +81,11 @@ function valuesFromRead(read: FormRead, previous: Record<string, SubmittedValue>
     }
   }
   return values;
+}
+
+/** Cells of a read whose value was refused: the rows the Feedback tab lists as refused (`feedbackRows`). */
+function refusedCellsOf(read: FormRead): number {
+  return read.rows.filter((row) => row.status === 'read' && row.parsed && !row.parsed.ok).length;
 }
 
 /** Why a read cannot be stored at all (the form as a whole), or null. */
@@ -304,6 +311,7 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
     superseded,
     feedbackWritten,
     problems: feedback.problems,
+    refusedCells: refusedCellsOf(read),
     evaluationRequested,
     ...(refusal && { refusal }),
   };

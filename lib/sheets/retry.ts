@@ -172,6 +172,8 @@ export type CallerOptions = {
   pace?: PaceConfig | false;
   clock?: Clock;
   onRetry?: (event: RetryEvent) => void;
+  /** Called for every 429 answer, retried or the last (the handlers count them as the `sheets.429` metric). */
+  onRateLimited?: (operation: string) => void;
 };
 
 /**
@@ -188,12 +190,14 @@ export class ApiCaller {
   readonly pacer: Pacer | undefined;
   private readonly clock: Clock;
   private readonly onRetry: ((event: RetryEvent) => void) | undefined;
+  private readonly onRateLimited: ((operation: string) => void) | undefined;
 
   constructor(options: CallerOptions = {}) {
     this.policy = { ...DEFAULT_RETRY, ...options.retry };
     this.clock = options.clock ?? realClock;
     this.pacer = options.pace === false ? undefined : new Pacer(options.pace ?? DEFAULT_PACE, this.clock);
     this.onRetry = options.onRetry;
+    this.onRateLimited = options.onRateLimited;
   }
 
   /**
@@ -218,6 +222,7 @@ export class ApiCaller {
         failure = err;
       }
       const cls = classifyFailure(failure);
+      if (cls.kind === 'rate-limit') this.onRateLimited?.(op.name);
       if (cls.kind === 'unavailable' && cls.status === undefined && !isNetworkFailure(failure)) {
         // A bug in our code (a TypeError, a zod error) is not a network fault: rethrow it as it is.
         throw failure;

@@ -432,9 +432,24 @@ export class DynamoStore
 
   // ---- evaluation counters and runs ----
 
-  /** Counts a request to score and returns the new `requested` value. */
+  /**
+   * Counts a request to score and returns the new `requested` value. The first request after the evaluation was
+   * caught up also stamps `pendingSince` (what the reconcile poll measures the wait from).
+   */
   async requestEvaluation(evaluationId: string, at: Date = this.now()): Promise<number> {
-    return this.increment(stateKey(evaluationId), 'requested', 'lastRequestAt', at);
+    const output = await this.send('increment requested', () =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: stateKey(evaluationId),
+          UpdateExpression:
+            'ADD requested :one SET lastRequestAt = :at, pendingSince = if_not_exists(pendingSince, :at)',
+          ExpressionAttributeValues: { ':one': 1, ':at': at.toISOString() },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      ),
+    );
+    return parseCounter(output.Attributes, 'requested');
   }
 
   /** Reads the evaluation's counters and pointers, strongly consistent. */
@@ -445,9 +460,42 @@ export class DynamoStore
       : toEvaluationState(evaluationId, parseItem(StateItemSchema, item, 'evaluation state'));
   }
 
-  /** Moves `scored` forward to r; false when it already stood at r or beyond. */
+  /**
+   * Moves `scored` forward to r; false when it already stood at r or beyond. Caught up (`requested` = r), it clears
+   * `pendingSince`; with requests still unanswered, it sets `pendingSince` to now: they came during the run, so the
+   * wait is measured from its end at the earliest (seconds late, never early). Each outcome is one conditional
+   * write, so a request landing meanwhile either sees the stamp cleared (and stamps its own time) or is counted
+   * above r (and the second write stamps now).
+   */
   async markScored(evaluationId: string, requested: number): Promise<boolean> {
-    return this.advance(stateKey(evaluationId), 'scored', 'scoredAt', requested);
+    if (!Number.isSafeInteger(requested) || requested < 1)
+      throw new StoreError(`scored can only move to a positive integer, not ${requested}`);
+    const at = this.now().toISOString();
+    const move = (update: string, condition: string) =>
+      this.send('advance scored', () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: stateKey(evaluationId),
+            UpdateExpression: update,
+            ConditionExpression: `(attribute_not_exists(scored) OR scored < :v) AND ${condition}`,
+            ExpressionAttributeValues: { ':v': requested, ':at': at },
+          }),
+        ),
+      );
+    try {
+      await move('SET scored = :v, scoredAt = :at REMOVE pendingSince', 'requested = :v');
+      return true;
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+    try {
+      await move('SET scored = :v, scoredAt = :at, pendingSince = :at', 'requested > :v');
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
   }
 
   /** Hands out the next run sequence number from a counter on the STATE item. */

@@ -35,6 +35,7 @@ export const StateItemSchema = z.object({
   resultsSpreadsheetId: z.string().optional(),
   lastRequestAt: time.optional(),
   scoredAt: time.optional(),
+  pendingSince: time.optional(),
 });
 
 export const SheetItemSchema = z.object({
@@ -129,6 +130,7 @@ export function toEvaluationState(
     methodologySeq: item.methodologySeq ?? 0,
     lastRequestAt: item.lastRequestAt ?? null,
     scoredAt: item.scoredAt ?? null,
+    pendingSince: item.pendingSince ?? null,
   };
 }
 

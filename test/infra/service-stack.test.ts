@@ -192,7 +192,9 @@ describe('the functions', () => {
     const env = (fn: FunctionKey) =>
       Object.keys((fnResource(fn).Properties.Environment as { Variables: object }).Variables).sort();
     const base = ['POWERTOOLS_LOG_LEVEL', 'SECRET_MAX_AGE_SECONDS', 'TABLE_NAME'];
-    expect(env('webhook')).toEqual([...base, 'SYNC_QUEUE_URL', 'TRIGGER_SECRET_ID'].sort());
+    expect(env('webhook')).toEqual(
+      [...base, 'SYNC_QUEUE_URL', 'TRIGGER_SECRET_ID', 'SIGNALS_PER_SECOND'].sort(),
+    );
     expect(env('sync')).toEqual(
       [
         ...base,
@@ -215,6 +217,7 @@ describe('the functions', () => {
     expect(vars('sync').GOOGLE_SECRET_ID).toBe(secrets.google);
     expect(vars('reconcile').EVALUATIONS).toBe('eval2026=folderA');
     expect(vars('webhook').TABLE_NAME).toBe(tableNameOf(stage));
+    expect(vars('webhook').SIGNALS_PER_SECOND).toBe(String(settings.webhookSignalsPerSecond));
   });
 
   test('the Sheets pacing is shared among every caller that can run at once: sync, evaluate and the CLI', () => {
@@ -326,12 +329,16 @@ describe('the webhook', () => {
     expect(publicPermissions).toHaveLength(2);
   });
 
-  test('a throttle (reserved concurrency) when the stage asks for one, none by default', () => {
+  test('a throttle by default, in the handler (10 signals a second an instance); reserved concurrency when the stage asks, as new accounts cannot reserve any', () => {
     expect(fnResource('webhook').Properties.ReservedConcurrentExecutions).toBeUndefined();
-    const throttled = synthApp({ context: { stage: 'test', webhookConcurrency: '5' } });
+    expect(settings.webhookSignalsPerSecond).toBe(10);
+    const throttled = synthApp({
+      context: { stage: 'test', webhookConcurrency: '5', webhookSignalsPerSecond: '4' },
+    });
     throttled.serviceTemplate.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'zone-eval-test-webhook',
       ReservedConcurrentExecutions: 5,
+      Environment: { Variables: Match.objectLike({ SIGNALS_PER_SECOND: '4' }) },
     });
   });
 });
@@ -391,7 +398,7 @@ describe('alarms and the dashboard', () => {
   const topic = logicalIdOf(service.alarmTopic);
 
   test('every alarm notifies the SNS topic, which emails the stage address', () => {
-    expect(alarms().length).toBe(13);
+    expect(alarms().length).toBe(14);
     for (const a of alarms()) expect(a.Properties.AlarmActions).toEqual([{ Ref: topic }]);
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
@@ -444,6 +451,15 @@ describe('alarms and the dashboard', () => {
         }),
       ]),
       EvaluationPeriods: 3,
+    });
+  });
+
+  test("a flood the webhook's own rate limit refuses alarms", () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: METRICS_NAMESPACE,
+      MetricName: 'signal.throttled',
+      Dimensions: [{ Name: 'service', Value: 'zone-eval-webhook' }],
+      Threshold: 50,
     });
   });
 

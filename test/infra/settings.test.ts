@@ -39,7 +39,9 @@ describe('stage settings from context', () => {
     expect(() => readSettings(contextOf({ logRetentionDays: '42' }))).toThrow(
       /setting logRetentionDays: .*-c logRetentionDays=/,
     );
-    expect(() => readSettings(contextOf({ evaluations: 'eval2026' }))).toThrow(/evaluationId=driveFolderId/);
+    expect(() => readSettings(contextOf({ evaluations: 'eval2026' }))).toThrow(
+      /evaluationId=folderId@sharedDriveId/,
+    );
     expect(() => readSettings(contextOf({ syncConcurrency: '1' }))).toThrow(/syncConcurrency/);
     expect(() => readSettings(contextOf({ alarmEmail: 'not-an-address' }))).toThrow(/alarmEmail/);
   });

@@ -8,13 +8,13 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TallyCounters } from '../../../functions/shared/observability';
 import { makeHandler } from '../../../functions/webhook';
 import { boundConfigureRequest, standaloneConfigureRequest } from '../../../lib/appscript/project';
 import { type EmbeddedDynamo, startDynamo } from '../../../lib/local/dynamo';
 import { functionUrlEvent } from '../../../lib/local/runtime';
 import type { Logger } from '../../../lib/pipeline/log';
 import { type MessageQueue, type QueueName, SyncMessageSchema } from '../../../lib/pipeline/messages';
+import { MemoryMetrics } from '../../../lib/pipeline/metrics';
 import { deriveSheetKey, signSignal } from '../../../lib/protocol/signature';
 import { DynamoStore } from '../../../lib/store/dynamo-store';
 import { emptyState, type GasState, runScript } from './gas';
@@ -60,7 +60,7 @@ beforeAll(async () => {
   const handler = makeHandler({
     signal: { store, queue, masterSecret: async () => MASTER, log },
     log,
-    counters: new TallyCounters(),
+    counters: new MemoryMetrics().for('zone-eval-webhook'),
   });
   hook = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -202,6 +202,8 @@ describe('the bound script', () => {
       caller: 'trigger',
       editor: OFFICIAL,
       kind: 'zone',
+      // The Function URL's arrival time, from which edit-to-publish is measured.
+      signalledAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
   });
 

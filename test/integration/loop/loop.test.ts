@@ -171,6 +171,7 @@ test('every refused signal leaves nothing counted, stored or queued', async () =
 test('a publish refused with 429 fails, comes back and is published', async () => {
   const z = zoneAt(2);
   const failedBefore = runtime.counters.get('evaluate.failed');
+  const throttledBefore = runtime.counters.get('sheets.429', 'zone-eval-local');
   // More 429s than one invocation's retries: the message fails, is made visible again soon, and succeeds.
   const refusals = runtime.stack.emulator.faults.rateLimit('sheets.spreadsheets.batchUpdate', 12, {
     spreadsheetId: year.resultsId,
@@ -178,6 +179,8 @@ test('a publish refused with 429 fails, comes back and is published', async () =
   await edit(z, 'T03', '555');
   await runtime.untilQuiet();
   expect(refusals.hits).toBe(12);
+  // Every 429 is counted, the ones the invocation gave up on too (the runtime shares one Google client).
+  expect(runtime.counters.get('sheets.429', 'zone-eval-local') - throttledBefore).toBe(12);
   expect(runtime.counters.get('evaluate.failed')).toBeGreaterThan(failedBefore);
   expect(await publishedValue(z, 'T03')).toBe(555);
   expect(runtime.queues.queues.evaluate.deadLetters()).toHaveLength(0);
@@ -227,6 +230,34 @@ test('an edit made through the API, with no trigger, is picked up by the reconci
   await runtime.untilQuiet();
   expect(await publishedValue(z, 'T03')).toBe(777);
   settled(await state());
+});
+
+test("the loop's metrics: an edit is counted at the webhook, read, run and measured edit to publish, and a caught-up evaluation reads 0 s behind", async () => {
+  const z = zoneAt(5);
+  const m = runtime.counters;
+  const seen = {
+    accepted: m.get('signal.accepted', 'zone-eval-webhook'),
+    syncs: m.get('sync.processed', 'zone-eval-sync'),
+    runs: m.get('evaluate.scored', 'zone-eval-evaluate'),
+    measured: m.values('edit-to-publish', 'zone-eval-evaluate').length,
+  };
+  const started = Date.now();
+  await edit(z, 'T03', '4321');
+  await runtime.untilQuiet();
+  const took = (Date.now() - started) / 1000;
+  expect(m.get('signal.accepted', 'zone-eval-webhook')).toBe(seen.accepted + 1);
+  expect(m.get('sync.processed', 'zone-eval-sync')).toBeGreaterThan(seen.syncs);
+  expect(m.get('evaluate.scored', 'zone-eval-evaluate')).toBeGreaterThan(seen.runs);
+  // Measured from the webhook's receipt of the signal (carried by the sync and evaluate messages) to the publish.
+  const measured = m.values('edit-to-publish', 'zone-eval-evaluate').slice(seen.measured);
+  expect(measured).toHaveLength(1);
+  expect(measured[0]).toBeGreaterThan(0);
+  expect(measured[0]).toBeLessThanOrEqual(took);
+  expect((await state()).pendingSince).toBeNull();
+
+  await runtime.reconcileNow();
+  await runtime.untilQuiet();
+  expect(m.values('evaluation.unscored-seconds', 'zone-eval-reconcile').at(-1)).toBe(0);
 });
 
 // The issue's 200 edits across 50 zones, with the production delay, is the benchmark's runs_per_200_edit_burst; here

@@ -173,10 +173,13 @@ it('a sheet and the evaluation left pending are re-sent after two minutes withou
   });
   const byEvaluateQueue = sent.filter((m) => m.queue === 'evaluate');
   expect(byEvaluateQueue).toEqual([expect.objectContaining({ group: E })]);
+  // The re-send carries when the evaluation's wait began (its pendingSince), for edit-to-publish.
+  expect(evaluation.pendingSince).toEqual(expect.any(String));
   expect(EvaluateMessageSchema.parse(JSON.parse(byEvaluateQueue[0]!.body))).toEqual({
     evaluationId: E,
     requested: evaluation.requested,
     caller: 'reconcile',
+    signalledAt: evaluation.pendingSince,
   });
 
   // The re-sent message runs: the sheet catches up and the next poll has nothing to re-send for it.

@@ -157,6 +157,8 @@ it("an official's edit: trigger -> webhook -> counted -> sync message; the sync 
     caller: 'trigger',
     editor: officialOf(first),
     kind: 'zone',
+    // The Function URL's arrival time, from which edit-to-publish is measured.
+    signalledAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
   });
 
   const reads = stack.emulator.requestCount({ route: 'sheets.spreadsheets.get', spreadsheetId: s });

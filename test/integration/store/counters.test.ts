@@ -106,6 +106,31 @@ describe('evaluation counters', () => {
     });
   });
 
+  test('pendingSince is the first request after a catch-up, the end of a run that left requests, and cleared when caught up', async () => {
+    let now = new Date('2024-11-05T09:00:00.000Z');
+    const timed = new DynamoStore({ client: dynamo.client, tableName: dynamo.tableName, now: () => now });
+    const at = (minutes: number) => new Date(Date.parse('2024-11-05T09:00:00.000Z') + minutes * 60_000);
+    const pendingSince = async () => (await timed.getEvaluationState('eval-pending'))?.pendingSince;
+
+    await timed.requestEvaluation('eval-pending', at(0));
+    await timed.requestEvaluation('eval-pending', at(1));
+    expect(await pendingSince()).toBe(at(0).toISOString());
+
+    // A run answered request 1; request 2 came during it: the wait is measured from the run's end.
+    now = at(3);
+    expect(await timed.markScored('eval-pending', 1)).toBe(true);
+    expect(await pendingSince()).toBe(at(3).toISOString());
+
+    now = at(4);
+    expect(await timed.markScored('eval-pending', 2)).toBe(true);
+    expect(await pendingSince()).toBeNull();
+
+    await timed.requestEvaluation('eval-pending', at(10));
+    expect(await pendingSince()).toBe(at(10).toISOString());
+    expect(await timed.markScored('eval-pending', 2)).toBe(false);
+    expect(await pendingSince()).toBe(at(10).toISOString());
+  });
+
   test('an evaluation never requested has no state', async () => {
     expect(await store.getEvaluationState('eval-none')).toBeNull();
   });

@@ -2,9 +2,9 @@
  * The FIFO batch processing of the sync and evaluate handlers, through Powertools' FIFO processor.
  */
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { TallyCounters } from '../../../functions/shared/observability';
 import { processFifoBatch, retryDelay } from '../../../functions/shared/sqs-batch';
 import { silentLogger } from '../../../lib/pipeline/log';
+import { MemoryMetrics } from '../../../lib/pipeline/metrics';
 
 const record = (id: string, group: string, receive = 1): SQSRecord => ({
   messageId: id,
@@ -35,7 +35,12 @@ test('a failed record fails the later records of its group only', async () => {
       handled.push(r.body);
       if (r.body === 'a1') throw new Error('Sheets unavailable');
     },
-    { name: 'sync', log: silentLogger, counters: new TallyCounters(), retryDelayMs: 1000 },
+    {
+      name: 'sync',
+      log: silentLogger,
+      counters: new MemoryMetrics().for('zone-eval-sync'),
+      retryDelayMs: 1000,
+    },
   );
   expect(res.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['a1', 'a2']);
   expect(handled).toEqual(['a1', 'b1', 'b2']);
@@ -43,7 +48,8 @@ test('a failed record fails the later records of its group only', async () => {
 
 test('failed records are made visible again soon, later on each receive', async () => {
   const later: Array<[string, number]> = [];
-  const counters = new TallyCounters();
+  const metrics = new MemoryMetrics();
+  const counters = metrics.for('zone-eval-evaluate');
   const res = await processFifoBatch(
     event(record('a1', 'A', 3), record('b1', 'B')),
     async () => {
@@ -64,7 +70,7 @@ test('failed records are made visible again soon, later on each receive', async 
     ['a1', 4000],
     ['b1', 1000],
   ]);
-  expect(counters.get('evaluate.failed')).toBe(2);
+  expect(metrics.get('evaluate.failed')).toBe(2);
 });
 
 test('the retry delay doubles per receive up to eight times the first', () => {
@@ -76,7 +82,7 @@ test('an event that is not an SQS FIFO event is refused', async () => {
     processFifoBatch({ Records: [{ body: 'x' }] }, async () => {}, {
       name: 'sync',
       log: silentLogger,
-      counters: new TallyCounters(),
+      counters: new MemoryMetrics().for('zone-eval-sync'),
       retryDelayMs: 1,
     }),
   ).rejects.toThrow(/not an SQS FIFO event/);

@@ -120,8 +120,16 @@ describe('acceptSignal accepts', () => {
       caller: 'trigger',
       editor: 'official@hangzhou.example',
       kind: 'zone',
+      signalledAt: NOW.toISOString(),
     });
     expect(SIGNAL_HTTP_STATUS[outcome.status]).toBe(202);
+  });
+
+  it("stamps the sync message with the request's arrival, from which edit-to-publish is measured", async () => {
+    const h = harness();
+    const arrived = new Date(NOW.getTime() + 30_000);
+    await acceptSignal(h.deps, { ...signed(), receivedAt: arrived });
+    expect(JSON.parse(h.sent[0]!.body)).toMatchObject({ signalledAt: arrived.toISOString() });
   });
 
   it('a second signal gets the next count, so SQS does not drop it as a duplicate', async () => {
@@ -266,6 +274,7 @@ describe('requestSync', () => {
       requested: 1,
       caller: 'manual',
       editor: null,
+      signalledAt: NOW.toISOString(),
     });
     expect(h.lines).toEqual([expect.objectContaining({ event: 'sync.requested' })]);
   });
