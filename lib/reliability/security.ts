@@ -13,7 +13,7 @@
  * tests (test/infra/service-stack.test.ts, test/infra/secret-scan.test.ts); they are not repeated here.
  */
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { scanText } from '../infra/secret-scan';
 import type { LocalRuntime } from '../local/runtime';
 import type { SeededYear } from '../local/runtime-seed';
