@@ -18,7 +18,7 @@ import { demoZones, methodologyFor, seedYear } from '../local/runtime-seed';
 import { officialOf } from '../local/seed';
 import { SERVICE_ACCOUNT } from '../local/stack';
 import type { SubmittedValue } from '../pipeline/ports';
-import { analyse, buildResults, datasetOf, ResultsDocSchema, type ZoneInput } from '../pipeline/results';
+import { buildResults, ResultsDocSchema, type ZoneInput } from '../pipeline/results';
 import { checksum, type Figure, median, type Suite } from './types';
 
 const WEIGHTINGS = ['explicit', 'equal', 'entropy', 'critic', 'pca'] as const;
@@ -56,11 +56,12 @@ function compiled(spec: Methodology) {
   return c.methodology;
 }
 
-/** One evaluate computation: score, explanations, uncertainty, and the results document. */
+/**
+ * One evaluate computation: score, explanations, uncertainty, and the results document (`buildResults` runs the
+ * analysis once, as the evaluate stage does).
+ */
 function evaluateOnce(spec: Methodology, inputs: ZoneInput[]) {
   const m = compiled(spec);
-  const data = datasetOf(m, inputs);
-  analyse(m, data);
   return buildResults({
     evaluationId: 'bench',
     runSeq: 1,

@@ -130,15 +130,26 @@ async function readRanking(runtime: LocalRuntime, resultsId: string): Promise<Ra
   }));
 }
 
-/** Waits until the evaluation's published run moves past `after`; returns when it did. */
+/**
+ * Waits until the evaluation's published run moves past `after`; returns when it did. The store is read when the
+ * evaluate handler finished a batch (its counters move) and every half second besides: reading it every few
+ * milliseconds cost CPU that the run being waited for needed.
+ */
 async function publishedAfter(runtime: LocalRuntime, evaluationId: string, after: number, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
+  const batches = () => runtime.counters.get('evaluate.processed');
+  let seen = -1;
+  let readAt = 0;
   for (;;) {
-    const state = await runtime.stack.store.getEvaluationState(evaluationId);
-    if ((state?.publishedRun ?? 0) > after) return { at: Date.now(), run: state!.publishedRun! };
+    if (batches() !== seen || Date.now() - readAt >= 500) {
+      seen = batches();
+      readAt = Date.now();
+      const state = await runtime.stack.store.getEvaluationState(evaluationId);
+      if ((state?.publishedRun ?? 0) > after) return { at: Date.now(), run: state!.publishedRun! };
+    }
     if (Date.now() > deadline)
       throw new Error(`no run of ${evaluationId} was published within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, 10));
   }
 }
 
@@ -149,6 +160,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const ev = loadDefaultEvaluation(opts.seed);
   const { zones, demo } = demoZones(ev, opts.zones, opts.seed);
   const labels = new Map(ev.methodology.spec.grade.grades.map((g) => [g.code, g.label ?? g.code]));
@@ -285,7 +297,11 @@ export async function run(argv: string[]): Promise<number> {
       console.log(
         `open it afterwards: zone-eval emulator --data-dir ${opts.dataDir} --port 8085, then Google's client with rootUrl http://127.0.0.1:8085/ and the bearer token ${SERVICE_ACCOUNT}`,
       );
-    console.log(`demo finished in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    // CPU time besides wall time: on a shared machine the wall time says as much about the other processes.
+    const cpu = process.cpuUsage(cpu0);
+    console.log(
+      `demo finished in ${((performance.now() - t0) / 1000).toFixed(1)} s (CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s)`,
+    );
     return 0;
   } finally {
     await runtime.close();

@@ -8,6 +8,7 @@
  * spreadsheets in that folder, each found again by its key if provisioning is run twice.
  */
 import type { Methodology } from '../core/methodology';
+import { mapLimit } from '../pipeline/concurrency';
 import type { ControlZone } from '../pipeline/ports';
 import { buildControlTabs, buildFormRows, FEEDBACK_TAB } from '../sheets';
 import { createSpreadsheet, ensureFolder } from '../sheets/provision';
@@ -39,6 +40,9 @@ const RESULTS_PLACEHOLDER = {
   frozenRows: 0,
 };
 
+/** Forms created at once while provisioning (the emulator has no quota to respect locally unless asked). */
+const PROVISION_CONCURRENCY = 8;
+
 /** Creates the zones' spreadsheets and the control spreadsheet; `typed` pre-fills a zone's form. */
 export async function provisionEvaluation(
   stack: Pick<LocalStack, 'google' | 'emulator'>,
@@ -61,7 +65,9 @@ export async function provisionEvaluation(
   });
   const place = (key: string) => ({ folderId, driveId, key });
   let done = 0;
-  for (const z of zones) {
+  // The forms are created a few at a time: each is independent, and one at a time left the emulator waiting on the
+  // client's round trips. The control sheet lists them in the zones' order whatever order they finish in.
+  const forms = await mapLimit(zones, PROVISION_CONCURRENCY, async (z) => {
     const form = buildFormRows(
       { zoneId: z.zoneId, nameEn: z.nameEn, nameZh: z.nameZh },
       methodology,
@@ -80,6 +86,11 @@ export async function provisionEvaluation(
       place(`zone:${z.zoneId}`),
     );
     stack.emulator.share(spreadsheetId, officialOf(z.zoneId), 'writer');
+    onProgress?.(++done, total);
+    return spreadsheetId;
+  });
+  zones.forEach((z, k) => {
+    const spreadsheetId = forms[k]!;
     sheets.set(z.zoneId, spreadsheetId);
     controlZones.push({
       zoneId: z.zoneId,
@@ -90,8 +101,7 @@ export async function provisionEvaluation(
       spreadsheetId,
       editors: [officialOf(z.zoneId)],
     });
-    onProgress?.(++done, total);
-  }
+  });
   const { spreadsheetId: controlId } = await createSpreadsheet(
     stack.google,
     'Control 控制表',

@@ -210,6 +210,33 @@ describe('provisioning an evaluation on the local stack', () => {
     ).toBe(true);
     expect(DRIVE_ADMIN).not.toBe(SERVICE_ACCOUNT);
   });
+
+  test("forms made several at a time are listed in the control sheet in the zones' order, each its own zone's", async () => {
+    const google = clientsFor(emu, SERVICE_ACCOUNT);
+    const zones: Zone[] = Array.from({ length: 19 }, (_, k) => ({
+      zoneId: `z${k}`,
+      nameEn: `Zone ${k}`,
+      nameZh: `区${k}`,
+      provinceEn: 'Zhejiang',
+      provinceZh: '浙江',
+      batch: 1,
+      approved: '2015-03',
+    }));
+    const seen: number[] = [];
+
+    const prov = await provisionEvaluation({ emulator: emu, google }, methodology, zones, undefined, (done) =>
+      seen.push(done),
+    );
+
+    expect(seen).toEqual(Array.from({ length: 20 }, (_, k) => k + 1));
+    expect([...prov.sheets.keys()]).toEqual(zones.map((z) => z.zoneId));
+    const control = await new GoogleSpreadsheetReader(google).readControl(prov.controlId);
+    expect(control.zones.map((z) => [z.zoneId, z.spreadsheetId])).toEqual(
+      zones.map((z) => [z.zoneId, prov.sheets.get(z.zoneId)]),
+    );
+    for (const z of zones)
+      expect(emu.file(prov.sheets.get(z.zoneId)!)?.name).toBe(`${z.nameEn} ${z.nameZh}: submission 填报`);
+  });
 });
 
 describe('listing a shared drive for the reconcile poll', () => {
