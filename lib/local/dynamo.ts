@@ -2,6 +2,8 @@
  * The embedded DynamoDB: dynalite in this process on an ephemeral port, spoken to by the real AWS SDK.
  * It implements the data plane the store uses (no transactions, streams or TTL, which the store does not use).
  */
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -59,8 +61,8 @@ export const LOCAL_SIGNER: Extract<NonNullable<DynamoDBClientConfig['signer']>, 
 export async function startDynamo(options: StartDynamoOptions = {}): Promise<EmbeddedDynamo> {
   const tableName = options.tableName ?? 'zone-eval';
   const region = options.region ?? 'us-east-1';
-  let server = await listenDynalite(options.path, 0);
-  const address = server.address();
+  let served = await listenDynalite(options.path, 0);
+  const address = served.server.address();
   if (address === null || typeof address === 'string')
     throw new StoreError('dynalite is not listening on a TCP port');
   const port = address.port;
@@ -74,25 +76,17 @@ export async function startDynamo(options: StartDynamoOptions = {}): Promise<Emb
   });
   const client = DynamoDBDocumentClient.from(raw);
   let closed = false;
-  const stopServer = async (): Promise<void> => {
-    // Idle keep-alive sockets of the SDK would otherwise hold the server open.
-    server.closeIdleConnections();
-    await new Promise<void>((resolve, reject) =>
-      server.close((error) => (error ? reject(error) : resolve())),
-    );
-  };
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
     client.destroy();
     raw.destroy();
-    await stopServer();
+    await served.stop();
   };
   const restart = async (): Promise<void> => {
     if (closed) throw new StoreError('the embedded DynamoDB is closed');
-    server.closeAllConnections();
-    await stopServer();
-    server = await listenDynalite(options.path, port);
+    await served.stop();
+    served = await listenDynalite(options.path, port);
   };
   try {
     await createTable(raw, tableName);
@@ -103,10 +97,42 @@ export async function startDynamo(options: StartDynamoOptions = {}): Promise<Emb
   return { endpoint, tableName, region, raw, client, restart, close };
 }
 
-/** A dynalite server listening on 127.0.0.1 (`port` 0: a free one), over `path` or in memory. */
+/** How long a stop waits for the requests dynalite is still working on (they take milliseconds). */
+const DRAIN_MS = 10_000;
+
+/**
+ * A dynalite server listening on 127.0.0.1 (`port` 0: a free one), over `path` or in memory. `stop()` drops every
+ * connection (a request made meanwhile fails as a connection fault), then waits for the requests dynalite already
+ * began before its `close()` shuts the LevelDB: dynalite goes on with a request whose socket is gone, and a later
+ * read of such a request against the closed database rejects unhandled ("Database is closed").
+ */
 async function listenDynalite(path: string | undefined, port: number) {
   // Tables become ACTIVE after createTableMs; zero makes the embedded table usable at once.
   const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const handlers = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  server.removeAllListeners('request');
+  let stopping = false;
+  let working = 0;
+  let drained: (() => void) | null = null;
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (stopping) {
+      req.socket.destroy();
+      return;
+    }
+    working++;
+    // dynalite ends every request it handles with res.end, also when the socket is already gone.
+    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+    let done = false;
+    res.end = ((...args: unknown[]) => {
+      if (!done) {
+        done = true;
+        working--;
+        if (working === 0) drained?.();
+      }
+      return end(...args);
+    }) as ServerResponse['end'];
+    for (const handle of handlers) handle(req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
@@ -114,7 +140,22 @@ async function listenDynalite(path: string | undefined, port: number) {
       resolve();
     });
   });
-  return server;
+  const stop = async (): Promise<void> => {
+    stopping = true;
+    server.closeAllConnections();
+    if (working > 0)
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, DRAIN_MS);
+        drained = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    await new Promise<void>((resolve, reject) =>
+      server.close((error) => (error ? reject(error) : resolve())),
+    );
+  };
+  return { server, stop };
 }
 
 /**
