@@ -110,11 +110,43 @@ export function lambdaTimeout(
     // Not stuck where the case wanted it (a slow machine): let it finish rather than time out the wrong work.
     if (first !== 'timeout' || !stuck()) return work;
     handle.hits++;
-    // What the abandoned work does once the case is over is of no interest; it must not surface as unhandled.
-    work.catch(() => undefined);
+    // What the abandoned work does once the case is over is of no interest; it must not surface as unhandled, and
+    // the world waits for it before closing the backends it still uses.
+    abandon(runtime, work);
     throw new InjectedCrash(`${stage} timed out after ${ms} ms`);
   });
   return handle;
+}
+
+/** Invocations a Lambda timeout abandoned, per runtime, until they end. */
+const abandonedWork = new WeakMap<LocalRuntime, Set<Promise<unknown>>>();
+
+function abandon(runtime: LocalRuntime, work: Promise<unknown>): void {
+  const set = abandonedWork.get(runtime) ?? new Set();
+  abandonedWork.set(runtime, set);
+  const quiet = work.then(
+    () => undefined,
+    () => undefined,
+  );
+  set.add(quiet);
+  void quiet.then(() => set.delete(quiet));
+}
+
+/**
+ * Until the invocations a Lambda timeout abandoned on `runtime` have ended (at most `timeoutMs`). The caller first
+ * releases what parks them (the emulator's holds), so that they end while the emulator and dynalite still answer.
+ */
+export async function abandonedEnded(runtime: LocalRuntime, timeoutMs = 30_000): Promise<void> {
+  const set = abandonedWork.get(runtime);
+  if (!set || set.size === 0) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    Promise.all([...set]),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    }),
+  ]);
+  clearTimeout(timer);
 }
 
 /** An SQS event of one message on the stage's queue, to invoke a handler directly as a second, racing, poller. */

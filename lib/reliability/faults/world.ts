@@ -13,6 +13,7 @@ import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '
 import { demoZones, methodologyFor, type SeededYear, seedYear } from '../../local/runtime-seed';
 import { officialOf } from '../../local/seed';
 import { ResultsDocSchema } from '../../pipeline/results';
+import { abandonedEnded } from './inject';
 
 /** The demo data every world is seeded from (synthetic values, fixed seed). */
 let demo: DefaultEvaluation | null = null;
@@ -165,6 +166,9 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       },
       settle: (timeoutMs = settleMs(options.zones)) => runtime.untilQuiet({ timeoutMs }),
       async close() {
+        // An invocation a case abandoned is parked on an emulator hold: released, it ends before the backends close.
+        runtime.stack.emulator.faults.clear();
+        await abandonedEnded(runtime);
         await runtime.close();
         if (dataDir) await rm(dataDir, { recursive: true, force: true });
       },
