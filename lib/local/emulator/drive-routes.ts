@@ -361,9 +361,7 @@ function corpusOf(ctx: Ctx): (f: DriveFile) => boolean {
     );
   }
   if (driveId !== undefined) {
-    const root = ctx.store.files.get(driveId);
-    if (!root?.sharedDrive || !ctx.store.canRead(root, ctx.caller))
-      throw new ApiError(404, 'NOT_FOUND', `Shared drive not found: ${driveId}`, undefined, 'notFound');
+    sharedDriveOf(ctx, driveId);
   }
   return (f) => {
     if (f.sharedDrive || !ctx.store.canRead(f, ctx.caller)) return false;
@@ -670,15 +668,7 @@ export const driveRoutes: Route[] = [
     pattern: path('/drive/v3/drives/{+driveId}'),
     fileParam: 0,
     handle(ctx) {
-      const f = ctx.store.files.get(ctx.params[0]!);
-      if (!f?.sharedDrive || !ctx.store.canRead(f, ctx.caller))
-        throw new ApiError(
-          404,
-          'NOT_FOUND',
-          `Shared drive not found: ${ctx.params[0]}`,
-          undefined,
-          'notFound',
-        );
+      const f = sharedDriveOf(ctx, ctx.params[0]!);
       return driveResource(f, ctx);
     },
   },
@@ -714,15 +704,7 @@ export const driveRoutes: Route[] = [
           'UNIMPLEMENTED',
           'restrictions.downloadRestriction is not modelled by the emulator',
         );
-      const f = ctx.store.files.get(ctx.params[0]!);
-      if (!f?.sharedDrive || !ctx.store.canRead(f, ctx.caller))
-        throw new ApiError(
-          404,
-          'NOT_FOUND',
-          `Shared drive not found: ${ctx.params[0]}`,
-          undefined,
-          'notFound',
-        );
+      const f = sharedDriveOf(ctx, ctx.params[0]!);
       const caps = driveCapabilities(f, ctx);
       if (body.name !== undefined && !caps.canRenameDrive) throw insufficient();
       const current = f.restrictions ?? NO_RESTRICTIONS;
@@ -768,6 +750,14 @@ function driveCapabilities(f: DriveFile, ctx: Ctx) {
     canChangeSharingFoldersRequiresOrganizerPermissionRestriction: change,
     canShare: organizer,
   };
+}
+
+/** A shared drive the caller can see; Drive answers 404 alike for one that does not exist and one it may not see. */
+function sharedDriveOf(ctx: Ctx, driveId: string): DriveFile {
+  const f = ctx.store.files.get(driveId);
+  if (!f?.sharedDrive || !ctx.store.canRead(f, ctx.caller))
+    throw new ApiError(404, 'NOT_FOUND', `Shared drive not found: ${driveId}`, undefined, 'notFound');
+  return f;
 }
 
 /** The Drive resource of a shared drive. */
