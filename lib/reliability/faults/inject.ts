@@ -85,10 +85,12 @@ export function crashBeforeAck(runtime: LocalRuntime, stage: Stage, times: numbe
 }
 
 /**
- * A Lambda timeout: the stage's next `times` invocations that are still running after `ms` while `stuck()` holds
- * are reported failed (the messages come back after their visibility timeout) and their work stops where it was.
- * Lambda freezes and discards a timed-out environment; here the abandoned invocation is parked by the case (an
- * emulator hold it does not release before the verdict), so it does nothing more while the case runs.
+ * A Lambda timeout: the stage's next `times` invocations that become stuck (`stuck()` turns true while they run)
+ * and are still running `ms` later are reported failed (the messages come back after their visibility timeout) and
+ * their work stops where it was. The clock starts when the invocation is stuck, not when it starts: how long the
+ * work before the stuck point takes (scoring 105 zones on a loaded machine takes seconds) must not decide whether
+ * the fault is served. Lambda freezes and discards a timed-out environment; here the abandoned invocation is parked
+ * by the case (an emulator hold it does not release before the verdict), so it does nothing more while the case runs.
  */
 export function lambdaTimeout(
   runtime: LocalRuntime,
@@ -101,14 +103,23 @@ export function lambdaTimeout(
   handle.undo = wrapStage(runtime, stage, (real) => async (event: SQSEvent) => {
     const work = real(event);
     if (handle.hits >= times) return work;
+    let poll: ReturnType<typeof setInterval> | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), ms);
+      poll = setInterval(() => {
+        if (!stuck() || timer !== undefined) return;
+        timer = setTimeout(() => resolve('timeout'), ms);
+      }, 20);
     });
-    const first = await Promise.race([work, deadline]);
-    clearTimeout(timer);
-    // Not stuck where the case wanted it (a slow machine): let it finish rather than time out the wrong work.
-    if (first !== 'timeout' || !stuck()) return work;
+    let first: Awaited<typeof work> | 'timeout';
+    try {
+      first = await Promise.race([work, deadline]);
+    } finally {
+      clearInterval(poll);
+      clearTimeout(timer);
+    }
+    // Ended without getting stuck (a run with nothing to publish): it was not the invocation the case wanted.
+    if (first !== 'timeout') return work;
     handle.hits++;
     // What the abandoned work does once the case is over is of no interest; it must not surface as unhandled, and
     // the world waits for it before closing the backends it still uses.
