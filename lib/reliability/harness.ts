@@ -7,6 +7,7 @@ import { type DefaultEvaluation, loadDefaultEvaluation } from '../local/default-
 import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '../local/runtime';
 import { methodologyFor, type SeededYear, seedYear } from '../local/runtime-seed';
 import { ResultsDocSchema } from '../pipeline/results';
+import { isConditionalCheckFailed } from '../store/errors';
 
 /** The default evaluation the suites seed (its demo values are synthetic). */
 export function evaluation(): DefaultEvaluation {
@@ -74,6 +75,34 @@ export function countStoreWrites(raw: DynamoDBClient): { readonly count: number;
     (next, context) => async (args) => {
       if (WRITES.test(context.commandName ?? '')) count++;
       return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  return {
+    get count() {
+      return count;
+    },
+    remove: () => {
+      raw.middlewareStack.remove(name);
+    },
+  };
+}
+
+/**
+ * Counts the conditional writes DynamoDB refused (`ConditionalCheckFailedException`) for every client sharing `raw`'s
+ * middleware stack: the proof that a race case made two writers meet, rather than run one after the other.
+ */
+export function countConditionalConflicts(raw: DynamoDBClient): { readonly count: number; remove(): void } {
+  const name = `reliability-conflict-count-${Math.random().toString(36).slice(2)}`;
+  let count = 0;
+  raw.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) count++;
+        throw error;
+      }
     },
     { step: 'initialize', name },
   );

@@ -9,6 +9,7 @@ import { fireSignal } from '../../local/emulator/trigger';
 import { DRIVE_ADMIN } from '../../local/seed';
 import { STALL_MS } from '../../pipeline/reconcile';
 import { FEEDBACK_TAB } from '../../sheets';
+import { countConditionalConflicts } from '../harness';
 import { crashAfterStore, crashBeforeAck, lambdaTimeout, reconcileAt, sqsEvent } from './inject';
 import type { World, WorldOptions } from './world';
 
@@ -234,6 +235,8 @@ export const FAULT_CASES: FaultCase[] = [
       const e = w.year.evaluationId;
       const faults = rt.stack.emulator.faults;
       const [a, b] = [w.zoneAt(10), w.zoneAt(11)];
+      // The race is only proven when two writers met: at least one conditional write must have been refused.
+      const conflicts = countConditionalConflicts(rt.stack.dynamo.raw);
       // The queue's run reaches the publish and is held there, before the write lands.
       const held = faults.hold('sheets.spreadsheets.batchUpdate', {
         spreadsheetId: w.year.resultsId,
@@ -248,6 +251,9 @@ export const FAULT_CASES: FaultCase[] = [
       const racing = () =>
         rt.handlers.evaluate(sqsEvent(rt, 'evaluate', e, { evaluationId: e, requested, caller: 'race' }));
       await Promise.all([racing(), racing()]);
+      const conflictsOfRuns = conflicts.count;
+      if (conflictsOfRuns === 0)
+        out.push('the two racing evaluate invocations met no refused conditional write: they did not race');
       if ((await w.publishedValue(b, 'T03')) !== 92)
         out.push('the newer run was not published while the older one was held');
       // The older run's write lands now, over the newer one; its run must write the newer one again.
@@ -276,7 +282,11 @@ export const FAULT_CASES: FaultCase[] = [
       await directSync;
       readHeld.release();
       await w.settle();
+      conflicts.remove();
       w.accepted(a, 'T03', 94);
+      // The held read's sync finds the later read already stored: its conditional write of the current values fails.
+      if (conflicts.count === conflictsOfRuns)
+        out.push('the held, older sync met no refused conditional write: the two syncs did not race');
       return [
         ...out,
         ...exercised('held publish', held.hits, 1),
@@ -338,11 +348,14 @@ export const FAULT_CASES: FaultCase[] = [
     async run(w) {
       const first = await editZones(w, 2, 3, 'T03', 111);
       // The syncs these edits queued are running: both backends go down under them and come back.
+      const queues = w.runtime.queues.queues;
+      const underWay = queues.sync.pending().length + queues.evaluate.pending().length;
       await w.runtime.restartBackends();
       const second = await editZones(w, 5, 2, 'T03', 121);
       await w.settle();
       accept(w, [...first.made, ...second.made]);
       const out = [...first.failures, ...second.failures];
+      if (underWay === 0) out.push('nothing was queued or in flight when the backends restarted');
       if (!w.dataDir || !existsSync(join(w.dataDir, 'emulator', 'emulator-state.json')))
         out.push('the emulator kept no state file');
       return out;
