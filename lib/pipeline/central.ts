@@ -23,6 +23,7 @@ import {
   isSpreadsheetUnavailable,
   type SubmittedValue,
 } from './ports';
+import { centralBasis, holdsAtVersion, skipRead } from './unchanged';
 
 export type CentralDeps = SheetStageDeps;
 
@@ -146,6 +147,23 @@ export async function syncCentral(req: CentralRequest, deps: CentralDeps): Promi
   let readVersion: string | null = null;
   try {
     if (deps.files) readVersion = (await deps.files.getFile(s)).version;
+    // A signal, and neither the sheet, the methodology in force nor the tabs' stored values have moved since the
+    // last completed read (a replayed or duplicate signal): reading it again would store and write nothing.
+    const basisNow = {
+      version: readVersion,
+      methodologySeq: method.seq,
+      basis: centralBasis(tabs, [...stored.values()]),
+    };
+    if (R > 0 && skipRead({ caller: req.caller, recorded: state?.unchangedAt, now: basisNow })) {
+      await store.markSynced(e, s, R);
+      log.info('central.unchanged', {
+        evaluationId: e,
+        spreadsheetId: s,
+        requested: R,
+        version: readVersion,
+      });
+      return { status: 'coalesced', requested: R, synced: R };
+    }
     for (const tab of tabs)
       reads.push(await deps.reader.readCentral(s, tab, method.compiled.spec, { zoneIds: [...zones] }));
   } catch (err) {
@@ -157,6 +175,8 @@ export async function syncCentral(req: CentralRequest, deps: CentralDeps): Promi
 
   const results: { tab: string; result: 'stored' | 'unchanged' | 'stale' | 'missing'; refused: number }[] =
     [];
+  // The tabs as this read leaves them stored: what a replay's basis is compared with.
+  const left = new Map<string, Pick<CentralTab, 'tab' | 'spreadsheetId' | 'contentHash'>>(stored);
   const problems: FeedbackCell[][] = [];
   for (const read of reads) {
     const tab = tabs[reads.indexOf(read)]!;
@@ -187,6 +207,7 @@ export async function syncCentral(req: CentralRequest, deps: CentralDeps): Promi
       updatedAt: now().toISOString(),
     });
     results.push({ tab, result: written ? 'stored' : 'stale', refused: got.refused });
+    if (written) left.set(tab, { tab, spreadsheetId: s, contentHash: hash });
   }
 
   const evaluationRequested = await store.requestEvaluation(e);
@@ -215,8 +236,22 @@ export async function syncCentral(req: CentralRequest, deps: CentralDeps): Promi
     await store.setFeedbackHash(e, s, feedbackHash);
     feedbackWritten = true;
   }
-  await recordDriveVersion(deps, e, s, readVersion, feedbackWritten);
-  if (R > 0) await store.markSynced(e, s, R);
+  const after = await recordDriveVersion(deps, e, s, readVersion, feedbackWritten);
+  // Where what this read stored and wrote holds, for a replay to stop at; a stale tab is not what is stored.
+  const holdsAt = stale ? null : holdsAtVersion(readVersion, after, feedbackWritten ? 1 : 0);
+  if (R > 0)
+    await store.markSynced(
+      e,
+      s,
+      R,
+      holdsAt === null
+        ? undefined
+        : {
+            version: holdsAt,
+            methodologySeq: method.seq,
+            basis: centralBasis(tabs, [...left.values()]),
+          },
+    );
   log.info('central.done', {
     evaluationId: e,
     spreadsheetId: s,

@@ -18,6 +18,7 @@ import { jsonLogger } from './log';
 import { methodologyInForce } from './methodology';
 import type {
   ControlRead,
+  CurrentValues,
   EvaluationStore,
   FeedbackCell,
   MethodologyRecord,
@@ -26,6 +27,7 @@ import type {
   SubmissionStore,
 } from './ports';
 import { PREVIEW_TAB, previewRows } from './preview';
+import { controlBasis, holdsAtVersion, sameFileVersion, skipRead } from './unchanged';
 
 /** Per-zone writes of a methodology change in flight at once: 105 sequential round trips would take seconds. */
 const WRITE_CONCURRENCY = 16;
@@ -130,6 +132,21 @@ function feedbackFor(
   return { rows, blocking };
 }
 
+/**
+ * The methodology count and `controlBasis` as the store holds them now. `previewCurrents`: the zones' values the
+ * read's Preview was scored on, which are what its outcome depended on (a zone synced since would change it);
+ * listed afresh when the read scored no Preview (its outcome did not depend on them).
+ */
+async function controlBasisNow(
+  store: ControlDeps['store'],
+  e: string,
+  previewCurrents: readonly CurrentValues[] | null = null,
+): Promise<{ methodologySeq: number; basis: string }> {
+  const [state, governance] = await Promise.all([store.getEvaluationState(e), store.getGovernance(e)]);
+  const currents = governance.draft === null ? null : (previewCurrents ?? (await store.listCurrent(e)));
+  return { methodologySeq: state?.methodologySeq ?? 0, basis: controlBasis(state, governance, currents) };
+}
+
 /** A read's methodology, compiled, as the draft or the version to put in force. */
 type Candidate = { version: string; compiled: CompiledMethodology };
 
@@ -138,7 +155,13 @@ type Candidate = { version: string; compiled: CompiledMethodology };
  * the person whose edit fired the signal, when the trigger knows it: it is recorded with the draft and the go-live.
  */
 export async function syncControl(
-  req: { evaluationId: string; spreadsheetId: string; editor?: string | null },
+  req: {
+    evaluationId: string;
+    spreadsheetId: string;
+    editor?: string | null;
+    /** What caused the sync (`trigger`, `reconcile`, `manual`); only a signal's may stop at an unchanged sheet. */
+    caller?: string;
+  },
   deps: ControlDeps,
 ): Promise<ControlOutcome> {
   const { store } = deps;
@@ -153,6 +176,24 @@ export async function syncControl(
 
   // The version before the read (see recordDriveVersion in drive-version.ts).
   const readVersion = deps.files ? (await deps.files.getFile(s)).version : null;
+  // A signal, and neither the sheet nor anything else its outcome depends on has moved since the last completed
+  // read (a replayed or duplicate signal): reading it again would decide and write the same. The version in force
+  // and the governance are two store reads, taken only when the file's version matches.
+  if (R > 0 && sameFileVersion(req.caller, state?.unchangedAt, readVersion)) {
+    const basis = await controlBasisNow(store, e);
+    if (
+      skipRead({ caller: req.caller, recorded: state?.unchangedAt, now: { version: readVersion, ...basis } })
+    ) {
+      await store.markSynced(e, s, R);
+      log.info('control.unchanged', {
+        evaluationId: e,
+        spreadsheetId: s,
+        requested: R,
+        version: readVersion,
+      });
+      return { status: 'coalesced' };
+    }
+  }
   const read = await deps.reader.readControl(s);
   const compiled = compileMethodology(read.methodology);
   const issues = compiled.ok ? [] : compiled.issues;
@@ -239,6 +280,8 @@ export async function syncControl(
 
   // The draft and the freeze are recorded by the latest read only (the same marker as the pointer's).
   let previewWritten = false;
+  // The zones' values the Preview was scored on, part of what this read's outcome depended on (controlBasis).
+  let previewCurrents: CurrentValues[] | null = null;
   let gov = governance;
   if (!stale && !layoutErrors && candidate) {
     const nextDraft =
@@ -256,8 +299,8 @@ export async function syncControl(
   // all are asked, so a crash after the pointer moved still ends in the re-sync when the message is retried.
   const resync: { spreadsheetId: string; requested: number }[] = [];
   let evaluationRequested: number | null = null;
-  const after = await store.getEvaluationState(e);
-  if (version !== null && after?.methodologyVersion === version && after.resyncedVersion !== version) {
+  const pointer = await store.getEvaluationState(e);
+  if (version !== null && pointer?.methodologyVersion === version && pointer.resyncedVersion !== version) {
     const record = await store.getMethodology(e, version);
     const sheets = (record?.zones ?? []).flatMap((z) => (z.spreadsheetId ? [z.spreadsheetId] : []));
     resync.push(
@@ -284,8 +327,9 @@ export async function syncControl(
   if (!stale && !layoutErrors && candidate && version !== null && !(await overtaken())) {
     const inForce =
       version === candidate.version ? null : await methodologyInForce(store, e).catch(() => null);
+    if (draft && inForce) previewCurrents = await store.listCurrent(e);
     const preview =
-      draft && inForce
+      draft && inForce && previewCurrents
         ? previewRows({
             inForce: { version: inForce.version, compiled: inForce.compiled, zones: inForce.record.zones },
             draft: {
@@ -294,7 +338,7 @@ export async function syncControl(
               editor: gov.draft?.editor ?? null,
               at: gov.draft?.at ?? at,
             },
-            currents: await store.listCurrent(e),
+            currents: previewCurrents,
           })
         : previewRows(null);
     const previewHash = contentHash(preview);
@@ -304,9 +348,20 @@ export async function syncControl(
       previewWritten = true;
     }
   }
-  await recordDriveVersion(deps, e, s, readVersion, feedbackWritten || previewWritten);
-
-  if (R > 0) await store.markSynced(e, s, R);
+  const after = await recordDriveVersion(deps, e, s, readVersion, feedbackWritten || previewWritten);
+  // Where what this read decided and wrote holds, for a replay to stop at (a stale read decided nothing).
+  const holdsAt = stale
+    ? null
+    : holdsAtVersion(readVersion, after, (feedbackWritten ? 1 : 0) + (previewWritten ? 1 : 0));
+  if (R > 0)
+    await store.markSynced(
+      e,
+      s,
+      R,
+      holdsAt === null
+        ? undefined
+        : { version: holdsAt, ...(await controlBasisNow(store, e, previewCurrents)) },
+    );
   log.info('control.done', {
     evaluationId: e,
     spreadsheetId: s,

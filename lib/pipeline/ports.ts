@@ -99,10 +99,14 @@ export const SheetStateSchema = z.object({
   unreadable: z.string().nullable().optional(),
   /**
    * The Drive version at which what the last read stored still holds, and the methodology count it was read under
-   * (absent until a read records them). While both are unchanged a new read could find nothing new, so a sync
-   * asked again (a replayed or duplicate signal) costs a Drive `files.get` and no Sheets read.
+   * (absent until a read records them); for the control and central sheets also `basis`, a hash of the rest of
+   * the stored state their outcome depends on (lib/pipeline/unchanged.ts). While all are unchanged a new read could
+   * find nothing new, so a sync asked again (a replayed or duplicate signal) costs a Drive `files.get` and no
+   * Sheets read.
    */
-  unchangedAt: z.object({ version: z.string(), methodologySeq: counter }).optional(),
+  unchangedAt: z
+    .object({ version: z.string(), methodologySeq: counter, basis: z.string().optional() })
+    .optional(),
 });
 export type SheetState = z.infer<typeof SheetStateSchema>;
 

@@ -16,6 +16,7 @@ import { isLate } from './governance';
 import { jsonLogger } from './log';
 import { methodologyInForce } from './methodology';
 import { type FormRead, isSpreadsheetUnavailable, type SubmittedValue } from './ports';
+import { holdsAtVersion, skipRead } from './unchanged';
 
 export type SyncDeps = SheetStageDeps;
 
@@ -137,14 +138,13 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
     if (deps.files) readVersion = (await deps.files.getFile(s)).version;
     // A signal, and the file has not changed since a read whose outcome is stored, under the same methodology:
     // reading it again would find nothing new (a replayed or duplicate signal). The Drive request is all it costs.
-    // The admin's recompute and the other callers read whatever the version says: they are asked to.
-    const unchanged = state.unchangedAt;
     if (
-      req.caller === 'trigger' &&
-      readVersion !== null &&
-      !state.unreadable &&
-      unchanged?.version === readVersion &&
-      unchanged.methodologySeq === method.seq
+      skipRead({
+        caller: req.caller,
+        recorded: state.unchangedAt,
+        now: { version: readVersion, methodologySeq: method.seq },
+        unreadable: Boolean(state.unreadable),
+      })
     ) {
       await store.markSynced(e, s, R);
       log.info('sync.unchanged', { evaluationId: e, spreadsheetId: s, requested: R, version: readVersion });
@@ -276,15 +276,8 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
   }
   const version = await recordDriveVersion(deps, e, s, readVersion, feedbackWritten);
   // What this read stored holds at the version read, or after our own Feedback write when that write is the only
-  // change since (Drive moves the version on every change, so one step up from the version read is ours alone).
-  const holdsAt =
-    superseded || readVersion === null
-      ? null
-      : !feedbackWritten
-        ? readVersion
-        : version !== null && Number(version) === Number(readVersion) + 1
-          ? version
-          : null;
+  // change since; a superseded read's content is not what is stored.
+  const holdsAt = superseded ? null : holdsAtVersion(readVersion, version, feedbackWritten ? 1 : 0);
   await store.markSynced(
     e,
     s,

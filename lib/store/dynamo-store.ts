@@ -190,6 +190,8 @@ export class DynamoStore
       unchangedAt && {
         unchangedVersion: unchangedAt.version,
         unchangedMethodologySeq: unchangedAt.methodologySeq,
+        // Only the control and central sheets record one (a basis left behind would only cost a read).
+        ...(unchangedAt.basis !== undefined && { unchangedBasis: unchangedAt.basis }),
       },
     );
   }

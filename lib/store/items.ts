@@ -50,6 +50,7 @@ export const SheetItemSchema = z.object({
   unreadable: z.string().optional(),
   unchangedVersion: z.string().optional(),
   unchangedMethodologySeq: count.optional(),
+  unchangedBasis: z.string().optional(),
 });
 
 /** The methodology and zones are stored as JSON text: nested documents with empty strings are not DynamoDB-safe. */
@@ -146,7 +147,11 @@ export function toSheetState(item: z.infer<typeof SheetItemSchema>): SheetState 
     feedbackHash: item.feedbackHash ?? null,
     unreadable: item.unreadable ?? null,
     ...(item.unchangedVersion !== undefined && {
-      unchangedAt: { version: item.unchangedVersion, methodologySeq: item.unchangedMethodologySeq ?? 0 },
+      unchangedAt: {
+        version: item.unchangedVersion,
+        methodologySeq: item.unchangedMethodologySeq ?? 0,
+        ...(item.unchangedBasis !== undefined && { basis: item.unchangedBasis }),
+      },
     }),
   };
 }

@@ -89,7 +89,8 @@ test('central tabs are stored as their own items, refused cells listed on the Fe
   expect((await stack.store.getSheetState(E, sheet))?.driveVersion).toBe(
     (await stack.files.getFile(sheet)).version,
   );
-  // A second sync with nothing new is coalesced; a new signal reads again and writes nothing.
+  // A second sync with nothing new is coalesced; a new signal finds the sheet where the read left it and reads
+  // nothing (see central-replay.test.ts); the reconcile poll's request reads again and writes nothing.
   expect(
     await syncCentral({ evaluationId: E, spreadsheetId: sheet, caller: 'trigger' }, deps()),
   ).toMatchObject({
@@ -97,7 +98,7 @@ test('central tabs are stored as their own items, refused cells listed on the Fe
   });
   await stack.store.requestSheet(E, sheet);
   expect(
-    await syncCentral({ evaluationId: E, spreadsheetId: sheet, caller: 'trigger' }, deps()),
+    await syncCentral({ evaluationId: E, spreadsheetId: sheet, caller: 'reconcile' }, deps()),
   ).toMatchObject({
     status: 'synced',
     tabs: [{ result: 'unchanged' }, { result: 'unchanged' }],

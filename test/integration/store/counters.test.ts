@@ -53,6 +53,33 @@ describe('spreadsheet counters', () => {
     expect((await store.getSheetState(EVAL, 'sheet-sync'))?.synced).toBe(6);
   });
 
+  test('markSynced records where the read holds only when synced moves; the basis is kept when given', async () => {
+    await store.requestSheet(EVAL, 'sheet-holds');
+    await store.requestSheet(EVAL, 'sheet-holds-zone');
+
+    expect(
+      await store.markSynced(EVAL, 'sheet-holds', 2, { version: '8', methodologySeq: 3, basis: 'b1' }),
+    ).toBe(true);
+    // A lower value moves nothing, so what it would record is not kept either.
+    expect(
+      await store.markSynced(EVAL, 'sheet-holds', 1, { version: '9', methodologySeq: 4, basis: 'b2' }),
+    ).toBe(false);
+    expect(await store.markSynced(EVAL, 'sheet-holds-zone', 1, { version: '5', methodologySeq: 1 })).toBe(
+      true,
+    );
+
+    expect((await store.getSheetState(EVAL, 'sheet-holds'))?.unchangedAt).toEqual({
+      version: '8',
+      methodologySeq: 3,
+      basis: 'b1',
+    });
+    // A zone sheet's has no basis at all (absent, not empty), so it compares equal to a zone sync's.
+    expect((await store.getSheetState(EVAL, 'sheet-holds-zone'))?.unchangedAt).toEqual({
+      version: '5',
+      methodologySeq: 1,
+    });
+  });
+
   test('concurrent markSynced calls leave the highest value', async () => {
     const outcomes = await Promise.all(
       [3, 9, 1, 7, 9, 2].map((r) => store.markSynced(EVAL, 'sheet-race', r)),
