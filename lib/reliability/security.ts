@@ -4,7 +4,8 @@
  *
  * - forged and malformed signals of many kinds, each refused with its status, and each leaving no write in the
  *   store, no message on a queue and no Sheets request behind it;
- * - a replay of a genuine signal inside the replay window, accepted by design (202) and costing no Sheets read;
+ * - a replay of a genuine signal of a zone's form, of the control sheet and of the central-data sheet inside the
+ *   replay window, accepted by design (202) and costing no Sheets read and no run;
  * - a zone's official trying to change another zone's data by every path a person has: the other zone's form
  *   (API and Sheets UI), the control, central-data and results spreadsheets, and their own form claiming the other
  *   zone's id. The other zone's stored values, history and published results must not move.
@@ -15,6 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
 import { scanText } from '../infra/secret-scan';
+import type { SignalRecord } from '../local/emulator/trigger';
 import type { LocalRuntime } from '../local/runtime';
 import type { SeededYear } from '../local/runtime-seed';
 import { DRIVE_ADMIN, officialOf } from '../local/seed';
@@ -79,13 +81,13 @@ export const securitySuite: ReliabilitySuite = {
       const report: SuiteReport = { figures: {}, failures: [] };
       const forgeries = await forgeryCases(runtime, year, ev, writes, logs.lines, progress);
       report.failures.push(...forgeries.failures);
-      const replay = await replayCase(runtime, year, ev, writes, progress);
-      report.failures.push(...replay.failures);
+      const replays = await replayCases(runtime, year, ev, writes, progress);
+      report.failures.push(...replays.failures);
       report.failures.push(...(await crossZoneCases(runtime, year, ev, progress)));
       report.failures.push(...secretsInLogs(runtime, year, logs.lines, progress));
       report.figures = {
-        forgeries_tried: forgeries.tried + 1,
-        forgeries_refused: forgeries.refused + (replay.failures.length === 0 ? 1 : 0),
+        forgeries_tried: forgeries.tried + replays.tried,
+        forgeries_refused: forgeries.refused + replays.refused,
       };
       return report;
     } finally {
@@ -387,56 +389,187 @@ async function forgeryCases(
   return { tried: cases.length, refused, failures };
 }
 
+/** One genuine edit whose trigger signal is then replayed: the sheet, who edits, and what the edit must have done. */
+type ReplayTarget = {
+  /** What the sheet is, in sentences: `a zone form`, `the control sheet`, `the central-data sheet`. */
+  name: string;
+  spreadsheetId: string;
+  editor: string;
+  /** Makes the edit as the person, through the emulator's UI path (it fires the trigger); returns its signal. */
+  edit: () => Promise<{ signal?: SignalRecord }>;
+  /** After the loop went quiet: why the edit did not take effect, or null. */
+  took: () => Promise<string | null>;
+  /** Puts the sheet back after the replay, if the edit left something the later cases must not see. */
+  restore?: () => Promise<void>;
+};
+
 /**
- * A genuine signal replayed inside the window, ten times at once: answered 202 (a replay cannot be told from a
- * retried UrlFetch, nor from a second edit in the same second by the same person), counted and queued, and it must
- * cost no Sheets read and no run: the sync finds the file's Drive version where the last read left it.
+ * A genuine signal replayed inside the window, ten times at once, for a zone's form, the control sheet and the
+ * central-data sheet: answered 202 (a replay cannot be told from a retried UrlFetch, nor from a second edit in the
+ * same second by the same person), counted and queued, and it must cost no Sheets read and no run: each sync finds
+ * the file's Drive version, and for the control and central sheets the stored state their outcome depends on,
+ * where the genuine edit's read left them. Each sheet's replay counts as one forgery tried, refused when it cost
+ * nothing (the rule of `forgeries_refused`).
  */
-async function replayCase(
+async function replayCases(
   runtime: LocalRuntime,
   year: SeededYear,
   ev: ReturnType<typeof evaluation>,
   writes: { count: number },
   progress: (line: string) => void,
-): Promise<{ failures: string[] }> {
-  // The edit stores a new revision, so its read also writes the Feedback: the replay finds the version one step past
-  // the read, which the sync must still recognise as its own write.
-  const zone = ev.zones[2]!.zoneId;
-  const sid = year.sheets.get(zone)!;
-  const res = await runtime.stack.emulator.editAsPerson(sid, officialOf(zone), valueCell(ev, CODE), [
-    ['4242'],
-  ]);
+): Promise<{ tried: number; refused: number; failures: string[] }> {
+  const targets = [zoneReplay(runtime, year, ev), await controlReplay(runtime, year)];
+  const central = await centralReplay(runtime, year, ev);
+  if (central) targets.push(central);
+  const failures: string[] = [];
+  let refused = 0;
+  for (const t of targets) {
+    const wrong = await replayCase(runtime, writes, t);
+    if (wrong.length === 0) refused++;
+    failures.push(...wrong.map((w) => `replay of ${t.name}'s signal: ${w}`));
+    progress(
+      wrong.length === 0
+        ? `a genuine signal of ${t.name} replayed 10 times inside the window: accepted, no Sheets read, no run`
+        : `a genuine signal of ${t.name} replayed inside the window: ${wrong.join('; ')}`,
+    );
+  }
+  if (!central) failures.push('replay: the seeded year has no central-data sheet to replay a signal of');
+  return { tried: targets.length, refused, failures };
+}
+
+/** Sentences for what went wrong with one replayed signal (none when it was accepted and cost nothing). */
+async function replayCase(
+  runtime: LocalRuntime,
+  writes: { count: number },
+  t: ReplayTarget,
+): Promise<string[]> {
+  const res = await t.edit();
   if (res.signal?.status !== 202)
-    return { failures: [`replay: the genuine edit's signal was answered ${res.signal?.status}, not 202`] };
+    return [`the genuine edit's signal was answered ${res.signal?.status}, not 202`];
   // The trigger's exact request, rebuilt: the same body, timestamp and key give the same bytes.
-  const body = signalBody(sid, officialOf(zone));
+  const body = signalBody(t.spreadsheetId, t.editor);
   const ts = Math.floor(res.signal.at / 1000);
-  const headers = signalHeaders(deriveSheetKey(runtime.triggerSecret, sid), ts, body);
+  const headers = signalHeaders(deriveSheetKey(runtime.triggerSecret, t.spreadsheetId), ts, body);
   await runtime.untilQuiet();
   const failures: string[] = [];
-  const published = (await publishedDoc(runtime, E))?.doc.zones.find((z) => z.zoneId === zone)?.values[CODE];
-  if (published !== 4242) failures.push(`replay: the genuine edit was not published (found ${published})`);
+  const took = await t.took();
+  if (took !== null) failures.push(`the genuine edit ${took}`);
   const before = traceOf(runtime, writes);
   const statuses = await Promise.all(Array.from({ length: 10 }, () => send(runtime, { headers, body })));
   await runtime.untilQuiet();
   const after = traceOf(runtime, writes);
   // Counting the signal and asking for a sync are what accepting means; reading the sheet or scoring again is not.
-  const wrong: string[] = [];
-  if (after.sheets !== before.sheets) wrong.push(`${after.sheets - before.sheets} Sheets request(s)`);
+  const off = statuses.filter((st) => st !== 202);
+  if (off.length) failures.push(`answered ${off.join(', ')}, not 202`);
+  if (after.sheets !== before.sheets) failures.push(`${after.sheets - before.sheets} Sheets request(s)`);
   if (after.evaluateSent !== before.evaluateSent)
-    wrong.push(`${after.evaluateSent - before.evaluateSent} evaluate message(s)`);
-  const off = statuses.filter((s) => s !== 202);
-  if (off.length) wrong.unshift(`answered ${off.join(', ')}, not 202`);
+    failures.push(`${after.evaluateSent - before.evaluateSent} evaluate message(s)`);
+  if (after.syncSent === before.syncSent) failures.push('no sync message: the replays were not accepted');
   const refusals = after.refused - before.refused;
-  if (refusals) wrong.push(`${refusals} counted as refused`);
-  if (wrong.length)
-    failures.push(`a genuine signal replayed 10 times inside the window: ${wrong.join('; ')}`);
-  progress(
-    wrong.length === 0
-      ? `a genuine signal replayed 10 times inside the window: accepted, no Sheets read, no run (${after.syncSent - before.syncSent} sync message(s), each stopped by the unchanged Drive version)`
-      : `a genuine signal replayed inside the window: ${wrong.join('; ')}`,
-  );
-  return { failures };
+  if (refusals) failures.push(`${refusals} counted as refused`);
+  const state = await runtime.stack.store.getSheetState(E, t.spreadsheetId);
+  if (state?.synced !== state?.requested)
+    failures.push(`the sheet was left unsynced (requested ${state?.requested}, synced ${state?.synced})`);
+  await t.restore?.();
+  return failures;
+}
+
+/** A zone's official changes a value: the edit stores a revision, so its read also writes the Feedback. */
+function zoneReplay(
+  runtime: LocalRuntime,
+  year: SeededYear,
+  ev: ReturnType<typeof evaluation>,
+): ReplayTarget {
+  const zone = ev.zones[2]!.zoneId;
+  const sid = year.sheets.get(zone)!;
+  return {
+    name: 'a zone form',
+    spreadsheetId: sid,
+    editor: officialOf(zone),
+    // The replay finds the version one step past the read, which the sync must still recognise as its own write.
+    edit: () => runtime.stack.emulator.editAsPerson(sid, officialOf(zone), valueCell(ev, CODE), [['4242']]),
+    took: async () => {
+      const published = (await publishedDoc(runtime, E))?.doc.zones.find((z) => z.zoneId === zone)?.values[
+        CODE
+      ];
+      return published === 4242 ? null : `was not published (found ${published})`;
+    },
+  };
+}
+
+/** The first row's cell under `header` on a tab (row 2, the header on row 1), read as the service account. */
+async function cellUnder(runtime: LocalRuntime, spreadsheetId: string, tab: string, header: string) {
+  const quoted = `'${tab.replaceAll("'", "''")}'`;
+  const res = await runtime.stack.google.sheets.spreadsheets.values.get({
+    spreadsheetId,
+    range: `${quoted}!1:2`,
+  });
+  const [head, first] = [res.data.values?.[0] ?? [], res.data.values?.[1] ?? []];
+  const col = head.indexOf(header);
+  if (col < 0 || col > 25) throw new Error(`no column “${header}” on ${tab} of ${spreadsheetId}`);
+  return { a1: `${quoted}!${String.fromCharCode(65 + col)}2`, value: first[col] ?? '', zoneId: first[0] };
+}
+
+/**
+ * A methodologist renames the first zone on the Zones tab: a new methodology version, stored as a draft, so the
+ * read writes the Feedback and the Preview (two versions past the one read), and while the draft stands the
+ * Preview's basis holds the zones' stored values too. The name is put back afterwards, which withdraws the draft.
+ */
+async function controlReplay(runtime: LocalRuntime, year: SeededYear): Promise<ReplayTarget> {
+  const sid = year.controlId;
+  const cell = await cellUnder(runtime, sid, 'Zones', 'name_en');
+  const put = (value: string) => runtime.stack.emulator.editAsPerson(sid, DRIVE_ADMIN, cell.a1, [[value]]);
+  const inForce = (await runtime.stack.store.getEvaluationState(E))?.methodologyVersion;
+  return {
+    name: 'the control sheet',
+    spreadsheetId: sid,
+    editor: DRIVE_ADMIN,
+    edit: () => put(`${cell.value} (renamed)`),
+    took: async () => {
+      const gov = await runtime.stack.store.getGovernance(E);
+      const now = (await runtime.stack.store.getEvaluationState(E))?.methodologyVersion;
+      if (now !== inForce) return 'moved the methodology in force, which a draft must not';
+      return gov.draft ? null : 'stored no draft';
+    },
+    restore: async () => {
+      await put(String(cell.value));
+      await runtime.untilQuiet();
+    },
+  };
+}
+
+/** A central department corrects one value: the read stores the tab's new values and asks for a run. */
+async function centralReplay(
+  runtime: LocalRuntime,
+  year: SeededYear,
+  ev: ReturnType<typeof evaluation>,
+): Promise<ReplayTarget | null> {
+  const sid = year.centralId;
+  if (!sid) return null;
+  const tab = (await runtime.stack.store.listCentralTabs(E)).find((t) => t.spreadsheetId === sid);
+  if (!tab) throw new Error('the seeded central-data sheet stored no tab');
+  // An indicator of the tab with no upper bound, so that a value a little above the stored one stays valid.
+  const code = ev.methodology.indicators.find(
+    (i) => i.source === `central:${tab.tab}` && i.max === undefined,
+  )?.code;
+  if (!code) throw new Error(`central tab ${tab.tab} has no indicator without an upper bound`);
+  const cell = await cellUnder(runtime, sid, tab.tab, code);
+  const before = tab.zones[String(cell.zoneId)]?.[code]?.value;
+  if (typeof before !== 'number') throw new Error(`central tab ${tab.tab} has no number for ${code}`);
+  const next = Math.round(before * 101 + 100) / 100;
+  const editor = 'statistics@customs.zone-eval.test';
+  runtime.stack.emulator.share(sid, editor, 'writer');
+  return {
+    name: 'the central-data sheet',
+    spreadsheetId: sid,
+    editor,
+    edit: () => runtime.stack.emulator.editAsPerson(sid, editor, cell.a1, [[next]]),
+    took: async () => {
+      const stored = (await runtime.stack.store.listCentralTabs(E)).find((t) => t.tab === tab.tab);
+      const value = stored?.zones[String(cell.zoneId)]?.[code]?.value;
+      return value === next ? null : `was not stored (found ${value}, not ${next})`;
+    },
+  };
 }
 
 /** The status of a Google API error (gaxios puts it on the error), or null when the call succeeded. */
