@@ -7,8 +7,9 @@
  * - a replay of a genuine signal of a zone's form, of the control sheet and of the central-data sheet inside the
  *   replay window, accepted by design (202) and costing no Sheets read and no run;
  * - a zone's official trying to change another zone's data by every path a person has: the other zone's form
- *   (API and Sheets UI), the control, central-data and results spreadsheets, and their own form claiming the other
- *   zone's id. The other zone's stored values, history and published results must not move.
+ *   (API and Sheets UI), the control, central-data and results spreadsheets, Drive (sharing, renaming, trashing,
+ *   moving or deleting those files), and their own form claiming the other zone's id. The other zone's stored
+ *   values, history and published results, and every file's name, place and sharing, must not move.
  *
  * Least privilege of the synthesised IAM policies and the secret scan of templates and bundles are infrastructure
  * tests (test/infra/service-stack.test.ts, test/infra/secret-scan.test.ts); they are not repeated here.
@@ -585,6 +586,19 @@ async function refusedWith(call: () => Promise<unknown>): Promise<number | null>
   }
 }
 
+/** Each file's name, parents, trash state and permissions, as the service account sees them, as JSON text. */
+async function driveState(runtime: LocalRuntime, ids: readonly string[]) {
+  const drive = runtime.stack.google.drive;
+  const out = new Map<string, string>();
+  for (const fileId of ids) {
+    const file = await drive.files.get({ fileId, supportsAllDrives: true, fields: 'name,parents,trashed' });
+    const perms = await drive.permissions.list({ fileId, supportsAllDrives: true });
+    const sharing = (perms.data.permissions ?? []).map((p) => `${p.emailAddress ?? p.type}:${p.role}`).sort();
+    out.set(fileId, JSON.stringify({ ...file.data, sharing }));
+  }
+  return out;
+}
+
 /** What zone B has that zone A must not be able to change: current values, history, published values. */
 async function zoneData(runtime: LocalRuntime, zoneId: string) {
   const current = await runtime.stack.store.getCurrent(E, zoneId);
@@ -619,8 +633,13 @@ async function crossZoneCases(
       requestBody: { values: [[value]] },
     });
   const bBefore = await zoneData(runtime, zoneB);
+  if (year.centralId === null) failures.push('the evaluation has no central-data spreadsheet to try');
+  const driveA = runtime.stack.clientsAs(officialOf(zoneA)).drive;
+  const files = [b, year.controlId, year.resultsId, ...(year.centralId ? [year.centralId] : [])];
+  const filesBefore = await driveState(runtime, files);
+  const [parent] = JSON.parse(filesBefore.get(b) ?? '{}').parents ?? [];
 
-  const paths: { name: string; call: () => Promise<unknown> }[] = [
+  const sheetPaths: { name: string; call: () => Promise<unknown> }[] = [
     { name: "zone B's form through the Sheets API", call: update(b, cell, '1') },
     {
       name: "zone B's form in the Sheets UI",
@@ -635,17 +654,79 @@ async function crossZoneCases(
       : []),
     { name: 'the results spreadsheet', call: update(year.resultsId, 'Ranking!A2', '1') },
   ];
-  for (const p of paths) {
+  const all = { supportsAllDrives: true };
+  // Drive answers 404 for a file the caller cannot see (it does not confirm the file exists), 403 for one it can
+  // see but not change: either is a refusal.
+  const drivePaths: { name: string; call: () => Promise<unknown> }[] = [
+    {
+      name: "zone B's form shared with zone A's official (Drive permissions.create)",
+      call: () =>
+        driveA.permissions.create({
+          ...all,
+          fileId: b,
+          requestBody: { type: 'user', role: 'writer', emailAddress: officialOf(zoneA) },
+        }),
+    },
+    {
+      name: "zone B's form renamed",
+      call: () => driveA.files.update({ ...all, fileId: b, requestBody: { name: 'mine now' } }),
+    },
+    {
+      name: "zone B's form trashed",
+      call: () => driveA.files.update({ ...all, fileId: b, requestBody: { trashed: true } }),
+    },
+    {
+      name: "zone B's form moved out of the evaluation's folder",
+      call: () => driveA.files.update({ ...all, fileId: b, removeParents: parent, addParents: 'root' }),
+    },
+    { name: "zone B's form deleted", call: () => driveA.files.delete({ ...all, fileId: b }) },
+    {
+      name: 'the control spreadsheet shared with zone A',
+      call: () =>
+        driveA.permissions.create({
+          ...all,
+          fileId: year.controlId,
+          requestBody: { type: 'user', role: 'writer', emailAddress: officialOf(zoneA) },
+        }),
+    },
+    {
+      name: 'the results spreadsheet trashed',
+      call: () => driveA.files.update({ ...all, fileId: year.resultsId, requestBody: { trashed: true } }),
+    },
+    ...(year.centralId
+      ? [
+          {
+            name: 'the central-data spreadsheet renamed',
+            call: () =>
+              driveA.files.update({ ...all, fileId: year.centralId!, requestBody: { name: 'mine now' } }),
+          },
+        ]
+      : []),
+  ];
+  for (const p of sheetPaths) {
     const status = await refusedWith(p.call);
     if (status !== 403)
       failures.push(
         `zone A's official writing ${p.name}: ${status === null ? 'the write succeeded' : `refused with ${status}, not 403`}`,
       );
   }
+  for (const p of drivePaths) {
+    const status = await refusedWith(p.call);
+    if (status !== 403 && status !== 404)
+      failures.push(
+        `zone A's official changing ${p.name}: ${status === null ? 'the change succeeded' : `refused with ${status}, not 403 or 404`}`,
+      );
+  }
+  const filesAfter = await driveState(runtime, files);
+  for (const id of files)
+    if (filesAfter.get(id) !== filesBefore.get(id))
+      failures.push(`the file ${id}'s name, place, trash state or sharing moved: ${filesAfter.get(id)}`);
   // An API write fires no trigger: the reconcile poll is what would carry one that landed.
   await runtime.reconcileNow();
   await runtime.untilQuiet();
-  progress(`zone A's official refused (403) on ${paths.length} paths to another zone's data`);
+  progress(
+    `zone A's official refused on ${sheetPaths.length} Sheets paths (403) and ${drivePaths.length} Drive paths (403 or 404) to another zone's data`,
+  );
 
   // Zone A's own form claiming zone B. `zone-eval provision` protects the zone id cell; the local seed does not,
   // which stands for a protection removed: the official changes it, and the sync must refuse the whole form, leaving
