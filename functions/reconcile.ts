@@ -7,7 +7,7 @@
  * Metrics: `reconcile.done` / `reconcile.failed` per evaluation, and `evaluation.unscored-seconds`: how long each
  * evaluation's `requested` has stood above `scored` (the `EvaluationBehind` alarm fires at 15 minutes).
  */
-import * as z from 'zod';
+import * as z from '../lib/core/zod';
 import type { Logger } from '../lib/pipeline/log';
 import { type ReconcileDeps, reconcile } from '../lib/pipeline/reconcile';
 import { GoogleSpreadsheetFiles } from '../lib/sheets/drive';

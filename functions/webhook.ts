@@ -6,7 +6,7 @@
  * trigger's next edit (or the reconcile poll) signals again.
  */
 import type { LambdaFunctionURLResult } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../lib/core/zod';
 import type { Logger } from '../lib/pipeline/log';
 import { RateLimiter } from '../lib/pipeline/rate-limit';
 import { acceptSignal, SIGNAL_HTTP_STATUS, type SignalDeps } from '../lib/pipeline/signal';
@@ -28,13 +28,13 @@ export type WebhookDeps = {
 
 /** The part of a Function URL event (payload 2.0) the webhook reads. */
 export const FunctionUrlEventSchema = z.object({
-  headers: z.record(z.string(), z.string()).default({}),
-  body: z.string().optional(),
-  isBase64Encoded: z.boolean().default(false),
+  headers: z._default(z.record(z.string(), z.string()), {}),
+  body: z.optional(z.string()),
+  isBase64Encoded: z._default(z.boolean(), false),
   requestContext: z.looseObject({
     http: z.looseObject({ method: z.string() }),
     /** When the request arrived, ms since the epoch. */
-    timeEpoch: z.number().optional(),
+    timeEpoch: z.optional(z.number()),
   }),
 });
 

@@ -4,7 +4,7 @@
  * resources (tables, queues, secrets), only for tuning numbers. Secrets are never in the environment: the settings
  * name them, and they are fetched from Secrets Manager (see `aws.ts`).
  */
-import * as z from 'zod';
+import * as z from '../../lib/core/zod';
 import { DEFAULT_SIGNALS_PER_SECOND } from '../../lib/pipeline/rate-limit';
 
 /** What each setting holds, for the error message. */
@@ -26,56 +26,66 @@ const HOLDS = {
 
 const fifoUrl = z
   .url()
-  .refine((u) => u.endsWith('.fifo'), 'must be the URL of a FIFO queue (ending in .fifo)');
+  .check(z.refine((u) => u.endsWith('.fifo'), 'must be the URL of a FIFO queue (ending in .fifo)'));
+
+/** One entry of `EVALUATIONS`: `evaluationId=folderId@sharedDriveId`, the shared drive optional. */
+const evaluationEntry = z.pipe(
+  z
+    .string()
+    .check(
+      z.regex(/^[^=@\s]+=[^=@\s]+(@[^=@\s]+)?$/, 'each entry must read evaluationId=folderId@sharedDriveId'),
+    ),
+  z.transform((x: string) => {
+    const [evaluationId = '', place = ''] = x.split('=');
+    const [folder = '', driveId] = place.split('@');
+    return { evaluationId, folder, ...(driveId && { driveId }) };
+  }),
+);
+
+/** A whole number from an environment variable (text), within bounds, with its tuning default. */
+const tuning = (min: number, max: number, fallback: number) =>
+  z._default(z.coerce.number().check(z.int(), z.gte(min), z.lte(max)), fallback);
 
 const all = z.object({
-  TABLE_NAME: z.string().min(3),
+  TABLE_NAME: z.string().check(z.minLength(3)),
   SYNC_QUEUE_URL: fifoUrl,
   EVALUATE_QUEUE_URL: fifoUrl,
-  GOOGLE_SECRET_ID: z.string().min(1),
-  TRIGGER_SECRET_ID: z.string().min(1),
-  EVALUATIONS: z
-    .string()
-    .transform((s) =>
-      s
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean),
-    )
-    .pipe(
-      z
-        .array(
-          z
-            .string()
-            .regex(
-              /^[^=@\s]+=[^=@\s]+(@[^=@\s]+)?$/,
-              'each entry must read evaluationId=folderId@sharedDriveId',
-            )
-            .transform((x) => {
-              const [evaluationId = '', place = ''] = x.split('=');
-              const [folder = '', driveId] = place.split('@');
-              return { evaluationId, folder, ...(driveId && { driveId }) };
-            }),
-        )
-        .min(1, 'must name at least one evaluation'),
+  GOOGLE_SECRET_ID: z.string().check(z.minLength(1)),
+  TRIGGER_SECRET_ID: z.string().check(z.minLength(1)),
+  EVALUATIONS: z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((s: string) =>
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      ),
     ),
-  AWS_REGION: z.string().min(1),
+    z.array(evaluationEntry).check(z.minLength(1, 'must name at least one evaluation')),
+  ),
+  AWS_REGION: z.string().check(z.minLength(1)),
   /** A rotated secret takes effect within this time. */
-  SECRET_MAX_AGE_SECONDS: z.coerce.number().int().positive().default(300),
+  SECRET_MAX_AGE_SECONDS: z._default(z.coerce.number().check(z.int(), z.positive()), 300),
   /** Each instance paces Google calls under its share of the service account's quota (`shareOf`). */
-  SHEETS_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(3),
+  SHEETS_CONCURRENCY: tuning(1, 50, 3),
   /** Doubling per receive, capped at 8 times this. */
-  RETRY_DELAY_SECONDS: z.coerce.number().int().min(0).max(900).default(10),
+  RETRY_DELAY_SECONDS: tuning(0, 900, 10),
   /** The webhook instance's throttle (lib/pipeline/rate-limit.ts). */
-  SIGNALS_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(DEFAULT_SIGNALS_PER_SECOND),
+  SIGNALS_PER_SECOND: tuning(1, 1000, DEFAULT_SIGNALS_PER_SECOND),
 });
 
 const common = { TABLE_NAME: true, AWS_REGION: true, SECRET_MAX_AGE_SECONDS: true } as const;
 
 /** What each function reads. */
 export const CONFIG_SCHEMAS = {
-  webhook: all.pick({ ...common, SYNC_QUEUE_URL: true, TRIGGER_SECRET_ID: true, SIGNALS_PER_SECOND: true }),
-  sync: all.pick({
+  webhook: z.pick(all, {
+    ...common,
+    SYNC_QUEUE_URL: true,
+    TRIGGER_SECRET_ID: true,
+    SIGNALS_PER_SECOND: true,
+  }),
+  sync: z.pick(all, {
     ...common,
     SYNC_QUEUE_URL: true,
     EVALUATE_QUEUE_URL: true,
@@ -83,13 +93,13 @@ export const CONFIG_SCHEMAS = {
     SHEETS_CONCURRENCY: true,
     RETRY_DELAY_SECONDS: true,
   }),
-  evaluate: all.pick({
+  evaluate: z.pick(all, {
     ...common,
     GOOGLE_SECRET_ID: true,
     SHEETS_CONCURRENCY: true,
     RETRY_DELAY_SECONDS: true,
   }),
-  reconcile: all.pick({
+  reconcile: z.pick(all, {
     ...common,
     SYNC_QUEUE_URL: true,
     EVALUATE_QUEUE_URL: true,
@@ -109,12 +119,12 @@ export class ConfigError extends Error {
  * Reads one function's settings from `env`; throws one ConfigError naming every missing or malformed setting.
  * Example: `loadConfig('webhook', CONFIG_SCHEMAS.webhook)`.
  */
-export function loadConfig<S extends z.ZodType>(
+export function loadConfig<S extends z.core.$ZodType>(
   fn: FunctionName,
   schema: S,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): z.output<S> {
-  const parsed = schema.safeParse(env);
+  const parsed = z.safeParse(schema, env);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
     const name = String(issue.path[0]) as keyof typeof HOLDS;

@@ -7,7 +7,7 @@
  * `lambdaEntry` reads the configuration at module load inside Lambda, so a missing setting fails the cold start
  * with its name; imported anywhere else (the local runtime, tests) nothing is read until the handler is called.
  */
-import type * as z from 'zod';
+import type * as z from '../../lib/core/zod';
 import type { Logger } from '../../lib/pipeline/log';
 import { type FunctionName, loadConfig } from './config';
 import { type Counters, functionLogger, pipelineLogger, powertoolsCounters } from './observability';
@@ -38,7 +38,7 @@ export function awsObservability(name: FunctionName): { log: Logger; counters: C
  * A Lambda entry point: the configuration is read at cold start (in Lambda, at module load), the dependencies are
  * built by `build` (cheap once cached), and the handler is made again only when they change (a rotated secret).
  */
-export function lambdaEntry<S extends z.ZodType, D, R>(
+export function lambdaEntry<S extends z.core.$ZodType, D, R>(
   name: FunctionName,
   schema: S,
   build: (config: z.output<S>) => Promise<D>,

@@ -4,10 +4,10 @@
  * the admin, and a signed-off run stays in the results. The state is one store item per evaluation, apart from
  * the counters, so that its writes never contend with the loop's.
  */
-import * as z from 'zod';
+import * as z from '../core/zod';
 
 const isoTime = z.iso.datetime({ offset: true });
-const counter = z.number().int().nonnegative();
+const counter = z.int().check(z.nonnegative());
 
 /** The Settings keys that govern the evaluation; they are not part of the methodology (nor of its version). */
 export const GOVERNANCE_SETTINGS = ['live', 'freeze'] as const;
@@ -58,42 +58,42 @@ export function parseFreezeSetting(
 
 /** A stored draft: the latest valid methodology read from the control sheet that is not in force. */
 export const DraftSchema = z.object({
-  version: z.string().min(1),
+  version: z.string().check(z.minLength(1)),
   /** Who made the edit that produced it (the signal's editor), when known. */
-  editor: z.string().nullable(),
+  editor: z.nullable(z.string()),
   at: isoTime,
 });
 export type Draft = z.infer<typeof DraftSchema>;
 
 /** Who put the version in force, and when (null for the first version, which comes into force on its own). */
 export const LiveRecordSchema = z.object({
-  version: z.string().min(1),
-  by: z.string().nullable(),
+  version: z.string().check(z.minLength(1)),
+  by: z.nullable(z.string()),
   at: isoTime,
   /** The version it replaced; null for the first. */
-  replaced: z.string().nullable(),
+  replaced: z.nullable(z.string()),
 });
 export type LiveRecord = z.infer<typeof LiveRecordSchema>;
 
 /** The admin's sign-off of a year's final run. */
 export const SignOffSchema = z.object({
-  year: z.number().int(),
-  run: z.number().int().positive(),
-  by: z.string().min(1),
+  year: z.int(),
+  run: z.int().check(z.positive()),
+  by: z.string().check(z.minLength(1)),
   at: isoTime,
 });
 export type SignOff = z.infer<typeof SignOffSchema>;
 
 export const GovernanceSchema = z.object({
-  draft: DraftSchema.nullable().default(null),
-  live: LiveRecordSchema.nullable().default(null),
+  draft: z._default(z.nullable(DraftSchema), null),
+  live: z._default(z.nullable(LiveRecordSchema), null),
   /** The freeze time (ISO, UTC), or null when none is set. */
-  freeze: isoTime.nullable().default(null),
-  signOff: SignOffSchema.nullable().default(null),
+  freeze: z._default(z.nullable(isoTime), null),
+  signOff: z._default(z.nullable(SignOffSchema), null),
   /** Hash of the control sheet's Preview tab as last written, so an unchanged preview costs no write. */
-  previewHash: z.string().nullable().default(null),
+  previewHash: z._default(z.nullable(z.string()), null),
   /** The control sheet's `requested` snapshot of the read that last wrote `draft`/`freeze`: stale reads lose. */
-  readSeq: counter.default(0),
+  readSeq: z._default(counter, 0),
 });
 export type Governance = z.infer<typeof GovernanceSchema>;
 
@@ -196,7 +196,7 @@ export type SignOffOutcome =
   | { status: 'refused'; message: string };
 
 /** The year a run's results document names (the methodology's `year`), or null. */
-const RunYearSchema = z.looseObject({ year: z.number().int().nullable().optional() });
+const RunYearSchema = z.looseObject({ year: z.optional(z.nullable(z.int())) });
 
 /**
  * Signs off the evaluation's current run as the year's final one, with the admin's identity and the time. The

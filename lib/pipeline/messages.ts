@@ -3,17 +3,22 @@
  * the stage that receives it reads the counters and the sheet itself. Bodies are JSON of these schemas; the SQS
  * adapter and the in-process queue carry them as strings, and each handler parses them with the schema.
  */
-import * as z from 'zod';
-import { SheetKindSchema } from './ports';
+import * as z from '../core/zod';
+import { type SheetKind, SheetKindSchema } from './ports';
 
-const counter = z.number().int().nonnegative();
+const counter = z.int().check(z.nonnegative());
 
 /**
  * When the chain this message belongs to started: the webhook's receipt of the edit's signal, the poll that saw a
  * sheet's Drive version move, the admin's request. The sync passes it on to the evaluate message it sends, and the
  * evaluate handler measures `edit-to-publish` from it. Absent on messages sent before it existed.
  */
-const signalledAt = z.iso.datetime({ offset: true }).optional();
+const signalledAt = z.optional(z.iso.datetime({ offset: true }));
+
+/** The kinds a sync reads: every kind but `results` (zod/mini's enums have no `exclude`). */
+const syncedKinds = SheetKindSchema.options.filter(
+  (k): k is Exclude<SheetKind, 'results'> => k !== 'results',
+);
 
 /** The two FIFO queues of the loop. `sync`: group = spreadsheet id. `evaluate`: group = evaluation id. */
 export const QueueNameSchema = z.enum(['sync', 'evaluate']);
@@ -21,29 +26,29 @@ export type QueueName = z.infer<typeof QueueNameSchema>;
 
 /** Asks the sync stage to read one spreadsheet (zone, control or central) of an evaluation. */
 export const SyncMessageSchema = z.object({
-  evaluationId: z.string().min(1),
-  spreadsheetId: z.string().min(1),
+  evaluationId: z.string().check(z.minLength(1)),
+  spreadsheetId: z.string().check(z.minLength(1)),
   /** The spreadsheet's `requested` value this message was sent for (its dedup id is `<spreadsheetId>#<requested>`). */
   requested: counter,
   /** What caused it: `trigger`, `reconcile`, `manual`, `control`. */
-  caller: z.string().min(1),
+  caller: z.string().check(z.minLength(1)),
   /** The person whose edit fired the trigger, when the trigger knows it. */
-  editor: z.string().nullable().default(null),
+  editor: z._default(z.nullable(z.string()), null),
   /**
    * Which sync reads it (zone form, control sheet, central data), from the spreadsheet index when the sender knew
    * it; absent, the sync stage looks the spreadsheet up with `findSpreadsheet`. Results spreadsheets are never synced.
    */
-  kind: SheetKindSchema.exclude(['results']).optional(),
+  kind: z.optional(z.enum(syncedKinds)),
   signalledAt,
 });
 export type SyncMessage = z.infer<typeof SyncMessageSchema>;
 
 /** Asks the evaluate stage to score and publish an evaluation. */
 export const EvaluateMessageSchema = z.object({
-  evaluationId: z.string().min(1),
+  evaluationId: z.string().check(z.minLength(1)),
   /** The evaluation's `requested` value this message was sent for (dedup id `<evaluationId>#<requested>`). */
   requested: counter,
-  caller: z.string().min(1),
+  caller: z.string().check(z.minLength(1)),
   signalledAt,
 });
 export type EvaluateMessage = z.infer<typeof EvaluateMessageSchema>;

@@ -3,19 +3,19 @@
  * cloud or an in-memory fake can stand in (DESIGN section 9). Shapes that cross the boundary are zod schemas,
  * and adapters parse what they read back with them.
  */
-import * as z from 'zod';
+import * as z from '../core/zod';
 
 const isoTime = z.iso.datetime({ offset: true });
-const seq = z.number().int().positive();
-const counter = z.number().int().nonnegative();
+const seq = z.int().check(z.positive());
+const counter = z.int().check(z.nonnegative());
 
 /** One indicator value of a zone: as understood (typed) and as the official typed it. */
 export const SubmittedValueSchema = z.object({
   /** Parsed value in the indicator's unit; null when blank or refused (blank is missing, never zero). */
-  value: z.number().nullable(),
+  value: z.nullable(z.number()),
   /** The cell's displayed text, verbatim, so that feedback and audit can quote it. */
   text: z.string(),
-  note: z.string().optional(),
+  note: z.optional(z.string()),
 });
 export type SubmittedValue = z.infer<typeof SubmittedValueSchema>;
 
@@ -27,51 +27,54 @@ export type ZoneValues = z.infer<typeof ZoneValuesSchema>;
 export const RevisionDraftSchema = z.object({
   values: ZoneValuesSchema,
   /** Hash of `values` computed by the caller; equal hashes mean equal content. */
-  contentHash: z.string().min(1),
+  contentHash: z.string().check(z.minLength(1)),
   /** Spreadsheet the values were read from; null for values entered another way (seeding, central data). */
-  spreadsheetId: z.string().nullable(),
+  spreadsheetId: z.nullable(z.string()),
   /** Drive version of the spreadsheet at the read, when known. */
-  driveVersion: z.string().nullable(),
+  driveVersion: z.nullable(z.string()),
   /**
    * The spreadsheet's `requested` counter as snapshotted before the read (0 for values not read from a sheet).
    * With `spreadsheetId` it orders reads: a read with a higher snapshot started after the other's signal.
    */
-  readSeq: counter.default(0),
+  readSeq: z._default(counter, 0),
   /** What caused the read: `trigger`, `reconcile`, `manual`, `seed`, ... */
-  caller: z.string().min(1),
+  caller: z.string().check(z.minLength(1)),
   /** The person whose edit fired the signal, when the trigger reports one. */
-  editor: z.string().nullable(),
+  editor: z.nullable(z.string()),
   /** When the sheet was read. */
   at: isoTime,
   /**
    * Read after the freeze (governance.ts): kept, shown on the Feedback as late, not scored until the admin accepts
    * it (`acceptedBy`/`acceptedAt` on the revision made by the acceptance). Absent: on time.
    */
-  late: z.boolean().optional(),
+  late: z.optional(z.boolean()),
 });
 export type RevisionDraft = z.infer<typeof RevisionDraftSchema>;
 
 /** An append-only submission revision; `seq` counts from 1 per zone. */
-export const RevisionSchema = RevisionDraftSchema.extend({ zoneId: z.string().min(1), seq });
+export const RevisionSchema = z.extend(RevisionDraftSchema, {
+  zoneId: z.string().check(z.minLength(1)),
+  seq,
+});
 export type Revision = z.infer<typeof RevisionSchema>;
 
 /** A zone's current values: what scoring reads. */
 export const CurrentValuesSchema = z.object({
-  zoneId: z.string().min(1),
+  zoneId: z.string().check(z.minLength(1)),
   /** Revision these values come from. */
   revSeq: seq,
   /**
    * Which read these values come from, in the order the store keeps: the methodology count the sync worked under
    * (`mappingSeq`), then, under one mapping, the spreadsheet's `requested` snapshot (`readSeq`).
    */
-  mappingSeq: counter.default(0),
-  spreadsheetId: z.string().nullable().default(null),
-  readSeq: counter.default(0),
-  contentHash: z.string().min(1),
+  mappingSeq: z._default(counter, 0),
+  spreadsheetId: z._default(z.nullable(z.string()), null),
+  readSeq: z._default(counter, 0),
+  contentHash: z.string().check(z.minLength(1)),
   values: ZoneValuesSchema,
   updatedAt: isoTime,
   /** The person whose edit produced these values, when the trigger knew it (the results' Data quality tab). */
-  editor: z.string().nullable().optional(),
+  editor: z.optional(z.nullable(z.string())),
 });
 export type CurrentValues = z.infer<typeof CurrentValuesSchema>;
 
@@ -86,17 +89,17 @@ export type PutCurrentOutcome =
 
 /** Requested/done counters and bookkeeping of one zone spreadsheet (DESIGN section 2). */
 export const SheetStateSchema = z.object({
-  spreadsheetId: z.string().min(1),
-  zoneId: z.string().nullable(),
+  spreadsheetId: z.string().check(z.minLength(1)),
+  zoneId: z.nullable(z.string()),
   requested: counter,
   synced: counter,
-  driveVersion: z.string().nullable(),
-  lastSignalAt: isoTime.nullable(),
-  syncedAt: isoTime.nullable(),
+  driveVersion: z.nullable(z.string()),
+  lastSignalAt: z.nullable(isoTime),
+  syncedAt: z.nullable(isoTime),
   /** Hash of the Feedback content last written, so an unchanged Feedback costs no write (and no Drive version move). */
-  feedbackHash: z.string().nullable(),
+  feedbackHash: z.nullable(z.string()),
   /** Why the last read failed (the spreadsheet deleted or no longer shared); null once a read succeeds. */
-  unreadable: z.string().nullable().optional(),
+  unreadable: z.optional(z.nullable(z.string())),
   /**
    * The Drive version at which what the last read stored still holds, and the methodology count it was read under
    * (absent until a read records them); for the control and central sheets also `basis`, a hash of the rest of
@@ -104,38 +107,38 @@ export const SheetStateSchema = z.object({
    * find nothing new, so a sync asked again (a replayed or duplicate signal) costs a Drive `files.get` and no
    * Sheets read.
    */
-  unchangedAt: z
-    .object({ version: z.string(), methodologySeq: counter, basis: z.string().optional() })
-    .optional(),
+  unchangedAt: z.optional(
+    z.object({ version: z.string(), methodologySeq: counter, basis: z.optional(z.string()) }),
+  ),
 });
 export type SheetState = z.infer<typeof SheetStateSchema>;
 
 /** Requested/done counters and run pointers of one evaluation. */
 export const EvaluationStateSchema = z.object({
-  evaluationId: z.string().min(1),
+  evaluationId: z.string().check(z.minLength(1)),
   requested: counter,
   scored: counter,
   /** Highest run sequence handed out by `nextRunSeq`. */
   lastRunSeq: counter,
   /** Run the results currently reflect; null before the first. */
-  currentRun: seq.nullable(),
+  currentRun: z.nullable(seq),
   /** Run last written to the results spreadsheet. */
-  publishedRun: seq.nullable(),
-  methodologyVersion: z.string().nullable(),
+  publishedRun: z.nullable(seq),
+  methodologyVersion: z.nullable(z.string()),
   /** The methodology version every zone sheet was last asked to sync again for (their values parse against it). */
-  resyncedVersion: z.string().nullable(),
+  resyncedVersion: z.nullable(z.string()),
   /**
    * Counts changes of the version in force. A sync records the count it worked under with the zone's values, so
    * that a read made under an older zone-to-sheet mapping can never overwrite one made under a newer mapping.
    */
   methodologySeq: counter,
-  lastRequestAt: isoTime.nullable(),
-  scoredAt: isoTime.nullable(),
+  lastRequestAt: z.nullable(isoTime),
+  scoredAt: z.nullable(isoTime),
   /**
    * Since when `requested` has stood above `scored`: the first request after the evaluation was caught up, or, when
    * a run ended with requests still unanswered, that run's end. Null (or absent) when caught up.
    */
-  pendingSince: isoTime.nullable().optional(),
+  pendingSince: z.optional(z.nullable(isoTime)),
 });
 export type EvaluationState = z.infer<typeof EvaluationStateSchema>;
 
@@ -145,7 +148,7 @@ export const RunRecordSchema = z.object({
   /** Evaluation `requested` counter snapshot this run answers. */
   requested: counter,
   /** Hash of everything scored (values and methodology): an equal hash lets a retry skip scoring. */
-  inputHash: z.string().min(1),
+  inputHash: z.string().check(z.minLength(1)),
   methodologyVersion: z.string(),
   engineVersion: z.string(),
   createdAt: isoTime,
@@ -212,11 +215,11 @@ export type SheetKind = z.infer<typeof SheetKindSchema>;
 
 /** The index from a spreadsheet id to its evaluation, so that a signal naming only the spreadsheet finds its work. */
 export const SpreadsheetIndexEntrySchema = z.object({
-  spreadsheetId: z.string().min(1),
-  evaluationId: z.string().min(1),
+  spreadsheetId: z.string().check(z.minLength(1)),
+  evaluationId: z.string().check(z.minLength(1)),
   kind: SheetKindSchema,
   /** The zone a `zone` spreadsheet reports for; null for the other kinds. */
-  zoneId: z.string().nullable(),
+  zoneId: z.nullable(z.string()),
 });
 export type SpreadsheetIndexEntry = z.infer<typeof SpreadsheetIndexEntrySchema>;
 
@@ -271,13 +274,13 @@ export interface SeedingStore {
 
 /** One cell as read: its value, the text the person sees, its number format type and any formula error. */
 export const RawCellSchema = z.object({
-  value: z.union([z.number(), z.string(), z.boolean()]).nullable(),
+  value: z.nullable(z.union([z.number(), z.string(), z.boolean()])),
   /** What the person sees (`17.35%`, `#DIV/0!`); null for an empty cell. */
-  text: z.string().nullable(),
+  text: z.nullable(z.string()),
   /** NUMBER, PERCENT, CURRENCY, TEXT, DATE, ...; null when the cell has the default format. */
-  formatType: z.string().nullable(),
+  formatType: z.nullable(z.string()),
   /** The formula error type (`DIVIDE_BY_ZERO`), or null. */
-  error: z.string().nullable(),
+  error: z.nullable(z.string()),
 });
 export type RawCell = z.infer<typeof RawCellSchema>;
 
@@ -313,15 +316,15 @@ export const SheetProblemSchema = z.object({
   at: z.string(),
   message: z.string(),
   /** The indicator or zone the problem concerns, when there is one. */
-  code: z.string().optional(),
+  code: z.optional(z.string()),
 });
 export type SheetProblem = z.infer<typeof SheetProblemSchema>;
 
 /** An opaque handle on a spreadsheet's Feedback tab, from a read, that lets the writer skip a lookup. */
 export const FeedbackTabSchema = z.object({
-  tabId: z.number().int().nonnegative(),
-  rowCount: z.number().int().positive(),
-  columnCount: z.number().int().positive(),
+  tabId: z.int().check(z.nonnegative()),
+  rowCount: z.int().check(z.positive()),
+  columnCount: z.int().check(z.positive()),
 });
 export type FeedbackTab = z.infer<typeof FeedbackTabSchema>;
 
@@ -362,13 +365,13 @@ export type FormRead = {
 
 /** A zone as the control sheet's `Zones` tab lists it. */
 export const ControlZoneSchema = z.object({
-  zoneId: z.string().min(1),
-  nameEn: z.string().optional(),
-  nameZh: z.string().optional(),
-  province: z.string().optional(),
-  batch: z.number().int().optional(),
-  spreadsheetId: z.string().optional(),
-  editors: z.array(z.string()).default([]),
+  zoneId: z.string().check(z.minLength(1)),
+  nameEn: z.optional(z.string()),
+  nameZh: z.optional(z.string()),
+  province: z.optional(z.string()),
+  batch: z.optional(z.int()),
+  spreadsheetId: z.optional(z.string()),
+  editors: z._default(z.array(z.string()), []),
 });
 export type ControlZone = z.infer<typeof ControlZoneSchema>;
 
@@ -378,10 +381,10 @@ export type ControlZone = z.infer<typeof ControlZoneSchema>;
  * the methodology that produced it.
  */
 export const MethodologyRecordSchema = z.object({
-  version: z.string().min(1),
+  version: z.string().check(z.minLength(1)),
   methodology: z.record(z.string(), z.unknown()),
   zones: z.array(ControlZoneSchema),
-  spreadsheetId: z.string().nullable(),
+  spreadsheetId: z.nullable(z.string()),
   at: isoTime,
 });
 export type MethodologyRecord = z.infer<typeof MethodologyRecordSchema>;
@@ -494,17 +497,17 @@ export interface FeedbackWriter {
 
 /** A file's change marker as the reconcile poll compares it. */
 export const FileVersionSchema = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   /** Drive's version: it moves on every change to the file. */
   version: z.string(),
   modifiedTime: isoTime,
 });
 export type FileVersion = z.infer<typeof FileVersionSchema>;
 
-export const FileInfoSchema = FileVersionSchema.extend({
+export const FileInfoSchema = z.extend(FileVersionSchema, {
   name: z.string(),
   mimeType: z.string(),
-  lastModifyingUser: z.string().nullable(),
+  lastModifyingUser: z.nullable(z.string()),
   trashed: z.boolean(),
 });
 export type FileInfo = z.infer<typeof FileInfoSchema>;
@@ -523,11 +526,11 @@ export interface SpreadsheetFiles {
 
 /** One central-department tab's values as stored (`EVAL#e` / `CENTRAL#<tab>`): merged with the zones' at scoring. */
 export const CentralTabSchema = z.object({
-  tab: z.string().min(1),
-  spreadsheetId: z.string().min(1),
+  tab: z.string().check(z.minLength(1)),
+  spreadsheetId: z.string().check(z.minLength(1)),
   /** Zone id to the values this tab supplies for it, keyed by indicator code. */
   zones: z.record(z.string(), ZoneValuesSchema),
-  contentHash: z.string().min(1),
+  contentHash: z.string().check(z.minLength(1)),
   /** The central sheet's `requested` snapshot of the read that stored it: a stale read cannot overwrite a later one. */
   readSeq: counter,
   updatedAt: isoTime,

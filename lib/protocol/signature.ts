@@ -8,7 +8,7 @@
  * its properties and signs with that text.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../core/zod';
 
 export const TIMESTAMP_HEADER = 'x-zone-eval-timestamp';
 export const SIGNATURE_HEADER = 'x-zone-eval-signature';
@@ -23,8 +23,10 @@ export const MAX_SIGNAL_BODY_BYTES = 64 * 1024;
  * keeps them usable in store keys and SQS group ids.
  */
 export const SignalBodySchema = z.strictObject({
-  spreadsheetId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'a Drive file id (letters, digits, - and _)'),
-  editor: z.email().max(320).optional(),
+  spreadsheetId: z
+    .string()
+    .check(z.regex(/^[A-Za-z0-9_-]{1,128}$/, 'a Drive file id (letters, digits, - and _)')),
+  editor: z.optional(z.email().check(z.maxLength(320))),
 });
 export type SignalBody = z.infer<typeof SignalBodySchema>;
 

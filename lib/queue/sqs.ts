@@ -5,7 +5,7 @@
  * queue), because FIFO queues refuse a per-message delay.
  */
 import { SendMessageCommand, type SendMessageCommandOutput } from '@aws-sdk/client-sqs';
-import * as z from 'zod';
+import * as z from '../core/zod';
 import { type MessageQueue, type QueueName, QueueNameSchema } from '../pipeline/messages';
 
 /** The part of `SQSClient` the adapter uses, so a test can record the commands without a network. */
@@ -23,7 +23,7 @@ export const MAX_MESSAGE_BYTES = 256 * 1024;
 /** The two queue URLs, from the Lambda's configuration; FIFO queue names end in `.fifo`. */
 export const SqsQueueUrlsSchema = z.record(
   QueueNameSchema,
-  z.url().refine((u) => u.endsWith('.fifo'), 'a FIFO queue URL (ending in .fifo)'),
+  z.url().check(z.refine((u) => u.endsWith('.fifo'), 'a FIFO queue URL (ending in .fifo)')),
 );
 export type SqsQueueUrls = z.infer<typeof SqsQueueUrlsSchema>;
 

@@ -6,7 +6,7 @@
  */
 import { drive, type drive_v3 } from '@googleapis/drive';
 import { auth, sheets, type sheets_v4 } from '@googleapis/sheets';
-import * as z from 'zod';
+import * as z from '../core/zod';
 import { isCredentialsPlaceholder } from '../infra/contract';
 import { ApiCaller, type CallerOptions } from './retry';
 
@@ -18,10 +18,10 @@ export const SCOPES = [
 /** A service-account key as the JSON Google issues (only the fields used are checked). */
 const serviceAccountKeySchema = z.looseObject({
   type: z.literal('service_account', { error: "a service-account key has type 'service_account'" }),
-  client_email: z.string().min(1),
-  private_key: z.string().min(1),
-  private_key_id: z.string().optional(),
-  project_id: z.string().optional(),
+  client_email: z.string().check(z.minLength(1)),
+  private_key: z.string().check(z.minLength(1)),
+  private_key_id: z.optional(z.string()),
+  project_id: z.optional(z.string()),
 });
 
 /** An external-account (Workload Identity Federation) configuration, as `gcloud iam workload-identity-pools create-cred-config` writes it. */
@@ -29,10 +29,10 @@ const externalAccountSchema = z.looseObject({
   type: z.literal('external_account', {
     error: "a Workload Identity Federation config has type 'external_account'",
   }),
-  audience: z.string().min(1),
-  subject_token_type: z.string().min(1),
-  token_url: z.string().min(1),
-  service_account_impersonation_url: z.string().optional(),
+  audience: z.string().check(z.minLength(1)),
+  subject_token_type: z.string().check(z.minLength(1)),
+  token_url: z.string().check(z.minLength(1)),
+  service_account_impersonation_url: z.optional(z.string()),
 });
 
 export type GoogleCredentials =
@@ -58,7 +58,7 @@ export type ClientOptions = {
 export type GoogleClients = { sheets: sheets_v4.Sheets; drive: drive_v3.Drive; calls: ApiCaller };
 
 /** Reads JSON text or an object through a schema; a clear error names what is wrong with the secret. */
-function parseSecret<S extends z.ZodType>(
+function parseSecret<S extends z.core.$ZodType>(
   what: string,
   value: string | Record<string, unknown>,
   schema: S,
@@ -71,7 +71,7 @@ function parseSecret<S extends z.ZodType>(
       throw new Error(`The ${what} is not valid JSON`, { cause: e });
     }
   }
-  const parsed = schema.safeParse(json);
+  const parsed = z.safeParse(schema, json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(

@@ -6,7 +6,7 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../core/zod';
 import {
   EMPTY_GOVERNANCE,
   type Governance,
@@ -100,10 +100,10 @@ const LATER_READ =
 const SAME_READ = '(mappingSeq = :m AND spreadsheetId = :s AND readSeq = :q)';
 
 const LatestRevisionSchema = z.object({
-  seq: z.number().int().positive(),
+  seq: z.int().check(z.positive()),
   contentHash: z.string(),
-  spreadsheetId: z.string().nullable().optional(),
-  readSeq: z.number().int().nonnegative().optional(),
+  spreadsheetId: z.optional(z.nullable(z.string())),
+  readSeq: z.optional(z.int().check(z.nonnegative())),
 });
 
 export interface DynamoStoreOptions {
@@ -116,7 +116,7 @@ export interface DynamoStoreOptions {
   revisionAttempts?: number;
 }
 
-const CounterSchema = z.number().int().positive();
+const CounterSchema = z.int().check(z.positive());
 
 /** Reads a counter from UpdateItem's UPDATED_NEW attributes. */
 function parseCounter(attributes: Record<string, unknown> | undefined, name: string): number {
@@ -545,7 +545,7 @@ export class DynamoStore
       ),
     );
     if (output.Item === undefined) return null;
-    return parseItem(RunRecordSchema.omit({ results: true }), output.Item, 'run');
+    return parseItem(z.omit(RunRecordSchema, { results: true }), output.Item, 'run');
   }
 
   /** The stored run with the highest sequence number, whether or not the pointer reached it. */

@@ -2,7 +2,7 @@
  * Shapes of the items as stored, and their conversion to and from the port types. Everything read back is
  * parsed, so a hand-edited or foreign item fails loudly here instead of deep inside scoring.
  */
-import * as z from 'zod';
+import * as z from '../core/zod';
 import {
   type CurrentValues,
   CurrentValuesSchema,
@@ -17,40 +17,40 @@ import { CorruptItemError, InvalidInputError } from './errors';
 import { SHEET_PREFIX } from './keys';
 
 const keyFields = { PK: z.string(), SK: z.string() };
-const count = z.number().int().nonnegative();
+const count = z.int().check(z.nonnegative());
 const time = z.string();
 
 // Counter items are created piecemeal by UpdateItem, so every attribute may still be missing.
 export const StateItemSchema = z.object({
   ...keyFields,
-  requested: count.optional(),
-  scored: count.optional(),
-  runSeq: count.optional(),
-  currentRun: count.optional(),
-  publishedRun: count.optional(),
-  methodologyVersion: z.string().optional(),
-  methodologyReadSeq: count.optional(),
-  methodologySeq: count.optional(),
-  resyncedVersion: z.string().optional(),
-  resultsSpreadsheetId: z.string().optional(),
-  lastRequestAt: time.optional(),
-  scoredAt: time.optional(),
-  pendingSince: time.optional(),
+  requested: z.optional(count),
+  scored: z.optional(count),
+  runSeq: z.optional(count),
+  currentRun: z.optional(count),
+  publishedRun: z.optional(count),
+  methodologyVersion: z.optional(z.string()),
+  methodologyReadSeq: z.optional(count),
+  methodologySeq: z.optional(count),
+  resyncedVersion: z.optional(z.string()),
+  resultsSpreadsheetId: z.optional(z.string()),
+  lastRequestAt: z.optional(time),
+  scoredAt: z.optional(time),
+  pendingSince: z.optional(time),
 });
 
 export const SheetItemSchema = z.object({
   ...keyFields,
-  zoneId: z.string().optional(),
-  requested: count.optional(),
-  synced: count.optional(),
-  driveVersion: z.string().optional(),
-  lastSignalAt: time.optional(),
-  syncedAt: time.optional(),
-  feedbackHash: z.string().optional(),
-  unreadable: z.string().optional(),
-  unchangedVersion: z.string().optional(),
-  unchangedMethodologySeq: count.optional(),
-  unchangedBasis: z.string().optional(),
+  zoneId: z.optional(z.string()),
+  requested: z.optional(count),
+  synced: z.optional(count),
+  driveVersion: z.optional(z.string()),
+  lastSignalAt: z.optional(time),
+  syncedAt: z.optional(time),
+  feedbackHash: z.optional(z.string()),
+  unreadable: z.optional(z.string()),
+  unchangedVersion: z.optional(z.string()),
+  unchangedMethodologySeq: z.optional(count),
+  unchangedBasis: z.optional(z.string()),
 });
 
 /** The methodology and zones are stored as JSON text: nested documents with empty strings are not DynamoDB-safe. */
@@ -58,7 +58,7 @@ export const MethodologyItemSchema = z.object({
   ...keyFields,
   version: z.string(),
   body: z.string(),
-  spreadsheetId: z.string().nullable(),
+  spreadsheetId: z.nullable(z.string()),
   at: time,
 });
 
@@ -67,26 +67,26 @@ export const RevisionItemSchema = z.object({ ...keyFields, ...RevisionSchema.sha
 
 export const RunItemSchema = z.object({
   ...keyFields,
-  seq: z.number().int().positive(),
+  seq: z.int().check(z.positive()),
   requested: count,
   inputHash: z.string(),
   methodologyVersion: z.string(),
   engineVersion: z.string(),
   createdAt: time,
   /** gzip of the JSON of `results`, when it fits in this item; otherwise the results are in `parts` part items. */
-  body: z.instanceof(Uint8Array).optional(),
+  body: z.optional(z.instanceof(Uint8Array)),
   /** Length of that JSON before compression, kept for size reports. */
   jsonBytes: count,
   /** Number of `RUNPART#` items holding the gzipped results, for a run too large for one item. */
-  parts: count.optional(),
-  gzipBytes: count.optional(),
+  parts: z.optional(count),
+  gzipBytes: z.optional(count),
 });
 export type RunItem = z.infer<typeof RunItemSchema>;
 
 /** One slice of a large run's gzipped results (`RUNPART#<seq>#<part>`), written before the run's head item. */
 export const RunPartItemSchema = z.object({
   ...keyFields,
-  part: z.number().int().positive(),
+  part: z.int().check(z.positive()),
   body: z.instanceof(Uint8Array),
 });
 export type RunPartItem = z.infer<typeof RunPartItemSchema>;
@@ -103,8 +103,8 @@ export const CentralItemSchema = z.object({
 });
 
 /** Parses an item read back from the table, naming its key when it does not fit. */
-export function parseItem<T extends z.ZodType>(schema: T, item: unknown, what: string): z.infer<T> {
-  const result = schema.safeParse(item);
+export function parseItem<T extends z.core.$ZodType>(schema: T, item: unknown, what: string): z.infer<T> {
+  const result = z.safeParse(schema, item);
   if (result.success) return result.data;
   const key =
     typeof item === 'object' && item !== null
@@ -167,8 +167,8 @@ export function toRevision(item: z.infer<typeof RevisionItemSchema>): Revision {
 }
 
 /** Checks data handed to the store against its port schema before anything is written. */
-export function parseInput<T extends z.ZodType>(schema: T, input: unknown, what: string): z.infer<T> {
-  const result = schema.safeParse(input);
+export function parseInput<T extends z.core.$ZodType>(schema: T, input: unknown, what: string): z.infer<T> {
+  const result = z.safeParse(schema, input);
   if (result.success) return result.data;
   throw new InvalidInputError(`${what} cannot be stored: ${z.prettifyError(result.error)}`, {
     cause: result.error,
