@@ -8,5 +8,7 @@ import * as z from '../../../lib/core/zod';
 test('a mini schema explains what it refused in English, as classic zod does', () => {
   const result = z.object({ code: z.string().check(z.minLength(1)) }).safeParse({ code: '' });
   expect(result.error?.issues[0]?.message).toBe('Too small: expected string to have >=1 characters');
-  expect(z.prettifyError(z.int().safeParse(1.5).error!)).toBe('✖ Invalid input: expected int, received number');
+  expect(z.prettifyError(z.int().safeParse(1.5).error!)).toBe(
+    '✖ Invalid input: expected int, received number',
+  );
 });
