@@ -6,7 +6,7 @@
  */
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../../lib/core/zod';
 import type { Logger } from '../../lib/pipeline/log';
 import type { Counters } from './observability';
 
@@ -15,18 +15,18 @@ export const SqsFifoEventSchema = z.object({
   Records: z
     .array(
       z.looseObject({
-        messageId: z.string().min(1),
+        messageId: z.string().check(z.minLength(1)),
         receiptHandle: z.string(),
         body: z.string(),
         eventSourceARN: z.string(),
         attributes: z.looseObject({
           ApproximateReceiveCount: z.string(),
-          MessageGroupId: z.string().min(1),
-          MessageDeduplicationId: z.string().optional(),
+          MessageGroupId: z.string().check(z.minLength(1)),
+          MessageDeduplicationId: z.optional(z.string()),
         }),
       }),
     )
-    .min(1),
+    .check(z.minLength(1)),
 });
 
 /** Makes a failed record visible again after `delayMs` (SQS ChangeMessageVisibility; the local queue's own). */

@@ -3,9 +3,10 @@
  * schemas, and `compileMethodology`, which checks the whole (unique codes, known parents, no cycles) and returns
  * the hierarchy ready for the engine. Every problem names the row and the field.
  */
-import * as z from 'zod';
+
 import { didYouMean } from './suggest';
 import { unitProblem } from './values';
+import * as z from './zod';
 
 /**
  * An object of the format that refuses keys it does not know: a typo (`directon`) must not silently fall back to a
@@ -42,23 +43,27 @@ function choice<const T extends readonly [string, ...string[]]>(values: T) {
 
 const code = z
   .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(64, 'must be at most 64 characters')
-  .regex(/^[^\s#,]+$/, 'must not contain spaces, commas or #');
+  .check(
+    z.trim(),
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(64, 'must be at most 64 characters'),
+    z.regex(/^[^\s#,]+$/, 'must not contain spaces, commas or #'),
+  );
 
 export const directionSchema = z.union([z.literal(1), z.literal(-1)], {
   error: 'must be 1 (more is better) or -1 (less is better)',
 });
 
 /** A misspelt unit would be read as another one (`100 milion yuan` as hundreds of yuan): it is refused. */
-const unit = z.string().superRefine((u, ctx) => {
-  const problem = unitProblem(u);
-  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
-});
+const unit = z.string().check(
+  z.superRefine((u, ctx) => {
+    const problem = unitProblem(u);
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+);
 
-const finite = z.number().refine(Number.isFinite, 'must be a finite number');
-const weight = finite.min(0, 'must not be negative');
+const finite = z.number().check(z.refine(Number.isFinite, 'must be a finite number'));
+const weight = finite.check(z.gte(0, 'must not be negative'));
 
 export const aggregateMethodSchema = choice([
   'arithmetic',
@@ -81,65 +86,66 @@ export type MissingRule = z.infer<typeof missingRuleSchema>;
 
 export const indicatorSchema = strictObject({
   code,
-  nameEn: z.string().optional(),
-  nameZh: z.string().optional(),
-  unit: unit.optional(),
-  definition: z.string().optional(),
-  direction: directionSchema.default(1),
-  weight: weight.default(1),
-  parent: code.optional(),
-  denominator: code.optional(),
-  min: finite.optional(),
-  max: finite.optional(),
-  required: z.boolean().default(false),
-  goalposts: z.tuple([finite, finite]).optional(),
-  target: finite.optional(),
+  nameEn: z.optional(z.string()),
+  nameZh: z.optional(z.string()),
+  unit: z.optional(unit),
+  definition: z.optional(z.string()),
+  direction: z._default(directionSchema, 1),
+  weight: z._default(weight, 1),
+  parent: z.optional(code),
+  denominator: z.optional(code),
+  min: z.optional(finite),
+  max: z.optional(finite),
+  required: z._default(z.boolean(), false),
+  goalposts: z.optional(z.tuple([finite, finite])),
+  target: z.optional(finite),
   /** Overrides `impute.missing` for this indicator. */
-  missing: missingRuleSchema.optional(),
-  source: z
-    .string()
-    .regex(/^(zone|central:[A-Za-z0-9_ -]+)$/, "must be 'zone' or 'central:<tab name>'")
-    .default('zone'),
-})
-  .refine((i) => i.min === undefined || i.max === undefined || i.min <= i.max, {
+  missing: z.optional(missingRuleSchema),
+  source: z._default(
+    z.string().check(z.regex(/^(zone|central:[A-Za-z0-9_ -]+)$/, "must be 'zone' or 'central:<tab name>'")),
+    'zone',
+  ),
+}).check(
+  z.refine((i) => i.min === undefined || i.max === undefined || i.min <= i.max, {
     message: 'min must not be greater than max',
     path: ['max'],
-  })
-  .refine((i) => !i.goalposts || i.goalposts[0] < i.goalposts[1], {
+  }),
+  z.refine((i) => !i.goalposts || i.goalposts[0] < i.goalposts[1], {
     message: 'goalposts must be [low, high] with low < high',
     path: ['goalposts'],
-  });
+  }),
+);
 export type Indicator = z.infer<typeof indicatorSchema>;
 
 export const aggregateSchema = strictObject({
   code,
-  nameEn: z.string().optional(),
-  nameZh: z.string().optional(),
-  parent: code.optional(),
-  weight: weight.default(1),
-  method: aggregateMethodSchema.optional(),
+  nameEn: z.optional(z.string()),
+  nameZh: z.optional(z.string()),
+  parent: z.optional(code),
+  weight: z._default(weight, 1),
+  method: z.optional(aggregateMethodSchema),
 });
 export type Aggregate = z.infer<typeof aggregateSchema>;
 
 export const imputeSchema = strictObject({
-  method: choice(['none', 'mean', 'median', 'groupMean', 'zero']).default('none'),
-  group: z.string().optional(),
+  method: z._default(choice(['none', 'mean', 'median', 'groupMean', 'zero']), 'none'),
+  group: z.optional(z.string()),
   /** The rule for values not reported, for every indicator that does not declare its own `missing`. */
-  missing: missingRuleSchema.default('impute'),
+  missing: z._default(missingRuleSchema, 'impute'),
 });
 
 export const screenSchema = strictObject({
-  minAvailability: finite.min(0).max(1, 'must be a share between 0 and 1').default(0),
+  minAvailability: z._default(finite.check(z.gte(0), z.lte(1, 'must be a share between 0 and 1')), 0),
   /** The data the availability is measured on: after imputation (the default, COINr's order) or as reported. */
-  basis: choice(['imputed', 'raw']).default('imputed'),
+  basis: z._default(choice(['imputed', 'raw']), 'imputed'),
 });
 
 export const treatSchema = strictObject({
-  method: choice(['none', 'winsorise', 'boxcox']).default('none'),
-  winmax: z.number().int().min(0).default(5),
-  skew: finite.positive().default(2),
-  kurtosis: finite.default(3.5),
-  lambda: finite.optional(),
+  method: z._default(choice(['none', 'winsorise', 'boxcox']), 'none'),
+  winmax: z._default(z.int().check(z.gte(0)), 5),
+  skew: z._default(finite.check(z.positive()), 2),
+  kurtosis: z._default(finite, 3.5),
+  lambda: z.optional(finite),
 });
 
 export const normaliseMethodSchema = choice([
@@ -153,85 +159,86 @@ export const normaliseMethodSchema = choice([
   'none',
 ]);
 export const normaliseSchema = strictObject({
-  method: normaliseMethodSchema.default('minmax'),
-  range: z
-    .tuple([finite, finite])
-    .refine(([lo, hi]) => lo < hi, 'range must be [low, high] with low < high')
-    .default([0, 100]),
-  mean: finite.default(0),
-  sd: finite.positive().default(1),
+  method: z._default(normaliseMethodSchema, 'minmax'),
+  range: z._default(
+    z
+      .tuple([finite, finite])
+      .check(z.refine(([lo, hi]) => lo < hi, 'range must be [low, high] with low < high')),
+    [0, 100],
+  ),
+  mean: z._default(finite, 0),
+  sd: z._default(finite.check(z.positive()), 1),
 });
 export type NormaliseSpec = z.infer<typeof normaliseSchema>;
 
 export const weightSchema = strictObject({
-  method: choice(['explicit', 'equal', 'entropy', 'critic', 'pca']).default('explicit'),
+  method: z._default(choice(['explicit', 'equal', 'entropy', 'critic', 'pca']), 'explicit'),
 });
 
 export const aggregateSpecSchema = strictObject({
-  method: aggregateMethodSchema.default('arithmetic'),
+  method: z._default(aggregateMethodSchema, 'arithmetic'),
   /** The power of the generalised mean. */
-  p: finite.default(1),
+  p: z._default(finite, 1),
   /** Share of children (by count) that must be present, below which the aggregate is missing. */
-  minAvailability: finite.min(0).max(1).default(0),
+  minAvailability: z._default(finite.check(z.gte(0), z.lte(1)), 0),
 });
 export type AggregateSpec = z.infer<typeof aggregateSpecSchema>;
 
 export const gradeSchema = strictObject({
   code,
-  label: z.string().optional(),
-  labelZh: z.string().optional(),
-  count: z.number().int().min(0).optional(),
-  share: finite.min(0).max(1).optional(),
-  minScore: finite.optional(),
-  colour: z
-    .string()
-    .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1a9850')
-    .optional(),
+  label: z.optional(z.string()),
+  labelZh: z.optional(z.string()),
+  count: z.optional(z.int().check(z.gte(0))),
+  share: z.optional(finite.check(z.gte(0), z.lte(1))),
+  minScore: z.optional(finite),
+  colour: z.optional(z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1a9850'))),
 });
 export type Grade = z.infer<typeof gradeSchema>;
 
 export const gateSchema = strictObject({
-  minAvailability: finite.min(0).max(1).optional(),
-  required: z.boolean().optional(),
+  minAvailability: z.optional(finite.check(z.gte(0), z.lte(1))),
+  required: z.optional(z.boolean()),
   maxGrade: code,
 });
 
 export const gradingSchema = strictObject({
-  method: choice(['quota', 'share', 'thresholds', 'jenks']).default('quota'),
-  grades: z.array(gradeSchema).default([]),
-  gates: z.array(gateSchema).default([]),
+  method: z._default(choice(['quota', 'share', 'thresholds', 'jenks']), 'quota'),
+  grades: z._default(z.array(gradeSchema), []),
+  gates: z._default(z.array(gateSchema), []),
 });
 export type Grading = z.infer<typeof gradingSchema>;
 
 export const uncertaintySchema = strictObject({
-  runs: z.number().int().min(1).max(100000).default(1000),
-  seed: z.number().int().default(1),
-  weightNoise: strictObject({
-    levels: z.array(z.number().int().min(1)).default([]),
-    factor: finite.min(0).max(1).default(0),
-  }).optional(),
-  winmax: z.array(z.number().int().min(0)).optional(),
-  normalise: z.array(normaliseSchema).optional(),
-  aggregate: z.array(aggregateSpecSchema).optional(),
+  runs: z._default(z.int().check(z.gte(1), z.lte(100000)), 1000),
+  seed: z._default(z.int(), 1),
+  weightNoise: z.optional(
+    strictObject({
+      levels: z._default(z.array(z.int().check(z.gte(1))), []),
+      factor: z._default(finite.check(z.gte(0), z.lte(1)), 0),
+    }),
+  ),
+  winmax: z.optional(z.array(z.int().check(z.gte(0)))),
+  normalise: z.optional(z.array(normaliseSchema)),
+  aggregate: z.optional(z.array(aggregateSpecSchema)),
 });
 export type UncertaintySpec = z.infer<typeof uncertaintySchema>;
 
 export const methodologySchema = strictObject({
-  name: z.string().optional(),
-  nameZh: z.string().optional(),
-  year: z.number().int().optional(),
+  name: z.optional(z.string()),
+  nameZh: z.optional(z.string()),
+  year: z.optional(z.int()),
   /** The evaluation whose published results are this one's previous year (the change columns of the ranking). */
-  previousEvaluation: z.string().min(1).optional(),
-  indicators: z.array(indicatorSchema).default([]),
-  aggregates: z.array(aggregateSchema).default([]),
-  impute: imputeSchema.default({ method: 'none', missing: 'impute' }),
-  screen: screenSchema.default({ minAvailability: 0, basis: 'imputed' }),
-  treat: treatSchema.default({ method: 'none', winmax: 5, skew: 2, kurtosis: 3.5 }),
-  normalise: normaliseSchema.default({ method: 'minmax', range: [0, 100], mean: 0, sd: 1 }),
-  weight: weightSchema.default({ method: 'explicit' }),
-  aggregate: aggregateSpecSchema.default({ method: 'arithmetic', p: 1, minAvailability: 0 }),
-  grade: gradingSchema.default({ method: 'quota', grades: [], gates: [] }),
-  uncertainty: uncertaintySchema.optional(),
+  previousEvaluation: z.optional(z.string().check(z.minLength(1))),
+  indicators: z._default(z.array(indicatorSchema), []),
+  aggregates: z._default(z.array(aggregateSchema), []),
+  impute: z._default(imputeSchema, { method: 'none', missing: 'impute' }),
+  screen: z._default(screenSchema, { minAvailability: 0, basis: 'imputed' }),
+  treat: z._default(treatSchema, { method: 'none', winmax: 5, skew: 2, kurtosis: 3.5 }),
+  normalise: z._default(normaliseSchema, { method: 'minmax', range: [0, 100], mean: 0, sd: 1 }),
+  weight: z._default(weightSchema, { method: 'explicit' }),
+  aggregate: z._default(aggregateSpecSchema, { method: 'arithmetic', p: 1, minAvailability: 0 }),
+  grade: z._default(gradingSchema, { method: 'quota', grades: [], gates: [] }),
+  uncertainty: z.optional(uncertaintySchema),
 });
 export type Methodology = z.infer<typeof methodologySchema>;
 export type MethodologyInput = z.input<typeof methodologySchema>;

@@ -5,18 +5,19 @@
  * `analyse` is the one place the engine is called (score, explanations, uncertainty): the engine's API is moving
  * (a faster next-grade search, a missing-data policy) and only this function follows it.
  */
-import * as z from 'zod';
+
 import type { Dataset } from '../core/dataset';
 import { explain } from '../core/explain';
 import type { CompiledMethodology } from '../core/methodology';
 import { score } from '../core/score';
 import { type UncertaintyResult, uncertainty } from '../core/uncertainty';
+import * as z from '../core/zod';
 import type { ControlZone, SubmittedValue } from './ports';
 
 /** Bumped when a change to the engine or to this document can change published results for equal input. */
 export const ENGINE_VERSION = 'zone-eval-engine/1';
 
-const num = z.number().nullable();
+const num = z.nullable(z.number());
 
 /** What the Data quality tab says of a zone's input. */
 export const ZoneStatusSchema = z.enum([
@@ -36,12 +37,12 @@ export const ZoneResultSchema = z.object({
   nameEn: z.string(),
   nameZh: z.string(),
   province: z.string(),
-  batch: z.number().int().nullable(),
+  batch: z.nullable(z.int()),
   rank: num,
   score: num,
-  grade: z.string().nullable(),
+  grade: z.nullable(z.string()),
   /** The same zone in the previous year's published run, when there is one and the zone was in it. */
-  previous: z.object({ rank: num, score: num, grade: z.string().nullable() }).nullable(),
+  previous: z.nullable(z.object({ rank: num, score: num, grade: z.nullable(z.string()) })),
   /** Aggregate code to its value (every aggregate but the root). */
   dimensions: z.record(z.string(), num),
   /** Indicator code to the value scored (in the indicator's unit, before any step). */
@@ -49,20 +50,20 @@ export const ZoneResultSchema = z.object({
   contributions: z.record(z.string(), num),
   strengths: z.array(z.string()),
   weaknesses: z.array(z.string()),
-  nextGrade: z
-    .object({
+  nextGrade: z.nullable(
+    z.object({
       grade: z.string(),
       points: z.number(),
       indicator: z.string(),
       current: num,
       value: z.number(),
-    })
-    .nullable(),
+    }),
+  ),
   /** True when the next-grade search ran out of its time (`NEXT_GRADE_BUDGET_MS`) before this zone: not computed. */
-  nextGradeNotComputed: z.boolean().optional(),
-  uncertainty: z
-    .object({ median: num, q05: num, q95: num, grades: z.record(z.string(), z.number()) })
-    .nullable(),
+  nextGradeNotComputed: z.optional(z.boolean()),
+  uncertainty: z.nullable(
+    z.object({ median: num, q05: num, q95: num, grades: z.record(z.string(), z.number()) }),
+  ),
   quality: z.object({
     status: ZoneStatusSchema,
     /** Kept out of scoring by the availability screen. */
@@ -70,20 +71,20 @@ export const ZoneResultSchema = z.object({
     availability: z.number(),
     missing: z.array(z.string()),
     refused: z.array(z.string()),
-    spreadsheetId: z.string().nullable(),
-    revision: z.number().int().nullable(),
-    lastEditAt: z.string().nullable(),
-    lastEditor: z.string().nullable(),
-    reason: z.string().nullable(),
+    spreadsheetId: z.nullable(z.string()),
+    revision: z.nullable(z.int()),
+    lastEditAt: z.nullable(z.string()),
+    lastEditor: z.nullable(z.string()),
+    reason: z.nullable(z.string()),
   }),
 });
 export type ZoneResult = z.infer<typeof ZoneResultSchema>;
 
 export const ResultsDocSchema = z.object({
   evaluationId: z.string(),
-  name: z.string().nullable(),
-  year: z.number().int().nullable(),
-  runSeq: z.number().int().nonnegative(),
+  name: z.nullable(z.string()),
+  year: z.nullable(z.int()),
+  runSeq: z.int().check(z.nonnegative()),
   inputHash: z.string(),
   methodologyVersion: z.string(),
   engineVersion: z.string(),
@@ -91,20 +92,20 @@ export const ResultsDocSchema = z.object({
   grades: z.array(
     z.object({
       code: z.string(),
-      label: z.string().nullable(),
-      labelZh: z.string().nullable(),
-      colour: z.string().nullable(),
+      label: z.nullable(z.string()),
+      labelZh: z.nullable(z.string()),
+      colour: z.nullable(z.string()),
     }),
   ),
   aggregates: z.array(
-    z.object({ code: z.string(), nameEn: z.string().nullable(), nameZh: z.string().nullable() }),
+    z.object({ code: z.string(), nameEn: z.nullable(z.string()), nameZh: z.nullable(z.string()) }),
   ),
   indicators: z.array(
     z.object({
       code: z.string(),
-      nameEn: z.string().nullable(),
-      nameZh: z.string().nullable(),
-      unit: z.string().nullable(),
+      nameEn: z.nullable(z.string()),
+      nameZh: z.nullable(z.string()),
+      unit: z.nullable(z.string()),
       source: z.string(),
     }),
   ),
@@ -112,12 +113,10 @@ export const ResultsDocSchema = z.object({
   steps: z.array(z.object({ step: z.string(), method: z.string() })),
   /** Every node's weight within its parent as used (data-driven weights included). */
   weights: z.array(
-    z.object({ code: z.string(), kind: z.string(), parent: z.string().nullable(), weight: num }),
+    z.object({ code: z.string(), kind: z.string(), parent: z.nullable(z.string()), weight: num }),
   ),
-  uncertainty: z
-    .object({ runs: z.number().int(), completed: z.number().int(), seed: z.number().int() })
-    .nullable(),
-  previous: z.object({ evaluationId: z.string(), runSeq: z.number().int(), year: num }).nullable(),
+  uncertainty: z.nullable(z.object({ runs: z.int(), completed: z.int(), seed: z.int() })),
+  previous: z.nullable(z.object({ evaluationId: z.string(), runSeq: z.int(), year: num })),
   notes: z.array(z.string()),
   /** Zones best first; unscored zones last, in the control sheet's order. */
   zones: z.array(ZoneResultSchema),

@@ -7,9 +7,9 @@
  * `locateIssue` maps an issue of `compileMethodology` back to a cell.
  */
 
-import * as z from 'zod';
 import type { MethodologyIssue } from '../core/methodology';
 import { closest } from '../core/suggest';
+import * as z from '../core/zod';
 import {
   GOVERNANCE_SETTINGS,
   type GovernanceSettings,
@@ -112,26 +112,30 @@ function toList(v: unknown): unknown {
 
 const found = (issue: { input?: unknown }) =>
   blank(issue.input) ? '' : ` (found ${quote(String(issue.input))})`;
-const text = z.preprocess(toText, z.string().optional());
-const requiredText = z.preprocess(toText, z.string({ error: 'is empty' }));
-const num = z.preprocess(toNumber, z.number({ error: (i) => `must be a number${found(i)}` }).optional());
-const int = z.preprocess(
+/** A cell's value made ready (`to...` above) before its schema checks it: classic zod's `preprocess`, in mini. */
+const cell = <S extends z.core.$ZodType>(prepare: (v: unknown) => unknown, schema: S) =>
+  z.pipe(z.transform(prepare), schema);
+const text = cell(toText, z.optional(z.string()));
+const requiredText = cell(toText, z.string({ error: 'is empty' }));
+const num = cell(toNumber, z.optional(z.number({ error: (i) => `must be a number${found(i)}` })));
+const int = cell(
   toNumber,
-  z
-    .number({ error: (i) => `must be a whole number${found(i)}` })
-    .int({ error: (i) => `must be a whole number${found(i)}` })
-    .optional(),
+  z.optional(
+    z
+      .number({ error: (i) => `must be a whole number${found(i)}` })
+      .check(z.int({ error: (i) => `must be a whole number${found(i)}` })),
+  ),
 );
-const bool = z.preprocess(toBool, z.boolean({ error: (i) => `must be yes or no${found(i)}` }).optional());
-const direction = z.preprocess(
+const bool = cell(toBool, z.optional(z.boolean({ error: (i) => `must be yes or no${found(i)}` })));
+const direction = cell(
   toDirection,
-  z
-    .union([z.literal(1), z.literal(-1)], {
+  z.optional(
+    z.union([z.literal(1), z.literal(-1)], {
       error: (i) => `must be 1 (more is better) or -1 (less is better)${found(i)}`,
-    })
-    .optional(),
+    }),
+  ),
 );
-const list = z.preprocess(toList, z.array(z.string()));
+const list = cell(toList, z.array(z.string()));
 
 const zoneRow = z.object({
   zone_id: requiredText,
@@ -188,7 +192,7 @@ type TableRecord<T> = { row: number; a1: string; fields: Record<string, string>;
  * Reads a header-driven table: every non-blank row after the header, through `schema`. Fields that fail are
  * problems at their cells and are left out of the record (so the methodology's own defaults or checks apply).
  */
-function readTable<S extends z.ZodObject>(
+function readTable<S extends z.ZodMiniObject>(
   grid: TabGrid,
   columns: readonly ColumnSpec[],
   schema: S,
@@ -244,7 +248,7 @@ function readTable<S extends z.ZodObject>(
     });
   }
   const out: TableRecord<Partial<z.output<S>>>[] = [];
-  const shape = schema.shape as Record<string, z.ZodType>;
+  const shape = schema.shape as Record<string, z.ZodMiniType>;
   const first = columns[0]!;
   for (let r = headerRow + 1; r < grid.rows.length; r++) {
     const row = grid.rows[r];
