@@ -181,7 +181,7 @@ describe('the synthesised bundles', () => {
   );
 
   test.each(FUNCTION_KEYS)(
-    'the %s bundle has the environment credentials alone, no event streams, and zod with no locale but English',
+    'the %s bundle has the environment credentials alone, no event streams, and zod/mini with no locale but English',
     (fn) => {
       const sources = bundleSources(synth.bundles[fn].path);
       // The alias of lib/infra/function.ts (LAMBDA_ALIASES) took effect: the chain's other providers are absent.
@@ -197,6 +197,10 @@ describe('the synthesised bundles', () => {
       // `import { z } from 'zod'` anywhere on the path would bring every locale (biome refuses it; this proves it).
       expect(sources.filter((s) => /zod\/v4\/locales\/(?!en\.)/.test(s))).toEqual([]);
       expect(sources.some((s) => /zod\/v4\/locales\/en\./.test(s))).toBe(true);
+      // Every schema on the path is zod/mini (lib/core/zod.ts): an `import * as z from 'zod'` there would bring classic
+      // zod back (about 60 KB, and its heavier schema construction at every cold start).
+      expect(sources.some((s) => /zod\/v4\/mini\//.test(s))).toBe(true);
+      expect(sources.filter((s) => /zod\/v4\/classic\//.test(s))).toEqual([]);
     },
   );
 
