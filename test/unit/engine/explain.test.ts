@@ -67,7 +67,8 @@ describe('explanations on the default evaluation', () => {
   });
 });
 
-describe('explanations on a hand-made case', () => {
+/** Three units, two indicators, a weighted 3 to 1, one A by quota: x 70, y 75, z. */
+function handMadeCase(): { m: CompiledMethodology; data: Dataset } {
   const m = compile({
     indicators: [{ code: 'a', weight: 3 }, { code: 'b' }],
     grade: {
@@ -83,6 +84,11 @@ describe('explanations on a hand-made case', () => {
     { id: 'y', values: { a: 10, b: 0 } },
     { id: 'z', values: { a: 0, b: 5 } },
   ]);
+  return { m, data };
+}
+
+describe('explanations on a hand-made case', () => {
+  const { m, data } = handMadeCase();
   const r = score(m, data);
   const ex = explain(m, data, r);
   test('contributions are the effective weight times the normalised value', () => {
@@ -198,23 +204,35 @@ describe('what-if re-scoring reproduces score()', () => {
   });
 });
 
+/**
+ * Twenty units and Y under winsorising (winmax 1): Y reaches A at a = 20 but not at 30, nor at the declared
+ * maximum 1000, so the grade is not monotone in the value.
+ */
+function winsorisedCase(): { m: CompiledMethodology; data: Dataset } {
+  const m = compile({
+    indicators: [{ code: 'a', max: 1000 }, { code: 'b' }],
+    treat: { method: 'winsorise', winmax: 1 },
+    grade: {
+      method: 'quota',
+      grades: [
+        { code: 'A', count: 1 },
+        { code: 'B', count: 20 },
+      ],
+    },
+  });
+  const data = datasetFromRows([
+    ...Array.from({ length: 20 }, (_, k) => ({
+      id: `u${k}`,
+      values: { a: k % 10, b: 50 + ((k * 7) % 13) },
+    })),
+    { id: 'Y', values: { a: 0, b: 55 } },
+  ]);
+  return { m, data };
+}
+
 describe('the next-grade search', () => {
   test('every answer is checked with a full score(): a what-if that claims too much reports nothing false', () => {
-    const m = compile({
-      indicators: [{ code: 'a', weight: 3 }, { code: 'b' }],
-      grade: {
-        method: 'quota',
-        grades: [
-          { code: 'A', count: 1 },
-          { code: 'B', count: 2 },
-        ],
-      },
-    });
-    const data = datasetFromRows([
-      { id: 'x', values: { a: 6, b: 10 } },
-      { id: 'y', values: { a: 10, b: 0 } },
-      { id: 'z', values: { a: 0, b: 5 } },
-    ]);
+    const { m, data } = handMadeCase();
     const r = score(m, data);
     class Boastful extends WhatIf {
       override reaches() {
@@ -227,25 +245,7 @@ describe('the next-grade search', () => {
   });
 
   test('winsorising makes the grade non-monotone in the value: the search still finds the first value that reaches it', () => {
-    // With winmax 1, Y reaches A at a = 20 but not at 30, nor at the declared maximum 1000.
-    const m = compile({
-      indicators: [{ code: 'a', max: 1000 }, { code: 'b' }],
-      treat: { method: 'winsorise', winmax: 1 },
-      grade: {
-        method: 'quota',
-        grades: [
-          { code: 'A', count: 1 },
-          { code: 'B', count: 20 },
-        ],
-      },
-    });
-    const data = datasetFromRows([
-      ...Array.from({ length: 20 }, (_, k) => ({
-        id: `u${k}`,
-        values: { a: k % 10, b: 50 + ((k * 7) % 13) },
-      })),
-      { id: 'Y', values: { a: 0, b: 55 } },
-    ]);
+    const { m, data } = winsorisedCase();
     const r = score(m, data);
     const i = r.units.indexOf('Y');
     expect(r.grade[i]).toBe('B');
@@ -462,24 +462,7 @@ describe('the next-grade search stays fast without changing its answers', () => 
   });
 
   test('winsorising: the bound keeps an indicator that reaches the grade short of its limit, though not at it', () => {
-    const m = compile({
-      indicators: [{ code: 'a', max: 1000 }, { code: 'b' }],
-      treat: { method: 'winsorise', winmax: 1 },
-      grade: {
-        method: 'quota',
-        grades: [
-          { code: 'A', count: 1 },
-          { code: 'B', count: 20 },
-        ],
-      },
-    });
-    const data = datasetFromRows([
-      ...Array.from({ length: 20 }, (_, k) => ({
-        id: `u${k}`,
-        values: { a: k % 10, b: 50 + ((k * 7) % 13) },
-      })),
-      { id: 'Y', values: { a: 0, b: 55 } },
-    ]);
+    const { m, data } = winsorisedCase();
     const r = score(m, data);
     const i = r.units.indexOf('Y');
     const w = new WhatIf(m, data, r);
