@@ -8,33 +8,23 @@ import { officialOf, type Provisioned, provisionEvaluation } from '../../../lib/
 import { type LocalStack, startLocalStack } from '../../../lib/local/stack';
 import { syncControl } from '../../../lib/pipeline/control';
 import { silentLogger } from '../../../lib/pipeline/log';
-import {
-  EvaluateMessageSchema,
-  type MessageQueue,
-  type QueueName,
-  SyncMessageSchema,
-} from '../../../lib/pipeline/messages';
+import { EvaluateMessageSchema, SyncMessageSchema } from '../../../lib/pipeline/messages';
 import { type ReconcileDeps, reconcile, retryMinute } from '../../../lib/pipeline/reconcile';
 import { requestSync } from '../../../lib/pipeline/signal';
 import { syncSheet } from '../../../lib/pipeline/sync';
 import { GoogleSpreadsheetFiles } from '../../../lib/sheets';
+import { recordingQueue } from '../../helpers/queue';
 
 const E = 'reconcile2025';
 const ev = loadDefaultEvaluation(5);
 const zones = ev.zones.slice(0, 3);
 const [first, second] = zones.map((z) => z.zoneId) as [string, string];
 
-type Sent = { queue: QueueName; group: string; dedupId: string; body: string };
 let stack: LocalStack;
 let prov: Provisioned;
 let folder: string;
 let files: GoogleSpreadsheetFiles;
-const sent: Sent[] = [];
-const queue: MessageQueue = {
-  async send(q, group, dedupId, body) {
-    sent.push({ queue: q, group, dedupId, body });
-  },
-};
+const { queue, sent } = recordingQueue();
 const sheetDeps = () => ({
   store: stack.store,
   reader: stack.reader,
