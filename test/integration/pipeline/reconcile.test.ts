@@ -14,6 +14,7 @@ import { requestSync } from '../../../lib/pipeline/signal';
 import { syncSheet } from '../../../lib/pipeline/sync';
 import { GoogleSpreadsheetFiles } from '../../../lib/sheets';
 import { recordingQueue } from '../../helpers/queue';
+import { syncDeps } from '../../helpers/stack';
 
 const E = 'reconcile2025';
 const ev = loadDefaultEvaluation(5);
@@ -25,13 +26,7 @@ let prov: Provisioned;
 let folder: string;
 let files: GoogleSpreadsheetFiles;
 const { queue, sent } = recordingQueue();
-const sheetDeps = () => ({
-  store: stack.store,
-  reader: stack.reader,
-  feedback: stack.feedback,
-  files: stack.files,
-  log: silentLogger,
-});
+const sheetDeps = () => ({ ...syncDeps(stack), files: stack.files });
 const reconcileDeps = (): ReconcileDeps => ({ store: stack.store, files, queue, log: silentLogger });
 const sheetOf = (zoneId: string) => prov.sheets.get(zoneId)!;
 const typedFor = (zoneId: string) =>

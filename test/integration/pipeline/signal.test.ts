@@ -20,6 +20,7 @@ import { indexProvisioned } from '../../../lib/pipeline/spreadsheet-index';
 import { syncSheet } from '../../../lib/pipeline/sync';
 import { deriveSheetKey, signalBody, signalHeaders } from '../../../lib/protocol/signature';
 import { recordingQueue } from '../../helpers/queue';
+import { syncDeps } from '../../helpers/stack';
 
 const E = 'signal2025';
 const MASTER = 'local-master-secret';
@@ -38,13 +39,7 @@ const signalDeps = (): SignalDeps => ({
   masterSecret: async () => MASTER,
   log: silentLogger,
 });
-const sheetDeps = () => ({
-  store: stack.store,
-  reader: stack.reader,
-  feedback: stack.feedback,
-  files: stack.files,
-  log: silentLogger,
-});
+const sheetDeps = () => ({ ...syncDeps(stack), files: stack.files });
 const sheetOf = (zoneId: string) => prov.sheets.get(zoneId)!;
 
 beforeAll(async () => {
