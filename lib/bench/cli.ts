@@ -9,21 +9,23 @@ import { checksum, type Figure, median, type Suite } from './types';
 const root = join(__dirname, '../..');
 const fixtures = join(root, 'test/fixtures/asem');
 
+/** `zone-eval score` of the ASEM fixture as JSON, absolute paths: what this figure times and the ASEM test checks. */
+export const ASEM_SCORE_ARGS: readonly string[] = [
+  'score',
+  '--data',
+  join(fixtures, 'ASEM_iData.csv'),
+  '--method',
+  join(fixtures, 'asem-methodology.json'),
+  '--id-column',
+  'uCode',
+  '--format',
+  'json',
+];
+
 export const suite: Suite = {
   name: 'cli',
   async run(log) {
-    const argv = [
-      join(root, 'bin/zone-eval.cjs'),
-      'score',
-      '--data',
-      join(fixtures, 'ASEM_iData.csv'),
-      '--method',
-      join(fixtures, 'asem-methodology.json'),
-      '--id-column',
-      'uCode',
-      '--format',
-      'json',
-    ];
+    const argv = [join(root, 'bin/zone-eval.cjs'), ...ASEM_SCORE_ARGS];
     const once = () => execFileSync(process.execPath, argv, { encoding: 'utf8' });
     once();
     const times: number[] = [];

@@ -13,24 +13,29 @@ import { UsageError } from './errors';
 import { isRefused } from './status';
 import { renderTable } from './text';
 
+/** The options naming a zone and, optionally, one of its indicators (`history` and `trace`). */
+export const ZONE_OPTIONS = { zone: { type: 'string' }, indicator: { type: 'string' } } as const;
+export const ZONE_HELP = `  --zone ID            the zone
+  --indicator CODE     only this indicator`;
+
+/** The zone `--zone` names; it is required. */
+export function zoneOption(zone: string | undefined): string {
+  if (!zone) throw new UsageError('option --zone is required, e.g. --zone zhengzhou');
+  return zone;
+}
+
 const HELP = `usage: zone-eval history --zone ID [--indicator CODE] [--evaluation ID] [--local --data-dir DIR]
                          [--format table|json]
 
 Every accepted, refused and late value of a zone, with who entered it and when, oldest first.
 
 options:
-  --zone ID            the zone
-  --indicator CODE     only this indicator
+${ZONE_HELP}
 ${BACKEND_HELP}
   --format F           table (default) or json
   -h, --help           this help`;
 
-const OPTIONS = {
-  ...BACKEND_OPTIONS,
-  zone: { type: 'string' },
-  indicator: { type: 'string' },
-  format: { type: 'string' },
-} as const;
+const OPTIONS = { ...BACKEND_OPTIONS, ...ZONE_OPTIONS, format: { type: 'string' } } as const;
 
 /** One entry of a value's history: the revision where it changed. */
 export type HistoryEntry = {
@@ -128,8 +133,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const format = choiceOption(args.values.format, 'format', ['table', 'json']) ?? 'table';
-  const zone = args.values.zone;
-  if (!zone) throw new UsageError('option --zone is required, e.g. --zone zhengzhou');
+  const zone = zoneOption(args.values.zone);
   const indicator = args.values.indicator;
   const choice = backendChoice(args.values);
   return withBackend(choice, async (b) => {

@@ -17,7 +17,7 @@ import { MethodologyError } from '../core/errors';
 import type { CompiledMethodology } from '../core/methodology';
 import { choiceOption, parseOptions } from './args';
 import { UsageError } from './errors';
-import { loadMethodology, readText } from './score';
+import { loadMethodology, readText, separatorOption } from './score';
 import { renderTable } from './text';
 
 const HELP = `usage: zone-eval preview --method DRAFT.json --against IN_FORCE.json --data FILE.csv
@@ -43,15 +43,6 @@ const OPTIONS = {
   separator: { type: 'string' },
   format: { type: 'string' },
 } as const;
-
-const SEPARATORS: Record<string, string> = {
-  ',': ',',
-  ';': ';',
-  '|': '|',
-  tab: '\t',
-  '\\t': '\t',
-  '\t': '\t',
-};
 
 function load(path: string, text: string, m: CompiledMethodology, id: string, sep: string) {
   const loaded = datasetFromCsv(text, m.spec, id, sep);
@@ -97,9 +88,7 @@ export async function run(argv: string[]): Promise<number> {
       `${missing.map((k) => `--${k}`).join(', ')} ${missing.length > 1 ? 'are' : 'is'} required (zone-eval preview --help shows the options)`,
     );
   const format = choiceOption(o.format, 'format', ['table', 'json']) ?? 'table';
-  const sep = o.separator === undefined ? ',' : SEPARATORS[o.separator];
-  if (sep === undefined)
-    throw new UsageError(`option --separator must be ',', ';', tab or '|', got '${o.separator}'`);
+  const sep = separatorOption(o.separator);
   const draft = loadMethodology(o.method!);
   const inForce = loadMethodology(o.against!);
   const text = readText(o.data!, 'data');

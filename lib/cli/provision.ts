@@ -32,7 +32,7 @@ import {
   quoteTab,
   type TabLayout,
 } from '../sheets';
-import type { GoogleClients } from '../sheets/client';
+import { batchUpdate, type GoogleClients } from '../sheets/client';
 import {
   type AccessChange,
   createSpreadsheet,
@@ -226,15 +226,7 @@ async function provisionZone(
   const present = new Set(tabs.filter((t) => !missing.added.includes(t.title)).flatMap((t) => t.protections));
   const protect = protectionRequests(ids, present);
   const requests = [...missing.requests, ...protect, ...validationRequests(methodology, ids.form)];
-  await google.calls.call(
-    { name: 'sheets.spreadsheets.batchUpdate', kind: 'sheets.write', fileId: made.spreadsheetId },
-    () =>
-      google.sheets.spreadsheets.batchUpdate({
-        spreadsheetId: made.spreadsheetId,
-        fields: 'spreadsheetId',
-        requestBody: { requests },
-      }),
-  );
+  await batchUpdate(google, made.spreadsheetId, requests);
   if (made.created) summary.created.push(`zone ${zone.zoneId}`);
   else if (missing.added.length || protect.length)
     summary.repaired.push(

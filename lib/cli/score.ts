@@ -58,6 +58,14 @@ const SEPARATOR_NAMES: Record<string, string> = {
   '\t': '\t',
 };
 
+/** The field separator `--separator` names: ',' when absent; anything but the names above is refused. */
+export function separatorOption(value: string | undefined): string {
+  const separator = value === undefined ? ',' : SEPARATOR_NAMES[value];
+  if (separator === undefined)
+    throw new UsageError(`option --separator must be ',', ';', tab or '|', got '${value}'`);
+  return separator;
+}
+
 /** Reads a file a person gave, as UTF-8 text; a missing file or another encoding is a one-line refusal. */
 export function readText(path: string, what: string): string {
   let bytes: Buffer;
@@ -286,9 +294,7 @@ export async function run(argv: string[]): Promise<number> {
       `${!o.data && !o.method ? '--data and --method are' : `--${o.data ? 'method' : 'data'} is`} required (zone-eval score --help shows the options)`,
     );
   const format = choiceOption(o.format, 'format', ['table', 'json', 'csv']) ?? 'table';
-  const separator = o.separator === undefined ? ',' : SEPARATOR_NAMES[o.separator];
-  if (separator === undefined)
-    throw new UsageError(`option --separator must be ',', ';', tab or '|', got '${o.separator}'`);
+  const separator = separatorOption(o.separator);
   const runs = intOption(o.uncertainty, 'uncertainty', { min: 1, max: MAX_RUNS });
   const seed = intOption(o.seed, 'seed', { min: 0, max: MAX_SEED });
   if (seed !== undefined && runs === undefined)

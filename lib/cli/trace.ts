@@ -11,7 +11,15 @@ import type { Revision } from '../pipeline/ports';
 import { choiceOption, intOption, parseOptions } from './args';
 import { BACKEND_HELP, BACKEND_OPTIONS, backendChoice, withBackend } from './backend';
 import { UsageError } from './errors';
-import { checkIndicator, type HistoryEntry, historyOf, revisionsOf } from './history';
+import {
+  checkIndicator,
+  type HistoryEntry,
+  historyOf,
+  revisionsOf,
+  ZONE_HELP,
+  ZONE_OPTIONS,
+  zoneOption,
+} from './history';
 import { chooseRun } from './published';
 import { renderTable } from './text';
 
@@ -22,8 +30,7 @@ The run behind a zone's published result: run, methodology version, engine versi
 value used, who entered it and when.
 
 options:
-  --zone ID            the zone
-  --indicator CODE     only this indicator
+${ZONE_HELP}
   --run N              this run instead of the published one
 ${BACKEND_HELP}
   --format F           table (default) or json
@@ -31,8 +38,7 @@ ${BACKEND_HELP}
 
 const OPTIONS = {
   ...BACKEND_OPTIONS,
-  zone: { type: 'string' },
-  indicator: { type: 'string' },
+  ...ZONE_OPTIONS,
   run: { type: 'string' },
   format: { type: 'string' },
 } as const;
@@ -95,8 +101,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const format = choiceOption(args.values.format, 'format', ['table', 'json']) ?? 'table';
-  const zone = args.values.zone;
-  if (!zone) throw new UsageError('option --zone is required, e.g. --zone zhengzhou');
+  const zone = zoneOption(args.values.zone);
   const indicator = args.values.indicator;
   const seq = intOption(args.values.run, 'run', { min: 1, max: 9_999_999_999 });
   const choice = backendChoice(args.values);

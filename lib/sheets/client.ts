@@ -57,6 +57,23 @@ export type ClientOptions = {
 
 export type GoogleClients = { sheets: sheets_v4.Sheets; drive: drive_v3.Drive; calls: ApiCaller };
 
+/** One spreadsheets.batchUpdate through the caller (its retries, pacing and errors), answering only the id. */
+export async function batchUpdate(
+  clients: Pick<GoogleClients, 'sheets' | 'calls'>,
+  spreadsheetId: string,
+  requests: sheets_v4.Schema$Request[],
+): Promise<void> {
+  await clients.calls.call(
+    { name: 'sheets.spreadsheets.batchUpdate', kind: 'sheets.write', fileId: spreadsheetId },
+    () =>
+      clients.sheets.spreadsheets.batchUpdate({
+        spreadsheetId,
+        fields: 'spreadsheetId',
+        requestBody: { requests },
+      }),
+  );
+}
+
 /** Reads JSON text or an object through a schema; a clear error names what is wrong with the secret. */
 function parseSecret<S extends z.core.$ZodType>(
   what: string,

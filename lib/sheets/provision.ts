@@ -19,7 +19,7 @@
  */
 import type { drive_v3 } from '@googleapis/drive';
 import type { sheets_v4 } from '@googleapis/sheets';
-import type { GoogleClients } from './client';
+import { batchUpdate, type GoogleClients } from './client';
 import { SheetsError, SheetsRequestError } from './errors';
 import type { TabLayout } from './layout';
 import { layoutRequests } from './requests';
@@ -207,15 +207,7 @@ export async function createSpreadsheet(
     }
   }
   try {
-    await clients.calls.call(
-      { name: 'sheets.spreadsheets.batchUpdate', kind: 'sheets.write', fileId: spreadsheetId },
-      () =>
-        clients.sheets.spreadsheets.batchUpdate({
-          spreadsheetId,
-          fields: 'spreadsheetId',
-          requestBody: { requests: setUpRequests(layouts) },
-        }),
-    );
+    await batchUpdate(clients, spreadsheetId, setUpRequests(layouts));
   } catch (e) {
     // A batchUpdate is atomic; one retried after its first attempt went through fails on the tabs it added.
     if (!(e instanceof SheetsRequestError)) throw e;

@@ -13,7 +13,7 @@
 
 import { isSpreadsheetUnavailable, type PublishOutcome, type ResultsPublisher } from '../pipeline/ports';
 import type { ResultsDoc } from '../pipeline/results';
-import type { GoogleClients } from './client';
+import { batchUpdate, type GoogleClients } from './client';
 import { SheetsRequestError } from './errors';
 import { resultsRequests, type SheetStructure, STRUCTURE_FIELDS, structureOf } from './results';
 
@@ -53,15 +53,7 @@ export class GoogleResultsPublisher implements ResultsPublisher {
 
   private async batch(spreadsheetId: string, doc: ResultsDoc, structure: SheetStructure | null) {
     const requests = resultsRequests(doc, structure);
-    await this.clients.calls.call(
-      { name: 'sheets.spreadsheets.batchUpdate', kind: 'sheets.write', fileId: spreadsheetId },
-      () =>
-        this.clients.sheets.spreadsheets.batchUpdate({
-          spreadsheetId,
-          fields: 'spreadsheetId',
-          requestBody: { requests },
-        }),
-    );
+    await batchUpdate(this.clients, spreadsheetId, requests);
   }
 
   private async structure(spreadsheetId: string): Promise<SheetStructure> {

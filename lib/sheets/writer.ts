@@ -5,7 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { FeedbackCell, FeedbackTab, FeedbackWriter } from '../pipeline/ports';
-import type { GoogleClients } from './client';
+import { batchUpdate, type GoogleClients } from './client';
 import { SheetsRequestError } from './errors';
 import { FEEDBACK_TAB } from './layout';
 import { feedbackRequests } from './requests';
@@ -41,15 +41,7 @@ export class GoogleFeedbackWriter implements FeedbackWriter {
     title: string,
   ): Promise<FeedbackTab> {
     const { requests, tab: next } = feedbackRequests(rows, tab, this.newTabId(), title);
-    await this.clients.calls.call(
-      { name: 'sheets.spreadsheets.batchUpdate', kind: 'sheets.write', fileId: spreadsheetId },
-      () =>
-        this.clients.sheets.spreadsheets.batchUpdate({
-          spreadsheetId,
-          fields: 'spreadsheetId',
-          requestBody: { requests },
-        }),
-    );
+    await batchUpdate(this.clients, spreadsheetId, requests);
     return next;
   }
 

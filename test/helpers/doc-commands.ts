@@ -3,6 +3,19 @@
  * Only code counts (fenced blocks and inline code spans): prose says "zone-eval runs an evaluation" without meaning
  * a command. `npm run demo -- ...` and `npm run bench -- ...` are the `demo` and `bench` subcommands.
  */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The repository's root. */
+export const ROOT = join(__dirname, '..', '..');
+
+/** The documents held to the code: README.md and every docs/*.md, as paths from the root. */
+export const DOCS = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 /** One command as written in a document: its subcommand and the options written after it. */
 export type DocCommand = { file: string; line: number; command: string; options: string[]; text: string };

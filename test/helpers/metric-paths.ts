@@ -197,6 +197,13 @@ const scored = (publish: 'published' | 'unavailable') => ({
 export type MetricPath = { name: string; run: (metrics: MemoryMetrics) => Promise<void> };
 
 /** Every path that emits a metric, one handler invocation each. */
+/** The SQS event of one trigger-signalled sync of the zone sheet. */
+const zoneSyncEvent = () => ({
+  Records: [
+    sqsRecord({ evaluationId: 'e2026', spreadsheetId: SHEET, requested: 1, caller: 'trigger', kind: 'zone' }),
+  ],
+});
+
 export const METRIC_PATHS: MetricPath[] = [
   {
     name: 'the webhook accepts a signed signal',
@@ -223,17 +230,7 @@ export const METRIC_PATHS: MetricPath[] = [
     name: 'a sync reads a zone sheet with 3 refused cells',
     run: async (m) => {
       mocked.syncSheet.mockResolvedValueOnce(zoneSync(3));
-      const res = await syncHandler(m)({
-        Records: [
-          sqsRecord({
-            evaluationId: 'e2026',
-            spreadsheetId: SHEET,
-            requested: 1,
-            caller: 'trigger',
-            kind: 'zone',
-          }),
-        ],
-      });
+      const res = await syncHandler(m)(zoneSyncEvent());
       expect(res.batchItemFailures).toEqual([]);
     },
   },
@@ -241,17 +238,7 @@ export const METRIC_PATHS: MetricPath[] = [
     name: 'a sync fails',
     run: async (m) => {
       mocked.syncSheet.mockRejectedValueOnce(new Error('Sheets unavailable'));
-      const res = await syncHandler(m)({
-        Records: [
-          sqsRecord({
-            evaluationId: 'e2026',
-            spreadsheetId: SHEET,
-            requested: 1,
-            caller: 'trigger',
-            kind: 'zone',
-          }),
-        ],
-      });
+      const res = await syncHandler(m)(zoneSyncEvent());
       expect(res.batchItemFailures).toHaveLength(1);
     },
   },

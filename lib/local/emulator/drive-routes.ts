@@ -277,6 +277,16 @@ function parseClause(c: string): Clause {
 
 const ORDER_KEYS = new Set(['createdTime', 'modifiedTime', 'name', 'folder']);
 
+/** A file's value for one `orderBy` key; `folder` is 1 for a folder, 0 for a file. */
+const orderValue = (f: DriveFile, k: string): string | number =>
+  k === 'name'
+    ? f.name
+    : k === 'folder'
+      ? Number(f.mimeType === FOLDER_MIME)
+      : k === 'modifiedTime'
+        ? f.modifiedTime
+        : f.createdTime;
+
 function orderBy(spec: string | null): (a: DriveFile, b: DriveFile) => number {
   const keys = (spec ?? 'createdTime')
     .split(',')
@@ -289,22 +299,8 @@ function orderBy(spec: string | null): (a: DriveFile, b: DriveFile) => number {
     });
   return (a, b) => {
     for (const { k, desc } of keys) {
-      const av =
-        k === 'name'
-          ? a.name
-          : k === 'folder'
-            ? Number(a.mimeType === FOLDER_MIME)
-            : k === 'modifiedTime'
-              ? a.modifiedTime
-              : a.createdTime;
-      const bv =
-        k === 'name'
-          ? b.name
-          : k === 'folder'
-            ? Number(b.mimeType === FOLDER_MIME)
-            : k === 'modifiedTime'
-              ? b.modifiedTime
-              : b.createdTime;
+      const av = orderValue(a, k);
+      const bv = orderValue(b, k);
       if (av !== bv) return (av < bv ? -1 : 1) * (desc ? -1 : 1);
     }
     return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;

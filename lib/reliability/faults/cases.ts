@@ -5,12 +5,13 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FaultHandle } from '../../local/emulator/faults';
 import { fireSignal } from '../../local/emulator/trigger';
 import { DRIVE_ADMIN } from '../../local/seed';
 import { STALL_MS } from '../../pipeline/reconcile';
 import { FEEDBACK_TAB } from '../../sheets';
 import { countConditionalConflicts } from '../harness';
-import { crashAfterStore, crashBeforeAck, lambdaTimeout, reconcileAt, sqsEvent } from './inject';
+import { crashAfterStore, crashBeforeAck, lambdaTimeout, reconcileAt, sqsEvent, type Undo } from './inject';
 import type { World, WorldOptions } from './world';
 
 export type FaultCase = {
@@ -44,17 +45,33 @@ function accept(w: World, made: { zoneId: string; code: string; value: number }[
 const exercised = (what: string, hits: number, wanted: number) =>
   hits >= wanted ? [] : [`${what}: the fault was served ${hits} times, not ${wanted}`];
 
+/**
+ * Officials edit zones (`editZones`' arguments) while the faults are in place; once the loop is quiet the faults
+ * are lifted and every edit must be accepted. Fails where an edit's signal was refused or a fault was served fewer
+ * times than wanted.
+ */
+async function editsUnderFaults(
+  w: World,
+  [from, n, code, base]: [number, number, string, number],
+  faults: [what: string, fault: FaultHandle | Undo, wanted: number][],
+): Promise<string[]> {
+  const { made, failures } = await editZones(w, from, n, code, base);
+  await w.settle();
+  for (const [, f] of faults) {
+    if ('remove' in f) f.remove();
+    else f.undo();
+  }
+  accept(w, made);
+  return [...failures, ...faults.flatMap(([what, f, wanted]) => exercised(what, f.hits, wanted))];
+}
+
 export const FAULT_CASES: FaultCase[] = [
   {
     name: 'sheets-429-read',
     what: 'a storm of 40 Sheets 429s on the zone sheets’ reads while 4 officials edit',
     async run(w) {
       const storm = w.runtime.stack.emulator.faults.rateLimit('sheets.spreadsheets.get', 40);
-      const { made, failures } = await editZones(w, 0, 4, 'T03', 41);
-      await w.settle();
-      storm.remove();
-      accept(w, made);
-      return [...failures, ...exercised('429 on read', storm.hits, 40)];
+      return editsUnderFaults(w, [0, 4, 'T03', 41], [['429 on read', storm, 40]]);
     },
   },
   {
@@ -64,11 +81,7 @@ export const FAULT_CASES: FaultCase[] = [
       const storm = w.runtime.stack.emulator.faults.rateLimit('sheets.spreadsheets.batchUpdate', 30, {
         spreadsheetId: w.year.resultsId,
       });
-      const { made, failures } = await editZones(w, 2, 3, 'T05', 4100.5);
-      await w.settle();
-      storm.remove();
-      accept(w, made);
-      return [...failures, ...exercised('429 on publish', storm.hits, 30)];
+      return editsUnderFaults(w, [2, 3, 'T05', 4100.5], [['429 on publish', storm, 30]]);
     },
   },
   {
@@ -79,16 +92,15 @@ export const FAULT_CASES: FaultCase[] = [
       const unavailable = faults.error('sheets.spreadsheets.get', 503, { times: 20 });
       const internal = faults.error('drive.files.get', 500, { times: 10 });
       const dropped = faults.drop('sheets.spreadsheets.get', { times: 4 });
-      const { made, failures } = await editZones(w, 4, 3, 'T03', 52);
-      await w.settle();
-      for (const f of [unavailable, internal, dropped]) f.remove();
-      accept(w, made);
-      return [
-        ...failures,
-        ...exercised('503 on read', unavailable.hits, 20),
-        ...exercised('500 on Drive', internal.hits, 10),
-        ...exercised('dropped read', dropped.hits, 4),
-      ];
+      return editsUnderFaults(
+        w,
+        [4, 3, 'T03', 52],
+        [
+          ['503 on read', unavailable, 20],
+          ['500 on Drive', internal, 10],
+          ['dropped read', dropped, 4],
+        ],
+      );
     },
   },
   {
@@ -99,16 +111,14 @@ export const FAULT_CASES: FaultCase[] = [
       const rid = w.year.resultsId;
       const write = faults.error('sheets.spreadsheets.batchUpdate', 500, { times: 14, spreadsheetId: rid });
       const after = faults.error('drive.files.get', 503, { times: 12, spreadsheetId: rid });
-      const { made, failures } = await editZones(w, 6, 2, 'T05', 5200.25);
-      await w.settle();
-      write.remove();
-      after.remove();
-      accept(w, made);
-      return [
-        ...failures,
-        ...exercised('500 on publish', write.hits, 14),
-        ...exercised('503 after publish', after.hits, 12),
-      ];
+      return editsUnderFaults(
+        w,
+        [6, 2, 'T05', 5200.25],
+        [
+          ['500 on publish', write, 14],
+          ['503 after publish', after, 12],
+        ],
+      );
     },
   },
   {
@@ -120,16 +130,15 @@ export const FAULT_CASES: FaultCase[] = [
       const afterRevision = crashAfterStore(w.runtime, 'appendRevision', 1);
       const afterCurrent = crashAfterStore(w.runtime, 'putCurrent', 1);
       const beforeAck = crashBeforeAck(w.runtime, 'sync', 2);
-      const { made, failures } = await editZones(w, 0, 3, 'T03', 61);
-      await w.settle();
-      for (const f of [afterRevision, afterCurrent, beforeAck]) f.undo();
-      accept(w, made);
-      return [
-        ...failures,
-        ...exercised('crash after the revision', afterRevision.hits, 1),
-        ...exercised('crash after the current values', afterCurrent.hits, 1),
-        ...exercised('crash before the acknowledgement', beforeAck.hits, 2),
-      ];
+      return editsUnderFaults(
+        w,
+        [0, 3, 'T03', 61],
+        [
+          ['crash after the revision', afterRevision, 1],
+          ['crash after the current values', afterCurrent, 1],
+          ['crash before the acknowledgement', beforeAck, 2],
+        ],
+      );
     },
   },
   {

@@ -51,6 +51,26 @@ export const rowOf = (code: string) =>
   3 +
   ev.methodology.indicators.filter((i) => (i.source ?? 'zone') === 'zone').findIndex((i) => i.code === code);
 
+/** Opens the stack left in `dir`, hands it to `look`, and closes it. */
+export async function withStack<T>(dir: string, look: (s: LocalStack) => Promise<T>): Promise<T> {
+  const s = await openStack(dir);
+  try {
+    return await look(s);
+  } finally {
+    await s.close();
+  }
+}
+
+/** Writes text into one cell of a spreadsheet as `person` types it (USER_ENTERED), through Google's client. */
+export const cellWriter =
+  (stack: LocalStack, person: string, spreadsheetId: string) => (range: string, text: string) =>
+    stack.clientsAs(person).sheets.spreadsheets.values.update({
+      spreadsheetId,
+      range,
+      valueInputOption: 'USER_ENTERED',
+      requestBody: { values: [[text]] },
+    });
+
 export async function typeAs(
   stack: LocalStack,
   zoneId: string,
@@ -58,12 +78,7 @@ export async function typeAs(
   code: string,
   text: string,
 ) {
-  await stack.clientsAs(officialOf(zoneId)).sheets.spreadsheets.values.update({
-    spreadsheetId,
-    range: `Form!D${rowOf(code)}`,
-    valueInputOption: 'USER_ENTERED',
-    requestBody: { values: [[text]] },
-  });
+  await cellWriter(stack, officialOf(zoneId), spreadsheetId)(`Form!D${rowOf(code)}`, text);
 }
 
 export async function buildFixture(): Promise<Fixture> {

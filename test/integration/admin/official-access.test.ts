@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { DEFAULT_METHODOLOGY_PATH } from '../../../lib/local/demo-data';
 import { SERVICE_ACCOUNT } from '../../../lib/local/stack';
 import { runCli } from '../../helpers/cli';
-import { openStack } from './fixture';
+import { cellWriter, type openStack, withStack } from './fixture';
 
 const E = 'access2025';
 const OFFICIAL = 'li@mofcom.gov.cn';
@@ -22,14 +22,7 @@ let driveId: string;
 const args = () => ['provision', '--evaluation', E, '--local', '--data-dir', dir, '--drive', driveId];
 
 type Stack = Awaited<ReturnType<typeof openStack>>;
-async function inspect<T>(look: (s: Stack) => Promise<T>): Promise<T> {
-  const s = await openStack(dir);
-  try {
-    return await look(s);
-  } finally {
-    await s.close();
-  }
-}
+const inspect = <T>(look: (s: Stack) => Promise<T>): Promise<T> => withStack(dir, look);
 const fileOf = (s: Stack, key: string) =>
   s.emulator.files().find((f) => f.appProperties?.zoneEvalKey === `${E}:${key}` && !f.trashed)!.id;
 /** The reason of a Drive refusal, or the status of another failure. */
@@ -110,13 +103,7 @@ it('an official edits values, and cannot edit the labels, share outside the doma
   await inspect(async (s) => {
     const id = fileOf(s, 'zone:zhengzhou');
     const official = s.clientsAs(OFFICIAL);
-    const write = (range: string, v: string) =>
-      official.sheets.spreadsheets.values.update({
-        spreadsheetId: id,
-        range,
-        valueInputOption: 'USER_ENTERED',
-        requestBody: { values: [[v]] },
-      });
+    const write = cellWriter(s, OFFICIAL, id);
     // Can: type a value and a note.
     await expect(write('Form!D3', '1,092.47亿')).resolves.toMatchObject({ status: 200 });
     await expect(write('Form!E3', '海关统计')).resolves.toMatchObject({ status: 200 });

@@ -10,7 +10,7 @@ import { drive_v3 } from '@googleapis/drive';
 import { DEFAULT_METHODOLOGY_PATH } from '../../../lib/local/demo-data';
 import { INSTRUCTIONS_TAB, PROTECTIONS } from '../../../lib/sheets/provision-form';
 import { runCli } from '../../helpers/cli';
-import { openStack } from './fixture';
+import { cellWriter, type openStack, withStack } from './fixture';
 
 const E = 'prov2025';
 let dir: string;
@@ -30,19 +30,20 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Opens the stack over the directory, hands it to `look`, closes it. */
-async function inspect<T>(look: (s: Awaited<ReturnType<typeof openStack>>) => Promise<T>): Promise<T> {
-  const s = await openStack(dir);
-  try {
-    return await look(s);
-  } finally {
-    await s.close();
-  }
-}
+const inspect = <T>(look: (s: Awaited<ReturnType<typeof openStack>>) => Promise<T>): Promise<T> =>
+  withStack(dir, look);
 
 const filesOf = (s: Awaited<ReturnType<typeof openStack>>) =>
   s.emulator.files().filter((f) => key(f).startsWith(`${E}:`) && !f.trashed);
 const sheetOf = (s: Awaited<ReturnType<typeof openStack>>, k: string) =>
   filesOf(s).find((f) => key(f) === `${E}:${k}`)!.id;
+
+/** The descriptions of a spreadsheet's protected ranges, sorted. */
+const protectionsOf = (sheets: { protectedRanges?: { description?: string | null }[] }[]) =>
+  sheets
+    .flatMap((x) => x.protectedRanges ?? [])
+    .map((p) => p.description)
+    .sort();
 
 async function writersOf(s: Awaited<ReturnType<typeof openStack>>, fileId: string) {
   const res = await s.google.drive.permissions.list({
@@ -109,12 +110,7 @@ it('protects the header, labels, Feedback and Instructions, and validates values
       fields: 'sheets(properties(title),protectedRanges(description))',
     });
     expect(all.data.sheets!.map((x) => x.properties!.title)).toEqual(['Form', 'Feedback', INSTRUCTIONS_TAB]);
-    expect(
-      all.data
-        .sheets!.flatMap((x) => x.protectedRanges ?? [])
-        .map((p) => p.description)
-        .sort(),
-    ).toEqual(Object.values(PROTECTIONS).sort());
+    expect(protectionsOf(all.data.sheets!)).toEqual(Object.values(PROTECTIONS).sort());
     // The Instructions tab reads in both languages, each row English then Chinese.
     const instructions =
       (
@@ -133,14 +129,7 @@ it('protects the header, labels, Feedback and Instructions, and validates values
     expect(rule.strict).toBe(false);
     expect(rule.inputMessage).toContain('亿');
 
-    const official = s.clientsAs('li@zz.gov.cn');
-    const write = (range: string, v: string) =>
-      official.sheets.spreadsheets.values.update({
-        spreadsheetId: id,
-        range,
-        valueInputOption: 'USER_ENTERED',
-        requestBody: { values: [[v]] },
-      });
+    const write = cellWriter(s, 'li@zz.gov.cn', id);
     await expect(write('Form!D3', '1,092.47亿')).resolves.toMatchObject({ status: 200 });
     await expect(write('Form!E3', 'estimate')).resolves.toMatchObject({ status: 200 });
     await expect(write('Form!A3', 'T99')).rejects.toMatchObject({ status: 403 });
@@ -300,12 +289,7 @@ it('restores a protection someone removed, and only that one', async () => {
       spreadsheetId: sheetOf(s, 'zone:hangzhou'),
       fields: 'sheets(protectedRanges(description))',
     });
-    expect(
-      all.data
-        .sheets!.flatMap((x) => x.protectedRanges ?? [])
-        .map((p) => p.description)
-        .sort(),
-    ).toEqual(Object.values(PROTECTIONS).sort());
+    expect(protectionsOf(all.data.sheets!)).toEqual(Object.values(PROTECTIONS).sort());
   });
 });
 

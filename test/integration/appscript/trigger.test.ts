@@ -13,10 +13,11 @@ import { boundConfigureRequest, standaloneConfigureRequest } from '../../../lib/
 import { type EmbeddedDynamo, startDynamo } from '../../../lib/local/dynamo';
 import { functionUrlEvent } from '../../../lib/local/runtime';
 import type { Logger } from '../../../lib/pipeline/log';
-import { type MessageQueue, type QueueName, SyncMessageSchema } from '../../../lib/pipeline/messages';
+import { SyncMessageSchema } from '../../../lib/pipeline/messages';
 import { MemoryMetrics } from '../../../lib/pipeline/metrics';
 import { deriveSheetKey, signSignal } from '../../../lib/protocol/signature';
 import { DynamoStore } from '../../../lib/store/dynamo-store';
+import { recordingQueue } from '../../helpers/queue';
 import { emptyState, type GasState, runScript } from './gas';
 
 const E = 'appscript2025';
@@ -26,12 +27,10 @@ const OFFICIAL = 'li.wei@zhengzhou.example.gov.cn';
 const SHEET_A = '1ZhengzhouFormAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 const SHEET_B = '1HangzhouFormBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB';
 
-type Sent = { queue: QueueName; group: string; dedupId: string; body: string };
 let dynamo: EmbeddedDynamo;
 let store: DynamoStore;
 let hook: Server;
 let webhookUrl: string;
-const sent: Sent[] = [];
 /** The webhook's `signal.<outcome>` log events, with the spreadsheet each names. */
 const signals: { event: string; spreadsheetId?: unknown }[] = [];
 const log: Logger = {
@@ -40,11 +39,7 @@ const log: Logger = {
   error: (event, data) => signals.push({ event: `${event}: ${String(data?.['error'])}` }),
 };
 const refusals = () => signals.filter((s) => s.event.startsWith('signal.') && s.event !== 'signal.accepted');
-const queue: MessageQueue = {
-  async send(q, group, dedupId, body) {
-    sent.push({ queue: q, group, dedupId, body });
-  },
-};
+const { queue, sent } = recordingQueue();
 
 beforeAll(async () => {
   dynamo = await startDynamo();

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ASEM_SCORE_ARGS } from '../../../lib/bench/cli';
 import { parseCsv } from '../../../lib/core/csv';
 import { runCli } from '../../helpers/cli';
 
@@ -13,18 +14,7 @@ type Unit = { id: string; rank: number; score: number; scores: Record<string, nu
 
 /** Runs `zone-eval score` on the ASEM fixture as JSON, with extra options, in-process. */
 async function scoreAsemJson(...extra: string[]): Promise<string> {
-  const r = await runCli([
-    'score',
-    '--data',
-    join(fixtures, 'ASEM_iData.csv'),
-    '--method',
-    join(fixtures, 'asem-methodology.json'),
-    '--id-column',
-    'uCode',
-    '--format',
-    'json',
-    ...extra,
-  ]);
+  const r = await runCli([...ASEM_SCORE_ARGS, ...extra]);
   if (r.code !== 0) throw new Error(r.stderr);
   return r.stdout;
 }

@@ -188,6 +188,21 @@ describe('files.list', () => {
     expect(Object.keys(r.data.files?.[0] ?? {}).sort()).toEqual(['id', 'kind', 'mimeType', 'name']);
   });
 
+  it('orders by each orderBy key in turn: name descending; folders first, then by name', async () => {
+    const names = async (q: string, orderBy: string) =>
+      ((await lister.drive.files.list({ q, orderBy, fields: 'files(name)' })).data.files ?? []).map(
+        (f) => f.name,
+      );
+    expect(await names(`'${folder}' in parents`, 'name desc')).toEqual(
+      [4, 3, 2, 1, 0].map((i) => `Zone ${i}`),
+    );
+    expect(await names('trashed = false', 'folder desc,name')).toEqual([
+      'Zones',
+      'Elsewhere',
+      ...[0, 1, 2, 3, 4].map((i) => `Zone ${i}`),
+    ]);
+  });
+
   it('refuses a query it does not understand with 400', async () => {
     const f = await failure(lister.drive.files.list({ q: 'fullText contains "x"' }));
     expect(f.status).toBe(400);

@@ -19,6 +19,13 @@ async function sheetWith(values: unknown[][], title = 'Sheet1'): Promise<string>
   return emu.createSpreadsheetAs(ALICE, { sheets: [{ title, values }] }).spreadsheetId;
 }
 
+/** The refusal of a values.update of `values` into `range`, which the test expects to fail. */
+function updateFailure(id: string, range: string, values: unknown[][], valueInputOption = 'RAW') {
+  return failure(
+    api.spreadsheets.values.update({ spreadsheetId: id, range, valueInputOption, requestBody: { values } }),
+  );
+}
+
 describe('A1 notation (Sheets API guide: A1 notation)', () => {
   let id: string;
   beforeAll(async () => {
@@ -342,14 +349,7 @@ describe('values.update (Sheets API: spreadsheets.values.update)', () => {
 
   it('a new sheet is 1000 x 26: writing row 1001 is 400 naming the limits', async () => {
     const id = await sheetWith([]);
-    const f = await failure(
-      api.spreadsheets.values.update({
-        spreadsheetId: id,
-        range: 'Sheet1!A1001',
-        valueInputOption: 'RAW',
-        requestBody: { values: [[1]] },
-      }),
-    );
+    const f = await updateFailure(id, 'Sheet1!A1001', [[1]]);
     expect(f.data.error).toEqual({
       code: 400,
       status: 'INVALID_ARGUMENT',
@@ -359,14 +359,7 @@ describe('values.update (Sheets API: spreadsheets.values.update)', () => {
 
   it('writing past column Z is 400 naming the limits', async () => {
     const id = await sheetWith([]);
-    const f = await failure(
-      api.spreadsheets.values.update({
-        spreadsheetId: id,
-        range: 'Sheet1!Y1',
-        valueInputOption: 'RAW',
-        requestBody: { values: [[1, 2, 3]] },
-      }),
-    );
+    const f = await updateFailure(id, 'Sheet1!Y1', [[1, 2, 3]]);
     expect(f.data.error.message).toBe(
       'Range (Sheet1!Y1:AA1) exceeds grid limits. Max rows: 1000, max columns: 26',
     );
@@ -374,14 +367,7 @@ describe('values.update (Sheets API: spreadsheets.values.update)', () => {
 
   it('data larger than a closed range is refused', async () => {
     const id = await sheetWith([]);
-    const f = await failure(
-      api.spreadsheets.values.update({
-        spreadsheetId: id,
-        range: 'A1:B1',
-        valueInputOption: 'RAW',
-        requestBody: { values: [[1, 2, 3]] },
-      }),
-    );
+    const f = await updateFailure(id, 'A1:B1', [[1, 2, 3]]);
     expect(f.data.error.message).toBe(
       'Requested writing within range [A1:B1], but tried writing to column [C]',
     );
@@ -391,14 +377,7 @@ describe('values.update (Sheets API: spreadsheets.values.update)', () => {
     const form = () => sheetWith([], 'Form');
     it('values.update of two values into Form!A5:A5 is 400 naming column B', async () => {
       const id = await form();
-      const f = await failure(
-        api.spreadsheets.values.update({
-          spreadsheetId: id,
-          range: 'Form!A5:A5',
-          valueInputOption: 'RAW',
-          requestBody: { values: [['x', 'y']] },
-        }),
-      );
+      const f = await updateFailure(id, 'Form!A5:A5', [['x', 'y']]);
       expect(f.status).toBe(400);
       expect(f.data.error.message).toBe(
         'Requested writing within range [Form!A5:A5], but tried writing to column [B]',
@@ -407,14 +386,7 @@ describe('values.update (Sheets API: spreadsheets.values.update)', () => {
 
     it('values.update of two rows into Form!A5:A5 is 400 naming row 6', async () => {
       const id = await form();
-      const f = await failure(
-        api.spreadsheets.values.update({
-          spreadsheetId: id,
-          range: 'Form!A5:A5',
-          valueInputOption: 'RAW',
-          requestBody: { values: [['x'], ['y']] },
-        }),
-      );
+      const f = await updateFailure(id, 'Form!A5:A5', [['x'], ['y']]);
       expect(f.data.error.message).toBe(
         'Requested writing within range [Form!A5:A5], but tried writing to row [6]',
       );
@@ -621,14 +593,7 @@ describe('the 50,000-character cell limit (Sheets: "Your input contains more tha
     ['a formula', 'USER_ENTERED', `="${'z'.repeat(50_000)}"`],
   ])('refuses %s of 50,001 characters with 400 and leaves the sheet unchanged', async (_, option, text) => {
     const id = await sheetWith([['before', 'other']]);
-    const f = await failure(
-      api.spreadsheets.values.update({
-        spreadsheetId: id,
-        range: 'A1:B1',
-        valueInputOption: option,
-        requestBody: { values: [['changed', text]] },
-      }),
-    );
+    const f = await updateFailure(id, 'A1:B1', [['changed', text]], option);
     expect(f.status).toBe(400);
     expect(f.data).toEqual({ error: { code: 400, message: LIMIT_MESSAGE, status: 'INVALID_ARGUMENT' } });
     const r = await api.spreadsheets.values.get({ spreadsheetId: id, range: 'A1:B1' });

@@ -3,13 +3,14 @@
  * client, its values stored apart from the zones' current values, refused cells on its Feedback tab, and the
  * values merged at scoring.
  */
-import { type LocalStack, SERVICE_ACCOUNT, startLocalStack } from '../../../lib/local/stack';
+import { type LocalStack, SERVICE_ACCOUNT } from '../../../lib/local/stack';
 import { syncCentral } from '../../../lib/pipeline/central';
 import { evaluateRun } from '../../../lib/pipeline/evaluate';
 import { silentLogger } from '../../../lib/pipeline/log';
 import { ResultsDocSchema } from '../../../lib/pipeline/results';
 import { GoogleResultsPublisher } from '../../../lib/sheets';
-import { ev, seedEvaluation, smallMethodology } from './evaluate-fixture';
+import { syncDeps } from '../../helpers/stack';
+import { ev, seedEvaluation, smallMethodology, startQuickStack } from './evaluate-fixture';
 
 const ZONES = ev.zones.slice(0, 6).map((z) => z.zoneId);
 const [a, b, c] = ZONES as [string, string, string];
@@ -17,20 +18,11 @@ const CUSTOMS = ['T10', 'T17', 'T18', 'T21', 'T26'];
 
 let stack: LocalStack;
 beforeAll(async () => {
-  stack = await startLocalStack({
-    emulator: { quota: 'off' },
-    calls: { retry: { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 3 }, pace: false },
-  });
+  stack = await startQuickStack();
 });
 afterAll(() => stack.close());
 
-const deps = () => ({
-  store: stack.store,
-  reader: stack.reader,
-  feedback: stack.feedback,
-  files: stack.files,
-  log: silentLogger,
-});
+const deps = () => ({ ...syncDeps(stack), files: stack.files });
 
 /** A customs spreadsheet: zone_id then the customs indicators, one row per zone, as the department fills it. */
 function customsSheet(rows: (string | number)[][]) {

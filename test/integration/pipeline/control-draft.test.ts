@@ -11,9 +11,9 @@ import { demoDataset, loadDefaultEvaluation } from '../../../lib/local/default-e
 import { type Provisioned, provisionEvaluation } from '../../../lib/local/seed';
 import { type LocalStack, startLocalStack } from '../../../lib/local/stack';
 import { syncControl } from '../../../lib/pipeline/control';
-import { silentLogger } from '../../../lib/pipeline/log';
 import type { CurrentValues } from '../../../lib/pipeline/ports';
 import { contentHash } from '../../../lib/protocol/hash';
+import { syncDeps } from '../../helpers/stack';
 
 const E = 'draft2025';
 const ev = loadDefaultEvaluation(3);
@@ -33,12 +33,7 @@ spec.grade = {
 
 let stack: LocalStack;
 let prov: Provisioned;
-const deps = () => ({
-  store: stack.store,
-  reader: stack.reader,
-  feedback: stack.feedback,
-  log: silentLogger,
-});
+const deps = () => syncDeps(stack);
 const run = async (editor: string | null = who) => {
   await stack.store.requestSheet(E, prov.controlId);
   return syncControl({ evaluationId: E, spreadsheetId: prov.controlId, editor }, deps());

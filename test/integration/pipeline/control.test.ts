@@ -3,8 +3,8 @@ import { loadDefaultEvaluation } from '../../../lib/local/default-evaluation';
 import { type Provisioned, provisionEvaluation } from '../../../lib/local/seed';
 import { type LocalStack, startLocalStack } from '../../../lib/local/stack';
 import { installMethodology, syncControl } from '../../../lib/pipeline/control';
-import { silentLogger } from '../../../lib/pipeline/log';
 import { methodologyInForce } from '../../../lib/pipeline/methodology';
+import { syncDeps, tabText } from '../../helpers/stack';
 
 const E = 'control2025';
 const ev = loadDefaultEvaluation(3);
@@ -13,23 +13,12 @@ const admin = 'methodologist@mofcom.test';
 
 let stack: LocalStack;
 let prov: Provisioned;
-const deps = () => ({
-  store: stack.store,
-  reader: stack.reader,
-  feedback: stack.feedback,
-  log: silentLogger,
-});
+const deps = () => syncDeps(stack);
 const run = async () => {
   await stack.store.requestSheet(E, prov.controlId);
   return syncControl({ evaluationId: E, spreadsheetId: prov.controlId }, deps());
 };
-const feedback = async () =>
-  (
-    (await stack.google.sheets.spreadsheets.values.get({ spreadsheetId: prov.controlId, range: 'Feedback' }))
-      .data.values ?? []
-  )
-    .map((r) => r.join(' | '))
-    .join('\n');
+const feedback = () => tabText(stack, prov.controlId, 'Feedback');
 /** Row of an indicator on the Indicators tab (header on row 1). */
 const indicatorRow = (code: string) => ev.methodology.indicators.findIndex((i) => i.code === code) + 2;
 /** A methodologist types a weight on the Indicators tab; returns the weight column's letter. */

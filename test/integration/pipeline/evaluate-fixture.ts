@@ -8,12 +8,19 @@ import type { Methodology } from '../../../lib/core/methodology';
 import { parseField } from '../../../lib/core/values';
 import { loadDefaultEvaluation } from '../../../lib/local/default-evaluation';
 import { provisionEvaluation } from '../../../lib/local/seed';
-import type { LocalStack } from '../../../lib/local/stack';
+import { type LocalStack, startLocalStack } from '../../../lib/local/stack';
 import { installMethodology } from '../../../lib/pipeline/control';
 import type { ControlZone, CurrentValues, SubmittedValue } from '../../../lib/pipeline/ports';
 import { contentHash } from '../../../lib/protocol/hash';
 
 export const ev = loadDefaultEvaluation(7);
+
+/** The local stack these tests score on: no quota, no pacing, and retries quick and few, so a failure shows fast. */
+export const startQuickStack = (): Promise<LocalStack> =>
+  startLocalStack({
+    emulator: { quota: 'off' },
+    calls: { retry: { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 3 }, pace: false },
+  });
 
 /** The default methodology with quotas for `n` zones and a short uncertainty analysis. */
 export function smallMethodology(n: number, extra: Partial<Methodology> = {}): Methodology {

@@ -4,13 +4,20 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { sheets_v4 } from '@googleapis/sheets';
-import { type LocalStack, startLocalStack } from '../../../lib/local/stack';
+import type { LocalStack } from '../../../lib/local/stack';
 import { type EvaluateOutcome, evaluateRun } from '../../../lib/pipeline/evaluate';
 import { silentLogger } from '../../../lib/pipeline/log';
 import { ResultsDocSchema } from '../../../lib/pipeline/results';
 import { GoogleResultsPublisher, RESULTS_CHART_ID, RESULTS_TABS } from '../../../lib/sheets';
 import { syntheticDoc } from '../../helpers/results';
-import { current, ev, seedEvaluation, smallMethodology, typedValues } from './evaluate-fixture';
+import {
+  current,
+  ev,
+  seedEvaluation,
+  smallMethodology,
+  startQuickStack,
+  typedValues,
+} from './evaluate-fixture';
 
 const ZONES = ev.zones.slice(0, 12).map((z) => z.zoneId);
 const FORMULA = '=IMPORTXML("http://example.com","//a")';
@@ -19,10 +26,7 @@ const LEADER = 'leader@zone-eval.test';
 
 let stack: LocalStack;
 beforeAll(async () => {
-  stack = await startLocalStack({
-    emulator: { quota: 'off' },
-    calls: { retry: { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 3 }, pace: false },
-  });
+  stack = await startQuickStack();
 });
 afterAll(() => stack.close());
 

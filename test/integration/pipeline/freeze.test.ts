@@ -8,9 +8,9 @@ import { officialOf, type Provisioned, provisionEvaluation } from '../../../lib/
 import { type LocalStack, startLocalStack } from '../../../lib/local/stack';
 import { syncControl } from '../../../lib/pipeline/control';
 import { mayPublish } from '../../../lib/pipeline/governance';
-import { silentLogger } from '../../../lib/pipeline/log';
 import { syncSheet } from '../../../lib/pipeline/sync';
 import { runCli } from '../../helpers/cli';
+import { syncDeps, tabText } from '../../helpers/stack';
 
 const E = 'freeze2025';
 const ev = loadDefaultEvaluation(5);
@@ -27,12 +27,7 @@ const rowOf = (code: string) =>
 
 let stack: LocalStack;
 let prov: Provisioned;
-const deps = () => ({
-  store: stack.store,
-  reader: stack.reader,
-  feedback: stack.feedback,
-  log: silentLogger,
-});
+const deps = () => syncDeps(stack);
 const sync = async () => {
   await stack.store.requestSheet(E, prov.sheets.get(zone)!);
   return syncSheet(
@@ -40,17 +35,7 @@ const sync = async () => {
     deps(),
   );
 };
-const feedback = async () =>
-  (
-    (
-      await stack.google.sheets.spreadsheets.values.get({
-        spreadsheetId: prov.sheets.get(zone)!,
-        range: 'Feedback',
-      })
-    ).data.values ?? []
-  )
-    .map((r) => r.join(' | '))
-    .join('\n');
+const feedback = () => tabText(stack, prov.sheets.get(zone)!, 'Feedback');
 const store = () => [
   '--evaluation',
   E,

@@ -8,40 +8,25 @@ import { officialOf, type Provisioned, provisionEvaluation } from '../../../lib/
 import { type LocalStack, startLocalStack } from '../../../lib/local/stack';
 import { syncControl } from '../../../lib/pipeline/control';
 import { silentLogger } from '../../../lib/pipeline/log';
-import {
-  EvaluateMessageSchema,
-  type MessageQueue,
-  type QueueName,
-  SyncMessageSchema,
-} from '../../../lib/pipeline/messages';
+import { EvaluateMessageSchema, SyncMessageSchema } from '../../../lib/pipeline/messages';
 import { type ReconcileDeps, reconcile, retryMinute } from '../../../lib/pipeline/reconcile';
 import { requestSync } from '../../../lib/pipeline/signal';
 import { syncSheet } from '../../../lib/pipeline/sync';
 import { GoogleSpreadsheetFiles } from '../../../lib/sheets';
+import { recordingQueue } from '../../helpers/queue';
+import { syncDeps } from '../../helpers/stack';
 
 const E = 'reconcile2025';
 const ev = loadDefaultEvaluation(5);
 const zones = ev.zones.slice(0, 3);
 const [first, second] = zones.map((z) => z.zoneId) as [string, string];
 
-type Sent = { queue: QueueName; group: string; dedupId: string; body: string };
 let stack: LocalStack;
 let prov: Provisioned;
 let folder: string;
 let files: GoogleSpreadsheetFiles;
-const sent: Sent[] = [];
-const queue: MessageQueue = {
-  async send(q, group, dedupId, body) {
-    sent.push({ queue: q, group, dedupId, body });
-  },
-};
-const sheetDeps = () => ({
-  store: stack.store,
-  reader: stack.reader,
-  feedback: stack.feedback,
-  files: stack.files,
-  log: silentLogger,
-});
+const { queue, sent } = recordingQueue();
+const sheetDeps = () => ({ ...syncDeps(stack), files: stack.files });
 const reconcileDeps = (): ReconcileDeps => ({ store: stack.store, files, queue, log: silentLogger });
 const sheetOf = (zoneId: string) => prov.sheets.get(zoneId)!;
 const typedFor = (zoneId: string) =>

@@ -9,7 +9,7 @@ import { officialOf, type Provisioned, provisionEvaluation } from '../../../lib/
 import { type LocalStack, startLocalStack } from '../../../lib/local/stack';
 import { syncControl } from '../../../lib/pipeline/control';
 import { silentLogger } from '../../../lib/pipeline/log';
-import { type MessageQueue, type QueueName, SyncMessageSchema } from '../../../lib/pipeline/messages';
+import { SyncMessageSchema } from '../../../lib/pipeline/messages';
 import {
   acceptSignal,
   SIGNAL_HTTP_STATUS,
@@ -19,6 +19,8 @@ import {
 import { indexProvisioned } from '../../../lib/pipeline/spreadsheet-index';
 import { syncSheet } from '../../../lib/pipeline/sync';
 import { deriveSheetKey, signalBody, signalHeaders } from '../../../lib/protocol/signature';
+import { recordingQueue } from '../../helpers/queue';
+import { syncDeps } from '../../helpers/stack';
 
 const E = 'signal2025';
 const MASTER = 'local-master-secret';
@@ -26,30 +28,18 @@ const ev = loadDefaultEvaluation(11);
 const zones = ev.zones.slice(0, 3);
 const [first, second] = zones.map((z) => z.zoneId) as [string, string];
 
-type Sent = { queue: QueueName; group: string; dedupId: string; body: string };
 let stack: LocalStack;
 let prov: Provisioned;
 let hook: Server;
-const sent: Sent[] = [];
 const outcomes: SignalOutcome[] = [];
-const queue: MessageQueue = {
-  async send(q, group, dedupId, body) {
-    sent.push({ queue: q, group, dedupId, body });
-  },
-};
+const { queue, sent } = recordingQueue();
 const signalDeps = (): SignalDeps => ({
   store: stack.store,
   queue,
   masterSecret: async () => MASTER,
   log: silentLogger,
 });
-const sheetDeps = () => ({
-  store: stack.store,
-  reader: stack.reader,
-  feedback: stack.feedback,
-  files: stack.files,
-  log: silentLogger,
-});
+const sheetDeps = () => ({ ...syncDeps(stack), files: stack.files });
 const sheetOf = (zoneId: string) => prov.sheets.get(zoneId)!;
 
 beforeAll(async () => {

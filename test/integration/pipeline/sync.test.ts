@@ -5,9 +5,9 @@ import { loadDefaultEvaluation } from '../../../lib/local/default-evaluation';
 import { officialOf, type Provisioned, provisionEvaluation } from '../../../lib/local/seed';
 import { type LocalStack, SERVICE_ACCOUNT, startLocalStack } from '../../../lib/local/stack';
 import { installMethodology, syncControl } from '../../../lib/pipeline/control';
-import { silentLogger } from '../../../lib/pipeline/log';
 import { methodologyInForce } from '../../../lib/pipeline/methodology';
 import { type SyncOutcome, syncSheet } from '../../../lib/pipeline/sync';
+import { syncDeps } from '../../helpers/stack';
 
 const E = 'test2025';
 const ev = loadDefaultEvaluation(7);
@@ -45,9 +45,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-function deps() {
-  return { store: stack.store, reader: stack.reader, feedback: stack.feedback, log: silentLogger };
-}
+const deps = () => syncDeps(stack);
 const sync = (zoneId: string, caller = 'trigger') =>
   syncSheet(
     { evaluationId: E, spreadsheetId: prov.sheets.get(zoneId)!, caller, editor: officialOf(zoneId) },

@@ -4,10 +4,10 @@
  * definitions themselves: each subcommand's first act is `parseOptions(argv, OPTIONS)`, which this test
  * intercepts to record `OPTIONS` and stop the command before it does anything.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OptionSpecs } from '../../../lib/cli/args';
-import { type DocCommand, docCommands } from '../../helpers/doc-commands';
+import { DOCS, type DocCommand, docCommands, ROOT } from '../../helpers/doc-commands';
 
 const recorded: { options: OptionSpecs | null } = { options: null };
 class Recorded extends Error {}
@@ -24,14 +24,6 @@ jest.mock('../../../lib/cli/args', () => {
 });
 
 import { commandNames, main } from '../../../lib/cli/main';
-
-const ROOT = join(__dirname, '..', '..', '..');
-const DOCS = [
-  'README.md',
-  ...readdirSync(join(ROOT, 'docs'))
-    .filter((f) => f.endsWith('.md'))
-    .map((f) => `docs/${f}`),
-];
 
 /** The options each subcommand defines (with `--help`/`-h`, which parseOptions adds to every command). */
 async function cliOptions(): Promise<Map<string, Set<string>>> {

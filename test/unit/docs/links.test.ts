@@ -3,16 +3,9 @@
  * heading of that file: the guides link to the README's sections rather than repeat them, so a renamed heading
  * must fail here, not leave a reader at the top of the page.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
-
-const ROOT = join(__dirname, '..', '..', '..');
-const DOCS = [
-  'README.md',
-  ...readdirSync(join(ROOT, 'docs'))
-    .filter((f) => f.endsWith('.md'))
-    .map((f) => `docs/${f}`),
-];
+import { DOCS, ROOT } from '../../helpers/doc-commands';
 
 /** Lines outside fenced code blocks, with their 1-based numbers. */
 function proseLines(markdown: string): { text: string; line: number }[] {

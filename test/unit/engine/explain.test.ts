@@ -67,7 +67,8 @@ describe('explanations on the default evaluation', () => {
   });
 });
 
-describe('explanations on a hand-made case', () => {
+/** Three units, two indicators, a weighted 3 to 1, one A by quota: x 70, y 75, z. */
+function handMadeCase(): { m: CompiledMethodology; data: Dataset } {
   const m = compile({
     indicators: [{ code: 'a', weight: 3 }, { code: 'b' }],
     grade: {
@@ -83,6 +84,11 @@ describe('explanations on a hand-made case', () => {
     { id: 'y', values: { a: 10, b: 0 } },
     { id: 'z', values: { a: 0, b: 5 } },
   ]);
+  return { m, data };
+}
+
+describe('explanations on a hand-made case', () => {
+  const { m, data } = handMadeCase();
   const r = score(m, data);
   const ex = explain(m, data, r);
   test('contributions are the effective weight times the normalised value', () => {
@@ -198,23 +204,35 @@ describe('what-if re-scoring reproduces score()', () => {
   });
 });
 
+/**
+ * Twenty units and Y under winsorising (winmax 1): Y reaches A at a = 20 but not at 30, nor at the declared
+ * maximum 1000, so the grade is not monotone in the value.
+ */
+function winsorisedCase(): { m: CompiledMethodology; data: Dataset } {
+  const m = compile({
+    indicators: [{ code: 'a', max: 1000 }, { code: 'b' }],
+    treat: { method: 'winsorise', winmax: 1 },
+    grade: {
+      method: 'quota',
+      grades: [
+        { code: 'A', count: 1 },
+        { code: 'B', count: 20 },
+      ],
+    },
+  });
+  const data = datasetFromRows([
+    ...Array.from({ length: 20 }, (_, k) => ({
+      id: `u${k}`,
+      values: { a: k % 10, b: 50 + ((k * 7) % 13) },
+    })),
+    { id: 'Y', values: { a: 0, b: 55 } },
+  ]);
+  return { m, data };
+}
+
 describe('the next-grade search', () => {
   test('every answer is checked with a full score(): a what-if that claims too much reports nothing false', () => {
-    const m = compile({
-      indicators: [{ code: 'a', weight: 3 }, { code: 'b' }],
-      grade: {
-        method: 'quota',
-        grades: [
-          { code: 'A', count: 1 },
-          { code: 'B', count: 2 },
-        ],
-      },
-    });
-    const data = datasetFromRows([
-      { id: 'x', values: { a: 6, b: 10 } },
-      { id: 'y', values: { a: 10, b: 0 } },
-      { id: 'z', values: { a: 0, b: 5 } },
-    ]);
+    const { m, data } = handMadeCase();
     const r = score(m, data);
     class Boastful extends WhatIf {
       override reaches() {
@@ -227,25 +245,7 @@ describe('the next-grade search', () => {
   });
 
   test('winsorising makes the grade non-monotone in the value: the search still finds the first value that reaches it', () => {
-    // With winmax 1, Y reaches A at a = 20 but not at 30, nor at the declared maximum 1000.
-    const m = compile({
-      indicators: [{ code: 'a', max: 1000 }, { code: 'b' }],
-      treat: { method: 'winsorise', winmax: 1 },
-      grade: {
-        method: 'quota',
-        grades: [
-          { code: 'A', count: 1 },
-          { code: 'B', count: 20 },
-        ],
-      },
-    });
-    const data = datasetFromRows([
-      ...Array.from({ length: 20 }, (_, k) => ({
-        id: `u${k}`,
-        values: { a: k % 10, b: 50 + ((k * 7) % 13) },
-      })),
-      { id: 'Y', values: { a: 0, b: 55 } },
-    ]);
+    const { m, data } = winsorisedCase();
     const r = score(m, data);
     const i = r.units.indexOf('Y');
     expect(r.grade[i]).toBe('B');
@@ -398,6 +398,41 @@ function exhaustiveNextGrade(w: WhatIf, m: CompiledMethodology, i: number, targe
   return null;
 }
 
+/**
+ * For every `everyNthUnit`-th graded unit below the best grade, each indicator the bound rules out (`mayReach` false)
+ * is tried at `steps` points between its value and its limit, none of which may reach the next grade up.
+ * Returns how many indicators were ruled out, so a caller can assert the check was not vacuous.
+ */
+function checkRuledOut(
+  m: CompiledMethodology,
+  data: Dataset,
+  { everyNthUnit, steps }: { everyNthUnit: number; steps: number },
+): number {
+  const r = score(m, data);
+  const w = new WhatIf(m, data, r);
+  const grades = m.spec.grade.grades;
+  let ruledOut = 0;
+  r.units.forEach((_, i) => {
+    const g = grades.findIndex((x) => x.code === r.grade[i]);
+    if (g <= 0 || i % everyNthUnit) return;
+    m.indicators.forEach((ind, j) => {
+      const { lo, hi } = w.observedRange(j);
+      if (!(hi > lo)) return;
+      const up = ind.direction === 1;
+      const limit = up ? Math.max(hi, ind.max ?? hi) : Math.min(lo, ind.min ?? lo);
+      const current = w.rawValue(i, j);
+      const start = current === current ? current : up ? lo : hi;
+      if (w.mayReach(i, j, g - 1, start)) return;
+      ruledOut++;
+      for (let s = 1; s <= steps; s++) {
+        const v = start + ((limit - start) * s) / steps;
+        expect(w.apply(i, j, v).gradeIndex[i]).toBeGreaterThan(g - 1);
+      }
+    });
+  });
+  return ruledOut;
+}
+
 describe('the next-grade search stays fast without changing its answers', () => {
   test('explaining the default evaluation (105 zones x 48 indicators) takes a few thousand what-ifs, not 70,000', () => {
     const ev = loadDefaultEvaluation(1);
@@ -423,50 +458,11 @@ describe('the next-grade search stays fast without changing its answers', () => 
     const ev = loadDefaultEvaluation(1);
     const data = demoDataset(ev, 2025);
     const m = ev.methodology;
-    const r = score(m, data);
-    const w = new WhatIf(m, data, r);
-    const grades = m.spec.grade.grades;
-    let ruledOut = 0;
-    r.units.forEach((_, i) => {
-      const g = grades.findIndex((x) => x.code === r.grade[i]);
-      if (g <= 0 || i % 13) return;
-      m.indicators.forEach((ind, j) => {
-        const { lo, hi } = w.observedRange(j);
-        if (!(hi > lo)) return;
-        const up = ind.direction === 1;
-        const limit = up ? Math.max(hi, ind.max ?? hi) : Math.min(lo, ind.min ?? lo);
-        const current = w.rawValue(i, j);
-        const start = current === current ? current : up ? lo : hi;
-        if (w.mayReach(i, j, g - 1, start)) return;
-        ruledOut++;
-        for (let s = 1; s <= 24; s++) {
-          const v = start + ((limit - start) * s) / 24;
-          expect(w.apply(i, j, v).gradeIndex[i]).toBeGreaterThan(g - 1);
-        }
-      });
-    });
-    expect(ruledOut).toBeGreaterThan(60);
+    expect(checkRuledOut(m, data, { everyNthUnit: 13, steps: 24 })).toBeGreaterThan(60);
   });
 
   test('winsorising: the bound keeps an indicator that reaches the grade short of its limit, though not at it', () => {
-    const m = compile({
-      indicators: [{ code: 'a', max: 1000 }, { code: 'b' }],
-      treat: { method: 'winsorise', winmax: 1 },
-      grade: {
-        method: 'quota',
-        grades: [
-          { code: 'A', count: 1 },
-          { code: 'B', count: 20 },
-        ],
-      },
-    });
-    const data = datasetFromRows([
-      ...Array.from({ length: 20 }, (_, k) => ({
-        id: `u${k}`,
-        values: { a: k % 10, b: 50 + ((k * 7) % 13) },
-      })),
-      { id: 'Y', values: { a: 0, b: 55 } },
-    ]);
+    const { m, data } = winsorisedCase();
     const r = score(m, data);
     const i = r.units.indexOf('Y');
     const w = new WhatIf(m, data, r);
@@ -622,30 +618,7 @@ describe('the next-grade search under data-driven weights', () => {
   test.each(['entropy', 'critic'])(
     'under %s weights an indicator the bound rules out reaches the grade nowhere between its value and its limit',
     (method) => {
-      const m = defaultWith(method);
-      const r = score(m, data);
-      const w = new WhatIf(m, data, r);
-      const grades = m.spec.grade.grades;
-      let ruledOut = 0;
-      r.units.forEach((_, i) => {
-        const g = grades.findIndex((x) => x.code === r.grade[i]);
-        if (g <= 0 || i % 17) return;
-        m.indicators.forEach((ind, j) => {
-          const { lo, hi } = w.observedRange(j);
-          if (!(hi > lo)) return;
-          const up = ind.direction === 1;
-          const limit = up ? Math.max(hi, ind.max ?? hi) : Math.min(lo, ind.min ?? lo);
-          const current = w.rawValue(i, j);
-          const start = current === current ? current : up ? lo : hi;
-          if (w.mayReach(i, j, g - 1, start)) return;
-          ruledOut++;
-          for (let s = 1; s <= 12; s++) {
-            const v = start + ((limit - start) * s) / 12;
-            expect(w.apply(i, j, v).gradeIndex[i]).toBeGreaterThan(g - 1);
-          }
-        });
-      });
-      expect(ruledOut).toBeGreaterThan(20);
+      expect(checkRuledOut(defaultWith(method), data, { everyNthUnit: 17, steps: 12 })).toBeGreaterThan(20);
     },
   );
 });
@@ -742,8 +715,7 @@ describe('a change that moves no other unit is re-scored for that unit alone', (
   test.each(['explicit', 'equal'])(
     'under %s weights: every score to the last bit and every grade as score() gives, inside and past the range, missing values filled',
     (method) => {
-      const json = loadDefaultMethodology() as { weight?: Record<string, unknown> };
-      const m = compile({ ...json, weight: { ...json.weight, method } });
+      const m = defaultWith(method);
       const r = score(m, data);
       const w = new WhatIf(m, data, r);
       const rng = new Random(3);

@@ -22,6 +22,18 @@ const g4 = (extra: Record<string, unknown>) =>
     ...extra,
   });
 
+/** Quota grades G1, G2, G3 of one zone each, and a missing required indicator capping the grade at `maxGrade`. */
+const oneEachRequiredGate = (maxGrade: string) =>
+  gradingSchema.parse({
+    method: 'quota',
+    grades: [
+      { code: 'G1', count: 1 },
+      { code: 'G2', count: 1 },
+      { code: 'G3', count: 1 },
+    ],
+    gates: [{ required: true, maxGrade }],
+  });
+
 function compile(input: unknown): CompiledMethodology {
   const c = compileMethodology(input);
   if (!c.ok) throw new Error(formatIssues(c.issues));
@@ -163,44 +175,20 @@ describe('grading rules', () => {
     ]);
   });
   test('a tie next to a gated zone: the third of three tied zones shares the grade of the first', () => {
-    const grading = gradingSchema.parse({
-      method: 'quota',
-      grades: [
-        { code: 'G1', count: 1 },
-        { code: 'G2', count: 1 },
-        { code: 'G3', count: 1 },
-      ],
-      gates: [{ required: true, maxGrade: 'G3' }],
-    });
+    const grading = oneEachRequiredGate('G3');
     const r = run([90, 90, 90], grading, undefined, [false, true, false]);
     expect(r.grade).toEqual(['G1', 'G3', 'G1']);
     expect(r.log.ties).toEqual([{ unit: 'u2', grade: 'G1', tiedWith: 'u0', boundary: 'G1/G2', score: 90 }]);
   });
   test('a tie with a gated zone the gate did not hold down still shares its grade', () => {
-    const grading = gradingSchema.parse({
-      method: 'quota',
-      grades: [
-        { code: 'G1', count: 1 },
-        { code: 'G2', count: 1 },
-        { code: 'G3', count: 1 },
-      ],
-      gates: [{ required: true, maxGrade: 'G2' }],
-    });
+    const grading = oneEachRequiredGate('G2');
     expect(run([95, 90, 90], grading, undefined, [false, true, false]).grade).toEqual(['G1', 'G2', 'G2']);
     // Here the gate holds the middle zone down (the tie would give it G1), so its G2 is not the grade of a
     // tie; the last zone, not tied, takes G3.
     expect(run([95, 95, 90], grading, undefined, [false, true, false]).grade).toEqual(['G1', 'G2', 'G3']);
   });
   test('zones tied and held by the same gate share the best grade it allows', () => {
-    const grading = gradingSchema.parse({
-      method: 'quota',
-      grades: [
-        { code: 'G1', count: 1 },
-        { code: 'G2', count: 1 },
-        { code: 'G3', count: 1 },
-      ],
-      gates: [{ required: true, maxGrade: 'G2' }],
-    });
+    const grading = oneEachRequiredGate('G2');
     expect(run([90, 90, 90], grading, undefined, [true, true, true]).grade).toEqual(['G2', 'G2', 'G2']);
   });
   test('a required-indicator gate under thresholds caps the grade', () => {

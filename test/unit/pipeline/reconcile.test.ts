@@ -2,7 +2,6 @@
  * The reconcile poll's decisions over in-memory ports: which sheets it asks to sync, which it leaves alone.
  */
 import { silentLogger } from '../../../lib/pipeline/log';
-import type { MessageQueue } from '../../../lib/pipeline/messages';
 import type {
   EvaluationState,
   FileVersion,
@@ -10,6 +9,7 @@ import type {
   SpreadsheetIndexEntry,
 } from '../../../lib/pipeline/ports';
 import { type ReconcileDeps, reconcile } from '../../../lib/pipeline/reconcile';
+import { recordingQueue } from '../../helpers/queue';
 
 const E = 'e2025';
 const NOW = new Date('2026-11-28T03:00:00.000Z');
@@ -36,13 +36,8 @@ function harness(
   index: SpreadsheetIndexEntry[],
   evaluation: EvaluationState | null = null,
 ) {
-  const sent: { queue: string; group: string; dedupId: string; body: string }[] = [];
+  const { queue, sent } = recordingQueue();
   const requested: string[] = [];
-  const queue: MessageQueue = {
-    async send(queue, group, dedupId, body) {
-      sent.push({ queue, group, dedupId, body });
-    },
-  };
   const deps: ReconcileDeps = {
     store: {
       listSheets: async () => sheets,

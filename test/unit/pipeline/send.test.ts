@@ -1,15 +1,5 @@
-import type { MessageQueue, QueueName } from '../../../lib/pipeline/messages';
 import { sendEvaluate, sendSync } from '../../../lib/pipeline/send';
-
-function recorder() {
-  const sent: { queue: QueueName; group: string; dedupId: string; body: string }[] = [];
-  const queue: MessageQueue = {
-    async send(q, group, dedupId, body) {
-      sent.push({ queue: q, group, dedupId, body });
-    },
-  };
-  return { queue, sent };
-}
+import { recordingQueue as recorder } from '../../helpers/queue';
 
 it('a sync message goes to the sync queue, grouped by spreadsheet, deduplicated by its count', async () => {
   const { queue, sent } = recorder();

@@ -3,7 +3,7 @@
  * leaves nothing counted or queued; an accepted signal counts once and sends one sync message.
  */
 import type { Logger } from '../../../lib/pipeline/log';
-import { type MessageQueue, type QueueName, SyncMessageSchema } from '../../../lib/pipeline/messages';
+import { SyncMessageSchema } from '../../../lib/pipeline/messages';
 import type { SpreadsheetIndexEntry } from '../../../lib/pipeline/ports';
 import {
   acceptSignal,
@@ -20,6 +20,7 @@ import {
   signalHeaders,
   TIMESTAMP_HEADER,
 } from '../../../lib/protocol/signature';
+import { recordingQueue } from '../../helpers/queue';
 
 const MASTER = 'master-secret-for-tests';
 const SHEET = '1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcd';
@@ -28,18 +29,11 @@ const RESULTS = 'results-sheet-id';
 const NOW = new Date('2026-11-28T02:00:00.000Z');
 const TS = Math.floor(NOW.getTime() / 1000);
 
-type Sent = { queue: QueueName; group: string; dedupId: string; body: string };
-
 function harness(entries: SpreadsheetIndexEntry[] = defaultEntries()) {
   const counters = new Map<string, number>();
-  const sent: Sent[] = [];
   const lines: { level: string; event: string; data?: Record<string, unknown> }[] = [];
   let secretFetches = 0;
-  const queue: MessageQueue = {
-    async send(q, group, dedupId, body) {
-      sent.push({ queue: q, group, dedupId, body });
-    },
-  };
+  const { queue, sent } = recordingQueue();
   const log: Logger = {
     info: (event, data) => lines.push({ level: 'info', event, ...(data && { data }) }),
     warn: (event, data) => lines.push({ level: 'warn', event, ...(data && { data }) }),

@@ -2,6 +2,17 @@ import { DynamoStore } from '../../../lib/store/dynamo-store';
 import { conditionFailed, fakeDynamo, type Reply, type SentRequest } from './fake-dynamo';
 
 const AT = '2024-11-05T08:00:00.000Z';
+/** The current values given to putCurrent: the stored CUR item (revision 3) has the same content hash. */
+const CURRENT = {
+  zoneId: 'z',
+  revSeq: 2,
+  mappingSeq: 1,
+  spreadsheetId: 's',
+  readSeq: 2,
+  contentHash: 'h',
+  values: { I01: { value: 1, text: '1' } },
+  updatedAt: AT,
+};
 const values = { M: { I01: { M: { value: { N: '1' }, text: { S: '1' } } } } };
 const currentItem = {
   PK: { S: 'EVAL#e' },
@@ -52,16 +63,7 @@ async function exerciseEveryRead(store: DynamoStore): Promise<void> {
     editor: null,
     at: AT,
   });
-  await store.putCurrent('e', {
-    zoneId: 'z',
-    revSeq: 2,
-    mappingSeq: 1,
-    spreadsheetId: 's',
-    readSeq: 2,
-    contentHash: 'h',
-    values: { I01: { value: 1, text: '1' } },
-    updatedAt: AT,
-  });
+  await store.putCurrent('e', CURRENT);
 }
 
 test('every read the store sends asks for strong consistency', async () => {
@@ -83,16 +85,7 @@ test('the fake answers putCurrent as DynamoDB would, so the re-read path is the 
   const { client } = fakeDynamo(reply);
   const store = new DynamoStore({ client, tableName: 'zone-eval' });
 
-  const outcome = await store.putCurrent('e', {
-    zoneId: 'z',
-    revSeq: 2,
-    mappingSeq: 1,
-    spreadsheetId: 's',
-    readSeq: 2,
-    contentHash: 'h',
-    values: { I01: { value: 1, text: '1' } },
-    updatedAt: AT,
-  });
+  const outcome = await store.putCurrent('e', CURRENT);
 
   expect(outcome).toEqual({ status: 'unchanged', revSeq: 3 });
 });

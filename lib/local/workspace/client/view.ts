@@ -165,30 +165,35 @@ function legend<N>(d: Dom<N>, v: ResultsView): N {
   );
 }
 
+/** A table's header: one row, a cell per title. */
+function tableHead<N>(d: Dom<N>, titles: readonly string[]): N {
+  return d.h(
+    'thead',
+    null,
+    d.h(
+      'tr',
+      null,
+      titles.map((t) => d.h('th', null, t)),
+    ),
+  );
+}
+
 /** The ranking: every zone best first with its grade in colour, rank interval and change against last year. */
 export function rankingTable<N>(d: Dom<N>, v: ResultsView): N {
   const doc = v.doc!;
   return d.h(
     'table',
     { class: 'ranking' },
-    d.h(
-      'thead',
-      null,
-      d.h(
-        'tr',
-        null,
-        [
-          'Rank 排名',
-          'Zone',
-          '试验区',
-          'Province 省份',
-          'Score 得分',
-          'Grade 等级',
-          'Rank 5–95%',
-          'Change 变化',
-        ].map((t) => d.h('th', null, t)),
-      ),
-    ),
+    tableHead(d, [
+      'Rank 排名',
+      'Zone',
+      '试验区',
+      'Province 省份',
+      'Score 得分',
+      'Grade 等级',
+      'Rank 5–95%',
+      'Change 变化',
+    ]),
     d.h(
       'tbody',
       null,
@@ -353,15 +358,7 @@ export function filesPage<N>(d: Dom<N>, f: FilesView): N {
     d.h(
       'table',
       null,
-      d.h(
-        'thead',
-        null,
-        d.h(
-          'tr',
-          null,
-          ['Kind', 'Spreadsheet', 'Version', 'Modified'].map((t) => d.h('th', null, t)),
-        ),
-      ),
+      tableHead(d, ['Kind', 'Spreadsheet', 'Version', 'Modified']),
       d.h(
         'tbody',
         null,
@@ -486,16 +483,7 @@ export function grid<N>(
   return d.h(
     'table',
     { class: `grid${state.editable ? ' editable' : ''}`, attrs: { 'data-tab': tab.title } },
-    d.h(
-      'thead',
-      null,
-      d.h(
-        'tr',
-        null,
-        d.h('th', null, ''),
-        cols.map((c) => d.h('th', null, c)),
-      ),
-    ),
+    tableHead(d, ['', ...cols]),
     d.h(
       'tbody',
       null,
