@@ -102,8 +102,9 @@ export type ZoneEvalFunctionProps = {
 /**
  * The logging configuration of a function with `quietPlatformLogs`. Lambda writes its per-invocation platform
  * events (start, runtime done, report) at INFO, so WARN keeps only its warnings. Log-level filtering needs the JSON
- * format; the application level stays INFO, which is what Powertools' own lines and its metric lines (JSON with no
- * `level`, which Lambda takes as INFO) need to pass.
+ * format; the application level stays INFO, which is what Powertools' own lines and its metric lines need to pass.
+ * Powertools writes both to stdout through its own `Console`, not the runtime's JSON-wrapping `console`, so a metric
+ * line stays the bare embedded-metric-format object CloudWatch extracts (Lambda takes JSON with no `level` as INFO).
  */
 export const QUIET_PLATFORM_LOGS = {
   loggingFormat: LoggingFormat.JSON,
