@@ -57,26 +57,46 @@ function answer(statusCode: number): LambdaFunctionURLResult {
   };
 }
 
+/**
+ * Refusals past the rate limit are counted in the instance and written as one metric line at most this often (and
+ * with any other call's line), not one line per refused call: a flood's log bytes stay bounded per instance. What an
+ * instance still holds when Lambda retires it (at most this long's refusals) is lost, which a flood alarm can spare.
+ */
+export const THROTTLED_FLUSH_MS = 10_000;
+
 /** The handler over its dependencies; the local runtime calls it with its own. */
 export function makeHandler(deps: WebhookDeps) {
+  let throttled = 0;
+  let throttledWrittenAt = Number.NEGATIVE_INFINITY;
+  /** Writes the metrics, with the refusals past the rate counted since the last line. */
+  const flush = (nowMs: number) => {
+    if (throttled > 0) {
+      deps.counters.add('signal.throttled', throttled);
+      throttled = 0;
+      throttledWrittenAt = nowMs;
+    }
+    deps.counters.flush();
+  };
   return async (event: unknown): Promise<LambdaFunctionURLResult> => {
-    // Before any parse, secret, store or log line: a flood past the rate costs only its invocations.
-    if (deps.limiter && !deps.limiter.take((deps.now?.() ?? new Date()).getTime())) {
-      deps.counters.add('signal.throttled');
-      deps.counters.flush();
+    const nowMs = (deps.now?.() ?? new Date()).getTime();
+    // Before any parse, secret, store or log line: a flood past the rate costs its invocations and, per instance,
+    // a metric line every THROTTLED_FLUSH_MS.
+    if (deps.limiter && !deps.limiter.take(nowMs)) {
+      throttled++;
+      if (nowMs - throttledWrittenAt >= THROTTLED_FLUSH_MS) flush(nowMs);
       return answer(429);
     }
     const parsed = FunctionUrlEventSchema.safeParse(event);
     if (!parsed.success) {
       deps.log.warn('webhook.bad-event', { issues: parsed.error.issues.length });
       deps.counters.add('signal.refused');
-      deps.counters.flush();
+      flush(nowMs);
       return answer(400);
     }
     const e = parsed.data;
     if (e.requestContext.http.method.toUpperCase() !== 'POST') {
       deps.counters.add('signal.refused');
-      deps.counters.flush();
+      flush(nowMs);
       return answer(405);
     }
     const body = e.isBase64Encoded ? Buffer.from(e.body ?? '', 'base64').toString('utf8') : (e.body ?? '');
@@ -92,7 +112,7 @@ export function makeHandler(deps: WebhookDeps) {
       deps.counters.add(outcome.status === 'accepted' ? 'signal.accepted' : 'signal.refused');
       return answer(status);
     } finally {
-      deps.counters.flush();
+      flush(nowMs);
     }
   };
 }

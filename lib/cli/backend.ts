@@ -9,8 +9,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetQueueAttributesCommand, type GetQueueAttributesCommandOutput } from '@aws-sdk/client-sqs';
+import { StageSettingsSchema, sheetsCallers } from '../infra/settings';
 import type { MessageQueue, QueueName } from '../pipeline/messages';
 import { createGoogleClients, type GoogleClients, type GoogleCredentials } from '../sheets/client';
+import { shareOf } from '../sheets/retry';
 import type { DynamoStore } from '../store/dynamo-store';
 import { UsageError } from './errors';
 
@@ -132,6 +134,32 @@ export function googleCredentialsFromEnv(env: NodeJS.ProcessEnv = process.env): 
   );
 }
 
+/**
+ * The processes that may call Sheets as the service account at once, as the service stack counts them with its
+ * default settings (`sheetsCallers`: syncConcurrency + evaluateConcurrency + otherSheetsCallers, 2 + 2 + 1): the
+ * functions pace under 1/this of the quota, and so does the CLI, or together they would overrun it.
+ */
+export const DEFAULT_SHEETS_CALLERS = sheetsCallers(StageSettingsSchema.parse({}));
+
+/** The most `SHEETS_CONCURRENCY` the functions' configuration accepts (functions/shared/config.ts). */
+const MAX_SHEETS_CALLERS = 50;
+
+/**
+ * How many shares the CLI divides the Sheets quota into on AWS: `SHEETS_CONCURRENCY`, the value the stack gives the
+ * sync and evaluate functions (their configuration in the Lambda console), or DEFAULT_SHEETS_CALLERS. A stage
+ * deployed with other concurrency settings sets it in the admin's environment.
+ */
+export function sheetsCallersFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.SHEETS_CONCURRENCY;
+  if (raw === undefined || raw.trim() === '') return DEFAULT_SHEETS_CALLERS;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_SHEETS_CALLERS)
+    throw new UsageError(
+      `SHEETS_CONCURRENCY=${raw} must be a whole number from 1 to ${MAX_SHEETS_CALLERS}: the processes calling Sheets as the service account at once, the stage's syncConcurrency + evaluateConcurrency + otherSheetsCallers (${DEFAULT_SHEETS_CALLERS} by default; the sync function's SHEETS_CONCURRENCY shows the deployed value)`,
+    );
+  return n;
+}
+
 /** Opens the chosen backend. Locally it starts the emulator and dynalite over the directory's state. */
 export async function openBackend(
   choice: BackendChoice,
@@ -162,6 +190,8 @@ export async function openBackend(
     return v;
   };
   const tableName = need('TABLE_NAME', 'the DynamoDB table name');
+  // Read before anything is opened, so a bad value is refused even by a command that never calls Sheets.
+  const callers = sheetsCallersFromEnv(env);
   const { DynamoDBClient } = require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb');
   const { DynamoDBDocumentClient } =
     require('@aws-sdk/lib-dynamodb') as typeof import('@aws-sdk/lib-dynamodb');
@@ -184,7 +214,11 @@ export async function openBackend(
       return queue;
     },
     google: () => {
-      google ??= createGoogleClients({ credentials: googleCredentialsFromEnv(env) });
+      // Its share of the quota, as the functions take theirs (`shareOf`), not the whole of it.
+      google ??= createGoogleClients({
+        credentials: googleCredentialsFromEnv(env),
+        calls: { pace: shareOf(callers) },
+      });
       return google;
     },
     dlqs: () =>

@@ -13,7 +13,13 @@
 import { join } from 'node:path';
 import { type Duration, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import {
+  ApplicationLogLevel,
+  Architecture,
+  LoggingFormat,
+  Runtime,
+  SystemLogLevel,
+} from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -60,6 +66,23 @@ export const BUNDLING: BundlingOptions = {
   esbuildArgs: { '--alias': Object.entries(LAMBDA_ALIASES).map(([from, to]) => `${from}=${to}`) },
 };
 
+/** IAM's limit on a role name. */
+export const ROLE_NAME_MAX = 64;
+
+/**
+ * The fixed name of a function's role, `zone-eval-<stage>-<fn>`, which the Google side's Workload Identity
+ * Federation binding names. Role names are per account, not per region: two deployments of one stage in one account
+ * would collide, which CloudFormation reports at deploy.
+ */
+export function roleNameOf(stage: string, fn: FunctionKey): string {
+  const name = `zone-eval-${stage}-${fn}`;
+  if (name.length > ROLE_NAME_MAX)
+    throw new RangeError(
+      `the role name ${name} is ${name.length} characters, past IAM's ${ROLE_NAME_MAX}: choose a shorter stage name`,
+    );
+  return name;
+}
+
 export type ZoneEvalFunctionProps = {
   fn: FunctionKey;
   stage: string;
@@ -69,7 +92,25 @@ export type ZoneEvalFunctionProps = {
   logRetentionDays: number;
   environment: Record<string, string>;
   reservedConcurrentExecutions?: number;
+  /**
+   * Lambda's own START, END and REPORT lines left out (JSON log format, system log level WARN): for a function a
+   * stranger can invoke, whose refused calls would otherwise each write three lines.
+   */
+  quietPlatformLogs?: boolean;
 };
+
+/**
+ * The logging configuration of a function with `quietPlatformLogs`. Lambda writes its per-invocation platform
+ * events (start, runtime done, report) at INFO, so WARN keeps only its warnings. Log-level filtering needs the JSON
+ * format; the application level stays INFO, which is what Powertools' own lines and its metric lines need to pass.
+ * Powertools writes both to stdout through its own `Console`, not the runtime's JSON-wrapping `console`, so a metric
+ * line stays the bare embedded-metric-format object CloudWatch extracts (Lambda takes JSON with no `level` as INFO).
+ */
+export const QUIET_PLATFORM_LOGS = {
+  loggingFormat: LoggingFormat.JSON,
+  systemLogLevelV2: SystemLogLevel.WARN,
+  applicationLogLevelV2: ApplicationLogLevel.INFO,
+} as const;
 
 /** One handler of functions/ as a Lambda with the house defaults; `allow` is the only way to grant it anything. */
 export class ZoneEvalFunction extends Construct {
@@ -81,6 +122,10 @@ export class ZoneEvalFunction extends Construct {
     super(scope, id);
     this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetentionDays as RetentionDays });
     this.role = new Role(this, 'Role', {
+      // A fixed name, not CloudFormation's generated one: a Workload Identity Federation binding names the role
+      // (`attribute.aws_role/arn:aws:sts::<account>:assumed-role/<role name>`), and a generated name would change
+      // whenever the role is replaced, cutting the function off from Google with no error at deploy.
+      roleName: roleNameOf(props.stage, props.fn),
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `zone-eval ${props.stage} ${props.fn}: only what the ${props.fn} handler does`,
     });
@@ -107,6 +152,7 @@ export class ZoneEvalFunction extends Construct {
       ...(props.reservedConcurrentExecutions === undefined
         ? {}
         : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
+      ...(props.quietPlatformLogs ? QUIET_PLATFORM_LOGS : {}),
     });
     Validations.of(this.fn).acknowledge({
       id: 'Serverless-LambdaTracing',

@@ -132,7 +132,7 @@ export class ServiceStack extends Stack {
       description: string,
       memorySize: number,
       environment: Record<string, string>,
-      reserved?: number,
+      extra: { reserved?: number | undefined; quietPlatformLogs?: boolean } = {},
     ) =>
       new ZoneEvalFunction(this, titleOf(fn), {
         fn,
@@ -142,7 +142,8 @@ export class ServiceStack extends Stack {
         memorySize,
         logRetentionDays: settings.logRetentionDays,
         environment: { ...common, ...environment },
-        ...(reserved === undefined ? {} : { reservedConcurrentExecutions: reserved }),
+        ...(extra.reserved === undefined ? {} : { reservedConcurrentExecutions: extra.reserved }),
+        ...(extra.quietPlatformLogs && { quietPlatformLogs: true }),
       });
     const webhook = make(
       'webhook',
@@ -154,7 +155,11 @@ export class ServiceStack extends Stack {
         // The throttle every account can have (lib/pipeline/rate-limit.ts says why it is in the handler).
         SIGNALS_PER_SECOND: String(settings.webhookSignalsPerSecond),
       },
-      settings.webhookConcurrency > 0 ? settings.webhookConcurrency : undefined,
+      {
+        reserved: settings.webhookConcurrency > 0 ? settings.webhookConcurrency : undefined,
+        // Anyone can invoke it: a flood's refused calls must not each write Lambda's three lines (README).
+        quietPlatformLogs: true,
+      },
     );
     const syncFn = make('sync', 'Reads one spreadsheet, stores its values, asks for an evaluation', 1024, {
       SYNC_QUEUE_URL: sync.queueUrl,

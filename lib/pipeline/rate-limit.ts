@@ -1,6 +1,7 @@
 /**
  * The webhook's own throttle: a token bucket per instance, checked before anything else (no secret, no store, no
- * queue, no log line), so a flood of calls past the rate is answered 429 for the price of the invocation alone.
+ * queue, no log line of its own: the webhook writes their count as one metric line per instance every 10 s), so a
+ * flood of calls past the rate is answered 429 for little more than the price of the invocation.
  *
  * Why in the handler: a Function URL has no throttle setting of its own (CloudFormation's `AWS::Lambda::Url` takes
  * an auth type, CORS and an invoke mode only). Its rate is bounded by the function's concurrency (with N reserved,

@@ -8,7 +8,7 @@
  */
 import type { SQSRecord } from 'aws-lambda';
 import { makeHandler as makeEvaluate } from '../../functions/evaluate';
-import { makeHandler as makeReconcile } from '../../functions/reconcile';
+import { makeHandler as makeReconcile, type ReconcileHandlerDeps } from '../../functions/reconcile';
 import { countRateLimited } from '../../functions/shared/observability';
 import { makeHandler as makeSync } from '../../functions/sync';
 import { makeHandler as makeWebhook } from '../../functions/webhook';
@@ -16,6 +16,7 @@ import { evaluateRun } from '../../lib/pipeline/evaluate';
 import { silentLogger } from '../../lib/pipeline/log';
 import type { MessageQueue, QueueName } from '../../lib/pipeline/messages';
 import { MemoryMetrics } from '../../lib/pipeline/metrics';
+import type { EvaluationState } from '../../lib/pipeline/ports';
 import { RateLimiter } from '../../lib/pipeline/rate-limit';
 import { reconcile } from '../../lib/pipeline/reconcile';
 import { syncSheet } from '../../lib/pipeline/sync';
@@ -45,10 +46,11 @@ export const NOW = new Date('2026-11-28T06:00:00.000Z');
 const SHEET = '1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcd';
 const MASTER = 'm'.repeat(64);
 
-/** A dependency the path must not touch: any use throws. */
-function untouched<T extends object>(what: string): T {
+/** A dependency the path must not touch: any use throws, but of the members `allowed` gives. */
+function untouched<T extends object>(what: string, allowed: Partial<T> = {}): T {
   return new Proxy({} as T, {
     get: (_target, key) => {
+      if (Object.hasOwn(allowed, key)) return allowed[key as keyof T];
       throw new Error(`${what}.${String(key)} was used`);
     },
   });
@@ -156,9 +158,30 @@ export function evaluateHandler(metrics: MemoryMetrics) {
   });
 }
 
+/** The evaluation's state the reconcile paths find: requested 16 minutes ago, not scored since. */
+const BEHIND: EvaluationState = {
+  evaluationId: 'e2026',
+  requested: 9,
+  scored: 8,
+  lastRunSeq: 3,
+  currentRun: 3,
+  publishedRun: 3,
+  methodologyVersion: 'v1',
+  resyncedVersion: 'v1',
+  methodologySeq: 1,
+  lastRequestAt: null,
+  scoredAt: null,
+  pendingSince: new Date(NOW.getTime() - 16 * 60_000).toISOString(),
+};
+
 export function reconcileHandler(metrics: MemoryMetrics) {
   return makeReconcile({
-    stage: untouched('reconcile stage deps'),
+    // Only the evaluation's state is read by the handler itself; the stage (mocked) gets the rest.
+    stage: untouched<ReconcileHandlerDeps['stage']>('reconcile stage deps', {
+      store: untouched<ReconcileHandlerDeps['stage']['store']>('reconcile store', {
+        getEvaluationState: async () => BEHIND,
+      }),
+    }),
     files: () => untouched('files'),
     evaluations: [{ evaluationId: 'e2026', folder: 'folder' }],
     log: silentLogger,

@@ -13,8 +13,9 @@ import {
   secretNamesOf,
   tableNameOf,
 } from '../../lib/infra/contract';
-import { NODE_RUNTIME } from '../../lib/infra/function';
+import { NODE_RUNTIME, ROLE_NAME_MAX, roleNameOf } from '../../lib/infra/function';
 import { EVALUATE_DELAY, MAX_RECEIVES, TIMEOUTS, VISIBILITY_FACTOR } from '../../lib/infra/service-stack';
+import { StageNameSchema } from '../../lib/infra/settings';
 import { synthApp } from './synth';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
@@ -179,6 +180,35 @@ describe('the functions', () => {
       expect(fnResource(fn).Properties.Runtime).toBe(NODE_RUNTIME.name);
       expect(fnResource(fn).Properties.Architectures).toEqual(['arm64']);
     }
+  });
+
+  test.each(FUNCTION_KEYS)(
+    'the %s function runs as a role of fixed name zone-eval-<stage>-<fn>, which a Workload Identity Federation binding can name',
+    (fn) => {
+      const role = resources[(fnResource(fn).Properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0]];
+      expect(role?.Type).toBe('AWS::IAM::Role');
+      expect(role?.Properties.RoleName).toBe(`zone-eval-test-${fn}`);
+    },
+  );
+
+  test("the longest stage name the settings accept still makes role names within IAM's 64 characters", () => {
+    const longest = `a${'b'.repeat(20)}`;
+    expect(StageNameSchema.safeParse(longest).success).toBe(true);
+    expect(StageNameSchema.safeParse(`${longest}c`).success).toBe(false);
+    for (const fn of FUNCTION_KEYS) expect(roleNameOf(longest, fn).length).toBeLessThanOrEqual(ROLE_NAME_MAX);
+    expect(() => roleNameOf('s'.repeat(60), 'reconcile')).toThrow(
+      /past IAM's 64: choose a shorter stage name/,
+    );
+  });
+
+  test("only the webhook, which anyone can invoke, leaves out Lambda's START, END and REPORT lines", () => {
+    expect(fnResource('webhook').Properties.LoggingConfig).toMatchObject({
+      LogFormat: 'JSON',
+      SystemLogLevel: 'WARN',
+      ApplicationLogLevel: 'INFO',
+    });
+    for (const fn of ['sync', 'evaluate', 'reconcile'] as const)
+      expect(fnResource(fn).Properties.LoggingConfig).not.toHaveProperty('SystemLogLevel');
   });
 
   test.each(FUNCTION_KEYS)('the %s function logs to its own log group, with a retention', (fn) => {

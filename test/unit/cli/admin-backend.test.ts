@@ -1,7 +1,20 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { backendChoice, dlqDepths, googleCredentialsFromEnv } from '../../../lib/cli/backend';
+import cdkJson from '../../../cdk.json';
+import {
+  backendChoice,
+  DEFAULT_SHEETS_CALLERS,
+  dlqDepths,
+  googleCredentialsFromEnv,
+  openBackend,
+  sheetsCallersFromEnv,
+} from '../../../lib/cli/backend';
+import { UsageError } from '../../../lib/cli/errors';
 import { historyOf } from '../../../lib/cli/history';
 import { traceValues } from '../../../lib/cli/trace';
+import { readSettings, sheetsCallers } from '../../../lib/infra/settings';
 import type { Revision } from '../../../lib/pipeline/ports';
 
 describe('dead-letter depths', () => {
@@ -61,6 +74,100 @@ describe('backend options', () => {
     expect(() => googleCredentialsFromEnv({ GOOGLE_APPLICATION_CREDENTIALS: '/nonexistent.json' })).toThrow(
       /cannot be read as JSON/,
     );
+  });
+});
+
+describe("the CLI's share of the Sheets quota on AWS", () => {
+  test('by default it counts the callers as every stage of cdk.json does (sync + evaluate + otherSheetsCallers)', () => {
+    expect(DEFAULT_SHEETS_CALLERS).toBe(5);
+    for (const stage of Object.keys(cdkJson.context['zone-eval:stages'])) {
+      const context = { ...cdkJson.context, stage } as Record<string, unknown>;
+      expect(sheetsCallers(readSettings((k) => context[k]).settings)).toBe(DEFAULT_SHEETS_CALLERS);
+    }
+    expect(sheetsCallersFromEnv({})).toBe(DEFAULT_SHEETS_CALLERS);
+    expect(sheetsCallersFromEnv({ SHEETS_CONCURRENCY: '' })).toBe(DEFAULT_SHEETS_CALLERS);
+  });
+
+  test('SHEETS_CONCURRENCY sets it for a stage deployed with other concurrency settings', () => {
+    expect(sheetsCallersFromEnv({ SHEETS_CONCURRENCY: '7' })).toBe(7);
+    expect(sheetsCallersFromEnv({ SHEETS_CONCURRENCY: '1' })).toBe(1);
+  });
+
+  test.each(['0', '-2', '2.5', 'five', '51'])(
+    'SHEETS_CONCURRENCY=%s is refused, saying what it holds',
+    (raw) => {
+      expect(() => sheetsCallersFromEnv({ SHEETS_CONCURRENCY: raw })).toThrow(UsageError);
+      expect(() => sheetsCallersFromEnv({ SHEETS_CONCURRENCY: raw })).toThrow(
+        `SHEETS_CONCURRENCY=${raw} must be a whole number from 1 to 50: the processes calling Sheets as the service account at once, the stage's syncConcurrency + evaluateConcurrency + otherSheetsCallers (5 by default`,
+      );
+    },
+  );
+
+  describe('the Google clients of an AWS backend', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zone-eval-cli-share-'));
+    const keyFile = join(dir, 'key.json');
+    writeFileSync(
+      keyFile,
+      JSON.stringify({
+        type: 'service_account',
+        client_email: 'zone-eval@project.iam.gserviceaccount.com',
+        private_key: '-----BEGIN PRIVATE KEY-----\nnot used: no call is made\n-----END PRIVATE KEY-----\n',
+      }),
+    );
+    const env = (extra: Record<string, string> = {}) => ({
+      TABLE_NAME: 'zone-eval-test',
+      AWS_REGION: 'eu-west-1',
+      GOOGLE_APPLICATION_CREDENTIALS: keyFile,
+      ...extra,
+    });
+    const choice = { kind: 'aws', evaluationId: 'e2026' } as const;
+
+    afterEach(() => jest.useRealTimers());
+
+    /** Sheets reads the clients let start in one minute before the next must wait. */
+    async function readsPerMinute(b: Awaited<ReturnType<typeof openBackend>>): Promise<number> {
+      const pacer = b.google().calls.pacer;
+      if (!pacer) throw new Error('the CLI on AWS must pace');
+      jest.useFakeTimers({ now: Date.parse('2026-11-28T09:00:00.000Z') });
+      let started = 0;
+      for (;;) {
+        let done = false;
+        const next = pacer.acquire('sheets.read').then(() => {
+          done = true;
+        });
+        for (let i = 0; i < 5; i++) await Promise.resolve();
+        if (!done) {
+          jest.advanceTimersByTime(60_000);
+          await next;
+          return started;
+        }
+        started++;
+      }
+    }
+
+    test('pace under 1/5 of the quota by default: 11 of the 55 reads a minute, as each function does', async () => {
+      const b = await openBackend(choice, env());
+      try {
+        expect(await readsPerMinute(b)).toBe(11);
+      } finally {
+        await b.close();
+      }
+    });
+
+    test('pace under the share SHEETS_CONCURRENCY gives', async () => {
+      const b = await openBackend(choice, env({ SHEETS_CONCURRENCY: '1' }));
+      try {
+        expect(await readsPerMinute(b)).toBe(55);
+      } finally {
+        await b.close();
+      }
+    });
+
+    test('a bad SHEETS_CONCURRENCY is refused when the backend opens, before any command runs', async () => {
+      await expect(openBackend(choice, env({ SHEETS_CONCURRENCY: 'all' }))).rejects.toThrow(
+        /^SHEETS_CONCURRENCY=all must be a whole number/,
+      );
+    });
   });
 });
 
