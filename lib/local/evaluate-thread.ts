@@ -173,8 +173,13 @@ export async function startEvaluateThread(options: EvaluateThreadOptions): Promi
   const spawn = (): Running => {
     const worker = new Worker(ENTRY, {
       workerData: init,
-      // The process has printed the AWS SDK's warning about this Node.js version once already.
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      // The AWS SDK's notice about Node.js 22 (README, Quick start) is the main thread's to print, once, or not:
+      // the worker's own copy of the SDK would print it again. The person's own setting of the switch is kept.
+      env: {
+        ...process.env,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED:
+          process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?? 'true',
+      },
     });
     const pending: Running['pending'] = new Map();
     let fault: Error | null = null;
