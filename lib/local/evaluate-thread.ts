@@ -28,7 +28,11 @@ export const EvaluateWorkerInitSchema = z.strictObject({
   }),
   serviceAccount: z.string().min(1),
   retryDelayMs: z.number().nonnegative(),
-  /** The Google calls' retry policy and pacing (their plain-data part: functions do not cross threads). */
+  /**
+   * The Google calls' retry policy and pacing (their plain-data part: functions do not cross threads). With pacing
+   * on, the worker paces under the quota on its own, as each Lambda does: what the two threads together send over
+   * the emulator's quota is answered 429 and retried.
+   */
   calls: z.strictObject({
     retry: z
       .strictObject({

@@ -70,7 +70,8 @@ export type LocalRuntime = {
   log: Logger;
   /**
    * What the handlers emitted: the metrics they publish on AWS, each under its function's `service`
-   * (`zone-eval-webhook`...). Google's 429 answers are under `zone-eval-local`: sync and evaluate share one client here.
+   * (`zone-eval-webhook`...). Google's 429 answers are under `zone-eval-local`, sync's and evaluate's together (the
+   * evaluate worker reports its own).
    */
   counters: MemoryMetrics;
   /**
