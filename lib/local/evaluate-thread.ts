@@ -143,7 +143,15 @@ export async function startEvaluateThread(options: EvaluateThreadOptions): Promi
   let running: Running | null = null;
 
   const onMessage = (run: Running, raw: unknown) => {
-    const msg = FromWorkerSchema.parse(raw);
+    const parsed = FromWorkerSchema.safeParse(raw);
+    if (!parsed.success) {
+      // A defect of the worker's side: thrown here it would end the whole process. The worker is ended instead, so
+      // the invocations it held fail (and are retried) rather than wait for an answer that may never come.
+      options.log.error('evaluate.worker.bad-message', { error: z.prettifyError(parsed.error) });
+      void run.worker.terminate();
+      return;
+    }
+    const msg = parsed.data;
     switch (msg.type) {
       case 'ready':
         run.markReady();
