@@ -8,13 +8,15 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   type DescribeTableCommandOutput,
-  DynamoDBClient,
-  type DynamoDBClientConfig,
+  type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { StoreError } from '../store/errors';
 import { PARTITION_KEY, SORT_KEY } from '../store/keys';
+import { localDynamoClients } from './dynamo-client';
+
+export { LOCAL_CREDENTIALS, LOCAL_SIGNER, localDynamoClients } from './dynamo-client';
 
 export interface StartDynamoOptions {
   /** LevelDB directory that keeps the data across restarts; in memory when absent. */
@@ -40,23 +42,6 @@ export interface EmbeddedDynamo {
   close(): Promise<void>;
 }
 
-/** Credentials dynalite accepts and never checks; they keep the SDK from looking for real ones. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
-
-/**
- * The signature the embedded table is sent: dynalite checks that a SigV4 Authorization header is there and well
- * formed, never the signature itself, so the SDK's hashing and HMACs (a few per cent of the local loop's CPU) are
- * left out. Only the local client uses it; the Lambdas sign with the SDK's own signer.
- */
-export const LOCAL_SIGNER: Extract<NonNullable<DynamoDBClientConfig['signer']>, { sign: unknown }> = {
-  async sign(request) {
-    const date = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
-    request.headers['x-amz-date'] = date;
-    request.headers.authorization = `AWS4-HMAC-SHA256 Credential=${LOCAL_CREDENTIALS.accessKeyId}/${date.slice(0, 8)}/local/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0`;
-    return request;
-  },
-};
-
 /** Starts dynalite on 127.0.0.1 with an ephemeral port and creates the table if it is not there yet. */
 export async function startDynamo(options: StartDynamoOptions = {}): Promise<EmbeddedDynamo> {
   const tableName = options.tableName ?? 'zone-eval';
@@ -67,14 +52,7 @@ export async function startDynamo(options: StartDynamoOptions = {}): Promise<Emb
     throw new StoreError('dynalite is not listening on a TCP port');
   const port = address.port;
   const endpoint = `http://127.0.0.1:${port}`;
-  const raw = new DynamoDBClient({
-    endpoint,
-    region,
-    credentials: LOCAL_CREDENTIALS,
-    signer: LOCAL_SIGNER,
-    maxAttempts: 3,
-  });
-  const client = DynamoDBDocumentClient.from(raw);
+  const { raw, client } = localDynamoClients(endpoint, region);
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;

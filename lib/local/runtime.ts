@@ -20,7 +20,8 @@ import type { Logger } from '../pipeline/log';
 import { MemoryMetrics } from '../pipeline/metrics';
 import { LocalFifoQueue, LocalQueues } from '../queue/local';
 import { type CallerOptions, GoogleResultsPublisher, GoogleSpreadsheetFiles } from '../sheets';
-import { type LocalStack, type LocalStackOptions, startLocalStack } from './stack';
+import { type EvaluateThread, type EvaluateWorkerInit, startEvaluateThread } from './evaluate-thread';
+import { type LocalStack, type LocalStackOptions, SERVICE_ACCOUNT, startLocalStack } from './stack';
 
 /** The production evaluate queue's delivery delay: a burst of edits within it becomes one run. */
 export const PRODUCTION_EVALUATE_DELAY_MS = 5000;
@@ -47,6 +48,13 @@ export type LocalRuntimeOptions = {
   webhookPort?: number;
   /** Powertools log level of the handlers; silent by default. */
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /**
+   * Where the evaluate handler runs: in a worker thread with its own clients (the default, lib/local/evaluate-thread.ts:
+   * its scoring then leaves the main thread's event loop to the emulator, dynalite, sync and the webhook), or in the
+   * main thread with the runtime's own store and Google clients (`main`: the fault-injection seams, which wrap those
+   * objects from outside, need it).
+   */
+  evaluateIn?: 'worker' | 'main';
 };
 
 /** An evaluation the reconcile poll covers: its id and the Drive folder holding its spreadsheets. */
@@ -62,10 +70,19 @@ export type LocalRuntime = {
   log: Logger;
   /**
    * What the handlers emitted: the metrics they publish on AWS, each under its function's `service`
-   * (`zone-eval-webhook`...). Google's 429 answers are under `zone-eval-local`: sync and evaluate share one client here.
+   * (`zone-eval-webhook`...). Google's 429 answers are under `zone-eval-local`, sync's and evaluate's together (the
+   * evaluate worker reports its own).
    */
   counters: MemoryMetrics;
-  /** The handlers as made with the local adapters, to invoke directly with a Lambda-shaped event. */
+  /**
+   * The evaluate handler's worker thread (`evaluateIn: 'worker'`), null when it runs in the main thread. Its `kill()`
+   * ends the worker as a crash would (the batches it held fail; the next batch starts a new worker).
+   */
+  evaluateThread: EvaluateThread | null;
+  /**
+   * The handlers as made with the local adapters, to invoke directly with a Lambda-shaped event. With the evaluate
+   * worker, `evaluate` posts the event to it and resolves with its batch response.
+   */
   handlers: {
     webhook: ReturnType<typeof makeWebhook>;
     sync: ReturnType<typeof makeSync>;
@@ -141,6 +158,25 @@ export function functionUrlEvent(req: IncomingMessage, body: Buffer, port: numbe
   };
 }
 
+/**
+ * The evaluate worker's share of the Google calls' options: the retry policy's numbers and the pacing. The clock,
+ * the jitter source and `onRetry` are functions, which do not cross to a thread (the runtime's callers set none);
+ * `onRateLimited` is called here when the worker reports a 429.
+ */
+function plainCalls(calls: CallerOptions): EvaluateWorkerInit['calls'] {
+  const { maxAttempts, baseDelayMs, maxDelayMs } = calls.retry ?? {};
+  return {
+    ...(calls.retry && {
+      retry: {
+        ...(maxAttempts !== undefined && { maxAttempts }),
+        ...(baseDelayMs !== undefined && { baseDelayMs }),
+        ...(maxDelayMs !== undefined && { maxDelayMs }),
+      },
+    }),
+    ...(calls.pace !== undefined && { pace: calls.pace }),
+  };
+}
+
 /** Largest request the local Function URL passes to the handler (Lambda's own limit is 6 MB). */
 const MAX_REQUEST_BYTES = 1024 * 1024;
 
@@ -192,6 +228,34 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const syncLog = logger('sync');
   const evaluateLog = logger('evaluate');
   const reconcileLog = logger('reconcile');
+  const evaluateThread =
+    (options.evaluateIn ?? 'worker') === 'worker'
+      ? await startEvaluateThread({
+          init: {
+            emulatorUrl: stack.emulator.url,
+            dynamo: {
+              endpoint: stack.dynamo.endpoint,
+              region: stack.dynamo.region,
+              tableName: stack.dynamo.tableName,
+            },
+            serviceAccount: SERVICE_ACCOUNT,
+            retryDelayMs,
+            calls: plainCalls(calls),
+          },
+          log: evaluateLog,
+          counters: metricsOf('evaluate'),
+          onRateLimited: (operation) => {
+            google429.add('sheets.429');
+            calls.onRateLimited?.(operation);
+          },
+          retryLater: (arn, receiptHandle, ms) => {
+            queues.changeVisibility(arn, receiptHandle, ms);
+          },
+        }).catch(async (error: unknown) => {
+          await stack.close();
+          throw error;
+        })
+      : null;
   const handlers = {
     webhook: makeWebhook({
       signal: {
@@ -212,13 +276,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       retryLater,
       retryDelayMs,
     }),
-    evaluate: makeEvaluate({
-      stage: { store, publisher: new GoogleResultsPublisher(stack.google), log: evaluateLog },
-      log: evaluateLog,
-      counters: metricsOf('evaluate'),
-      retryLater,
-      retryDelayMs,
-    }),
+    evaluate: evaluateThread
+      ? (event: unknown) => evaluateThread.invoke(event)
+      : makeEvaluate({
+          stage: { store, publisher: new GoogleResultsPublisher(stack.google), log: evaluateLog },
+          log: evaluateLog,
+          counters: metricsOf('evaluate'),
+          retryLater,
+          retryDelayMs,
+        }),
     reconcile: makeReconcile({
       stage: { store, queue: queues, log: reconcileLog },
       files: (driveId) =>
@@ -308,6 +374,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     triggerSecret,
     log: logger('runtime'),
     counters,
+    evaluateThread,
     handlers,
     watch(evaluation) {
       if (!watched.some((w) => w.evaluationId === evaluation.evaluationId)) watched.push(evaluation);
@@ -344,6 +411,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         server.closeAllConnections();
       });
       await queues.stop();
+      await evaluateThread?.close();
       await stack.close();
     },
   };

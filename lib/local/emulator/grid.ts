@@ -118,6 +118,31 @@ export function recalc(ss: Spreadsheet): void {
   }
 }
 
+/**
+ * A deep copy of a spreadsheet: every write applies its change to one, so that a refused request leaves the file as
+ * it was. The model is plain JSON data (the store saves it as JSON): objects, arrays (with holes for the rows and
+ * cells never written), strings, numbers, booleans and null. A walk over it copies a zone's form (about 150 KB of
+ * JSON) some ten times faster than structuredClone, whose serialisation was the emulator's largest cost under the
+ * load suite, at every person's edit, read's feedback and publish.
+ */
 export function cloneSpreadsheet(ss: Spreadsheet): Spreadsheet {
-  return structuredClone(ss);
+  return copyJson(ss);
+}
+
+function copyJson<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) if (i in value) out[i] = copyJson(value[i]);
+    return out as T;
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const v = copyJson((value as Record<string, unknown>)[key]);
+    // A key named __proto__ (a name someone typed) is data: assigning it would set the copy's prototype instead.
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[key] = v;
+  }
+  return out as T;
 }

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { batchUpdate } from './batch-update';
 import type { RenderOption } from './cells';
 import { ApiError, invalid, storageQuotaExceeded } from './errors';
+import { cloneSpreadsheet } from './grid';
 import { boolParam, type Ctx, enumParam, path, type Route } from './http';
 import {
   DEFAULT_COLUMNS,
@@ -165,7 +166,7 @@ export function mutate<T>(
   caller: string,
   fn: (ss: Spreadsheet) => T,
 ): T {
-  const next = structuredClone(file.spreadsheet);
+  const next = cloneSpreadsheet(file.spreadsheet);
   const out = fn(next);
   file.spreadsheet = next;
   store.touch(file, caller);

@@ -79,6 +79,9 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     retryDelayMs: 50,
     reconcileEveryMs: false,
     calls: { pace: false, retry: { baseDelayMs: 5, maxDelayMs: 20 } },
+    // The crash seams (inject.ts) wrap the runtime's store object, which the evaluate handler shares only when it
+    // runs in the main thread.
+    evaluateIn: 'main',
     ...options.runtime,
     emulator: {
       quota: 'off',
