@@ -9,13 +9,51 @@
 import { createGoogleClients, type GoogleClients, type GoogleCredentials } from '../../lib/sheets/client';
 import { type CallerOptions, shareOf } from '../../lib/sheets/retry';
 import { secretText } from './aws-secrets';
+import { invocationDeadline } from './lambda';
 
 /**
- * A sync or evaluate invocation retries Google for at most about a minute (backoffs of at most 1, 2, 4, 8, 16, 16 s:
- * 47 s in all); past that the record fails and comes back after RETRY_DELAY_SECONDS, instead of the invocation
- * outliving its timeout and the message waiting out the queue's whole visibility timeout.
+ * A Google call retries for at most about a minute of backoff (waits of at most 1, 2, 4, 8, 16, 16 s: 47 s in all;
+ * a Retry-After hint can stretch one to 32 s); past that the record fails and comes back after
+ * RETRY_DELAY_SECONDS, instead of the message waiting out the queue's whole visibility timeout. The invocation's
+ * deadline (`LAMBDA_GOOGLE_RESERVE_MS`) cuts the retries shorter when they would outlive the function's timeout.
  */
 export const LAMBDA_GOOGLE_RETRY = { maxAttempts: 7, baseDelayMs: 1000, maxDelayMs: 16_000 } as const;
+
+/**
+ * Each HTTP attempt's timeout on Lambda (the clients' default is 30 s). Sheets answers a form read or a results
+ * write in a few seconds; one that has not answered in 10 is better retried, and seven of 30 s could not fit the
+ * function's timeout at all.
+ */
+export const LAMBDA_GOOGLE_TIMEOUT_MS = 10_000;
+
+/**
+ * Time kept after Google's last attempt, before the function's timeout: the record is failed cleanly (logged,
+ * counted, named in the partial batch response, its message made visible again for SQS's retry) instead of the
+ * invocation being killed mid-write. No attempt starts, and no backoff wait begins, that could end inside it.
+ */
+export const LAMBDA_GOOGLE_RESERVE_MS = 10_000;
+
+/**
+ * Test-only: a local base URL for Google's APIs and token endpoint (the emulator's), so the shipped bundles can be
+ * run against it (test/infra/bundles.test.ts). The stack never sets it (the infra tests check the template); it is
+ * honoured only when present, and only for a loopback address, so a stray value cannot send the service account's
+ * signed grant anywhere else.
+ */
+export const GOOGLE_ROOT_URL_SETTING = 'ZONE_EVAL_GOOGLE_ROOT_URL';
+
+/** The test-only root URL of `GOOGLE_ROOT_URL_SETTING`, or undefined (Google's) when not set. */
+export function googleRootUrl(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string | undefined {
+  const value = env[GOOGLE_ROOT_URL_SETTING];
+  if (value === undefined || value === '') return undefined;
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (url?.protocol !== 'http:' || !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
+    throw new Error(
+      `${GOOGLE_ROOT_URL_SETTING} is for tests against a local emulator: it must be an http:// URL on 127.0.0.1, localhost or [::1], not ${value} (unset it to call Google)`,
+    );
+  return url.href.endsWith('/') ? url.href : `${url.href}/`;
+}
 
 /** Which kind of Google credentials a secret holds, from its JSON `type`. */
 export function googleCredentials(text: string): GoogleCredentials {
@@ -33,15 +71,29 @@ export async function awsGoogle(
 ): Promise<GoogleClients> {
   const text = await secretText(config.GOOGLE_SECRET_ID, config.SECRET_MAX_AGE_SECONDS);
   if (google?.text !== text) {
+    const rootUrl = googleRootUrl();
     google = {
       text,
       clients: createGoogleClients({
         credentials: googleCredentials(text),
-        calls: { pace: shareOf(config.SHEETS_CONCURRENCY), retry: LAMBDA_GOOGLE_RETRY, ...calls },
+        timeoutMs: LAMBDA_GOOGLE_TIMEOUT_MS,
+        ...(rootUrl !== undefined && { rootUrl }),
+        calls: {
+          pace: shareOf(config.SHEETS_CONCURRENCY),
+          retry: LAMBDA_GOOGLE_RETRY,
+          deadline: lambdaGoogleDeadline,
+          ...calls,
+        },
       }),
     };
   }
   return google.clients;
+}
+
+/** When the running invocation's Google calls must have ended: its deadline less the reserve; none outside Lambda. */
+export function lambdaGoogleDeadline(): number | undefined {
+  const deadline = invocationDeadline();
+  return deadline === undefined ? undefined : deadline - LAMBDA_GOOGLE_RESERVE_MS;
 }
 
 /** Deps rebuilt only when Google's clients were (a rotated secret): keyed by the clients object. */

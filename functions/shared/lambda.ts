@@ -7,6 +7,7 @@
  * `lambdaEntry` reads the configuration at module load inside Lambda, so a missing setting fails the cold start
  * with its name; imported anywhere else (the local runtime, tests) nothing is read until the handler is called.
  */
+import type { Context } from 'aws-lambda';
 import type * as z from '../../lib/core/zod';
 import type { Logger } from '../../lib/pipeline/log';
 import { type FunctionName, loadConfig } from './config';
@@ -17,6 +18,13 @@ export const once = <T>(make: () => T): (() => T) => {
   let value: { v: T } | undefined;
   return () => (value ??= { v: make() }).v;
 };
+
+/**
+ * When the running invocation times out (epoch ms), from its Lambda context; undefined outside Lambda. A container
+ * runs one invocation at a time, so one value serves: Google's caller reads it to stop retrying in time.
+ */
+let deadline: number | undefined;
+export const invocationDeadline = (): number | undefined => deadline;
 
 const observability = new Map<FunctionName, { log: Logger; counters: Counters }>();
 
@@ -43,11 +51,12 @@ export function lambdaEntry<S extends z.core.$ZodType, D, R>(
   schema: S,
   build: (config: z.output<S>) => Promise<D>,
   make: (deps: D) => (event: unknown) => Promise<R>,
-): (event: unknown) => Promise<R> {
+): (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) => Promise<R> {
   const config = once(() => loadConfig(name, schema));
   if (process.env['AWS_LAMBDA_FUNCTION_NAME']) config();
   let cached: { deps: D; handler: (event: unknown) => Promise<R> } | undefined;
-  return async (event) => {
+  return async (event, context) => {
+    deadline = context ? Date.now() + context.getRemainingTimeInMillis() : undefined;
     const deps = await build(config());
     if (cached?.deps !== deps) cached = { deps, handler: make(deps) };
     return cached.handler(event);

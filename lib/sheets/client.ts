@@ -45,9 +45,12 @@ export type GoogleCredentials =
 
 export type ClientOptions = {
   credentials: GoogleCredentials;
-  /** Base URL of both APIs, e.g. the emulator's `http://127.0.0.1:8085/`; Google's when absent. */
+  /**
+   * Base URL of both APIs and of the OAuth token endpoint (`<rootUrl>token`, where a service-account key's signed
+   * grant goes), e.g. the emulator's `http://127.0.0.1:8085/`; Google's when absent.
+   */
   rootUrl?: string;
-  /** Per-request timeout; a timed-out request counts as a network fault and is retried. */
+  /** Per-request timeout; a timed-out request counts as a network fault and is retried. 30 s when absent. */
   timeoutMs?: number;
   /** Retries and pacing. */
   calls?: CallerOptions;
@@ -100,8 +103,47 @@ function parseSecret<S extends z.core.$ZodType>(
 
 type AuthClient = sheets_v4.Options['auth'];
 
-/** The auth client for a set of credentials. Throws when the credentials cannot be used at all (a deploy bug). */
-export function authFor(credentials: GoogleCredentials): NonNullable<AuthClient> {
+/** Google's OAuth token endpoint, where google-auth-library posts a service account's signed grant. */
+export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
+
+/** How the auth library's token requests are sent: `createGoogleClients`' root URL, fetch and timeout. */
+type TokenTransport = { rootUrl?: string; fetchImplementation?: typeof fetch; timeoutMs?: number };
+
+/**
+ * Token requests an access token costs at most (one a service-account key, the STS exchange and the impersonation
+ * for Workload Identity Federation), each bounded by the timeout: an attempt that needs a new token takes longer.
+ */
+const TOKEN_REQUESTS: Record<GoogleCredentials['kind'], number> = {
+  bearer: 0,
+  'service-account': 1,
+  'external-account': 2,
+};
+
+/**
+ * The fetch of the auth library's own requests (the token exchange). Node's fetch, as for the API calls (gaxios
+ * would otherwise import node-fetch); with a root URL, Google's token endpoint is replaced by `<rootUrl>token`. The
+ * auth library (gtoken) posts to Google's token URL whatever the key's `token_uri` says, so this is where it moves.
+ */
+function tokenFetch(transport: TokenTransport): typeof fetch {
+  const fetchImpl = transport.fetchImplementation ?? fetch;
+  if (transport.rootUrl === undefined) return fetchImpl;
+  const moved = new URL('token', transport.rootUrl).toString();
+  return (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    return fetchImpl(url === GOOGLE_TOKEN_URL ? moved : input, init);
+  };
+}
+
+/**
+ * The auth client for a set of credentials. Throws when the credentials cannot be used at all (a deploy bug).
+ * `transport` is `createGoogleClients`' root URL and fetch, for the token requests of a service-account key.
+ */
+export function authFor(
+  credentials: GoogleCredentials,
+  transport: TokenTransport = {},
+): NonNullable<AuthClient> {
+  // gaxios sets no timeout of its own: a token request that hangs would hold the call without one.
+  const timeout = transport.timeoutMs === undefined ? {} : { timeout: transport.timeoutMs };
   // The secret as the deployment created it: a step of the admin guide not done yet, said as such.
   const secret =
     credentials.kind === 'service-account'
@@ -119,7 +161,11 @@ export function authFor(credentials: GoogleCredentials): NonNullable<AuthClient>
   switch (credentials.kind) {
     case 'service-account': {
       const key = parseSecret('service-account key', credentials.key, serviceAccountKeySchema);
-      return new auth.GoogleAuth({ credentials: key, scopes: [...SCOPES] });
+      return new auth.GoogleAuth({
+        credentials: key,
+        scopes: [...SCOPES],
+        clientOptions: { transporterOptions: { fetchImplementation: tokenFetch(transport), ...timeout } },
+      });
     }
     case 'external-account': {
       const config = parseSecret(
@@ -127,7 +173,11 @@ export function authFor(credentials: GoogleCredentials): NonNullable<AuthClient>
         credentials.config,
         externalAccountSchema,
       );
-      return new auth.GoogleAuth({ credentials: config, scopes: [...SCOPES] });
+      return new auth.GoogleAuth({
+        credentials: config,
+        scopes: [...SCOPES],
+        clientOptions: { transporterOptions: { ...timeout } },
+      });
     }
     case 'bearer': {
       const client = new auth.OAuth2();
@@ -140,12 +190,17 @@ export function authFor(credentials: GoogleCredentials): NonNullable<AuthClient>
 
 /** Creates the Sheets and Drive clients and the caller that paces and retries their requests. */
 export function createGoogleClients(options: ClientOptions): GoogleClients {
-  const authClient = authFor(options.credentials);
+  const timeout = options.timeoutMs ?? 30_000;
+  const authClient = authFor(options.credentials, {
+    ...(options.rootUrl !== undefined && { rootUrl: options.rootUrl }),
+    ...(options.fetchImplementation && { fetchImplementation: options.fetchImplementation }),
+    timeoutMs: timeout,
+  });
   const common = {
     auth: authClient,
     // Retries are ApiCaller's: with both, a 429 on a GET would be retried 3 x 7 times, and a POST not at all.
     retry: false,
-    timeout: options.timeoutMs ?? 30_000,
+    timeout,
     ...(options.rootUrl === undefined ? {} : { rootUrl: options.rootUrl }),
     // Node's own fetch: gaxios would otherwise import node-fetch dynamically, which fails under jest's VM.
     fetchImplementation: options.fetchImplementation ?? fetch,
@@ -153,6 +208,10 @@ export function createGoogleClients(options: ClientOptions): GoogleClients {
   return {
     sheets: sheets({ version: 'v4', ...common }),
     drive: drive({ version: 'v3', ...common }),
-    calls: new ApiCaller(options.calls),
+    // The caller's deadline (if any) leaves room for a whole attempt: the request, and the token it may need first.
+    calls: new ApiCaller({
+      attemptTimeoutMs: timeout * (1 + TOKEN_REQUESTS[options.credentials.kind]),
+      ...options.calls,
+    }),
   };
 }

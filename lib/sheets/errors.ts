@@ -112,6 +112,24 @@ export class SheetsUnavailableError extends SheetsError {
   }
 }
 
+/**
+ * The call was given up before its retries were spent, because the caller's deadline (a Lambda invocation's
+ * remaining time) left no room for another wait and attempt. Transient: the message is retried later. Its cause is
+ * the last failure, when there was one.
+ */
+export class DeadlineError extends SheetsError {
+  override name = 'DeadlineError';
+  constructor(detail: FaultDetail, options?: { cause?: unknown }) {
+    const last = options?.cause instanceof Error ? ` (last: ${options.cause.message})` : '';
+    super(
+      `Gave up on ${detail.operation} after ${detail.attempts} attempt${detail.attempts === 1 ? '' : 's'}: the time left to the caller's deadline was too short for another${last}.`,
+      detail,
+      true,
+      options,
+    );
+  }
+}
+
 /** Any other refusal (400 and friends): a bug in the request we built, not something a retry fixes. */
 export class SheetsRequestError extends SheetsError {
   override name = 'SheetsRequestError';

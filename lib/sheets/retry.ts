@@ -17,7 +17,14 @@
  * concurrency` (`shareOf`), with the function's reserved concurrency as `concurrency`; otherwise N instances each
  * pacing at the whole quota send N times too much, and the retries below are what absorbs the 429s.
  */
-import { classifyFailure, type FailureClass, isNetworkFailure, toSheetsError } from './errors';
+import {
+  classifyFailure,
+  DeadlineError,
+  type FailureClass,
+  type FaultDetail,
+  isNetworkFailure,
+  toSheetsError,
+} from './errors';
 
 /** Time, injectable so tests run backoff and pacing without waiting. */
 export type Clock = { now(): number; sleep(ms: number): Promise<void> };
@@ -132,10 +139,13 @@ export class Pacer {
     private readonly clock: Clock = realClock,
   ) {}
 
-  /** Waits until a call of this kind may start, then records it. */
-  async acquire(kind: PaceKind): Promise<void> {
+  /**
+   * Waits until a call of this kind may start, then records it and answers true. With `latestStart` (a time on the
+   * clock), a slot that frees only after it is not waited for: nothing is recorded and the answer is false.
+   */
+  async acquire(kind: PaceKind, latestStart?: number): Promise<boolean> {
     const limit = this.config[kind];
-    if (limit === undefined) return;
+    if (limit === undefined) return true;
     let list = this.starts.get(kind);
     if (list === undefined) {
       list = [];
@@ -146,10 +156,12 @@ export class Pacer {
       while (list.length > 0 && list[0]! <= now - limit.windowMs) list.shift();
       if (list.length < limit.limit) {
         list.push(now);
-        return;
+        return true;
       }
+      const freeAt = list[0]! + limit.windowMs;
+      if (latestStart !== undefined && freeAt > latestStart) return false;
       // Checking again after the wait, because concurrent callers may have taken the freed slot first.
-      await this.clock.sleep(list[0]! + limit.windowMs - now);
+      await this.clock.sleep(freeAt - now);
     }
   }
 
@@ -174,6 +186,15 @@ export type CallerOptions = {
   onRetry?: (event: RetryEvent) => void;
   /** Called for every 429 answer, retried or the last (the handlers count them as the `sheets.429` metric). */
   onRateLimited?: (operation: string) => void;
+  /**
+   * When every call must have ended (a time on `clock`), read at each attempt; undefined for no limit. No attempt
+   * starts that its timeout (`attemptTimeoutMs`) could carry past it, and no pacing or backoff wait is begun that
+   * would: the call fails with a `DeadlineError` instead. The Lambda functions set it from the invocation's
+   * remaining time, so a call gives up while there is still time to fail the record cleanly.
+   */
+  deadline?: () => number | undefined;
+  /** The longest one attempt can take (the clients' HTTP timeout), which an attempt needs before the deadline. */
+  attemptTimeoutMs?: number;
 };
 
 /**
@@ -191,6 +212,8 @@ export class ApiCaller {
   private readonly clock: Clock;
   private readonly onRetry: ((event: RetryEvent) => void) | undefined;
   private readonly onRateLimited: ((operation: string) => void) | undefined;
+  private readonly deadline: (() => number | undefined) | undefined;
+  private readonly attemptTimeoutMs: number;
 
   constructor(options: CallerOptions = {}) {
     this.policy = { ...DEFAULT_RETRY, ...options.retry };
@@ -198,6 +221,8 @@ export class ApiCaller {
     this.pacer = options.pace === false ? undefined : new Pacer(options.pace ?? DEFAULT_PACE, this.clock);
     this.onRetry = options.onRetry;
     this.onRateLimited = options.onRateLimited;
+    this.deadline = options.deadline;
+    this.attemptTimeoutMs = options.attemptTimeoutMs ?? 0;
   }
 
   /**
@@ -209,8 +234,14 @@ export class ApiCaller {
    * `recover` such a failure is thrown at once.
    */
   async call<T>(op: Operation, fn: () => Promise<T>, recover?: () => Promise<T | undefined>): Promise<T> {
+    let last: unknown;
     for (let attempt = 1; ; attempt++) {
-      await this.pacer?.acquire(op.kind);
+      const deadline = this.deadline?.();
+      // The last moment an attempt may start and still end (or time out) before the deadline.
+      const latestStart = deadline === undefined ? undefined : deadline - this.attemptTimeoutMs;
+      const paced = (await this.pacer?.acquire(op.kind, latestStart)) ?? true;
+      if (!paced || (latestStart !== undefined && this.clock.now() > latestStart))
+        throw new DeadlineError(detailOf(op, attempt - 1), last === undefined ? {} : { cause: last });
       let failure: unknown;
       try {
         const result = await fn();
@@ -227,10 +258,7 @@ export class ApiCaller {
         // A bug in our code (a TypeError, a zod error) is not a network fault: rethrow it as it is.
         throw failure;
       }
-      const detail =
-        op.fileId === undefined
-          ? { operation: op.name, attempts: attempt }
-          : { operation: op.name, fileId: op.fileId, attempts: attempt };
+      const detail = detailOf(op, attempt);
       // A 429 was refused before anything was done; a 5xx or a lost answer may have done it.
       const mayHaveHappened = cls.kind === 'unavailable' && op.idempotent === false;
       const retriable =
@@ -247,6 +275,15 @@ export class ApiCaller {
       const hinted = retryAfterMs(failure, this.clock.now());
       const delayMs =
         hinted === undefined ? backoff : Math.min(Math.max(hinted, backoff), this.policy.maxDelayMs * 2);
+      // A wait that would end too late for another attempt: give up now, while the caller has time to fail.
+      if (latestStart !== undefined && this.clock.now() + delayMs > latestStart) {
+        if (mayHaveHappened && recover !== undefined) {
+          const found = await recover();
+          if (found !== undefined) return found;
+        }
+        throw new DeadlineError(detail, { cause: toSheetsError(failure, cls, detail) });
+      }
+      last = toSheetsError(failure, cls, detail);
       this.onRetry?.({ operation: op.name, attempt, delayMs, failure: cls });
       await this.clock.sleep(delayMs);
       if (mayHaveHappened && recover !== undefined) {
@@ -255,6 +292,12 @@ export class ApiCaller {
       }
     }
   }
+}
+
+function detailOf(op: Operation, attempts: number): FaultDetail {
+  return op.fileId === undefined
+    ? { operation: op.name, attempts }
+    : { operation: op.name, fileId: op.fileId, attempts };
 }
 
 function statusOf(result: unknown): number | undefined {

@@ -2,11 +2,12 @@
 import type { IncomingMessage } from 'node:http';
 import { invalid } from './errors';
 import type { Mask } from './fields';
+import type { ServiceAccountKeys } from './oauth';
 import type { Quota } from './quota';
 import type { Store } from './store';
 import type { SignalRecord, WebhookConfig } from './trigger';
 
-export type Api = 'sheets' | 'drive' | 'emulator';
+export type Api = 'sheets' | 'drive' | 'emulator' | 'oauth';
 
 export type Ctx = {
   caller: string;
@@ -23,6 +24,8 @@ export type Ctx = {
   req: IncomingMessage;
   /** Whether the caller may own files in My Drive (service accounts may not: `EmulatorOptions.serviceAccounts`). */
   hasDriveStorage: (caller: string) => boolean;
+  /** The service-account keys the emulator issued, for the OAuth token endpoint. */
+  serviceAccounts: ServiceAccountKeys;
 };
 
 /** A service account's email, as Google issues them (`name@project.iam.gserviceaccount.com`). */

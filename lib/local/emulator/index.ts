@@ -2,6 +2,7 @@
 export { columnLetters, parseA1 } from './a1';
 export type { FaultHandle, FaultOptions, Faults, Hold } from './faults';
 export { SPREADSHEET_MIME } from './model';
+export { GOOGLE_TOKEN_URL, type ServiceAccountKey } from './oauth';
 export { DEFAULT_QUOTA, type QuotaConfig } from './quota';
 export {
   Emulator,

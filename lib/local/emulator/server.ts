@@ -11,13 +11,14 @@ import { Faults } from './faults';
 import { camelMask, checkMask, type Mask, parseMask, project } from './fields';
 import { type Ctx, isServiceAccount, matchRoute, type Route, routeMatches } from './http';
 import { type DriveFile, type DriveRole, FOLDER_MIME, type Role, SPREADSHEET_MIME } from './model';
+import { oauthRoutes, type ServiceAccountKey, ServiceAccountKeys } from './oauth';
 import { DEFAULT_QUOTA, Quota, type QuotaConfig, quotaExceeded } from './quota';
 import { buildSpreadsheet, mutate, sheetsRoutes } from './sheets-routes';
 import { Store } from './store';
 import { fireSignal, type SignalRecord, type WebhookConfig } from './trigger';
 import { type InputOption, type UpdateValuesResponse, writeValues } from './values';
 
-const routes: Route[] = [...sheetsRoutes, ...driveRoutes, ...emulatorRoutes];
+const routes: Route[] = [...sheetsRoutes, ...driveRoutes, ...emulatorRoutes, ...oauthRoutes];
 
 export type EmulatorOptions = {
   /** 0 (the default) picks a free port. */
@@ -71,6 +72,7 @@ export class Emulator {
   readonly store: Store;
   readonly faults = new Faults();
   readonly signals: SignalRecord[] = [];
+  private readonly serviceAccounts = new ServiceAccountKeys();
   private readonly quota: Quota;
   private webhookConfig: WebhookConfig | undefined;
   private noDriveStorage: boolean;
@@ -174,6 +176,16 @@ export class Emulator {
       this.store.grant(f, { type: 'user', role: 'owner', emailAddress: email, driveRole: role });
     else this.store.grant(f, { type: 'user', role, emailAddress: email });
     this.store.touch(f, f.owner);
+  }
+
+  /**
+   * A new key for a service account, as the Cloud console downloads it, whose `token_uri` is this emulator's
+   * OAuth token endpoint (`POST /token`). Google's auth library exchanges it for an access token there (a signed
+   * JWT-bearer grant, checked against the key); the token names the service account as the caller. Call after
+   * `listen` (the key names the emulator's URL).
+   */
+  serviceAccountKey(email: string): ServiceAccountKey {
+    return this.serviceAccounts.issue(email, this.url);
   }
 
   /** Whether service accounts are refused Drive storage (see `EmulatorOptions.serviceAccounts`). */
@@ -389,6 +401,7 @@ export class Emulator {
         requestSummary: () => this.summary(),
         req,
         hasDriveStorage: (who) => !(this.noDriveStorage && isServiceAccount(who)),
+        serviceAccounts: this.serviceAccounts,
       };
       result = await route.handle(ctx);
       if (mask && result !== undefined) result = project(result, mask);
@@ -416,7 +429,9 @@ export class Emulator {
 
   /** `legacy`: the request selected Google's v1 error envelope with `$.xgafv=1` (Sheets then adds `errors`). */
   private send(res: ServerResponse, api: string, e: ApiError, legacy = false): void {
-    const body = JSON.stringify(api === 'drive' ? driveBody(e) : sheetsBody(e, legacy));
+    const body = JSON.stringify(
+      api === 'drive' ? driveBody(e) : api === 'oauth' ? oauthBody(e) : sheetsBody(e, legacy),
+    );
     const headers: Record<string, string | number> = {
       'content-type': 'application/json; charset=UTF-8',
       'content-length': Buffer.byteLength(body),
@@ -425,6 +440,12 @@ export class Emulator {
     res.writeHead(e.code, headers);
     res.end(body);
   }
+}
+
+/** The token endpoint's error shape (RFC 6749 section 5.2); an injected fault there reads as Google's 5xx. */
+function oauthBody(e: ApiError): unknown {
+  const error = e.code >= 500 ? 'internal_failure' : (e.reason ?? 'invalid_request');
+  return { error, error_description: e.message };
 }
 
 function snapshot(f: DriveFile): FileSnapshot {

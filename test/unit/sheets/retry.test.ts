@@ -1,5 +1,6 @@
 import { createGoogleClients } from '../../../lib/sheets/client';
 import {
+  DeadlineError,
   QuotaExhaustedError,
   SheetsUnavailableError,
   SpreadsheetAccessError,
@@ -397,5 +398,158 @@ describe('pacing', () => {
 
     // Two attempts fit the window; the third waits for it to roll over.
     expect(clock.now()).toBeGreaterThanOrEqual(60_000);
+  });
+});
+
+describe("a deadline (a Lambda invocation's remaining time)", () => {
+  const timedOut = () =>
+    Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' });
+
+  test('a call whose attempts hang is given up before the deadline, each attempt started in time to end by it', async () => {
+    const clock = fakeClock();
+    const deadline = 60_000;
+    const caller = new ApiCaller({
+      clock,
+      pace: false,
+      retry: { maxAttempts: 7, baseDelayMs: 1000, maxDelayMs: 16_000, random: () => 0.5 },
+      attemptTimeoutMs: 10_000,
+      deadline: () => deadline,
+    });
+    const starts: number[] = [];
+
+    const failure = await caller
+      .call({ name: 'sheets.spreadsheets.get', kind: 'sheets.read', fileId: 's1' }, async () => {
+        starts.push(clock.now());
+        // Each attempt waits out its whole timeout.
+        await clock.sleep(10_000);
+        throw timedOut();
+      })
+      .catch((e: unknown) => e);
+
+    expect(failure).toBeInstanceOf(DeadlineError);
+    expect((failure as DeadlineError).transient).toBe(true);
+    expect((failure as DeadlineError).cause).toBeInstanceOf(SheetsUnavailableError);
+    expect(starts.length).toBeGreaterThan(1);
+    expect(starts.length).toBeLessThan(7);
+    expect(Math.max(...starts)).toBeLessThanOrEqual(deadline - 10_000);
+    expect(clock.now()).toBeLessThanOrEqual(deadline);
+  });
+
+  test('a Retry-After wait that would end past the deadline is not begun', async () => {
+    const clock = fakeClock();
+    const caller = new ApiCaller({
+      clock,
+      pace: false,
+      attemptTimeoutMs: 10_000,
+      deadline: () => 40_000,
+    });
+    let calls = 0;
+
+    const failure = await caller
+      .call({ name: 'sheets.values.get', kind: 'sheets.read' }, async () => {
+        calls++;
+        return { status: 429, headers: new Headers({ 'retry-after': '32' }), data: {} };
+      })
+      .catch((e: unknown) => e);
+
+    expect(failure).toBeInstanceOf(DeadlineError);
+    expect((failure as DeadlineError).cause).toBeInstanceOf(QuotaExhaustedError);
+    expect(calls).toBe(1);
+    expect(clock.waits).toEqual([]);
+  });
+
+  test('no attempt starts when the time left is shorter than one attempt', async () => {
+    const clock = fakeClock(100_000);
+    const caller = new ApiCaller({ clock, pace: false, attemptTimeoutMs: 10_000, deadline: () => 105_000 });
+    let calls = 0;
+
+    const failure = await caller
+      .call({ name: 'sheets.values.get', kind: 'sheets.read' }, async () => {
+        calls++;
+      })
+      .catch((e: unknown) => e);
+
+    expect(failure).toBeInstanceOf(DeadlineError);
+    expect((failure as DeadlineError).detail.attempts).toBe(0);
+    expect(calls).toBe(0);
+  });
+
+  test('a pacing wait that would end past the deadline is not begun, and takes no slot', async () => {
+    const clock = fakeClock();
+    const caller = new ApiCaller({
+      clock,
+      pace: { 'sheets.read': { limit: 1, windowMs: 60_000 } },
+      attemptTimeoutMs: 10_000,
+      deadline: () => 30_000,
+    });
+    const read = () => caller.call({ name: 'sheets.values.get', kind: 'sheets.read' }, async () => 'ok');
+
+    await read();
+    const failure = await read().catch((e: unknown) => e);
+
+    expect(failure).toBeInstanceOf(DeadlineError);
+    expect(clock.waits).toEqual([]);
+    expect(caller.pacer?.inWindow('sheets.read')).toBe(1);
+  });
+
+  test('the deadline is read at each call: with none, the retries run their course', async () => {
+    const clock = fakeClock();
+    let deadline: number | undefined = 1;
+    const caller = new ApiCaller({
+      clock,
+      pace: false,
+      retry: { maxAttempts: 3 },
+      attemptTimeoutMs: 10_000,
+      deadline: () => deadline,
+    });
+    const op = { name: 'sheets.values.get', kind: 'sheets.read' } as const;
+    await expect(caller.call(op, async () => 'ok')).rejects.toBeInstanceOf(DeadlineError);
+
+    deadline = undefined;
+    let calls = 0;
+    const failure = await caller
+      .call(op, async () => {
+        calls++;
+        throw timedOut();
+      })
+      .catch((e: unknown) => e);
+
+    expect(failure).toBeInstanceOf(SheetsUnavailableError);
+    expect(calls).toBe(3);
+  });
+
+  test('the real client gives up on a hanging transport by the deadline, its HTTP timeout cutting each attempt', async () => {
+    const starts: number[] = [];
+    // A transport that never answers: only the client's timeout (an abort) ends a request.
+    const hanging = ((_input: string | URL | Request, init?: RequestInit) => {
+      starts.push(Date.now());
+      return new Promise<Response>((_, reject) => {
+        init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+      });
+    }) as typeof fetch;
+    const start = Date.now();
+    const c = createGoogleClients({
+      credentials: { kind: 'bearer', token: 'test@example.com' },
+      rootUrl: 'http://sheets.test/',
+      fetchImplementation: hanging,
+      timeoutMs: 100,
+      calls: {
+        pace: false,
+        retry: { maxAttempts: 9, baseDelayMs: 20, maxDelayMs: 40 },
+        deadline: () => start + 400,
+      },
+    });
+
+    const failure = await c.calls
+      .call({ name: 'sheets.spreadsheets.get', kind: 'sheets.read', fileId: 's1' }, () =>
+        c.sheets.spreadsheets.get({ spreadsheetId: 's1' }),
+      )
+      .catch((e: unknown) => e);
+
+    expect(failure).toBeInstanceOf(DeadlineError);
+    expect(starts.length).toBeGreaterThanOrEqual(2);
+    // No attempt began that its 100 ms timeout could carry past the deadline (a few ms pass between the check and
+    // the request; how late the timers fire on a busy machine does not matter here).
+    for (const t of starts) expect(t - start).toBeLessThanOrEqual(300 + 50);
   });
 });
