@@ -39,10 +39,18 @@ import { ZoneEvalFunction } from './function';
 import { type StageSettings, sheetsCallers } from './settings';
 
 /**
- * Timeouts that fit the handlers' bounded retries: a Google call retries for at most about a minute (backoffs of
- * 47 s in all, functions/shared/aws.ts), a sync reads one sheet and may write its Feedback (two such calls), an
- * evaluate scores (under 2 s) and publishes in one call. Each SQS source takes one message per invocation, so the
- * timeout is one message's worst case, not ten.
+ * Timeouts, and why a Google fault cannot outlive them (functions/shared/google.ts). Without faults a sync reads one
+ * sheet and may write its Feedback (two Google calls), an evaluate scores (under 2 s) and publishes in one call, a
+ * reconcile lists a folder: seconds. Each SQS source takes one message per invocation, so a timeout is one message's.
+ *
+ * One Google call, counted honestly: up to 7 attempts of at most 10 s each (the HTTP timeout on Lambda), one token
+ * request of at most 10 s when the token is renewed, and 6 waits between attempts of at most 16 s each (47 s of
+ * backoff), which Retry-After hints can stretch to 32 s each: 7 x 10 + 10 + 6 x 32 = 272 s, more than these
+ * timeouts, and a sync makes two calls. So the retries do not decide when an invocation ends: its deadline does.
+ * The Google caller reads the invocation's remaining time (`context.getRemainingTimeInMillis()`) and starts no
+ * attempt that could end (a token and a request, 20 s) and begins no wait that could end, within 10 s of the
+ * timeout; it gives up instead, the record fails, and those 10 s are for failing it cleanly (the log line, the
+ * partial batch response, the message made visible again for SQS's retry) rather than being killed mid-write.
  */
 export const TIMEOUTS: Record<FunctionKey, Duration> = {
   webhook: Duration.seconds(10),

@@ -1,15 +1,20 @@
 /**
  * The bundles `cdk synth` writes are what ships: each is loaded in a fresh Node process (not the TypeScript source)
- * with its configuration as the template gives it on AWS, and invoked with a Lambda-shaped event. AWS is the local
- * stack: dynalite for DynamoDB, and a small HTTP endpoint speaking the SQS and Secrets Manager JSON protocols (the
- * SDK's own endpoint settings point the bundle at them). A bundle that cannot load (a dynamic require, a missing
- * dependency, the CDK or the emulator bundled by mistake) fails here.
+ * with its configuration as the template gives it on AWS, and invoked with a Lambda-shaped event and context. AWS
+ * is the local stack: dynalite for DynamoDB, and a small HTTP endpoint speaking the SQS and Secrets Manager JSON
+ * protocols (the SDK's own endpoint settings point the bundle at them). Google is the emulator over HTTP: the
+ * credentials secret holds a service-account key the emulator issued, which the bundle's own auth library
+ * exchanges for a token at the emulator's token endpoint, and the test-only `ZONE_EVAL_GOOGLE_ROOT_URL` (never in
+ * the template) points the APIs there. A bundle that cannot load (a dynamic require, a missing dependency, the CDK
+ * or the emulator bundled by mistake), or whose Google path breaks (the auth library, gaxios, fetch), fails here.
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { GOOGLE_ROOT_URL_SETTING } from '../../functions/shared/google';
 import {
   bundleBreakdown,
   bundleKb,
@@ -17,11 +22,28 @@ import {
   type SynthesisedBundles,
   synthBundles,
 } from '../../lib/infra/bundles';
-import { FUNCTION_KEYS, type FunctionKey, GOOGLE_CREDENTIALS_PLACEHOLDER } from '../../lib/infra/contract';
+import { FUNCTION_KEYS, type FunctionKey } from '../../lib/infra/contract';
 import { scanAssembly } from '../../lib/infra/secret-scan';
+import { TIMEOUTS } from '../../lib/infra/service-stack';
 import { type EmbeddedDynamo, startDynamo } from '../../lib/local/dynamo';
+import { type Emulator, startEmulator } from '../../lib/local/emulator';
+import { officialOf, type Provisioned, provisionEvaluation } from '../../lib/local/seed';
+import { SERVICE_ACCOUNT } from '../../lib/local/stack';
+import { syncControl } from '../../lib/pipeline/control';
+import { silentLogger } from '../../lib/pipeline/log';
+import { SyncMessageSchema } from '../../lib/pipeline/messages';
+import { syncSheet } from '../../lib/pipeline/sync';
+import { contentHash } from '../../lib/protocol/hash';
 import { deriveSheetKey, signalBody, signalHeaders } from '../../lib/protocol/signature';
+import {
+  createGoogleClients,
+  GoogleFeedbackWriter,
+  GoogleSpreadsheetFiles,
+  GoogleSpreadsheetReader,
+  RESULTS_TABS,
+} from '../../lib/sheets';
 import { DynamoStore } from '../../lib/store/dynamo-store';
+import { ev, smallMethodology, typedValues } from '../integration/pipeline/evaluate-fixture';
 
 jest.setTimeout(600_000);
 
@@ -30,10 +52,15 @@ const REGION = 'eu-west-1';
 const MASTER = 'k'.repeat(8) + randomUUID().replaceAll('-', '');
 
 type Sent = { QueueUrl: string; MessageBody: string; MessageGroupId: string; MessageDeduplicationId: string };
+type VisibilityChange = { QueueUrl: string; ReceiptHandle: string; VisibilityTimeout: number };
 
-/** SQS (SendMessage) and Secrets Manager (GetSecretValue) over their JSON protocols, recording what was sent. */
+/**
+ * SQS (SendMessage, ChangeMessageVisibility) and Secrets Manager (GetSecretValue) over their JSON protocols,
+ * recording what was sent.
+ */
 async function startFakeAws(secrets: Map<string, string>) {
   const sent: Sent[] = [];
+  const visibility: VisibilityChange[] = [];
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (c) => {
@@ -53,6 +80,10 @@ async function startFakeAws(secrets: Map<string, string>) {
           .digest('hex');
         return answer(200, { MessageId: randomUUID(), MD5OfMessageBody: md5 });
       }
+      if (target === 'AmazonSQS.ChangeMessageVisibility') {
+        visibility.push(body as unknown as VisibilityChange);
+        return answer(200, {});
+      }
       if (target === 'secretsmanager.GetSecretValue') {
         const id = body.SecretId ?? '';
         const value = secrets.get(id);
@@ -70,18 +101,23 @@ async function startFakeAws(secrets: Map<string, string>) {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { endpoint, sent, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return { endpoint, sent, visibility, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-/** Runs `handler(event)` of a bundle in a fresh Node process; resolves with what it returned or threw. */
+/**
+ * Runs `handler(event, context)` of a bundle in a fresh Node process; resolves with what it returned or threw. The
+ * context counts down from `remainingMs` (the function's timeout, as at the start of an invocation on AWS).
+ */
 function invoke(
   path: string,
   env: Record<string, string>,
   event: unknown,
+  remainingMs: number,
 ): Promise<{ ok: true; result: unknown } | { ok: false; error: string }> {
   const script = `
     const m = require(${JSON.stringify(path)});
-    const context = { functionName: process.env.AWS_LAMBDA_FUNCTION_NAME, awsRequestId: 'test', getRemainingTimeInMillis: () => 60000 };
+    const end = Date.now() + ${remainingMs};
+    const context = { functionName: process.env.AWS_LAMBDA_FUNCTION_NAME, awsRequestId: 'test', getRemainingTimeInMillis: () => end - Date.now() };
     m.handler(JSON.parse(process.env.TEST_EVENT), context).then(
       (result) => { process.stdout.write('\\n@@RESULT ' + JSON.stringify({ ok: true, result })); },
       (e) => { process.stdout.write('\\n@@RESULT ' + JSON.stringify({ ok: false, error: String(e && e.message || e) })); },
@@ -107,28 +143,115 @@ function invoke(
   });
 }
 
+/** The evaluation the Google-using bundles work on, provisioned in the emulator as an admin would. */
+const E = 'eval2026';
+/** Four zones: the fewest for which the methodology's quotas give every grade a zone. */
+const ZONES = ev.zones.slice(0, 4);
+const [first, second, third, fourth] = ZONES.map((z) => z.zoneId) as [string, string, string, string];
+const typedFor = (zoneId: string) =>
+  Object.fromEntries(
+    Object.entries(ev.demo.values[2025]![zoneId]!).map(([code, cell]) => [code, cell.typed]),
+  );
+
 describe('the synthesised bundles', () => {
   let synth: SynthesisedBundles;
   let dynamo: EmbeddedDynamo;
+  let emulator: Emulator;
   let aws: Awaited<ReturnType<typeof startFakeAws>>;
   let store: DynamoStore;
+  let prov: Provisioned;
   const secrets = new Map<string, string>();
+  const sheetOf = (zoneId: string) => prov.sheets.get(zoneId)!;
 
   beforeAll(async () => {
-    synth = synthBundles({ stage: 'test', evaluations: 'eval2026=folderA' });
+    emulator = await startEmulator({ quota: 'off' });
     dynamo = await startDynamo({ tableName: 'zone-eval-test', region: REGION });
     store = new DynamoStore({ client: dynamo.client, tableName: dynamo.tableName });
     aws = await startFakeAws(secrets);
     secrets.set('zone-eval/test/trigger-master-secret', MASTER);
-    secrets.set('zone-eval/test/google-credentials', GOOGLE_CREDENTIALS_PLACEHOLDER);
+    // The credentials secret as the admin fills it in: the service account's key, as Google's console gives it.
+    secrets.set(
+      'zone-eval/test/google-credentials',
+      JSON.stringify(emulator.serviceAccountKey(SERVICE_ACCOUNT)),
+    );
+
+    // Arrange, in this process: the evaluation provisioned in a shared drive, its control sheet and three of its four
+    // zones synced, the central departments' data stored, the results spreadsheet recorded. The bundles do the rest.
+    const google = createGoogleClients({
+      credentials: { kind: 'bearer', token: SERVICE_ACCOUNT },
+      rootUrl: emulator.url,
+      calls: { pace: false },
+    });
+    prov = await provisionEvaluation(
+      { google, emulator },
+      smallMethodology(ZONES.length),
+      ZONES,
+      typedFor,
+      undefined,
+      {
+        results: true,
+      },
+    );
+    const deps = {
+      store,
+      reader: new GoogleSpreadsheetReader(google),
+      feedback: new GoogleFeedbackWriter(google),
+      files: new GoogleSpreadsheetFiles(google),
+      log: silentLogger,
+    };
+    await store.requestSheet(E, prov.controlId);
+    const control = await syncControl({ evaluationId: E, spreadsheetId: prov.controlId }, deps);
+    if (control.status !== 'installed') throw new Error(`control sync: ${JSON.stringify(control)}`);
+    for (const zoneId of [second, third, fourth]) {
+      await store.requestSheet(E, sheetOf(zoneId));
+      const synced = await syncSheet(
+        { evaluationId: E, spreadsheetId: sheetOf(zoneId), caller: 'control' },
+        deps,
+      );
+      if (synced.status !== 'synced') throw new Error(`sync of ${zoneId}: ${JSON.stringify(synced)}`);
+    }
+    const tabs: Record<string, Record<string, ReturnType<typeof typedValues>['zone']>> = {};
+    for (const { zoneId } of ZONES)
+      for (const [tab, values] of Object.entries(typedValues(zoneId).central))
+        (tabs[tab] ??= {})[zoneId] = values;
+    for (const [tab, zones] of Object.entries(tabs))
+      await store.putCentralTab(E, {
+        tab,
+        spreadsheetId: 'central-sheet',
+        zones,
+        contentHash: contentHash(zones),
+        readSeq: 1,
+        updatedAt: new Date().toISOString(),
+      });
+    await store.setResultsSpreadsheet(E, prov.resultsId!);
+
+    // The stage's settings name the evaluation's folder (and shared drive) for the reconcile poll.
+    const meta = await google.drive.files.get({
+      fileId: prov.controlId,
+      fields: 'parents,driveId',
+      supportsAllDrives: true,
+    });
+    synth = synthBundles({
+      stage: 'test',
+      evaluations: `${E}=${meta.data.parents![0]}@${meta.data.driveId}`,
+    });
   });
   afterAll(async () => {
     await aws?.close();
+    await emulator?.close();
     await dynamo?.close();
     if (synth) rmSync(synth.outdir, { recursive: true, force: true });
   });
+  afterEach(() => {
+    aws.sent.length = 0;
+    aws.visibility.length = 0;
+    emulator.faults.clear();
+  });
 
-  /** The function's environment as the template gives it, with the stack's references made local. */
+  /**
+   * The function's environment as the template gives it, with the stack's references made local, and the
+   * test-only setting that points Google's clients at the emulator.
+   */
   function envOf(fn: FunctionKey): Record<string, string> {
     const queueUrl = (name: string) => `${aws.endpoint}/${ACCOUNT}/zone-eval-test-${name}.fifo`;
     const env: Record<string, string> = {};
@@ -147,9 +270,35 @@ describe('the synthesised bundles', () => {
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SQS: aws.endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.endpoint,
+      [GOOGLE_ROOT_URL_SETTING]: emulator.url,
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     };
   }
+
+  /** Invokes a function's bundle with the whole of its timeout ahead, as Lambda starts an invocation. */
+  const run = (fn: FunctionKey, event: unknown, remainingMs = TIMEOUTS[fn].toMilliseconds()) =>
+    invoke(synth.bundles[fn].path, envOf(fn), event, remainingMs);
+
+  /** An SQS FIFO event of one record, as Lambda delivers it. */
+  const sqsEvent = (fn: 'sync' | 'evaluate', group: string, body: object) => ({
+    Records: [
+      {
+        messageId: randomUUID(),
+        receiptHandle: `receipt-${randomUUID()}`,
+        body: JSON.stringify(body),
+        attributes: {
+          ApproximateReceiveCount: '1',
+          MessageGroupId: group,
+          MessageDeduplicationId: `${group}#1`,
+        },
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: `arn:aws:sqs:${REGION}:${ACCOUNT}:zone-eval-test-${fn}.fifo`,
+        awsRegion: REGION,
+      },
+    ],
+  });
 
   test.each(FUNCTION_KEYS)('the %s bundle holds neither the CDK nor the local stack', (fn) => {
     const map = JSON.parse(readFileSync(`${synth.bundles[fn].path}.map`, 'utf8')) as { sources: string[] };
@@ -224,7 +373,7 @@ describe('the synthesised bundles', () => {
     const spreadsheetId = 'sheet-zhengzhou';
     await store.indexSpreadsheet({
       spreadsheetId,
-      evaluationId: 'eval2026',
+      evaluationId: 'signal2026',
       kind: 'zone',
       zoneId: 'zhengzhou',
     });
@@ -239,23 +388,15 @@ describe('the synthesised bundles', () => {
       requestContext: { http: { method: 'POST', path: '/' }, timeEpoch: Date.now() },
     });
 
-    const forged = await invoke(
-      synth.bundles.webhook.path,
-      envOf('webhook'),
-      event(signalHeaders('0'.repeat(64), now, body)),
-    );
+    const forged = await run('webhook', event(signalHeaders('0'.repeat(64), now, body)));
     expect(forged).toMatchObject({ ok: true, result: { statusCode: 401 } });
     expect(aws.sent).toEqual([]);
-    expect(await store.getSheetState('eval2026', spreadsheetId)).toBeNull();
+    expect(await store.getSheetState('signal2026', spreadsheetId)).toBeNull();
 
     const key = deriveSheetKey(MASTER, spreadsheetId);
-    const accepted = await invoke(
-      synth.bundles.webhook.path,
-      envOf('webhook'),
-      event(signalHeaders(key, now, body)),
-    );
+    const accepted = await run('webhook', event(signalHeaders(key, now, body)));
     expect(accepted).toMatchObject({ ok: true, result: { statusCode: 202 } });
-    expect((await store.getSheetState('eval2026', spreadsheetId))?.requested).toBe(1);
+    expect((await store.getSheetState('signal2026', spreadsheetId))?.requested).toBe(1);
     expect(aws.sent).toEqual([
       expect.objectContaining({
         QueueUrl: expect.stringMatching(/zone-eval-test-sync\.fifo$/),
@@ -264,49 +405,167 @@ describe('the synthesised bundles', () => {
       }),
     ]);
     expect(JSON.parse(aws.sent[0]?.MessageBody ?? '{}')).toMatchObject({
-      evaluationId: 'eval2026',
+      evaluationId: 'signal2026',
       spreadsheetId,
       requested: 1,
       editor: 'official@example.org',
     });
   });
 
-  test.each(['sync', 'evaluate', 'reconcile'] as const)(
-    'the %s bundle loads with its AWS configuration, reads the credentials secret and reports the placeholder',
-    async (fn) => {
-      const sqsEvent = (body: object) => ({
-        Records: [
-          {
-            messageId: randomUUID(),
-            receiptHandle: 'r',
-            body: JSON.stringify(body),
-            attributes: { ApproximateReceiveCount: '1', MessageGroupId: 'g', MessageDeduplicationId: 'g#1' },
-            messageAttributes: {},
-            md5OfBody: '',
-            eventSource: 'aws:sqs',
-            eventSourceARN: `arn:aws:sqs:${REGION}:${ACCOUNT}:zone-eval-test-${fn}.fifo`,
-            awsRegion: REGION,
-          },
-        ],
+  test('the template sets no Google root URL: on AWS the bundles call Google', () => {
+    for (const fn of FUNCTION_KEYS)
+      expect(Object.keys(synth.bundles[fn].environment)).not.toContain(GOOGLE_ROOT_URL_SETTING);
+    const templates = readdirSync(synth.outdir).filter((f) => f.endsWith('.template.json'));
+    expect(templates.length).toBeGreaterThan(0);
+    for (const f of templates)
+      expect(readFileSync(join(synth.outdir, f), 'utf8')).not.toContain(GOOGLE_ROOT_URL_SETTING);
+  });
+
+  test('the sync bundle reads a zone form as the service account (its key exchanged for a token) and stores it', async () => {
+    const s = sheetOf(first);
+    const requested = await store.requestSheet(E, s);
+
+    const outcome = await run(
+      'sync',
+      sqsEvent('sync', s, {
+        evaluationId: E,
+        spreadsheetId: s,
+        requested,
+        caller: 'trigger',
+        editor: officialOf(first),
+      }),
+    );
+
+    expect(outcome).toEqual({ ok: true, result: { batchItemFailures: [] } });
+    // The bundle's auth library signed a grant with the key and the emulator's token endpoint took it.
+    expect(emulator.requestCount({ route: 'oauth.token' })).toBeGreaterThanOrEqual(1);
+    expect(
+      emulator.requestCount({ route: 'sheets.spreadsheets.get', caller: SERVICE_ACCOUNT, spreadsheetId: s }),
+    ).toBeGreaterThanOrEqual(1);
+    const current = await store.getCurrent(E, first);
+    expect(current?.values['T16']?.value).toBe(ev.demo.values[2025]![first]!['T16']!.value);
+    expect((await store.getSheetState(E, s))?.synced).toBe(requested);
+    // Its Feedback was written, and the evaluation it owes was queued.
+    expect(
+      emulator.requestCount({
+        route: 'sheets.spreadsheets.batchUpdate',
+        caller: SERVICE_ACCOUNT,
+        spreadsheetId: s,
+      }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(aws.sent).toEqual([
+      expect.objectContaining({
+        QueueUrl: expect.stringMatching(/zone-eval-test-evaluate\.fifo$/),
+        MessageGroupId: E,
+      }),
+    ]);
+  });
+
+  test('the evaluate bundle scores the evaluation and publishes the results spreadsheet', async () => {
+    const resultsId = prov.resultsId!;
+    const requested = await store.requestEvaluation(E);
+    const writes = () =>
+      emulator.requestCount({
+        route: 'sheets.spreadsheets.batchUpdate',
+        caller: SERVICE_ACCOUNT,
+        spreadsheetId: resultsId,
       });
-      const event =
-        fn === 'reconcile'
-          ? {
-              'detail-type': 'Scheduled Event',
-              source: 'aws.events',
-              time: new Date().toISOString(),
-              detail: {},
-            }
-          : fn === 'sync'
-            ? sqsEvent({
-                evaluationId: 'eval2026',
-                spreadsheetId: 'sheet-zhengzhou',
-                requested: 1,
-                caller: 'trigger',
-              })
-            : sqsEvent({ evaluationId: 'eval2026', requested: 1, caller: 'sync' });
-      const outcome = await invoke(synth.bundles[fn].path, envOf(fn), event);
-      expect(outcome).toMatchObject({ ok: false, error: expect.stringMatching(/not filled in/i) });
-    },
-  );
+    const before = writes();
+
+    const outcome = await run(
+      'evaluate',
+      sqsEvent('evaluate', E, { evaluationId: E, requested, caller: 'sync' }),
+    );
+
+    expect(outcome).toEqual({ ok: true, result: { batchItemFailures: [] } });
+    const state = await store.getEvaluationState(E);
+    expect(state).toMatchObject({ scored: requested, currentRun: 1, publishedRun: 1 });
+    expect(writes() - before).toBe(1);
+    const ranking = await createGoogleClients({
+      credentials: { kind: 'bearer', token: SERVICE_ACCOUNT },
+      rootUrl: emulator.url,
+      calls: { pace: false },
+    }).sheets.spreadsheets.values.get({ spreadsheetId: resultsId, range: `'${RESULTS_TABS.ranking.title}'` });
+    expect(ranking.data.values).toHaveLength(ZONES.length + 1);
+  });
+
+  test("the reconcile bundle lists the evaluation's folder and signals the sheet edited without a trigger", async () => {
+    const s = sheetOf(second);
+    const official = createGoogleClients({
+      credentials: { kind: 'bearer', token: officialOf(second) },
+      rootUrl: emulator.url,
+      calls: { pace: false },
+    });
+    await official.sheets.spreadsheets.values.update({
+      spreadsheetId: s,
+      range: 'Form!D4',
+      valueInputOption: 'USER_ENTERED',
+      requestBody: { values: [['77']] },
+    });
+    const listings = emulator.requestCount({ route: 'drive.files.list', caller: SERVICE_ACCOUNT });
+
+    const outcome = await run('reconcile', {
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      time: new Date().toISOString(),
+      detail: {},
+    });
+
+    expect(outcome).toEqual({ ok: true, result: { evaluations: 1 } });
+    expect(emulator.requestCount({ route: 'drive.files.list', caller: SERVICE_ACCOUNT })).toBeGreaterThan(
+      listings,
+    );
+    expect(aws.sent).toEqual([
+      expect.objectContaining({
+        QueueUrl: expect.stringMatching(/zone-eval-test-sync\.fifo$/),
+        MessageGroupId: s,
+      }),
+    ]);
+    expect(SyncMessageSchema.parse(JSON.parse(aws.sent[0]!.MessageBody))).toMatchObject({
+      evaluationId: E,
+      spreadsheetId: s,
+      caller: 'reconcile',
+      kind: 'zone',
+    });
+  });
+
+  test("a Google call that hangs fails the record before the invocation's time is up, and SQS is asked to retry it soon", async () => {
+    const s = sheetOf(third);
+    // An edit, so that the sync has to read the form (an unchanged Drive version costs no read).
+    await createGoogleClients({
+      credentials: { kind: 'bearer', token: officialOf(third) },
+      rootUrl: emulator.url,
+      calls: { pace: false },
+    }).sheets.spreadsheets.values.update({
+      spreadsheetId: s,
+      range: 'Form!D4',
+      valueInputOption: 'USER_ENTERED',
+      requestBody: { values: [['78']] },
+    });
+    const requested = await store.requestSheet(E, s);
+    const hold = emulator.faults.hold('sheets.spreadsheets.get', {
+      stage: 'before',
+      spreadsheetId: s,
+      times: Number.POSITIVE_INFINITY,
+    });
+    // Time for one attempt (a token and a read, 10 s each at most) and the reserve, not for a second.
+    const remainingMs = 35_000;
+    const event = sqsEvent('sync', s, { evaluationId: E, spreadsheetId: s, requested, caller: 'trigger' });
+    const started = Date.now();
+
+    const outcome = await run('sync', event, remainingMs);
+
+    expect(outcome).toEqual({
+      ok: true,
+      result: { batchItemFailures: [{ itemIdentifier: event.Records[0]!.messageId }] },
+    });
+    // Ended inside the invocation, with the reserve still ahead when Google was given up on.
+    expect(Date.now() - started).toBeLessThan(remainingMs);
+    expect(aws.visibility).toEqual([
+      expect.objectContaining({ ReceiptHandle: event.Records[0]!.receiptHandle, VisibilityTimeout: 10 }),
+    ]);
+    // The read was sent and held (a held request is answered only once released).
+    expect(hold.hits).toBe(1);
+    expect((await store.getSheetState(E, s))?.synced).toBeLessThan(requested);
+  });
 });
