@@ -31,11 +31,22 @@ export function awsQueue(config: { SYNC_QUEUE_URL?: string; EVALUATE_QUEUE_URL?:
   };
 }
 
-/** The SQS queue URL of a record's queue, from its ARN (`arn:aws:sqs:region:account:name`). */
-export function queueUrlOf(arn: string): string {
+/**
+ * The SQS queue URL of a record's queue, from its ARN (`arn:aws:sqs:region:account:name`): SQS's regional URL, or
+ * the same path on the SDK's configured SQS endpoint when one is set (`AWS_ENDPOINT_URL_SQS`; Lambda sets none).
+ * Why the endpoint matters: the SQS client sends a call to its queue URL's host, so a regional URL would take a
+ * `ChangeMessageVisibility` past the configured endpoint (the local SQS of test/infra/bundles.test.ts).
+ */
+export function queueUrlOf(
+  arn: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
   const [, , , r, account, name] = arn.split(':');
   if (!r || !account || !name) throw new Error(`not an SQS queue ARN: ${arn}`);
-  return `https://sqs.${r}.amazonaws.com/${account}/${name}`;
+  const endpoint = env['AWS_ENDPOINT_URL_SQS'] || env['AWS_ENDPOINT_URL'];
+  return endpoint
+    ? `${endpoint.replace(/\/$/, '')}/${account}/${name}`
+    : `https://sqs.${r}.amazonaws.com/${account}/${name}`;
 }
 
 /** Makes a failed record visible again after the delay (ChangeMessageVisibility; the function's role has it). */

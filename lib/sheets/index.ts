@@ -12,6 +12,7 @@ export {
 export { type ControlGrids, locateIssue, readControlGrids } from './control';
 export { driveQuery, GoogleSpreadsheetFiles } from './drive';
 export {
+  DeadlineError,
   DriveStorageError,
   QuotaExhaustedError,
   SheetsAuthError,
