@@ -15,7 +15,7 @@ import { invocationDeadline } from './lambda';
  * A Google call retries for at most about a minute of backoff (waits of at most 1, 2, 4, 8, 16, 16 s: 47 s in all;
  * a Retry-After hint can stretch one to 32 s); past that the record fails and comes back after
  * RETRY_DELAY_SECONDS, instead of the message waiting out the queue's whole visibility timeout. The invocation's
- * deadline (`LAMBDA_GOOGLE_RESERVE_MS`) cuts the retries shorter when they would outlive the function's timeout.
+ * deadline, less `LAMBDA_GOOGLE_RESERVE_MS`, cuts the retries shorter when they would outlive the function's timeout.
  */
 export const LAMBDA_GOOGLE_RETRY = { maxAttempts: 7, baseDelayMs: 1000, maxDelayMs: 16_000 } as const;
 
