@@ -597,31 +597,13 @@ export class DynamoStore
     when: { expiresAt: Date; createdAfter: Date },
   ): Promise<boolean> {
     const at = epochSeconds(when.expiresAt);
-    let head: Record<string, unknown> | undefined;
-    try {
-      const output = await this.send('expire run', () =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: runKey(evaluationId, seq),
-            UpdateExpression: 'SET #t = :t',
-            ConditionExpression: 'attribute_exists(SK) AND attribute_not_exists(#k) AND createdAt > :after',
-            ExpressionAttributeNames: { '#t': TTL_ATTRIBUTE, '#k': KEPT_ATTRIBUTE },
-            ExpressionAttributeValues: { ':t': at, ':after': when.createdAfter.toISOString() },
-            // Returned values cost no read units; a parted run's head is small.
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
-      );
-      head = output.Attributes;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
-    const parts = head === undefined ? 0 : (parseItem(RunItemSchema, head, 'run').parts ?? 0);
-    for (let k = 1; k <= parts; k++)
-      await this.setPartTtl(runPartKey(evaluationId, seq, k), 'SET #t = :t', { ':t': at + 86_400 });
-    return true;
+    return this.runTtl(
+      evaluationId,
+      seq,
+      ['SET #t = :t', 'attribute_not_exists(#k) AND createdAt > :a'],
+      { ':t': at, ':a': when.createdAfter.toISOString() },
+      { ':t': at + 86_400 },
+    );
   }
 
   /**
@@ -629,48 +611,66 @@ export class DynamoStore
    * kept with `reason`, so `expireRun` never touches it again. False when the run is not stored.
    */
   async keepRun(evaluationId: string, seq: number, reason: string): Promise<boolean> {
-    let head: Record<string, unknown> | undefined;
-    try {
-      const output = await this.send('keep run', () =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: runKey(evaluationId, seq),
-            UpdateExpression: 'SET #k = :k REMOVE #t',
-            ConditionExpression: 'attribute_exists(SK)',
-            ExpressionAttributeNames: { '#t': TTL_ATTRIBUTE, '#k': KEPT_ATTRIBUTE },
-            ExpressionAttributeValues: { ':k': reason },
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
+    return this.runTtl(evaluationId, seq, ['SET #k = :k REMOVE #t'], { ':k': reason }, null);
+  }
+
+  /**
+   * Updates a run's head under `attribute_exists(SK)` and the condition given (false when it fails), then its parts:
+   * their time to live set to `:t` of `partValues`, or removed when that is null.
+   */
+  private async runTtl(
+    evaluationId: string,
+    seq: number,
+    [update, condition]: [string, string?],
+    values: Record<string, unknown>,
+    partValues: { ':t': number } | null,
+  ): Promise<boolean> {
+    const head = await this.updateIf(runKey(evaluationId, seq), update, condition, values, true);
+    if (head === null) return false;
+    const parts = parseItem(RunItemSchema, head, 'run').parts ?? 0;
+    // A part already deleted (its time passed) needs nothing: its failed condition is ignored.
+    for (let k = 1; k <= parts; k++)
+      await this.updateIf(
+        runPartKey(evaluationId, seq, k),
+        partValues ? 'SET #t = :t' : 'REMOVE #t',
+        undefined,
+        partValues ?? {},
+        false,
       );
-      head = output.Attributes;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
-    const parts = head === undefined ? 0 : (parseItem(RunItemSchema, head, 'run').parts ?? 0);
-    for (let k = 1; k <= parts; k++) await this.setPartTtl(runPartKey(evaluationId, seq, k), 'REMOVE #t', {});
     return true;
   }
 
-  private async setPartTtl(key: ItemKey, update: string, values: Record<string, unknown>): Promise<void> {
+  /** UpdateItem on an existing item (`#t`, `#k`: the time-to-live and kept attributes); null when a condition failed. */
+  private async updateIf(
+    key: ItemKey,
+    update: string,
+    condition: string | undefined,
+    values: Record<string, unknown>,
+    returnItem: boolean,
+  ): Promise<Record<string, unknown> | null> {
+    const expr = `${update} ${condition ?? ''}`;
     try {
-      await this.send('run part time to live', () =>
+      const output = await this.send('run time to live', () =>
         this.client.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: key,
             UpdateExpression: update,
-            ConditionExpression: 'attribute_exists(SK)',
-            ExpressionAttributeNames: { '#t': TTL_ATTRIBUTE },
+            ConditionExpression: `attribute_exists(SK)${condition ? ` AND ${condition}` : ''}`,
+            // DynamoDB refuses names and values an expression does not use.
+            ExpressionAttributeNames: expr.includes('#k')
+              ? { '#t': TTL_ATTRIBUTE, '#k': KEPT_ATTRIBUTE }
+              : { '#t': TTL_ATTRIBUTE },
             ...(Object.keys(values).length > 0 && { ExpressionAttributeValues: values }),
+            // Returned values cost no read units; a parted run's head is small.
+            ...(returnItem && { ReturnValues: 'ALL_NEW' as const }),
           }),
         ),
       );
+      return output.Attributes ?? {};
     } catch (error) {
-      // A part already deleted (its time passed) needs nothing.
-      if (!isConditionalCheckFailed(error)) throw error;
+      if (isConditionalCheckFailed(error)) return null;
+      throw error;
     }
   }
 
