@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import type { RunRecord } from '../pipeline/ports';
+import { SUPERSEDED_RUN_DAYS } from '../pipeline/run-retention';
 import type { DynamoStore } from '../store/dynamo-store';
 import { UsageError } from './errors';
 
@@ -82,7 +83,10 @@ export async function chooseRun(
     run = await store.getRun(evaluationId, options.seq);
     if (run === null)
       throw new UsageError(
-        `evaluation '${evaluationId}' has no run ${options.seq} (its latest is ${state.lastRunSeq})`,
+        options.seq < state.lastRunSeq
+          ? // Superseded runs expire (lib/pipeline/run-retention.ts); the monthly backups still hold them.
+            `evaluation '${evaluationId}' has no run ${options.seq} any more (its latest is ${state.lastRunSeq}): a run replaced within an hour expires ${SUPERSEDED_RUN_DAYS} days later; restore the monthly backup taken after it to a new table and read it there (README: Restoring from a backup)`
+          : `evaluation '${evaluationId}' has no run ${options.seq} (its latest is ${state.lastRunSeq})`,
       );
   } else if (publishedRun !== null) {
     run = await store.getRun(evaluationId, publishedRun);

@@ -14,8 +14,8 @@ export function buildStages(app: App) {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
   const data = new DataStack(app, `ZoneEval-${stage}-Data`, {
     stage,
-    dailyBackupDays: settings.dailyBackupDays,
     monthlyBackupDays: settings.monthlyBackupDays,
+    coldBackupAfterDays: settings.coldBackupAfterDays,
   });
   const service = new ServiceStack(app, `ZoneEval-${stage}-Service`, { stage, settings });
   return { stage, settings, data, service };

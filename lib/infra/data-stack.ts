@@ -4,8 +4,11 @@
  *   protection, retained when the stack is deleted), under a fixed name per stage;
  * - the two secrets (the Google credentials, created as a placeholder the admin fills; the trigger master secret,
  *   generated), under fixed names;
- * - AWS Backup: daily backups kept `dailyBackupDays`, monthly ones kept `monthlyBackupDays`, beyond point-in-time
- *   recovery's 35 days, in a vault kept when the stack is deleted.
+ * - the table's time to live on `expiresAt`, which only superseded runs carry (lib/pipeline/run-retention.ts);
+ * - AWS Backup beyond point-in-time recovery's 35 days: a backup on the first of each month, kept
+ *   `monthlyBackupDays`, moved to cold storage after `coldBackupAfterDays`, in a vault kept when the stack is
+ *   deleted. No daily backups: point-in-time recovery already restores any second of the last 35 days, and each
+ *   DynamoDB backup is a full copy of the table, so 35 daily copies would cost 35 times the table for nothing.
  *
  * The service stack finds these by name (lib/infra/contract.ts), never through CloudFormation exports. Construct
  * ids and names here must never change: renaming would replace the table or the secrets.
@@ -16,15 +19,15 @@ import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Schedule } from 'aws-cdk-lib/aws-events';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { PARTITION_KEY, SORT_KEY } from '../store/keys';
+import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../store/keys';
 import { backupVaultNameOf, GOOGLE_CREDENTIALS_PLACEHOLDER, secretNamesOf, tableNameOf } from './contract';
 
 export type DataStackProps = StackProps & {
   stage: string;
-  /** Days daily backups are kept (35 by default). */
-  dailyBackupDays?: number;
   /** Days monthly backups are kept (730 by default). */
   monthlyBackupDays?: number;
+  /** Days after which a monthly backup moves to cold storage (35 by default; 0: never). */
+  coldBackupAfterDays?: number;
 };
 
 export class DataStack extends Stack {
@@ -40,6 +43,8 @@ export class DataStack extends Stack {
       billing: Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
+      // Expired items are deleted by DynamoDB within days, at no write cost; the embedded DynamoDB ignores it.
+      timeToLiveAttribute: TTL_ATTRIBUTE,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.tableName = tableNameOf(props.stage);
@@ -75,19 +80,18 @@ export class DataStack extends Stack {
       backupVaultName: backupVaultNameOf(props.stage),
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    const cold = props.coldBackupAfterDays ?? 35;
     const plan = new BackupPlan(this, 'BackupPlan', {
       backupPlanName: `zone-eval-${props.stage}`,
       backupVault: vault,
       backupPlanRules: [
         new BackupPlanRule({
-          ruleName: 'Daily',
-          scheduleExpression: Schedule.cron({ hour: '3', minute: '0' }),
-          deleteAfter: Duration.days(props.dailyBackupDays ?? 35),
-        }),
-        new BackupPlanRule({
           ruleName: 'Monthly',
           scheduleExpression: Schedule.cron({ day: '1', hour: '4', minute: '0' }),
           deleteAfter: Duration.days(props.monthlyBackupDays ?? 730),
+          // Cold storage for DynamoDB needs AWS Backup's advanced DynamoDB features, on by default for accounts
+          // whose first vault is from after November 2021 (README: backups); AWS Backup ignores it otherwise.
+          ...(cold > 0 && { moveToColdStorageAfter: Duration.days(cold) }),
         }),
       ],
     });

@@ -15,56 +15,71 @@ const LOG_RETENTIONS = [
 /** Context values arrive as strings from `-c k=v` and as JSON values from cdk.json: numbers accept both. */
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
-export const StageSettingsSchema = z.strictObject({
-  /** Where the alarms' SNS topic sends email; empty for none (subscribe later in the console). */
-  alarmEmail: z.union([z.literal(''), z.email()]).default(''),
-  /**
-   * The evaluations the reconcile poll covers, `evaluationId=folderId@sharedDriveId` comma-separated (the folder
-   * holding the evaluation's spreadsheets and the shared drive it is in; the handler's EVALUATIONS reads the same).
-   * Empty: the reconcile schedule is created disabled.
-   */
-  evaluations: z
-    .string()
-    .regex(
-      /^(\s*[^=\s,]+=[^=\s,]+\s*)(,\s*[^=\s,]+=[^=\s,]+\s*)*$|^$/,
-      'evaluations reads evaluationId=folderId@sharedDriveId, comma-separated',
-    )
-    .default(''),
-  /** Days the functions' logs are kept. */
-  logRetentionDays: z.coerce
-    .number()
-    .refine((d) => (LOG_RETENTIONS as readonly number[]).includes(d), {
-      message: `logRetentionDays must be one of ${LOG_RETENTIONS.join(', ')}`,
-    })
-    .default(90),
-  /**
-   * Sync invocations at once (the SQS event source's maximum concurrency, 2 at least). Each reads one sheet at a
-   * time under its share of the service account's Sheets quota, so more does not mean faster past the quota.
-   */
-  syncConcurrency: int(2, 10).default(2),
-  /** Evaluate invocations at once (2 at least; runs of one evaluation never overlap: one FIFO group each). */
-  evaluateConcurrency: int(2, 10).default(2),
-  /**
-   * Processes outside Lambda that call Sheets as the same service account at once (the admin CLI). The pacing
-   * share of every caller is the quota divided by sync + evaluate + this.
-   */
-  otherSheetsCallers: int(0, 10).default(1),
-  /**
-   * Reserved concurrency of the webhook, a hard cap on its invocations (a Function URL takes at most 10 requests a
-   * second per concurrent execution): a flood past it is throttled by Lambda before any code runs. 0 for none: an
-   * account must keep 100 executions unreserved, so a new account (limit 10) cannot reserve any.
-   */
-  webhookConcurrency: int(0, 100).default(0),
-  /**
-   * Signals a second each webhook instance accepts before answering 429, checked before any AWS call
-   * (lib/pipeline/rate-limit.ts): the throttle every account can have.
-   */
-  webhookSignalsPerSecond: int(1, 1000).default(DEFAULT_SIGNALS_PER_SECOND),
-  /** Days the daily backups are kept (AWS Backup). */
-  dailyBackupDays: int(7, 35).default(35),
-  /** Days the monthly backups are kept: beyond point-in-time recovery's 35 days. */
-  monthlyBackupDays: int(90, 3650).default(730),
-});
+export const StageSettingsSchema = z
+  .strictObject({
+    /** Where the alarms' SNS topic sends email; empty for none (subscribe later in the console). */
+    alarmEmail: z.union([z.literal(''), z.email()]).default(''),
+    /**
+     * The evaluations the reconcile poll covers, `evaluationId=folderId@sharedDriveId` comma-separated (the folder
+     * holding the evaluation's spreadsheets and the shared drive it is in; the handler's EVALUATIONS reads the same).
+     * Empty: the reconcile schedule is created disabled.
+     */
+    evaluations: z
+      .string()
+      .regex(
+        /^(\s*[^=\s,]+=[^=\s,]+\s*)(,\s*[^=\s,]+=[^=\s,]+\s*)*$|^$/,
+        'evaluations reads evaluationId=folderId@sharedDriveId, comma-separated',
+      )
+      .default(''),
+    /** Days the functions' logs are kept. */
+    logRetentionDays: z.coerce
+      .number()
+      .refine((d) => (LOG_RETENTIONS as readonly number[]).includes(d), {
+        message: `logRetentionDays must be one of ${LOG_RETENTIONS.join(', ')}`,
+      })
+      .default(90),
+    /**
+     * Sync invocations at once (the SQS event source's maximum concurrency, 2 at least). Each reads one sheet at a
+     * time under its share of the service account's Sheets quota, so more does not mean faster past the quota.
+     */
+    syncConcurrency: int(2, 10).default(2),
+    /** Evaluate invocations at once (2 at least; runs of one evaluation never overlap: one FIFO group each). */
+    evaluateConcurrency: int(2, 10).default(2),
+    /**
+     * Processes outside Lambda that call Sheets as the same service account at once (the admin CLI). The pacing
+     * share of every caller is the quota divided by sync + evaluate + this.
+     */
+    otherSheetsCallers: int(0, 10).default(1),
+    /**
+     * Reserved concurrency of the webhook, a hard cap on its invocations (a Function URL takes at most 10 requests a
+     * second per concurrent execution): a flood past it is throttled by Lambda before any code runs. 0 for none: an
+     * account must keep 100 executions unreserved, so a new account (limit 10) cannot reserve any.
+     */
+    webhookConcurrency: int(0, 100).default(0),
+    /**
+     * Signals a second each webhook instance accepts before answering 429, checked before any AWS call
+     * (lib/pipeline/rate-limit.ts): the throttle every account can have.
+     */
+    webhookSignalsPerSecond: int(1, 1000).default(DEFAULT_SIGNALS_PER_SECOND),
+    /** Days the monthly backups are kept: beyond point-in-time recovery's 35 days. */
+    monthlyBackupDays: int(90, 3650).default(730),
+    /**
+     * Days after which a monthly backup moves to cold storage (about a third of the warm price; 90 days at least
+     * there). 0: never.
+     */
+    coldBackupAfterDays: int(0, 3560).default(35),
+  })
+  .check((ctx) => {
+    const { monthlyBackupDays: keep, coldBackupAfterDays: cold } = ctx.value;
+    // AWS Backup keeps a backup in cold storage 90 days at least and refuses a plan that deletes it sooner.
+    if (cold > 0 && keep < cold + 90)
+      ctx.issues.push({
+        code: 'custom',
+        input: cold,
+        path: ['coldBackupAfterDays'],
+        message: `a backup moved to cold storage after ${cold} days must be kept ${cold + 90} days at least (monthlyBackupDays is ${keep}): raise monthlyBackupDays, or set coldBackupAfterDays to 0 for no cold storage`,
+      });
+  });
 export type StageSettings = z.output<typeof StageSettingsSchema>;
 
 export const SETTING_NAMES = Object.keys(StageSettingsSchema.shape) as (keyof StageSettings)[];

@@ -38,6 +38,7 @@ import {
   ResultsDocSchema,
   type ZoneInput,
 } from './results';
+import { expireReplacedRuns, type RunRetentionStore } from './run-retention';
 
 export type EvaluateStore = EvaluationStore &
   Pick<SubmissionStore, 'getMethodology' | 'listSheets' | 'setDriveVersion'> &
@@ -47,7 +48,7 @@ export type EvaluateStore = EvaluationStore &
     getRunInfo?(evaluationId: string, seq: number): Promise<Omit<RunRecord, 'results'> | null>;
     /** The sign-off (governance.ts); absent in stores without one, which then publish every run. */
     getGovernance?: GovernanceStore['getGovernance'];
-  };
+  } & RunRetentionStore;
 
 export type EvaluateDeps = {
   store: EvaluateStore;
@@ -308,7 +309,18 @@ export async function publishCurrent(
     // Our own write moved the Drive version: record it, so the reconcile poll does not take it for an edit.
     if (out.driveVersion !== null) await store.setDriveVersion(e, resultsId, out.driveVersion);
     if (out.repaired) log.warn('evaluate.results-repaired', { evaluationId: e, spreadsheetId: resultsId });
-    if ((await store.markPublished(e, seq)) || round === 1) return { status: 'published', requests };
+    if (await store.markPublished(e, seq)) {
+      const signedOff = governance?.signOff?.run ?? null;
+      await expireReplacedRuns(
+        store,
+        e,
+        { before: published, published: seq, signedOff },
+        (deps.now ?? (() => new Date()))(),
+        log,
+      );
+      return { status: 'published', requests };
+    }
+    if (round === 1) return { status: 'published', requests };
     // A newer run was published while we wrote: ours may have landed over it, so write the newest again.
     log.warn('evaluate.publish-overtaken', { evaluationId: e, run: seq });
     fresh = null;

@@ -124,7 +124,10 @@ export function isLate(g: Pick<Governance, 'freeze'>, at: Date): boolean {
 
 type AdminStore = GovernanceStore &
   Pick<import('./ports').SubmissionStore, 'listRevisions' | 'getCurrent' | 'putCurrent' | 'appendRevision'> &
-  Pick<import('./ports').EvaluationStore, 'getEvaluationState' | 'requestEvaluation' | 'getRun'>;
+  Pick<import('./ports').EvaluationStore, 'getEvaluationState' | 'requestEvaluation' | 'getRun'> & {
+    /** Keeps a run for good (no time to live); absent in stores whose runs never expire. */
+    keepRun?(evaluationId: string, seq: number, reason: string): Promise<boolean>;
+  };
 
 export type AcceptLateOutcome =
   | { status: 'accepted'; revision: number; late: number; evaluationRequested: number }
@@ -237,6 +240,8 @@ export async function signOff(
   const before = await store.getGovernance(evaluationId);
   const record = SignOffSchema.parse({ year, run, by, at: now.toISOString() });
   await store.setGovernance(evaluationId, { signOff: record });
+  // A final run is what leaders cite: it never expires, even if it was replaced quickly (run-retention.ts).
+  await store.keepRun?.(evaluationId, run!, 'final');
   const evaluationRequested =
     state!.publishedRun === run ? null : await store.requestEvaluation(evaluationId, now);
   return { status: 'signed-off', signOff: record, replaced: before.signOff, evaluationRequested };

@@ -86,8 +86,9 @@ import {
   sheetKey,
   spreadsheetIndexKey,
   stateKey,
+  TTL_ATTRIBUTE,
 } from './keys';
-import { decodeRun, encodeRun } from './run-codec';
+import { decodeRun, encodeRun, epochSeconds, isExpired } from './run-codec';
 
 /**
  * The order of reads kept on a zone's current values (condition fragments over `:m`, `:s`, `:q`): a read made under
@@ -128,6 +129,9 @@ function parseCounter(attributes: Record<string, unknown> | undefined, name: str
   }
   return result.data;
 }
+
+/** Marks a run kept for good (its reason, e.g. `final`): `expireRun` leaves it alone. */
+const KEPT_ATTRIBUTE = 'keptAs';
 
 /** The governance item's sort key, beside STATE under the evaluation. */
 const GOVERN_SK = 'GOVERN';
@@ -525,9 +529,10 @@ export class DynamoStore
     await this.putNew(head, `run ${parsed.seq} of evaluation ${evaluationId}`);
   }
 
+  /** The run, or null when it was never stored or is past its time to live (an expired superseded run). */
   async getRun(evaluationId: string, seq: number): Promise<RunRecord | null> {
     const item = await this.getItem(runKey(evaluationId, seq), 'run');
-    return item === undefined
+    return item === undefined || isExpired(item, this.now())
       ? null
       : this.decodeRunItem(evaluationId, parseItem(RunItemSchema, item, 'run'));
   }
@@ -540,11 +545,11 @@ export class DynamoStore
           TableName: this.tableName,
           Key: runKey(evaluationId, seq),
           ConsistentRead: true,
-          ProjectionExpression: 'seq, requested, inputHash, methodologyVersion, engineVersion, createdAt',
+          ProjectionExpression: `seq, requested, inputHash, methodologyVersion, engineVersion, createdAt, ${TTL_ATTRIBUTE}`,
         }),
       ),
     );
-    if (output.Item === undefined) return null;
+    if (output.Item === undefined || isExpired(output.Item, this.now())) return null;
     return parseItem(z.omit(RunRecordSchema, { results: true }), output.Item, 'run');
   }
 
@@ -578,6 +583,95 @@ export class DynamoStore
       item,
       parts.map((p) => parseItem(RunPartItemSchema, p, 'run part')),
     );
+  }
+
+  /**
+   * Lets a superseded run expire: gives its item DynamoDB's time to live, and its parts the same a day later (so
+   * a head that can still be read never lacks its parts). Only a run created after `createdAfter` and never
+   * kept (`keepRun`) is touched; false for any other, or one not stored. The results are not changed. An UpdateItem
+   * costs the item's size in write units, as writing the run did.
+   */
+  async expireRun(
+    evaluationId: string,
+    seq: number,
+    when: { expiresAt: Date; createdAfter: Date },
+  ): Promise<boolean> {
+    const at = epochSeconds(when.expiresAt);
+    return this.runTtl(
+      evaluationId,
+      seq,
+      ['SET #t = :t', 'attribute_not_exists(#k) AND createdAt > :a'],
+      { ':t': at, ':a': when.createdAfter.toISOString() },
+      { ':t': at + 86_400 },
+    );
+  }
+
+  /**
+   * Keeps a run for good (a signed-off final run): removes any time to live from it and its parts and marks it
+   * kept with `reason`, so `expireRun` never touches it again. False when the run is not stored.
+   */
+  async keepRun(evaluationId: string, seq: number, reason: string): Promise<boolean> {
+    return this.runTtl(evaluationId, seq, ['SET #k = :k REMOVE #t'], { ':k': reason }, null);
+  }
+
+  /**
+   * Updates a run's head under `attribute_exists(SK)` and the condition given (false when it fails), then its parts:
+   * their time to live set to `:t` of `partValues`, or removed when that is null.
+   */
+  private async runTtl(
+    evaluationId: string,
+    seq: number,
+    [update, condition]: [string, string?],
+    values: Record<string, unknown>,
+    partValues: { ':t': number } | null,
+  ): Promise<boolean> {
+    const head = await this.updateIf(runKey(evaluationId, seq), update, condition, values, true);
+    if (head === null) return false;
+    const parts = parseItem(RunItemSchema, head, 'run').parts ?? 0;
+    // A part already deleted (its time passed) needs nothing: its failed condition is ignored.
+    for (let k = 1; k <= parts; k++)
+      await this.updateIf(
+        runPartKey(evaluationId, seq, k),
+        partValues ? 'SET #t = :t' : 'REMOVE #t',
+        undefined,
+        partValues ?? {},
+        false,
+      );
+    return true;
+  }
+
+  /** UpdateItem on an existing item (`#t`, `#k`: the time-to-live and kept attributes); null when a condition failed. */
+  private async updateIf(
+    key: ItemKey,
+    update: string,
+    condition: string | undefined,
+    values: Record<string, unknown>,
+    returnItem: boolean,
+  ): Promise<Record<string, unknown> | null> {
+    const expr = `${update} ${condition ?? ''}`;
+    try {
+      const output = await this.send('run time to live', () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: update,
+            ConditionExpression: `attribute_exists(SK)${condition ? ` AND ${condition}` : ''}`,
+            // DynamoDB refuses names and values an expression does not use.
+            ExpressionAttributeNames: expr.includes('#k')
+              ? { '#t': TTL_ATTRIBUTE, '#k': KEPT_ATTRIBUTE }
+              : { '#t': TTL_ATTRIBUTE },
+            ...(Object.keys(values).length > 0 && { ExpressionAttributeValues: values }),
+            // Returned values cost no read units; a parted run's head is small.
+            ...(returnItem && { ReturnValues: 'ALL_NEW' as const }),
+          }),
+        ),
+      );
+      return output.Attributes ?? {};
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return null;
+      throw error;
+    }
   }
 
   /** Moves the current-run pointer forward to seq; call after `putRun` succeeded. */

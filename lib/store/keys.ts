@@ -17,6 +17,11 @@ import { InvalidKeyError } from './errors';
 /** Attribute names of the table's primary key; the infrastructure stack and the local table use the same. */
 export const PARTITION_KEY = 'PK';
 export const SORT_KEY = 'SK';
+/**
+ * The table's time-to-live attribute (epoch seconds): DynamoDB deletes an item some time after it. Only superseded
+ * runs carry it (lib/pipeline/run-retention.ts); the data stack names it in the table's TTL specification.
+ */
+export const TTL_ATTRIBUTE = 'expiresAt';
 
 export const STATE_SK = 'STATE';
 export const SHEET_PREFIX = 'SHEET#';

@@ -4,7 +4,7 @@ import type { RunRecord } from '../pipeline/ports';
 import { CorruptItemError, ItemTooLargeError } from './errors';
 import { itemBytes, MAX_ITEM_BYTES } from './item-size';
 import type { RunItem, RunPartItem } from './items';
-import type { ItemKey } from './keys';
+import { type ItemKey, TTL_ATTRIBUTE } from './keys';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -91,4 +91,16 @@ export async function decodeRun(item: RunItem, parts: readonly RunPartItem[] = [
     createdAt: item.createdAt,
     results,
   };
+}
+
+/** Epoch seconds, the unit DynamoDB's time to live reads. */
+export const epochSeconds = (at: Date): number => Math.floor(at.getTime() / 1000);
+
+/**
+ * Whether a stored run item is past its time to live. DynamoDB deletes such items only within days of the time,
+ * and the embedded DynamoDB never does, so reads treat them as gone from the time itself, the same everywhere.
+ */
+export function isExpired(item: Record<string, unknown>, now: Date): boolean {
+  const at = item[TTL_ATTRIBUTE];
+  return typeof at === 'number' && at <= epochSeconds(now);
 }

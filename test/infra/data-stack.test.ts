@@ -50,21 +50,38 @@ describe('the data stack', () => {
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { TableName: 'zone-eval-test' });
   });
 
-  test("AWS Backup keeps daily backups and monthly ones beyond point-in-time recovery's 35 days", () => {
+  test('superseded runs expire: the table deletes items past their expiresAt (epoch seconds)', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+
+  test("AWS Backup keeps a monthly backup beyond point-in-time recovery's 35 days, moved to cold storage, and no daily copies", () => {
     const plans = Object.values(template.findResources('AWS::Backup::BackupPlan'));
     expect(plans).toHaveLength(1);
     const rules = plans[0]?.Properties.BackupPlan.BackupPlanRule as {
       ScheduleExpression: string;
-      Lifecycle: { DeleteAfterDays: number };
+      Lifecycle: { DeleteAfterDays: number; MoveToColdStorageAfterDays?: number };
     }[];
-    expect(rules.map((r) => r.ScheduleExpression).sort()).toEqual(['cron(0 3 * * ? *)', 'cron(0 4 1 * ? *)']);
-    expect(Math.max(...rules.map((r) => r.Lifecycle.DeleteAfterDays))).toBeGreaterThan(35);
+    expect(rules.map((r) => r.ScheduleExpression)).toEqual(['cron(0 4 1 * ? *)']);
+    expect(rules[0]?.Lifecycle).toEqual({ DeleteAfterDays: 730, MoveToColdStorageAfterDays: 35 });
     template.hasResourceProperties('AWS::Backup::BackupSelection', {
       BackupSelection: Match.objectLike({
         Resources: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Table'), 'Arn'] }],
       }),
     });
     template.hasResource('AWS::Backup::BackupVault', { DeletionPolicy: 'Retain' });
+  });
+
+  test('with coldBackupAfterDays 0 the monthly backups stay warm (a stage keeping them under 90 days)', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const dev = new DataStack(app, 'ZoneEval-dev-Data', {
+      stage: 'dev',
+      monthlyBackupDays: 90,
+      coldBackupAfterDays: 0,
+    });
+    const plan = Object.values(Template.fromStack(dev).findResources('AWS::Backup::BackupPlan'))[0];
+    expect(plan?.Properties.BackupPlan.BackupPlanRule[0].Lifecycle).toEqual({ DeleteAfterDays: 90 });
   });
 
   test('the AWS Solutions checks of cdk-nag report nothing (synthesis fails on any violation)', () => {

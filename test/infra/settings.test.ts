@@ -46,6 +46,19 @@ describe('stage settings from context', () => {
     expect(() => readSettings(contextOf({ alarmEmail: 'not-an-address' }))).toThrow(/alarmEmail/);
   });
 
+  test('monthly backups moved to cold storage must be kept 90 days there: a shorter retention is refused with the remedy', () => {
+    expect(() => readSettings(contextOf({ stage: 'prod', monthlyBackupDays: '100' }))).toThrow(
+      /setting coldBackupAfterDays: a backup moved to cold storage after 35 days must be kept 125 days at least \(monthlyBackupDays is 100\): raise monthlyBackupDays, or set coldBackupAfterDays to 0/,
+    );
+    const warm = readSettings(
+      contextOf({ stage: 'prod', monthlyBackupDays: '100', coldBackupAfterDays: '0' }),
+    );
+    expect(warm.settings).toMatchObject({ monthlyBackupDays: 100, coldBackupAfterDays: 0 });
+    expect(() => readSettings(contextOf({ 'zone-eval:stages': { dev: { dailyBackupDays: 7 } } }))).toThrow(
+      /unknown setting 'dailyBackupDays'/,
+    );
+  });
+
   test('a stage name that cannot name resources is refused', () => {
     expect(() => readSettings(contextOf({ stage: 'Prod_1' }))).toThrow(
       /stage must be a short lowercase name/,

@@ -293,3 +293,36 @@ test('a chart a person deleted is added again by the next publish', async () => 
     RESULTS_CHART_ID,
   ]);
 });
+
+test('a run replaced on the results sheet within the hour expires in 35 days; one shown for longer is kept', async () => {
+  const E = 'ttl1';
+  await seedEvaluation(stack, E, smallMethodology(12), ZONES);
+  let at = new Date('2026-03-02T09:00:00.000Z');
+  const clocked = () => ({ ...deps(), now: () => at });
+  const edit = async (value: number) => {
+    const { zone } = typedValues(first);
+    await stack.store.putCurrent(E, current(first, { ...zone, T01: { value, text: String(value) } }, value));
+    await stack.store.requestEvaluation(E);
+    return scored(await evaluateRun({ evaluationId: E, caller: 'test' }, clocked()));
+  };
+  const ttlOf = async (seq: number) =>
+    (
+      await stack.dynamo.client.send(
+        new GetCommand({
+          TableName: stack.dynamo.tableName,
+          Key: { PK: `EVAL#${E}`, SK: `RUN#${String(seq).padStart(10, '0')}` },
+        }),
+      )
+    ).Item?.['expiresAt'];
+
+  scored(await evaluateRun({ evaluationId: E, caller: 'test' }, clocked()));
+  at = new Date(at.getTime() + 60_000);
+  expect(await edit(2)).toMatchObject({ run: 2, publish: 'published' });
+  at = new Date(at.getTime() + 2 * 3_600_000);
+  expect(await edit(3)).toMatchObject({ run: 3, publish: 'published' });
+
+  // Run 1 was replaced after a minute; run 2 stood two hours; run 3 is the current one.
+  expect(await ttlOf(1)).toBe(Date.parse('2026-03-02T09:01:00.000Z') / 1000 + 35 * 86_400);
+  expect(await ttlOf(2)).toBeUndefined();
+  expect(await ttlOf(3)).toBeUndefined();
+});

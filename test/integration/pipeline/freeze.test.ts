@@ -127,6 +127,9 @@ test('zone-eval sign-off keeps the current run, with who and when; a later run m
   expect(g.signOff).toMatchObject({ year: 2025, run, by: admin });
   expect(mayPublish(g, run)).toBe(true);
   expect(mayPublish(g, run + 1)).toBe(false);
+  // The final run is kept for good: nothing can give it a time to live afterwards.
+  const anyTime = { expiresAt: new Date(Date.now() + 86_400_000), createdAfter: new Date(0) };
+  expect(await stack.store.expireRun(E, run, anyTime)).toBe(false);
   const noAs = await runCli(['sign-off', '--year', '2025', ...store()]);
   expect(noAs.stderr).toMatch(/--as must be the admin's Google account/);
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
-import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type EmbeddedDynamo, startDynamo } from '../../../lib/local/dynamo';
 import type { RunRecord } from '../../../lib/pipeline/ports';
 import { DynamoStore } from '../../../lib/store/dynamo-store';
@@ -154,5 +154,99 @@ test('the run pointer and counters share the STATE item without disturbing one a
     lastRunSeq: 1,
     currentRun: 1,
     publishedRun: null,
+  });
+});
+
+describe('time to live of superseded runs', () => {
+  const created = new Date('2024-11-05T08:00:00.000Z');
+  const expiresAt = new Date('2024-12-10T08:00:00.000Z');
+  const createdAfter = new Date('2024-11-05T07:00:00.000Z');
+  const item = async (e: string, sk: string) =>
+    (
+      await dynamo.client.send(
+        new GetCommand({ TableName: dynamo.tableName, Key: { PK: `EVAL#${e}`, SK: sk } }),
+      )
+    ).Item;
+  const storeAt = (at: Date) =>
+    new DynamoStore({ client: dynamo.client, tableName: dynamo.tableName, now: () => at });
+
+  test('an expired run carries expiresAt in epoch seconds, reads back until then and is gone from then on', async () => {
+    await store.putRun('ttl', run(1));
+
+    expect(await store.expireRun('ttl', 1, { expiresAt, createdAfter })).toBe(true);
+
+    expect((await item('ttl', 'RUN#0000000001'))?.['expiresAt']).toBe(expiresAt.getTime() / 1000);
+    const before = storeAt(new Date(expiresAt.getTime() - 1000));
+    expect(await before.getRun('ttl', 1)).toEqual(run(1));
+    expect((await before.getRunInfo('ttl', 1))?.seq).toBe(1);
+    const after = storeAt(expiresAt);
+    expect(await after.getRun('ttl', 1)).toBeNull();
+    expect(await after.getRunInfo('ttl', 1)).toBeNull();
+  });
+
+  test('only a run created after createdAfter, stored and never kept is given a time to live', async () => {
+    await store.putRun('old', run(1));
+    await store.putRun('old', run(2));
+    await store.keepRun('old', 2, 'final');
+
+    expect(await store.expireRun('old', 1, { expiresAt, createdAfter: created })).toBe(false);
+    expect(await store.expireRun('old', 2, { expiresAt, createdAfter })).toBe(false);
+    expect(await store.expireRun('old', 3, { expiresAt, createdAfter })).toBe(false);
+    expect(await item('old', 'RUN#0000000003')).toBeUndefined();
+    expect((await item('old', 'RUN#0000000001'))?.['expiresAt']).toBeUndefined();
+    expect(await item('old', 'RUN#0000000002')).toMatchObject({ keptAs: 'final' });
+  });
+
+  test('keeping a run removes its time to live, and it reads back after that time', async () => {
+    await store.putRun('keep', run(1));
+    await store.expireRun('keep', 1, { expiresAt, createdAfter });
+
+    expect(await store.keepRun('keep', 1, 'final')).toBe(true);
+
+    expect((await item('keep', 'RUN#0000000001'))?.['expiresAt']).toBeUndefined();
+    expect(await storeAt(expiresAt).getRun('keep', 1)).toEqual(run(1));
+    expect(await store.keepRun('keep', 9, 'final')).toBe(false);
+  });
+
+  test('a run stored in parts expires with its parts, each a day after the head, and keeping it keeps them', async () => {
+    const big = run(1, { results: { noise: randomBytes(450_000).toString('base64') } });
+    await store.putRun('bigttl', big);
+
+    await store.expireRun('bigttl', 1, { expiresAt, createdAfter });
+
+    const at = expiresAt.getTime() / 1000;
+    expect((await item('bigttl', 'RUNPART#0000000001#0001'))?.['expiresAt']).toBe(at + 86_400);
+    expect((await item('bigttl', 'RUNPART#0000000001#0002'))?.['expiresAt']).toBe(at + 86_400);
+    await store.keepRun('bigttl', 1, 'final');
+    expect((await item('bigttl', 'RUNPART#0000000001#0001'))?.['expiresAt']).toBeUndefined();
+    expect(await storeAt(expiresAt).getRun('bigttl', 1)).toEqual(big);
+  });
+
+  test('a run item written before runs could expire (no expiresAt, no keptAs) reads, expires and is kept as any other', async () => {
+    const stored = run(1);
+    const json = JSON.stringify(stored.results);
+    await dynamo.client.send(
+      new PutCommand({
+        TableName: dynamo.tableName,
+        Item: {
+          PK: 'EVAL#legacy',
+          SK: 'RUN#0000000001',
+          seq: 1,
+          requested: 3,
+          inputHash: 'hash-1',
+          methodologyVersion: 'm-2024-01',
+          engineVersion: '0.1.0',
+          createdAt: stored.createdAt,
+          body: new Uint8Array(gzipSync(json)),
+          jsonBytes: Buffer.byteLength(json),
+        },
+      }),
+    );
+
+    expect(await store.getRun('legacy', 1)).toEqual(stored);
+    expect(await store.expireRun('legacy', 1, { expiresAt, createdAfter })).toBe(true);
+    expect(await storeAt(expiresAt).getRun('legacy', 1)).toBeNull();
+    expect(await store.keepRun('legacy', 1, 'final')).toBe(true);
+    expect(await storeAt(expiresAt).getRun('legacy', 1)).toEqual(stored);
   });
 });
