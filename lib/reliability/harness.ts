@@ -3,11 +3,13 @@
  * an evaluation seeded on it, the form cell of an indicator, and a count of the writes the store sends to DynamoDB.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import * as z from 'zod';
 import { type DefaultEvaluation, loadDefaultEvaluation } from '../local/default-evaluation';
 import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '../local/runtime';
 import { methodologyFor, type SeededYear, seedYear } from '../local/runtime-seed';
 import { ResultsDocSchema } from '../pipeline/results';
 import { isConditionalCheckFailed } from '../store/errors';
+import { TTL_ATTRIBUTE } from '../store/keys';
 
 /** The default evaluation the suites seed (its demo values are synthetic). */
 export function evaluation(): DefaultEvaluation {
@@ -88,9 +90,14 @@ export function countStoreWrites(raw: DynamoDBClient): { readonly count: number;
   };
 }
 
+/** The part of a write command's input that tells a run's retention bookkeeping from the pipeline's own writes. */
+const NamesSchema = z.object({ ExpressionAttributeNames: z.record(z.string(), z.string()).optional() });
+
 /**
  * Counts the conditional writes DynamoDB refused (`ConditionalCheckFailedException`) for every client sharing `raw`'s
- * middleware stack: the proof that a race case made two writers meet, rather than run one after the other.
+ * middleware stack: the proof that a race case made two writers meet, rather than run one after the other. The
+ * retention's TTL updates (`expireRun`, `keepRun`: they name the TTL attribute) are left out: one refused there says
+ * only that a run was gone or kept already, not that two writers met.
  */
 export function countConditionalConflicts(raw: DynamoDBClient): { readonly count: number; remove(): void } {
   const name = `reliability-conflict-count-${Math.random().toString(36).slice(2)}`;
@@ -100,7 +107,8 @@ export function countConditionalConflicts(raw: DynamoDBClient): { readonly count
       try {
         return await next(args);
       } catch (error) {
-        if (isConditionalCheckFailed(error)) count++;
+        const names = NamesSchema.safeParse(args.input).data?.ExpressionAttributeNames ?? {};
+        if (isConditionalCheckFailed(error) && !Object.values(names).includes(TTL_ATTRIBUTE)) count++;
         throw error;
       }
     },

@@ -1,6 +1,7 @@
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { type EmbeddedDynamo, startDynamo } from '../../../lib/local/dynamo';
 import { countConditionalConflicts, countStoreWrites } from '../../../lib/reliability/harness';
+import { TTL_ATTRIBUTE } from '../../../lib/store/keys';
 
 let dynamo: EmbeddedDynamo;
 beforeAll(async () => {
@@ -32,4 +33,25 @@ test('the conflict counter counts the conditional writes DynamoDB refused, and n
   writes.remove();
   await expect(put('b')).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
   expect(conflicts.count).toBe(1);
+});
+
+test("a refused TTL update (a run's retention) is not counted as two writers meeting", async () => {
+  const conflicts = countConditionalConflicts(dynamo.raw);
+  const expire = () =>
+    dynamo.raw.send(
+      new UpdateItemCommand({
+        TableName: dynamo.tableName,
+        Key: { PK: { S: 'race#gone' }, SK: { S: 'x' } },
+        UpdateExpression: 'SET #t = :t',
+        ConditionExpression: 'attribute_exists(SK)',
+        ExpressionAttributeNames: { '#t': TTL_ATTRIBUTE },
+        ExpressionAttributeValues: { ':t': { N: '1' } },
+      }),
+    );
+  await expect(expire()).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+  expect(conflicts.count).toBe(0);
+  await put('c');
+  await expect(put('c')).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+  expect(conflicts.count).toBe(1);
+  conflicts.remove();
 });
