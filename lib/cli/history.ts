@@ -1,9 +1,10 @@
 /**
  * `zone-eval history --zone ID [--indicator CODE]`: every value a zone's officials entered, accepted or refused,
  * with who and when, from the append-only revisions (`HIST#e#z`). A revision stores the whole form as read; a
- * value is listed at the revision where its typed text (or its note) changed, so a value typed once appears once
+ * value is listed at the revision where its typed text, note or remark changed, so a value typed once appears once
  * however many later reads found it unchanged. A refused value is stored with the last accepted value and a note
- * `refused: why` (lib/pipeline/sync), and is listed as refused with that reason.
+ * `refused: why` (lib/pipeline/sync), and is listed as refused with that reason. The official's own words from the
+ * form's Note column (`remark`, lib/pipeline/remarks) are listed with the value, as text.
  */
 import { closest } from '../core/suggest';
 import type { Revision, SubmittedValue } from '../pipeline/ports';
@@ -11,7 +12,7 @@ import { choiceOption, parseOptions } from './args';
 import { BACKEND_HELP, BACKEND_OPTIONS, backendChoice, withBackend } from './backend';
 import { UsageError } from './errors';
 import { isRefused } from './status';
-import { renderTable } from './text';
+import { oneLine, renderTable } from './text';
 
 /** The options naming a zone and, optionally, one of its indicators (`history` and `trace`). */
 export const ZONE_OPTIONS = { zone: { type: 'string' }, indicator: { type: 'string' } } as const;
@@ -50,6 +51,10 @@ export type HistoryEntry = {
   status: 'accepted' | 'refused' | 'blank' | 'late';
   /** Why it was refused, or a parser note (`if you meant 17.35%, type 17.35`). */
   note: string | null;
+  /** What the official typed in the Note column, as typed (a formula or markup is text here), or null. */
+  remark: string | null;
+  /** The remark's full length in characters when only its start was kept (the Feedback said so), or null. */
+  remarkLength: number | null;
   /** Who: the editor the trigger named, else the caller (`manual`, `reconcile`, `seed`). */
   by: string;
   caller: string;
@@ -70,7 +75,7 @@ export function historyOf(revisions: readonly Revision[], indicator?: string): H
     for (const code of codes) {
       if (indicator !== undefined && code !== indicator) continue;
       const v = r.values[code]!;
-      const sig = JSON.stringify([v.text, v.note ?? null, v.value]);
+      const sig = JSON.stringify([v.text, v.note ?? null, v.value, v.remark ?? null]);
       const late = r.late === true;
       const before = last.get(code);
       // A value changed after the freeze is listed as late; its acceptance lists it again, as accepted.
@@ -86,6 +91,8 @@ export function historyOf(revisions: readonly Revision[], indicator?: string): H
         value: v.value,
         status: late && !isRefused(v.note) ? 'late' : statusOf(v),
         note,
+        remark: v.remark ?? null,
+        remarkLength: v.remarkLength ?? null,
         by: r.editor ?? r.caller,
         caller: r.caller,
         editor: r.editor,
@@ -94,6 +101,16 @@ export function historyOf(revisions: readonly Revision[], indicator?: string): H
     }
   }
   return out;
+}
+
+/** A remark on one line of the table, and how long it was when only its start was kept. */
+export function remarkCell(x: Pick<HistoryEntry, 'remark' | 'remarkLength'>): string {
+  if (x.remark === null) return '';
+  const cut =
+    x.remarkLength === null
+      ? ''
+      : ` … (first ${Array.from(x.remark).length} of ${x.remarkLength} characters kept)`;
+  return `${oneLine(x.remark)}${cut}`;
 }
 
 /** Refuses an indicator no revision of the zone holds, naming the closest. */
@@ -146,7 +163,8 @@ export async function run(argv: string[]): Promise<number> {
     }
     console.log(
       renderTable(
-        ['rev', 'when', 'indicator', 'typed', 'in use', 'status', 'by', 'note'],
+        // The remark last: a long one widens no other column.
+        ['rev', 'when', 'indicator', 'typed', 'in use', 'status', 'by', 'note', 'remark'],
         entries.map((x) => [
           String(x.revision),
           x.at,
@@ -156,6 +174,7 @@ export async function run(argv: string[]): Promise<number> {
           x.status,
           x.by,
           x.note ?? '',
+          remarkCell(x),
         ]),
         (k) => k === 0 || k === 4,
       ),

@@ -33,3 +33,14 @@ export function renderTable(head: string[], rows: string[][], right: (column: nu
       .trimEnd();
   return [head, ...rows].map(line).join('\n');
 }
+
+/**
+ * A person's text on one line of a terminal table, shown and never acted on: a line break as `⏎`, and the
+ * characters a terminal would act on (control codes, which can move the cursor or recolour the screen, and the
+ * bidirectional overrides, which can reorder what is read) as `\u{…}`. Everything else is shown as typed.
+ */
+export function oneLine(s: string): string {
+  return s
+    .replace(/\r\n|\r|\n/g, ' ⏎ ')
+    .replace(/[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+}

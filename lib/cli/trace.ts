@@ -3,7 +3,8 @@
  * default the published one; before the first publish, the latest), its methodology and engine versions and input
  * hash, the zone's rank, score and grade in it, the zone's revision the run used, and for each value the revision
  * that entered it, who and when. A refused value never enters a run: the value used is the last accepted one, and
- * the refused attempt after it is named.
+ * the refused attempt after it is named. The official's remark (the form's Note) is shown with the value it
+ * came with.
  */
 
 import { closest } from '../core/suggest';
@@ -15,6 +16,7 @@ import {
   checkIndicator,
   type HistoryEntry,
   historyOf,
+  remarkCell,
   revisionsOf,
   ZONE_HELP,
   ZONE_OPTIONS,
@@ -48,7 +50,10 @@ export type TracedValue = {
   /** The value the run scored (null: missing). */
   used: number | null;
   /** The revision that entered the value in use, who and when; null when no revision holds the indicator. */
-  entered: Pick<HistoryEntry, 'revision' | 'at' | 'by' | 'text' | 'status'> | null;
+  entered: Pick<
+    HistoryEntry,
+    'revision' | 'at' | 'by' | 'text' | 'status' | 'remark' | 'remarkLength'
+  > | null;
   /** A refused attempt made after it and before the run, which the run therefore did not use. */
   refusedAfter: Pick<HistoryEntry, 'revision' | 'at' | 'by' | 'text' | 'note'> | null;
 };
@@ -82,6 +87,8 @@ export function traceValues(
         by: entered.by,
         text: entered.text,
         status: entered.status,
+        remark: entered.remark,
+        remarkLength: entered.remarkLength,
       },
       refusedAfter: refusedAfter && {
         revision: refusedAfter.revision,
@@ -158,7 +165,7 @@ export async function run(argv: string[]): Promise<number> {
     );
     console.log(
       renderTable(
-        ['indicator', 'used', 'typed', 'rev', 'entered by', 'when', 'note'],
+        ['indicator', 'used', 'typed', 'rev', 'entered by', 'when', 'note', 'remark'],
         values.map((v) => [
           v.indicator,
           v.used === null ? 'missing' : String(v.used),
@@ -169,6 +176,7 @@ export async function run(argv: string[]): Promise<number> {
           v.refusedAfter
             ? `refused later: “${v.refusedAfter.text}” (rev ${v.refusedAfter.revision}, ${v.refusedAfter.by}: ${v.refusedAfter.note ?? ''})`
             : '',
+          v.entered ? remarkCell(v.entered) : '',
         ]),
         (k) => k === 1 || k === 3,
       ),

@@ -15,7 +15,15 @@ export const SubmittedValueSchema = z.object({
   value: z.nullable(z.number()),
   /** The cell's displayed text, verbatim, so that feedback and audit can quote it. */
   text: z.string(),
+  /** What the parser says of the cell (`converted from 亿`, `refused: why`); never the official's words. */
   note: z.optional(z.string()),
+  /**
+   * What the official typed in the form's Note column for this indicator (lib/pipeline/remarks), as text, never
+   * evaluated; absent when the Note cell is blank. Part of the content hash: a remark changed alone is a revision.
+   */
+  remark: z.optional(z.string()),
+  /** The remark's full length in characters when it was too long and only its start is kept (`remark`). */
+  remarkLength: z.optional(z.int().check(z.positive())),
 });
 export type SubmittedValue = z.infer<typeof SubmittedValueSchema>;
 
@@ -302,6 +310,8 @@ export const SheetProblemKindSchema = z.enum([
   'zone-mismatch',
   'invalid-field',
   'unknown-setting',
+  /** A Note cell longer than a stored remark may be: only its start is kept (lib/pipeline/remarks). */
+  'long-note',
 ]);
 export type SheetProblemKind = z.infer<typeof SheetProblemKindSchema>;
 
@@ -347,6 +357,8 @@ export type FormRow = {
   parsed: import('../core/values').Parsed | null;
   /** The official's note column, when filled. */
   note?: string;
+  /** A1 reference of the Note cell (`Form!E7`), when the note is filled. */
+  noteA1?: string;
   status: FormRowStatus;
 };
 

@@ -16,6 +16,7 @@ import { isLate } from './governance';
 import { jsonLogger } from './log';
 import { methodologyInForce } from './methodology';
 import { type FormRead, isSpreadsheetUnavailable, type SubmittedValue } from './ports';
+import { type Remark, remarksOf } from './remarks';
 import { holdsAtVersion, skipRead } from './unchanged';
 
 export type SyncDeps = SheetStageDeps;
@@ -57,8 +58,16 @@ export type SyncOutcome =
       refusal?: string;
     };
 
-/** Values to store from a form read: accepted cells as parsed, refused cells keep the last accepted value. */
-function valuesFromRead(read: FormRead, previous: Record<string, SubmittedValue> | undefined) {
+/**
+ * Values to store from a form read: accepted cells as parsed, refused cells keep the last accepted value. Each
+ * carries the official's Note as its `remark` (bounded, `remarksOf`), accepted or refused: it is part of what the
+ * person submitted, so it is in the content hash, and a remark changed alone makes a new revision.
+ */
+export function valuesFromRead(
+  read: FormRead,
+  previous: Record<string, SubmittedValue> | undefined,
+  remarks: ReadonlyMap<string, Remark> = remarksOf(read).byCode,
+) {
   const values: Record<string, SubmittedValue> = {};
   // An indicator on two rows is read from neither: its last accepted value stays, as for a refused cell.
   for (const row of read.rows) {
@@ -75,10 +84,16 @@ function valuesFromRead(read: FormRead, previous: Record<string, SubmittedValue>
         value: row.parsed.value,
         text,
         ...(row.parsed.note !== undefined && { note: row.parsed.note }),
+        ...remarks.get(row.code),
       };
     } else {
       const kept = previous?.[row.code]?.value ?? null;
-      values[row.code] = { value: kept, text, note: `refused: ${row.parsed.reason}` };
+      values[row.code] = {
+        value: kept,
+        text,
+        note: `refused: ${row.parsed.reason}`,
+        ...remarks.get(row.code),
+      };
     }
   }
   return values;
@@ -180,8 +195,9 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
   // the sheet's requested snapshot.
   const marker = { mappingSeq: method.seq, spreadsheetId: s, readSeq: R };
 
+  const remarks = remarksOf(read);
   if (!refusal) {
-    const values = valuesFromRead(read, previous?.values);
+    const values = valuesFromRead(read, previous?.values, remarks.byCode);
     const hash = contentHash(values);
     // Nothing new: record that this later read saw the same content, so a stale read finishing after it loses.
     const sameAsStored =
@@ -251,7 +267,8 @@ export async function syncSheet(req: SyncRequest, deps: SyncDeps): Promise<SyncO
         .map((ind) => ind.code);
   const feedback = feedbackRows({
     zoneId,
-    read,
+    // A note cut to fit (`long-note`) is said where the official looks, beside the layout's problems.
+    read: { ...read, problems: [...read.problems, ...remarks.problems] },
     accepted,
     revision: revisionInfo,
     missingRequired,

@@ -225,7 +225,10 @@ export function readFormGrid(input: FormInput): FormRead {
     }
     const note = noteCol === undefined ? null : cellText(cells[noteCol]);
     const formRow: FormRow = { row: r + 1, a1, code, cell: rawCell(valueCell), parsed: null, status: 'read' };
-    if (note !== null) formRow.note = note;
+    if (note !== null && noteCol !== undefined) {
+      formRow.note = note;
+      formRow.noteA1 = cellA1(tab, r, noteCol);
+    }
     const ind = find(code);
     if (ind === undefined) {
       formRow.status = 'unknown-code';
@@ -269,16 +272,21 @@ export function readFormGrid(input: FormInput): FormRead {
         firstRowOf.set(ind.code, r);
         if (ind.source !== 'zone') {
           formRow.status = 'other-source';
-          if (!isBlankCell(valueCell)) {
+          // A note on such a row is not kept either (no value of the zone to keep it with): said, never dropped.
+          const typed = [
+            ...(isBlankCell(valueCell) ? [] : [`the value ${quote(cellText(valueCell) ?? '')}`]),
+            ...(formRow.noteA1 === undefined ? [] : [`the note in ${formRow.noteA1}`]),
+          ];
+          if (typed.length > 0) {
             const from = ind.source.startsWith('central:')
               ? `the central department's “${ind.source.slice(8)}” data`
               : ind.source;
             problems.push({
               kind: 'other-source',
               severity: 'warning',
-              at: a1,
+              at: isBlankCell(valueCell) && formRow.noteA1 !== undefined ? formRow.noteA1 : a1,
               code: ind.code,
-              message: `${ind.code} is supplied by ${from}, not by the zone: the value ${quote(cellText(valueCell) ?? '')} typed here is ignored.`,
+              message: `${ind.code} is supplied by ${from}, not by the zone: ${typed.join(' and ')} typed here ${typed.length > 1 ? 'are' : 'is'} ignored.`,
             });
           }
         } else {
