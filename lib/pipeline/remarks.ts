@@ -26,17 +26,22 @@ export type Remark = { remark: string; remarkLength?: number };
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 const thousands = (n: number) => n.toLocaleString('en-US');
 
-/** The longest start of `chars` (code points, never half a surrogate pair) that fits in `budget` bytes. */
-function fitBytes(chars: string[], budget: number): string[] {
+/** Length in code points, as a person counts characters (an emoji is one, not two UTF-16 units). */
+const codePoints = (s: string) => s.length - (s.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0);
+
+/** The longest start of `s` of at most `max` code points (never half a pair) that fits in `budget` bytes. */
+function start(s: string, max: number, budget: number): { text: string; chars: number; bytes: number } {
   let used = 0;
   let n = 0;
-  for (const ch of chars) {
+  let end = 0;
+  for (const ch of s) {
     const b = bytes(ch);
-    if (used + b > budget) break;
+    if (n === max || used + b > budget) break;
     used += b;
     n++;
+    end += ch.length;
   }
-  return chars.slice(0, n);
+  return { text: s.slice(0, end), chars: n, bytes: used };
 }
 
 /**
@@ -50,18 +55,16 @@ export function remarksOf(read: FormRead): { byCode: Map<string, Remark>; proble
   let left = MAX_REMARKS_BYTES;
   for (const row of read.rows) {
     if (row.status !== 'read' || row.note === undefined) continue;
-    // Code points, as a person counts characters: a cut never leaves half of a character.
-    const chars = Array.from(row.note);
-    const kept = fitBytes(chars.slice(0, MAX_REMARK_CHARS), left);
-    const remark = kept.join('');
-    left -= bytes(remark);
-    if (kept.length === chars.length) {
-      byCode.set(row.code, { remark });
+    const length = codePoints(row.note);
+    const kept = start(row.note, MAX_REMARK_CHARS, left);
+    left -= kept.bytes;
+    if (kept.chars === length) {
+      byCode.set(row.code, { remark: kept.text });
       continue;
     }
-    byCode.set(row.code, { remark, remarkLength: chars.length });
+    byCode.set(row.code, { remark: kept.text, remarkLength: length });
     const why =
-      kept.length === Math.min(chars.length, MAX_REMARK_CHARS)
+      kept.chars === MAX_REMARK_CHARS
         ? `a note keeps at most ${thousands(MAX_REMARK_CHARS)} characters`
         : `the form's notes together keep at most ${thousands(MAX_REMARKS_BYTES / 1000)} KB (about ${thousands(MAX_REMARKS_BYTES / 3)} Chinese characters), and the notes above it used the rest`;
     problems.push({
@@ -69,7 +72,7 @@ export function remarksOf(read: FormRead): { byCode: Map<string, Remark>; proble
       severity: 'warning',
       at: row.noteA1 ?? row.a1,
       code: row.code,
-      message: `The note of ${row.code} is ${thousands(chars.length)} characters long and only its first ${thousands(kept.length)} are kept: ${why}. The value itself is read as usual; shorten the note, or send the full text to the evaluation team.`,
+      message: `The note of ${row.code} is ${thousands(length)} characters long and only its first ${thousands(kept.chars)} are kept: ${why}. The value itself is read as usual; shorten the note, or send the full text to the evaluation team.`,
     });
   }
   return { byCode, problems };
