@@ -46,6 +46,7 @@ describe('reading a zone form', () => {
       ['Form!D5', 'T03', 1092.47],
     ]);
     expect(out.rows[2]?.note).toBe('estimate');
+    expect(out.rows[2]?.noteA1).toBe('Form!E5');
     expect(out.rows[2]?.cell).toEqual({ value: '1,092.47', text: '1,092.47', formatType: null, error: null });
   });
 
@@ -266,6 +267,15 @@ describe('problems on a form', () => {
       expect.objectContaining({ kind: 'other-source', at: 'Form!D6', code: 'C01' }),
     ]);
     expect(out.problems[0]?.message).toContain('customs');
+  });
+
+  test('a note on the row of an indicator another sheet supplies is said not to be kept', () => {
+    const out = read(form([...FULL, ['C01', 'Customs', 'count', null, 'our own count is 9']]));
+
+    expect(out.problems).toEqual([
+      expect.objectContaining({ kind: 'other-source', at: 'Form!E6', code: 'C01' }),
+    ]);
+    expect(out.problems[0]?.message).toContain('the note in Form!E6 typed here is ignored');
   });
 
   test('an empty row for an indicator another sheet supplies is no problem', () => {
