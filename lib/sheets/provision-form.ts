@@ -43,8 +43,8 @@ export function instructionsLayout(): TabLayout {
       '单元格上的警告标记仅为提示；“Feedback”页会在一分钟内说明每个数值是否被接受及原因。',
     ],
     [
-      'The zone id, codes, indicator names and units are protected. Write remarks in the Note column.',
-      '试验区代码、指标代码、名称和单位受保护，不可修改；备注请写在“Note”列。',
+      'The zone id, codes, indicator names and units are protected. Write remarks in the Note column: each is kept with its value for the evaluation team (up to 2,000 characters), not scored.',
+      '试验区代码、指标代码、名称和单位受保护，不可修改；备注请写在“Note”列：备注随数值保存，供评估工作组查看，不计分（每条最多 2,000 字）。',
     ],
     [
       'Do not share this spreadsheet: it is shared with your zone’s officials by the evaluation’s administrators.',
