@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { officialOf } from '../../../lib/local/seed';
 import { ENGINE_VERSION } from '../../../lib/pipeline/results';
 import { runCli } from '../../helpers/cli';
-import { buildFixture, E, type Fixture, local, openStack, Z1, Z2, Z3 } from './fixture';
+import { buildFixture, E, type Fixture, local, openStack, T03_REMARK, Z1, Z2, Z3 } from './fixture';
 
 let fx: Fixture;
 beforeAll(async () => {
@@ -70,6 +70,27 @@ describe('history', () => {
     expect(entries[0].by).toBe('trigger');
   });
 
+  it("gives the official's remark with the value it came with, as typed", async () => {
+    const r = await runCli([
+      'history',
+      ...local(fx.dir),
+      '--zone',
+      Z1,
+      '--indicator',
+      'T03',
+      '--format',
+      'json',
+    ]);
+    const { entries } = JSON.parse(r.stdout);
+    expect(entries.map((x: { remark: string | null }) => x.remark)).toEqual([null, null, T03_REMARK]);
+  });
+
+  it('prints the remark on one line, a formula as its text', async () => {
+    const r = await runCli(['history', ...local(fx.dir), '--zone', Z1, '--indicator', 'T03']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/45\s.*=HYPERLINK\("http:\/\/example\.com","see"\) ⏎ from the 2025 yearbook$/m);
+  });
+
   it('names the closest indicator for a misspelt one', async () => {
     const r = await runCli(['history', ...local(fx.dir), '--zone', Z1, '--indicator', 'T0l']);
     expect(r.code).toBe(2);
@@ -91,7 +112,11 @@ describe('trace', () => {
     expect(out).toMatchObject({ run: fx.runSeq, published: true, engineVersion: ENGINE_VERSION });
     expect(out.methodologyVersion).toEqual(expect.any(String));
     const t03 = out.values.find((v: { indicator: string }) => v.indicator === 'T03');
-    expect(t03).toMatchObject({ used: 45, entered: { text: '45', by: officialOf(Z1) }, refusedAfter: null });
+    expect(t03).toMatchObject({
+      used: 45,
+      entered: { text: '45', by: officialOf(Z1), remark: T03_REMARK },
+      refusedAfter: null,
+    });
     // The refused "lots" came after the run: not part of its trace.
     const t01 = out.values.find((v: { indicator: string }) => v.indicator === 'T01');
     expect(t01).toMatchObject({ used: 12.5, entered: { text: '12.5', by: 'trigger' }, refusedAfter: null });

@@ -81,6 +81,9 @@ export async function typeAs(
   await cellWriter(stack, officialOf(zoneId), spreadsheetId)(`Form!D${rowOf(code)}`, text);
 }
 
+/** What Zhengzhou's official types in T03's Note with the accepted 45: a formula's text and a line break. */
+export const T03_REMARK = '=HYPERLINK("http://example.com","see")\nfrom the 2025 yearbook';
+
 export async function buildFixture(): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), 'zone-eval-admin-'));
   const stack = await openStack(dir);
@@ -114,6 +117,13 @@ export async function buildFixture(): Promise<Fixture> {
     await typeAs(stack, Z1, prov.sheets.get(Z1)!, 'T03', '12abc');
     await sync(Z1, officialOf(Z1));
     await typeAs(stack, Z1, prov.sheets.get(Z1)!, 'T03', '45');
+    // The apostrophe keeps the formula as text, as Sheets does for a person.
+    await stack.clientsAs(officialOf(Z1)).sheets.spreadsheets.values.update({
+      spreadsheetId: prov.sheets.get(Z1)!,
+      range: `Form!E${rowOf('T03')}`,
+      valueInputOption: 'USER_ENTERED',
+      requestBody: { values: [[`'${T03_REMARK}`]] },
+    });
     await sync(Z1, officialOf(Z1));
     const out = await evaluateRun(
       { evaluationId: E, caller: 'manual' },
