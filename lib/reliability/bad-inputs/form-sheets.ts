@@ -125,6 +125,16 @@ export const FORM_SHEET_CASES: readonly FormSheetCase[] = [
     expect: read({ at: 'Form!E2', includes: ['unknown column “Nots”'] }),
   },
   {
+    name: 'a note at Google’s 50,000-character limit',
+    ops: [{ op: 'write', range: 'Form!E3', values: [['备'.repeat(50_000)]] }],
+    expect: read({ at: 'Form!E3', includes: ['50,000 characters long', 'only its first 2,000 are kept'] }),
+  },
+  {
+    name: 'a formula kept as text in a note',
+    ops: [{ op: 'write', range: 'Form!E5', values: [['\'=HYPERLINK("http://example.com","see")']] }],
+    expect: read(),
+  },
+  {
     name: 'a column of the official’s own',
     ops: [{ op: 'write', range: 'Form!F2', values: [['Checked by']] }],
     expect: read({ at: 'Form!F2', includes: ['kept for your own use and not scored'] }),
