@@ -68,18 +68,21 @@ export type LoadTime = { wallMs: number; cpuMs: number };
  * The time a fresh Node process takes to `require` the bundle (module load only, as a cold start's init phase
  * does before the first event), the median of `runs`. Wall-clock time is what a cold start waits; the CPU time
  * (user + system) is the steadier figure on a shared machine, where waiting for a core inflates the wall clock.
+ * One load before the measured ones is left out (a warm-up: the first process to read a bundle just written also
+ * reads it from the file system).
  */
 export function loadTime(path: string, runs = 3, env: NodeJS.ProcessEnv = {}): LoadTime {
   const script = `const c=process.cpuUsage();const t=process.hrtime.bigint();const m=require(${JSON.stringify(path)});const ms=Number(process.hrtime.bigint()-t)/1e6;const u=process.cpuUsage(c);if(typeof m.handler!=='function')throw new Error('no handler export');process.stdout.write(JSON.stringify([ms,(u.user+u.system)/1000]));`;
   const wall: number[] = [];
   const cpu: number[] = [];
-  for (let i = 0; i < runs; i++) {
+  for (let i = -1; i < runs; i++) {
     const r = spawnSync(process.execPath, ['-e', script], {
       encoding: 'utf8',
       env: { PATH: process.env.PATH, ...env },
     });
     if (r.status !== 0) throw new Error(`the bundle ${path} does not load: ${r.stderr.slice(0, 2000)}`);
     const [w, c] = JSON.parse(r.stdout) as [number, number];
+    if (i < 0) continue;
     wall.push(w);
     cpu.push(c);
   }
