@@ -70,24 +70,8 @@ const WRITES = /^(PutItem|UpdateItem|DeleteItem|BatchWriteItem|TransactWriteItem
  * Counts the write commands every client sharing `raw`'s middleware stack sends (the store's document client
  * shares it), by a middleware at the first step; `remove()` takes it out again.
  */
-export function countStoreWrites(raw: DynamoDBClient): { readonly count: number; remove(): void } {
-  const name = `reliability-write-count-${Math.random().toString(36).slice(2)}`;
-  let count = 0;
-  raw.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (WRITES.test(context.commandName ?? '')) count++;
-      return next(args);
-    },
-    { step: 'initialize', name },
-  );
-  return {
-    get count() {
-      return count;
-    },
-    remove: () => {
-      raw.middlewareStack.remove(name);
-    },
-  };
+export function countStoreWrites(raw: DynamoDBClient): Counter {
+  return countCommands(raw, 'write', (commandName, _input, error) => !error && WRITES.test(commandName));
 }
 
 /** The part of a write command's input that tells a run's retention bookkeeping from the pipeline's own writes. */
@@ -99,16 +83,35 @@ const NamesSchema = z.object({ ExpressionAttributeNames: z.record(z.string(), z.
  * retention's TTL updates (`expireRun`, `keepRun`: they name the TTL attribute) are left out: one refused there says
  * only that a run was gone or kept already, not that two writers met.
  */
-export function countConditionalConflicts(raw: DynamoDBClient): { readonly count: number; remove(): void } {
-  const name = `reliability-conflict-count-${Math.random().toString(36).slice(2)}`;
+export function countConditionalConflicts(raw: DynamoDBClient): Counter {
+  return countCommands(raw, 'conflict', (_commandName, input, error) => {
+    const names = NamesSchema.safeParse(input).data?.ExpressionAttributeNames ?? {};
+    return isConditionalCheckFailed(error) && !Object.values(names).includes(TTL_ATTRIBUTE);
+  });
+}
+
+/** A count of commands a middleware saw, until `remove()` takes the middleware out. */
+export type Counter = { readonly count: number; remove(): void };
+
+/**
+ * Counts the commands of every client sharing `raw`'s middleware stack for which `counts` holds, by a middleware
+ * at the first step: once before each command is sent (`error` undefined) and once more if it failed (`error` set).
+ */
+function countCommands(
+  raw: DynamoDBClient,
+  what: string,
+  counts: (commandName: string, input: unknown, error?: unknown) => boolean,
+): Counter {
+  const name = `reliability-${what}-count-${Math.random().toString(36).slice(2)}`;
   let count = 0;
   raw.middlewareStack.add(
-    (next) => async (args) => {
+    (next, context) => async (args) => {
+      const commandName = context.commandName ?? '';
+      if (counts(commandName, args.input)) count++;
       try {
         return await next(args);
       } catch (error) {
-        const names = NamesSchema.safeParse(args.input).data?.ExpressionAttributeNames ?? {};
-        if (isConditionalCheckFailed(error) && !Object.values(names).includes(TTL_ATTRIBUTE)) count++;
+        if (counts(commandName, args.input, error)) count++;
         throw error;
       }
     },
