@@ -3,22 +3,19 @@
  * the real handlers, the webhook on a local port) with a short evaluate delay, and one evaluation year seeded.
  */
 import { loadDefaultEvaluation } from '../../../lib/local/default-evaluation';
-import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '../../../lib/local/runtime';
+import type { LocalRuntime, LocalRuntimeOptions } from '../../../lib/local/runtime';
 import { methodologyFor, type SeededYear, seedYear } from '../../../lib/local/runtime-seed';
 import { SERVICE_ACCOUNT } from '../../../lib/local/stack';
+import { startSuiteRuntime } from '../../../lib/reliability/harness';
 
 export const ev = loadDefaultEvaluation(7);
 
-/** Tests' runtime: a short evaluate delay, no reconcile timer (tests call it), fast retries. */
+/**
+ * Tests' runtime: the reliability suites' (a short evaluate delay, no reconcile timer, quota off), with Google
+ * retries capped at 20 ms.
+ */
 export function startTestRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
-  return startLocalRuntime({
-    evaluateDelayMs: 300,
-    retryDelayMs: 20,
-    reconcileEveryMs: false,
-    emulator: { quota: 'off' },
-    calls: { pace: false, retry: { baseDelayMs: 5, maxDelayMs: 20 } },
-    ...options,
-  });
+  return startSuiteRuntime({ calls: { pace: false, retry: { baseDelayMs: 5, maxDelayMs: 20 } }, ...options });
 }
 
 /** Seeds `n` zones of the default evaluation for `year` and waits until the loop has published. */
