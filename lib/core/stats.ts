@@ -87,6 +87,41 @@ export function pearson(a: Float64Array, b: Float64Array): number {
   return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
 }
 
+/**
+ * What `pearson` computes of one column when the other column has no missing value either: its count, mean and
+ * sum of squared deviations, summed in the same order (so `pearsonCentred` gives `pearson`'s bits). `complete`
+ * is false when the column has a missing value: its pairs then depend on the other column.
+ */
+export type Centred = { complete: boolean; n: number; mean: number; ss: number };
+
+export function centred(x: Float64Array): Centred {
+  let n = 0;
+  let sum = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    if (v !== v) return { complete: false, n: 0, mean: Number.NaN, ss: Number.NaN };
+    n++;
+    sum += v;
+  }
+  const mean = sum / n;
+  let ss = 0;
+  for (let i = 0; i < x.length; i++) ss += (x[i]! - mean) * (x[i]! - mean);
+  return { complete: true, n, mean, ss };
+}
+
+/**
+ * `pearson(a, b)` to the last bit, with each column's `centred` statistics computed once: one pass instead of
+ * two (the what-if search correlates one changed column with every other one, for each value it tries).
+ * Products are commutative in floating point, so the order of `a` and `b` does not matter.
+ */
+export function pearsonCentred(a: Float64Array, ca: Centred, b: Float64Array, cb: Centred): number {
+  if (!ca.complete || !cb.complete) return pearson(a, b);
+  if (ca.n < 2) return Number.NaN;
+  let sab = 0;
+  for (let i = 0; i < a.length; i++) sab += (a[i]! - ca.mean) * (b[i]! - cb.mean);
+  return ca.ss > 0 && cb.ss > 0 ? sab / Math.sqrt(ca.ss * cb.ss) : 0;
+}
+
 /** Type-7 quantile (the default of R and of spreadsheet PERCENTILE) of sorted values. */
 export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
   const n = sorted.length;

@@ -30,6 +30,8 @@ function enough(present: number, k: number, minAvailability: number): boolean {
 /**
  * Aggregates one node over its children for every unit. Missing children are dropped and the remaining
  * weights renormalised; with fewer than `minAvailability` of the children present the result is missing.
+ * `into`, when given, receives the result (the what-if search reuses its columns: allocating a typed array
+ * costs more than averaging a hundred units).
  */
 export function aggregateNode(
   node: HierarchyNode,
@@ -39,15 +41,16 @@ export function aggregateNode(
   method: AggregateMethod,
   spec: AggregateSpec,
   units: string[],
+  into?: Float64Array,
 ): Float64Array {
   const n = units.length;
-  const out = new Float64Array(n);
   const kids = node.children;
   const k = kids.length;
   if (method === 'topsis' || method === 'copeland')
     return acrossUnits(node, values, weights, method, n, spec.minAvailability);
+  const out = into ?? new Float64Array(n);
   const p = method === 'genmean' ? spec.p : method === 'geometric' ? 0 : method === 'harmonic' ? -1 : 1;
-  if (p === 1) return arithmetic(kids, values, weights, n, spec.minAvailability);
+  if (p === 1) return arithmetic(kids, values, weights, out, spec.minAvailability);
   // x^p is defined for negative x only with a whole p; with an odd p the mean keeps its sign, so the root does too.
   const whole = Number.isInteger(p);
   const odd = whole && Math.abs(p % 2) === 1;
@@ -82,35 +85,36 @@ export function aggregateNode(
 }
 
 /**
- * The weighted arithmetic mean of every unit, a child at a time: the same sums in the same order as the general
- * loop (so the same numbers to the last bit), read column by column (the what-if search runs this a great many
+ * The weighted arithmetic mean of every unit into `out`: the same sums in the same order as the general loop (so
+ * the same numbers to the last bit), each unit's in local variables (the what-if search runs this a great many
  * times).
  */
 function arithmetic(
   kids: number[],
   values: Float64Array[],
   weights: Float64Array,
-  n: number,
+  out: Float64Array,
   minAvailability: number,
 ): Float64Array {
-  const acc = new Float64Array(n);
-  const sw = new Float64Array(n);
-  const present = new Int32Array(n);
-  for (const child of kids) {
-    const col = values[child]!;
-    const w = weights[child]!;
-    for (let i = 0; i < n; i++) {
-      const v = col[i]!;
+  const n = out.length;
+  const k = kids.length;
+  const cols = kids.map((c) => values[c]!);
+  const ws = kids.map((c) => weights[c]!);
+  for (let i = 0; i < n; i++) {
+    let acc = 0;
+    let sw = 0;
+    let present = 0;
+    for (let c = 0; c < k; c++) {
+      const v = cols[c]![i]!;
       if (v !== v) continue;
-      present[i]!++;
-      sw[i]! += w;
-      acc[i]! += w * v;
+      const w = ws[c]!;
+      present++;
+      sw += w;
+      acc += w * v;
     }
+    out[i] = !enough(present, k, minAvailability) || sw === 0 ? Number.NaN : acc / sw;
   }
-  for (let i = 0; i < n; i++)
-    acc[i] =
-      !enough(present[i]!, kids.length, minAvailability) || sw[i] === 0 ? Number.NaN : acc[i]! / sw[i]!;
-  return acc;
+  return out;
 }
 
 /**

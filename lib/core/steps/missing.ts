@@ -58,6 +58,7 @@ export function normaliseWithMissing(
   spec: NormaliseSpec,
   transformed: boolean,
   log?: NormaliseLog,
+  scratch?: { filled: Float64Array; out: Float64Array },
 ): { col: Float64Array; scoredAs: 'bound' | 'worst' | null; value: number } {
   const n = treated.length;
   let missing = 0;
@@ -68,15 +69,15 @@ export function normaliseWithMissing(
     else if (ind.direction === 1 ? v < worst : v > worst) worst = v;
   }
   if (rule === 'impute' || missing === 0 || missing === n)
-    return { col: normaliseColumn(treated, ind, spec, log), scoredAs: null, value: Number.NaN };
+    return { col: normaliseColumn(treated, ind, spec, log, scratch?.out), scoredAs: null, value: Number.NaN };
   const bound = ind.direction === 1 ? ind.min : ind.max;
   if (rule === 'bound' && !transformed && bound !== undefined) {
     const fill = ind.direction === 1 ? Math.min(bound, worst) : Math.max(bound, worst);
-    const col = Float64Array.from(treated);
-    for (let i = 0; i < n; i++) if (col[i] !== col[i]) col[i] = fill;
-    return { col: normaliseColumn(col, ind, spec, log), scoredAs: 'bound', value: fill };
+    const col = scratch ? scratch.filled : new Float64Array(n);
+    for (let i = 0; i < n; i++) col[i] = treated[i] !== treated[i] ? fill : treated[i]!;
+    return { col: normaliseColumn(col, ind, spec, log, scratch?.out), scoredAs: 'bound', value: fill };
   }
-  const col = normaliseColumn(treated, ind, spec, log);
+  const col = normaliseColumn(treated, ind, spec, log, scratch?.out);
   let floor = spec.range[0];
   if (!BOUNDED.has(spec.method)) {
     floor = Number.POSITIVE_INFINITY;

@@ -29,9 +29,11 @@ export function normaliseColumn(
   ind: Indicator,
   spec: NormaliseSpec,
   log?: NormaliseLog,
+  into?: Float64Array,
 ): Float64Array {
   const n = col.length;
-  const out = new Float64Array(n);
+  // `into` (not `col`) receives the result when given: the what-if search reuses one column.
+  const out = into ?? new Float64Array(n);
   const [lo, hi] = spec.range;
   const dir = ind.direction;
   const scale = (u: number) => lo + u * (hi - lo);

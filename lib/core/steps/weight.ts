@@ -39,11 +39,16 @@ export function entropyRaw(cols: Float64Array[], codes: string[]): number[] {
   });
 }
 
-/** A column min-maxed to [0, 1] (all 0 when constant), as CRITIC compares the indicators. */
-export function criticScale(col: Float64Array): Float64Array {
+/**
+ * A column min-maxed to [0, 1] (all 0 when constant), as CRITIC compares the indicators; into `into` when given
+ * (the what-if search reuses one column rather than allocating one per value it tries).
+ */
+export function criticScale(col: Float64Array, into?: Float64Array): Float64Array {
   const m = moments(col);
   const span = m.max - m.min;
-  return col.map((v) => (span > 0 ? (v - m.min) / span : 0));
+  if (!into) return col.map((v) => (span > 0 ? (v - m.min) / span : 0));
+  for (let i = 0; i < col.length; i++) into[i] = span > 0 ? (col[i]! - m.min) / span : 0;
+  return into;
 }
 
 /** The sample standard deviation CRITIC takes of a scaled column (0 when undefined). */
@@ -54,11 +59,15 @@ export function criticSd(scaled: Float64Array): number {
 /**
  * CRITIC raw weights from each scaled column's standard deviation and the correlation `r(a, b)` (a < b) of every
  * pair: s_j * sum_k (1 - r_jk), each sum taken over k in increasing order. The what-if search passes the
- * correlations it kept from the base result, recomputing only the changed column's.
+ * correlations it kept from the base result, recomputing only the changed column's, and a column `into` to fill.
  */
-export function criticCombine(sds: ArrayLike<number>, r: (a: number, b: number) => number): number[] {
+export function criticCombine(
+  sds: ArrayLike<number>,
+  r: (a: number, b: number) => number,
+  into: Float64Array = new Float64Array(sds.length),
+): Float64Array {
   const m = sds.length;
-  const conflict = new Float64Array(m);
+  const conflict = into.fill(0, 0, m);
   for (let a = 0; a < m; a++)
     for (let b = a + 1; b < m; b++) {
       const x = r(a, b);
@@ -66,13 +75,14 @@ export function criticCombine(sds: ArrayLike<number>, r: (a: number, b: number) 
       conflict[a]! += c;
       conflict[b]! += c;
     }
-  return Array.from(sds, (s, j) => s * conflict[j]!);
+  for (let j = 0; j < m; j++) conflict[j] = sds[j]! * conflict[j]!;
+  return conflict;
 }
 
 /** CRITIC weight of each column (before renormalising): s_j * sum_k (1 - r_jk) on values min-maxed to [0, 1]. */
 export function criticRaw(cols: Float64Array[]): number[] {
-  const scaled = cols.map(criticScale);
-  return criticCombine(scaled.map(criticSd), (a, b) => pearson(scaled[a]!, scaled[b]!));
+  const scaled = cols.map((col) => criticScale(col));
+  return Array.from(criticCombine(scaled.map(criticSd), (a, b) => pearson(scaled[a]!, scaled[b]!)));
 }
 
 /** Whether a column has fewer than two distinct present values (a constant indicator). */
@@ -268,8 +278,15 @@ export function finishWeights(
   spec: Methodology['weight'],
   log: WeightLog,
   overrides?: Float64Array,
+  into?: Float64Array,
 ): Float64Array {
-  const raw = Float64Array.from(rawIn);
+  // `rawIn` is copied only when something below changes it: the what-if search calls this for every value it
+  // tries, with its own scratch columns (`into`).
+  let raw = rawIn;
+  const own = () => {
+    if (raw === rawIn) raw = Float64Array.from(rawIn);
+    return raw;
+  };
   if (spec.method === 'entropy' || spec.method === 'critic' || spec.method === 'pca')
     for (const parent of nodes) {
       // Data-driven weights are all zero when every child is constant (or the only child is): such a parent
@@ -278,14 +295,17 @@ export function finishWeights(
       let total = 0;
       for (const c of parent.children) total += raw[c]!;
       if (total > 0) continue;
-      for (const c of parent.children) raw[c] = 1;
+      for (const c of parent.children) own()[c] = 1;
       log.push({
         node: parent.code,
         note: `'${spec.method}' gives its children no weight (${parent.children.length === 1 ? 'its only indicator is constant' : 'every indicator is constant'}): equal weights instead`,
       });
     }
-  if (overrides) for (let i = 0; i < raw.length; i++) raw[i]! *= overrides[i]!;
-  const weights = new Float64Array(nodes.length);
+  if (overrides) {
+    const r = own();
+    for (let i = 0; i < r.length; i++) r[i]! *= overrides[i]!;
+  }
+  const weights = into ?? new Float64Array(nodes.length);
   for (const parent of nodes) {
     if (!parent.children.length) continue;
     let total = 0;
