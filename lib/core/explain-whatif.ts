@@ -6,9 +6,10 @@
  */
 import type { Dataset } from './dataset';
 import { MethodologyError } from './errors';
+import { FAST_TOLERANCE, FastModel } from './explain-fast';
 import type { CompiledMethodology, HierarchyNode } from './methodology';
 import { type ScoreResult, score } from './score';
-import { pearson } from './stats';
+import { type Centred, centred, pearson, pearsonCentred } from './stats';
 import { aggregateNode } from './steps/aggregate';
 import { gateCap, grade, gradeCounts } from './steps/grade';
 import { impute } from './steps/impute';
@@ -135,6 +136,10 @@ export class WhatIf {
   private readonly ranges: Array<{ lo: number; hi: number } | undefined>;
   /** Raw weights of the base result (under entropy and PCA), from which a change recomputes only its part. */
   private baseRaw?: Float64Array;
+  /** `gradeCounts` by the number of units scored (the search asks for them at every value it tries). */
+  private readonly counts = new Map<number, number[]>();
+  /** Per unit, how many required indicators it misses in the base result (`gateInputs`). */
+  private requiredMissingCount?: Int32Array;
   /** Per unit, the worst grade the gates allow it in the base result. */
   private caps?: Int32Array;
   /** The indicators' codes, in order. */
@@ -142,7 +147,13 @@ export class WhatIf {
   /** Under PCA, per parent, the base correlations of its indicator children (pair a < b at a * k + b). */
   private readonly pcaCorrelations = new Map<number, Float64Array>();
   /** Under CRITIC, the base columns scaled to [0, 1], their standard deviations and correlations (a < b). */
-  private critic?: { scaled: Float64Array[]; sds: Float64Array; table: Float64Array; conflict: Float64Array };
+  private critic?: {
+    scaled: Float64Array[];
+    centred: Centred[];
+    sds: Float64Array;
+    table: Float64Array;
+    conflict: Float64Array;
+  };
   /** `movingBounds` of the means over columns a change leaves alone, by indicator and node. */
   private readonly boundCache = new Map<
     number,
@@ -152,14 +163,35 @@ export class WhatIf {
   private readonly local: Array<LocalColumn | null | undefined>;
   /** Per indicator, the bound scores of `mayReach` under fixed weights (`fixedBounds`); null: no bound. */
   private readonly fixedBoundCache = new Map<number, { low: Float64Array; high: Float64Array } | null>();
-  /** Scratch columns reused by every what-if. */
+  /** The fast what-if that rules values out (`explain-fast.ts`), built on first use; null where it does not apply. */
+  private fast?: FastModel | null;
+  /**
+   * Scratch columns reused by every what-if: the search tries tens of thousands of values, and allocating a
+   * typed array costs more than averaging a hundred units, so nothing on that path allocates one.
+   */
   private readonly fullBuf: Float64Array;
   private readonly keptBuf: Float64Array;
+  private readonly scratch: {
+    /** The changed column before and after normalisation (`normaliseWithMissing`). */
+    filled: Float64Array;
+    out: Float64Array;
+    /** The changed column as CRITIC scales it, and its correlations with the others. */
+    mine: Float64Array;
+    row: Float64Array;
+    /** Per indicator: CRITIC standard deviations; raw weights; per node: weights. */
+    sds: Float64Array;
+    raw: Float64Array;
+    weights: Float64Array;
+    /** Per aggregate node, its column of scores. */
+    aggregates: Float64Array[];
+  };
 
   constructor(
     readonly m: CompiledMethodology,
     readonly data: Dataset,
     readonly base: ScoreResult,
+    /** `fast: false` turns the fast what-if off (`explain-fast.ts`): the answers are the same, found slower. */
+    private readonly options: { fast?: boolean } = {},
   ) {
     const pos = new Map(data.units.map((u, i) => [u, i]));
     this.keptRows = base.units.map((u) => pos.get(u)!);
@@ -176,7 +208,18 @@ export class WhatIf {
     this.ranges = new Array(m.indicators.length);
     this.local = new Array(m.indicators.length);
     this.fullBuf = new Float64Array(data.units.length);
-    this.keptBuf = new Float64Array(this.keptRows.length);
+    const n = this.keptRows.length;
+    this.keptBuf = new Float64Array(n);
+    this.scratch = {
+      filled: new Float64Array(n),
+      out: new Float64Array(n),
+      mine: new Float64Array(n),
+      row: new Float64Array(m.indicators.length),
+      sds: new Float64Array(m.indicators.length),
+      raw: new Float64Array(m.nodes.length),
+      weights: new Float64Array(m.nodes.length),
+      aggregates: m.nodes.map((x) => (x.kind === 'aggregate' ? new Float64Array(n) : new Float64Array(0))),
+    };
   }
 
   /** The row of the data holding unit position `i` of the result. */
@@ -262,10 +305,20 @@ export class WhatIf {
     const was = base.raw[j]![i]!;
     const availability =
       base.availability[i]! + ((now === now ? 1 : 0) - (was === was ? 1 : 0)) / m.indicators.length;
-    const requiredMissing = m.indicators.some((x, k) =>
-      x.required ? (k === j ? now !== now : base.raw[k]![i] !== base.raw[k]![i]) : false,
-    );
-    return { availability, requiredMissing };
+    if (!this.requiredMissingCount) {
+      const counts = new Int32Array(base.units.length);
+      m.indicators.forEach((x, k) => {
+        if (!x.required) return;
+        const col = base.raw[k]!;
+        for (let u = 0; u < counts.length; u++) if (col[u] !== col[u]) counts[u]!++;
+      });
+      this.requiredMissingCount = counts;
+    }
+    // The base count, with indicator j's part as it is now.
+    const required = m.indicators[j]!.required === true;
+    const missing =
+      this.requiredMissingCount[i]! - (required && was !== was ? 1 : 0) + (required && now !== now ? 1 : 0);
+    return { availability, requiredMissing: missing > 0 };
   }
 
   /** The weights once indicator `j`'s normalised column in `values` has changed. */
@@ -276,7 +329,8 @@ export class WhatIf {
     if (this.weighting === 'global') return this.criticWith(j, values);
     // Entropy weighs each column on its own and PCA each parent's columns: the rest of the raw weights stand.
     this.baseRaw ??= rawWeights(m.nodes, base.values.slice(0, m.indicators.length), m.spec.weight, codes, []);
-    const raw = Float64Array.from(this.baseRaw);
+    const raw = this.scratch.raw;
+    raw.set(this.baseRaw);
     if (m.spec.weight.method === 'entropy') raw[j] = entropyRaw([values[j]!], [codes[j]!])[0]!;
     else {
       const parent = m.nodes[m.nodes[j]!.parent]!;
@@ -299,7 +353,7 @@ export class WhatIf {
           : table[Math.min(a, b) * kids.length + Math.max(a, b)]!;
       pcaParentRaw(parent, m.nodes, values, codes, raw, [], correlation);
     }
-    return finishWeights(m.nodes, raw, m.spec.weight, []);
+    return finishWeights(m.nodes, raw, m.spec.weight, [], undefined, this.scratch.weights);
   }
 
   /** The base result's columns as CRITIC sees them: scaled, their sds, correlations and conflict sums. */
@@ -307,7 +361,7 @@ export class WhatIf {
     if (this.critic) return this.critic;
     const { m, base } = this;
     const n = m.indicators.length;
-    const scaled = base.values.slice(0, n).map(criticScale);
+    const scaled = base.values.slice(0, n).map((col) => criticScale(col));
     const table = new Float64Array(n * n);
     for (let a = 0; a < n; a++)
       for (let b = a + 1; b < n; b++) table[a * n + b] = pearson(scaled[a]!, scaled[b]!);
@@ -318,7 +372,13 @@ export class WhatIf {
         conflict[a]! += 1 - (r === r ? r : 0);
         conflict[b]! += 1 - (r === r ? r : 0);
       }
-    this.critic = { scaled, sds: Float64Array.from(scaled, criticSd), table, conflict };
+    this.critic = {
+      scaled,
+      centred: scaled.map(centred),
+      sds: Float64Array.from(scaled, criticSd),
+      table,
+      conflict,
+    };
     return this.critic;
   }
 
@@ -328,20 +388,26 @@ export class WhatIf {
    * (48 correlations instead of 1,128 for 48 indicators), and combined in `criticRaw`'s order.
    */
   private criticWith(j: number, values: Float64Array[]): Float64Array {
-    const { m } = this;
+    const { m, scratch } = this;
     const n = m.indicators.length;
-    const { scaled, table, sds: baseSds } = this.criticBase();
-    const mine = criticScale(values[j]!);
-    const sds = Float64Array.from(baseSds);
+    const { scaled, table, sds: baseSds, centred: stats } = this.criticBase();
+    const mine = criticScale(values[j]!, scratch.mine);
+    const sds = scratch.sds;
+    sds.set(baseSds);
     sds[j] = criticSd(mine);
-    const row = new Float64Array(n);
+    const row = scratch.row;
+    const own = centred(mine);
     for (let k = 0; k < n; k++)
-      if (k !== j) row[k] = k < j ? pearson(scaled[k]!, mine) : pearson(mine, scaled[k]!);
-    const cr = criticCombine(sds, (a, b) => (a === j ? row[b]! : b === j ? row[a]! : table[a * n + b]!));
-    const raw = new Float64Array(m.nodes.length);
+      row[k] =
+        k === j
+          ? 0
+          : k < j
+            ? pearsonCentred(scaled[k]!, stats[k]!, mine, own)
+            : pearsonCentred(mine, own, scaled[k]!, stats[k]!);
+    const raw = scratch.raw;
     for (const node of m.nodes) raw[node.index] = node.weight;
-    for (let k = 0; k < n; k++) raw[k] = cr[k]!;
-    return finishWeights(m.nodes, raw, m.spec.weight, []);
+    criticCombine(sds, (a, b) => (a === j ? row[b]! : b === j ? row[a]! : table[a * n + b]!), raw);
+    return finishWeights(m.nodes, raw, m.spec.weight, [], undefined, scratch.weights);
   }
 
   /**
@@ -371,7 +437,15 @@ export class WhatIf {
     const values = base.values.slice();
     const transformed = tr.log.some((e) => e.action === 'log' || e.action === 'boxcox');
     const rule = ind.missing ?? m.spec.impute.missing;
-    values[j] = normaliseWithMissing(tr.cols[0]!, ind, rule, m.spec.normalise, transformed).col;
+    values[j] = normaliseWithMissing(
+      tr.cols[0]!,
+      ind,
+      rule,
+      m.spec.normalise,
+      transformed,
+      undefined,
+      this.scratch,
+    ).col;
     const weights = this.weightsWith(j, values);
     for (const p of this.affected(j)) {
       const node = m.nodes[p]!;
@@ -383,8 +457,10 @@ export class WhatIf {
         node.method ?? m.spec.aggregate.method,
         m.spec.aggregate,
         base.units,
+        this.scratch.aggregates[p],
       );
     }
+    // A scratch column, valid until the next what-if (`apply` hands out a copy).
     return { score: values[m.root]!, now };
   }
 
@@ -522,7 +598,7 @@ export class WhatIf {
    */
   apply(i: number, j: number, v: number): { score: Float64Array; gradeIndex: Int32Array } {
     const { score, now } = this.scoresWith(i, j, v);
-    return { score, gradeIndex: this.gradesWith(i, j, score, now) };
+    return { score: Float64Array.from(score), gradeIndex: this.gradesWith(i, j, score, now) };
   }
 
   /**
@@ -531,12 +607,41 @@ export class WhatIf {
    * test `mayReach` applies to bounds), as they do for most values the search tries.
    */
   reaches(i: number, j: number, v: number, target: number): boolean {
+    const fast = this.approximate(i, j, v);
+    if (fast) {
+      const gates = this.gateInputs(i, j, fast.now);
+      const cap = gateCap(this.m.spec.grade, gates.availability, gates.requiredMissing).cap;
+      // Short of the grade even if every approximate score is off by the most it can be: short of it.
+      if (this.ruledOut(i, fast.score, cap, target, 2 * fast.error)) return false;
+    }
     const { score, now } = this.scoresWith(i, j, v);
     const gates = this.gateInputs(i, j, now);
     const cap = gateCap(this.m.spec.grade, gates.availability, gates.requiredMissing).cap;
     if (this.ruledOut(i, score, cap, target)) return false;
     const g = this.gradesWith(i, j, score, now)[i]!;
     return g >= 0 && g <= target;
+  }
+
+  /**
+   * The fast what-if's scores (`explain-fast.ts`) with unit `i`'s raw value of indicator `j` set to `v`, each
+   * within `error` of `apply`'s, and the unit's denominated value; null where the fast what-if does not apply
+   * (or is turned off). The scores are a scratch column, valid until the next call.
+   */
+  approximate(i: number, j: number, v: number): { score: Float64Array; now: number; error: number } | null {
+    if (this.options.fast === false) return null;
+    if (this.fast === undefined)
+      this.fast = FastModel.of(
+        this.m,
+        this.base,
+        (k, values) => this.weightsWith(k, values),
+        () => this.criticBase(),
+      );
+    if (!this.fast) return null;
+    const ind = this.m.indicators[j]!;
+    const den = ind.denominator ? this.data.numeric.get(ind.denominator)?.[this.keptRows[i]!] : 1;
+    const now = den === undefined || den !== den || den === 0 ? Number.NaN : v / den;
+    const score = this.fast.scoresWith(i, j, now);
+    return score ? { score, now, error: FAST_TOLERANCE * this.fast.scale } : null;
   }
 
   /**
@@ -645,7 +750,7 @@ export class WhatIf {
    * first, each unit to the first grade from its cap with a place), and a unit tied with unit `i` can only share
    * a grade whose place was left. False when that cannot be told (natural breaks).
    */
-  private ruledOut(i: number, s: Float64Array, cap: number, target: number): boolean {
+  private ruledOut(i: number, s: Float64Array, cap: number, target: number, slack = 0): boolean {
     const { m, base } = this;
     const grading = m.spec.grade;
     const top = s[i]!;
@@ -663,14 +768,18 @@ export class WhatIf {
       if (Math.abs(x) > largest) largest = Math.abs(x);
     }
     // Beyond rounding and beyond any chain of ties.
-    const margin = 2 * (s.length + 1) * TIE_EPSILON * largest;
+    const margin = 2 * (s.length + 1) * TIE_EPSILON * largest + slack;
     if (grading.method === 'thresholds') {
       let line = Number.POSITIVE_INFINITY;
       for (let g = 0; g <= target; g++)
         line = Math.min(line, grading.grades[g]!.minScore ?? Number.POSITIVE_INFINITY);
       return top + margin < line;
     }
-    const counts = gradeCounts(grading, scored);
+    let counts = this.counts.get(scored);
+    if (!counts) {
+      counts = gradeCounts(grading, scored);
+      this.counts.set(scored, counts);
+    }
     let places = 0;
     for (let g = 0; g <= target; g++) places += counts[g]!;
     if (!this.caps) {
