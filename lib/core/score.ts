@@ -14,7 +14,7 @@ import type { NormaliseLog } from './steps/normalise';
 import { rank } from './steps/rank';
 import { availability, type ScreenLog, screen, selectRows } from './steps/screen';
 import { type TreatLog, treat } from './steps/treat';
-import { type WeightLog, weight } from './steps/weight';
+import { finishWeights, rawWeights, type WeightLog } from './steps/weight';
 
 /** Replacements for single steps, used by the uncertainty analysis and by what-if re-scoring. */
 export type ScoreOverrides = {
@@ -43,6 +43,11 @@ export type Prepared = {
   treated: Float64Array[];
   normalised: Float64Array[];
   log: Pick<ScoreLog, 'denominate' | 'impute' | 'screen' | 'treat' | 'normalise' | 'missing'>;
+  /**
+   * The raw weights of the normalised values (data-driven weights depend on nothing else), kept with them when
+   * reused: the uncertainty analysis perturbs only the factors applied after (`ScoreOverrides.weightFactors`).
+   */
+  rawWeights?: { raw: Float64Array; log: WeightLog };
 };
 
 export type ScoreLog = {
@@ -108,7 +113,17 @@ export function score(m: CompiledMethodology, data: Dataset, overrides: ScoreOve
   }
   const { units, raw, imputed, requiredMissing } = p;
   const avail = p.availability;
-  const w = weight(m.nodes, p.normalised, spec.weight, codes, overrides.weightFactors);
+  let rw = p.rawWeights;
+  if (!rw) {
+    const log: WeightLog = [];
+    rw = { raw: rawWeights(m.nodes, p.normalised, spec.weight, codes, log), log };
+    if (overrides.cache) p.rawWeights = rw;
+  }
+  const weightLog = rw.log.slice();
+  const w = {
+    weights: finishWeights(m.nodes, rw.raw, spec.weight, weightLog, overrides.weightFactors),
+    log: weightLog,
+  };
   const values: Float64Array[] = new Array(m.nodes.length);
   p.normalised.forEach((c, j) => (values[j] = c));
   const agg = aggregate(m.nodes, values, w.weights, overrides.aggregate ?? spec.aggregate, units);

@@ -88,38 +88,99 @@ export function pearson(a: Float64Array, b: Float64Array): number {
 }
 
 /**
- * What `pearson` computes of one column when the other column has no missing value either: its count, mean and
- * sum of squared deviations, summed in the same order (so `pearsonCentred` gives `pearson`'s bits). `complete`
- * is false when the column has a missing value: its pairs then depend on the other column.
+ * What `pearson` computes of one column when the other column has no missing value either: its count, mean, each
+ * value's deviation from the mean and their sum of squares, in the same order (so `pearsonCentred` gives
+ * `pearson`'s bits). `complete` is false when the column has a missing value: its pairs then depend on the other
+ * column.
  */
-export type Centred = { complete: boolean; n: number; mean: number; ss: number };
+export type Centred = { complete: boolean; n: number; mean: number; ss: number; dev: Float64Array };
 
 export function centred(x: Float64Array): Centred {
   let n = 0;
   let sum = 0;
   for (let i = 0; i < x.length; i++) {
     const v = x[i]!;
-    if (v !== v) return { complete: false, n: 0, mean: Number.NaN, ss: Number.NaN };
+    if (v !== v) return { complete: false, n: 0, mean: Number.NaN, ss: Number.NaN, dev: new Float64Array(0) };
     n++;
     sum += v;
   }
   const mean = sum / n;
+  const dev = new Float64Array(x.length);
   let ss = 0;
-  for (let i = 0; i < x.length; i++) ss += (x[i]! - mean) * (x[i]! - mean);
-  return { complete: true, n, mean, ss };
+  for (let i = 0; i < x.length; i++) {
+    const d = x[i]! - mean;
+    dev[i] = d;
+    ss += d * d;
+  }
+  return { complete: true, n, mean, ss, dev };
 }
 
 /**
- * `pearson(a, b)` to the last bit, with each column's `centred` statistics computed once: one pass instead of
- * two (the what-if search correlates one changed column with every other one, for each value it tries).
- * Products are commutative in floating point, so the order of `a` and `b` does not matter.
+ * `pearson(a, b)` to the last bit, from each column's `centred` statistics, computed once: one product per
+ * value instead of two passes (the engine correlates every pair of columns under CRITIC, and the what-if search
+ * one changed column with every other, for each value it tries). Products commute in floating point, so the
+ * order of `a` and `b` does not matter.
  */
 export function pearsonCentred(a: Float64Array, ca: Centred, b: Float64Array, cb: Centred): number {
   if (!ca.complete || !cb.complete) return pearson(a, b);
   if (ca.n < 2) return Number.NaN;
+  const da = ca.dev;
+  const db = cb.dev;
+  const n = da.length;
   let sab = 0;
-  for (let i = 0; i < a.length; i++) sab += (a[i]! - ca.mean) * (b[i]! - cb.mean);
+  for (let i = 0; i < n; i++) sab += da[i]! * db[i]!;
   return ca.ss > 0 && cb.ss > 0 ? sab / Math.sqrt(ca.ss * cb.ss) : 0;
+}
+
+/**
+ * `pearson` of every pair of columns a < b, at `a * cols.length + b`, to the last bit: each pair's products are
+ * summed in `pearson`'s order, four pairs at a time (four independent sums keep the processor busy where one
+ * would wait on each addition). NaN on the diagonal and below.
+ */
+export function correlationTable(cols: Float64Array[], stats: Centred[] = cols.map(centred)): Float64Array {
+  const m = cols.length;
+  const table = new Float64Array(m * m).fill(Number.NaN);
+  const r = (sab: number, a: Centred, b: Centred) =>
+    a.n < 2 ? Number.NaN : a.ss > 0 && b.ss > 0 ? sab / Math.sqrt(a.ss * b.ss) : 0;
+  for (let a = 0; a < m; a++) {
+    const sa = stats[a]!;
+    let b = a + 1;
+    if (sa.complete) {
+      const da = sa.dev;
+      const n = da.length;
+      // Runs of four complete columns; the others one at a time.
+      while (
+        b + 3 < m &&
+        stats[b]!.complete &&
+        stats[b + 1]!.complete &&
+        stats[b + 2]!.complete &&
+        stats[b + 3]!.complete
+      ) {
+        const d0 = stats[b]!.dev;
+        const d1 = stats[b + 1]!.dev;
+        const d2 = stats[b + 2]!.dev;
+        const d3 = stats[b + 3]!.dev;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let i = 0; i < n; i++) {
+          const x = da[i]!;
+          s0 += x * d0[i]!;
+          s1 += x * d1[i]!;
+          s2 += x * d2[i]!;
+          s3 += x * d3[i]!;
+        }
+        table[a * m + b] = r(s0, sa, stats[b]!);
+        table[a * m + b + 1] = r(s1, sa, stats[b + 1]!);
+        table[a * m + b + 2] = r(s2, sa, stats[b + 2]!);
+        table[a * m + b + 3] = r(s3, sa, stats[b + 3]!);
+        b += 4;
+      }
+    }
+    for (; b < m; b++) table[a * m + b] = pearsonCentred(cols[a]!, sa, cols[b]!, stats[b]!);
+  }
+  return table;
 }
 
 /** Type-7 quantile (the default of R and of spreadsheet PERCENTILE) of sorted values. */
