@@ -21,7 +21,7 @@
 import type { CompiledMethodology } from './methodology';
 import type { ScoreResult } from './score';
 import type { Centred } from './stats';
-import { finishWeights } from './steps/weight';
+import { finishWeights, rawWeights, symmetricEigen } from './steps/weight';
 
 /**
  * Relative error allowed for the approximate scores (against the normalisation's range). The arithmetic here
@@ -66,6 +66,13 @@ export class FastModel {
   private readonly elsewhere = new Map<number, Float64Array>();
   /** Per parent: its indicator children. */
   private readonly siblings = new Map<number, number[]>();
+  /** Each other indicator's correlation with the changed column (`correlations`). */
+  private readonly row: Float64Array;
+  /** PCA: per changed indicator, the eigenvectors found last (`pcaWeights`' warm start). */
+  private readonly eigenStart = new Map<number, number[][]>();
+  /** PCA: the base result's raw weights; the indicators' codes. */
+  private baseRaw?: Float64Array;
+  private readonly codes: string[];
   /** Per indicator: the reference value subtracted before the CRITIC sums (keeps them well conditioned). */
   private readonly centre: Float64Array;
   /** `CriticSums` of unit `sumsOf` per changed indicator (the search scans every indicator of a unit in turn). */
@@ -91,6 +98,8 @@ export class FastModel {
     this.effective = new Float64Array(nInd);
     this.column = new Float64Array(n);
     this.scores = new Float64Array(n);
+    this.row = new Float64Array(nInd);
+    this.codes = m.indicators.map((x) => x.code);
     this.rows = new Float64Array(n * nInd);
     for (let k = 0; k < nInd; k++) {
       const col = base.values[k]!;
@@ -191,12 +200,17 @@ export class FastModel {
       const f = (x - lo) / span;
       col[u] = span > 0 ? r0 + (dir === 1 ? f : 1 - f) * (r1 - r0) : (r0 + r1) / 2;
     }
+    // With missing values at the floor the column is no longer affine in t: CRITIC and PCA leave it to the
+    // exact weights.
+    const method = m.spec.weight.method;
     const weights =
-      m.spec.weight.method === 'critic'
-        ? floorMissing
+      method === 'entropy'
+        ? this.localWeightsWith(j)
+        : floorMissing || !(span > 0)
           ? null
-          : this.criticWeights(i, j, now, fill, missing, span)
-        : this.localWeightsWith(j);
+          : method === 'critic'
+            ? this.criticWeights(i, j, now, fill, missing, span)
+            : this.pcaWeights(i, j, now, fill, missing);
     if (!weights) return null;
     if (m.spec.weight.method !== 'critic') return this.siblingScores(j, weights);
     // Effective weights: each indicator's weight times its ancestors' below the root.
@@ -243,11 +257,7 @@ export class FastModel {
   private siblingScores(j: number, weights: Float64Array): Float64Array {
     const { m, base } = this;
     const parent = m.nodes[j]!.parent;
-    let kids = this.siblings.get(parent);
-    if (!kids) {
-      kids = m.nodes[parent]!.children.filter((c) => m.nodes[c]!.kind === 'indicator');
-      this.siblings.set(parent, kids);
-    }
+    const kids = this.indicatorChildren(parent);
     let rest = this.elsewhere.get(parent);
     const n = base.units.length;
     if (!rest) {
@@ -282,19 +292,13 @@ export class FastModel {
   }
 
   /**
-   * CRITIC weights with unit `i`'s value of `j` at `now`: each other indicator k's correlation with the changed
-   * column is dir * cov_k / sqrt(ss_k * var), where cov_k and var are sums over the units of the changed column
-   * t (less a reference c), the other units' parts summed once per (i, j) (`CriticSums`) and the missing units'
-   * part a multiple of the fill. The changed column's CRITIC standard deviation is sqrt(var / (n - 1)) / span.
+   * Each other indicator k's correlation with the changed column, into `this.row`, and the changed column's sum
+   * of squared deviations: dir * cov_k / sqrt(ss_k * var), where cov_k and var are sums over the units of the
+   * changed column t (less a reference c), the other units' parts summed once per (i, j) (`CriticSums`) and the
+   * missing units' part a multiple of the fill. Correlation is unchanged by the min-max scalings, so t's raw
+   * values serve for the normalised (and CRITIC-scaled) column. Null when the sums cancel too much to trust.
    */
-  private criticWeights(
-    i: number,
-    j: number,
-    now: number,
-    fill: number,
-    missing: number,
-    span: number,
-  ): Float64Array | null {
+  private correlations(i: number, j: number, now: number, fill: number, missing: number): number | null {
     const { m, base } = this;
     const cb = this.criticBase();
     const nInd = m.indicators.length;
@@ -306,20 +310,45 @@ export class FastModel {
     const t1 = sums.p1 + missing * df + dt;
     const t2 = sums.p2 + missing * df * df + dt * dt;
     const variance = t2 - (t1 * t1) / n;
-    // Too much cancellation to trust the difference: let the exact what-if decide.
     if (!(variance > 1e-9 * t2)) return null;
     const dir = m.indicators[j]!.direction;
+    const row = this.row;
+    for (let k = 0; k < nInd; k++) {
+      if (k === j) continue;
+      const st = cb.centred[k]!;
+      if (!st.complete) return null;
+      if (st.n >= 2 && st.ss > 0) {
+        const cov = sums.present[k]! + df * sums.missing[k]! + (cb.scaled[k]![i]! - st.mean) * dt;
+        row[k] = (dir * cov) / Math.sqrt(st.ss * variance);
+      } else row[k] = st.n >= 2 ? 0 : Number.NaN;
+    }
+    return variance;
+  }
+
+  /**
+   * CRITIC weights with unit `i`'s value of `j` at `now`: the other indicators' raw weights s_k (A_k + 1 - r_kj),
+   * A_k their base conflict without j, and j's own s_j sum_k (1 - r_jk), with s_j = sqrt(var / (n - 1)) / span.
+   */
+  private criticWeights(
+    i: number,
+    j: number,
+    now: number,
+    fill: number,
+    missing: number,
+    span: number,
+  ): Float64Array | null {
+    const { m, base } = this;
+    const variance = this.correlations(i, j, now, fill, missing);
+    if (variance === null) return null;
+    const cb = this.criticBase();
+    const nInd = m.indicators.length;
     const raw = this.raw;
     for (const node of m.nodes) raw[node.index] = node.weight;
     let conflictJ = 0;
     for (let k = 0; k < nInd; k++) {
       if (k === j) continue;
-      const st = cb.centred[k]!;
-      let r = 0;
-      if (st.complete && st.n >= 2 && st.ss > 0) {
-        const cov = sums.present[k]! + df * sums.missing[k]! + (cb.scaled[k]![i]! - st.mean) * dt;
-        r = (dir * cov) / Math.sqrt(st.ss * variance);
-      } else if (!st.complete) return null;
+      const x = this.row[k]!;
+      const r = x === x ? x : 0;
       conflictJ += 1 - r;
       const a = Math.min(j, k);
       const b = Math.max(j, k);
@@ -327,13 +356,64 @@ export class FastModel {
       const without = cb.conflict[k]! - (1 - (was === was ? was : 0));
       raw[k] = cb.sds[k]! * (without + 1 - r);
     }
-    const sdJ = span > 0 ? Math.sqrt(variance / (n - 1)) / span : 0;
+    const sdJ = span > 0 ? Math.sqrt(variance / (base.units.length - 1)) / span : 0;
     raw[j] = sdJ * conflictJ;
     try {
       return finishWeights(m.nodes, raw, m.spec.weight, [], undefined, this.weights);
     } catch {
       return null;
     }
+  }
+
+  /**
+   * PCA weights with unit `i`'s value of `j` at `now`: the squared loadings of the first principal component of
+   * the correlations of `j`'s parent's indicators, `j`'s row from `correlations`, the rest the base's; the
+   * eigenvectors start from the last ones found for `j` (nearby values give nearby matrices). Null where `pcaRaw`
+   * would do something else than take one component's squared loadings: a constant column, a tied first component.
+   */
+  private pcaWeights(i: number, j: number, now: number, fill: number, missing: number): Float64Array | null {
+    const { m } = this;
+    if (this.correlations(i, j, now, fill, missing) === null) return null;
+    const cb = this.criticBase();
+    const nInd = m.indicators.length;
+    const parent = m.nodes[j]!.parent;
+    const kids = this.indicatorChildren(parent);
+    for (const k of kids) if (k !== j && !(cb.centred[k]!.ss > 0)) return null;
+    const matrix = kids.map((a) =>
+      kids.map((b) => {
+        if (a === b) return 1;
+        const x =
+          a === j ? this.row[b]! : b === j ? this.row[a]! : cb.table[Math.min(a, b) * nInd + Math.max(a, b)]!;
+        return x === x ? x : 0;
+      }),
+    );
+    const { values, vectors } = symmetricEigen(matrix, this.eigenStart.get(j));
+    this.eigenStart.set(j, vectors);
+    let top = 0;
+    for (let q = 1; q < values.length; q++) if (values[q]! > values[top]!) top = q;
+    for (let q = 0; q < values.length; q++)
+      if (q !== top && values[q]! >= values[top]! - 1e-6 * Math.max(1, Math.abs(values[top]!))) return null;
+    const raw = this.raw;
+    this.baseRaw ??= rawWeights(m.nodes, this.base.values.slice(0, nInd), m.spec.weight, this.codes, []);
+    raw.set(this.baseRaw);
+    kids.forEach((k, q) => {
+      raw[k] = vectors[q]![top]! * vectors[q]![top]!;
+    });
+    try {
+      return finishWeights(m.nodes, raw, m.spec.weight, [], undefined, this.weights);
+    } catch {
+      return null;
+    }
+  }
+
+  /** A parent's indicator children. */
+  private indicatorChildren(parent: number): number[] {
+    let kids = this.siblings.get(parent);
+    if (!kids) {
+      kids = this.m.nodes[parent]!.children.filter((c) => this.m.nodes[c]!.kind === 'indicator');
+      this.siblings.set(parent, kids);
+    }
+    return kids;
   }
 
   /** The sums over the units other than `i` that CRITIC's correlations with column `j` need (kept per (i, j)). */

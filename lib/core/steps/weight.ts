@@ -105,12 +105,38 @@ function isConstant(col: Float64Array): boolean {
  * the returned matrix, the unit eigenvector of the k-th. Exact for any symmetric input, whatever its structure
  * (power iteration misses the leading component when its start vector is orthogonal to it).
  */
-export function symmetricEigen(matrix: number[][]): { values: number[]; vectors: number[][] } {
+export function symmetricEigen(
+  matrix: number[][],
+  start?: number[][],
+): { values: number[]; vectors: number[][] } {
   const m = matrix.length;
   const a = matrix.map((row) => row.slice());
-  const v: number[][] = Array.from({ length: m }, (_, r) =>
+  let v: number[][] = Array.from({ length: m }, (_, r) =>
     Array.from({ length: m }, (_, c) => (r === c ? 1 : 0)),
   );
+  if (start) {
+    // Warm start from eigenvectors of a nearby matrix (the what-if search's previous value): the rotated matrix
+    // start' A start is nearly diagonal already, so the sweeps below have little left to do.
+    const av: number[][] = [];
+    for (let r = 0; r < m; r++) {
+      const row = new Array<number>(m).fill(0);
+      for (let c = 0; c < m; c++) {
+        let x = 0;
+        for (let k = 0; k < m; k++) x += matrix[r]![k]! * start[k]![c]!;
+        row[c] = x;
+      }
+      av.push(row);
+    }
+    // The upper triangle, mirrored: the rotations below assume an exactly symmetric matrix.
+    for (let r = 0; r < m; r++)
+      for (let c = r; c < m; c++) {
+        let x = 0;
+        for (let k = 0; k < m; k++) x += start[k]![r]! * av[k]![c]!;
+        a[r]![c] = x;
+        a[c]![r] = x;
+      }
+    v = start.map((row) => row.slice());
+  }
   let scale = 0;
   for (let p = 0; p < m; p++) for (let q = 0; q < m; q++) scale += a[p]![q]! * a[p]![q]!;
   for (let sweep = 0; sweep < 100; sweep++) {
