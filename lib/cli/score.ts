@@ -9,7 +9,12 @@ import { datasetFromCsv } from '../core/csv-dataset';
 import type { Dataset } from '../core/dataset';
 import { MethodologyError } from '../core/errors';
 import { type Explanation, explain } from '../core/explain';
-import { type CompiledMethodology, compileMethodology, uncertaintySchema } from '../core/methodology';
+import {
+  type CompiledMethodology,
+  compileMethodology,
+  SEED_RANGE,
+  uncertaintySchema,
+} from '../core/methodology';
 import { type ScoreResult, score } from '../core/score';
 import { type UncertaintyResult, uncertainty } from '../core/uncertainty';
 import { choiceOption, intOption, parseOptions } from './args';
@@ -19,7 +24,7 @@ import { renderTable } from './text';
 
 /** The limits of `uncertainty.runs` in the methodology schema, and of a seed (used modulo 2^32). */
 const MAX_RUNS = 100_000;
-const MAX_SEED = 4_294_967_295;
+const MAX_SEED = SEED_RANGE.max;
 
 const HELP = `usage: zone-eval score --data FILE.csv --method FILE.json [--id-column NAME] [--separator S]
                        [--format table|json|csv] [--explain] [--uncertainty N [--seed S]]
@@ -296,7 +301,7 @@ export async function run(argv: string[]): Promise<number> {
   const format = choiceOption(o.format, 'format', ['table', 'json', 'csv']) ?? 'table';
   const separator = separatorOption(o.separator);
   const runs = intOption(o.uncertainty, 'uncertainty', { min: 1, max: MAX_RUNS });
-  const seed = intOption(o.seed, 'seed', { min: 0, max: MAX_SEED });
+  const seed = intOption(o.seed, 'seed', SEED_RANGE);
   if (seed !== undefined && runs === undefined)
     throw new UsageError('option --seed is only used with --uncertainty N');
   const m = loadMethodology(o.method);

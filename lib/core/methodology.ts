@@ -62,6 +62,15 @@ const unit = z.string().check(
   }),
 );
 
+/**
+ * The years an evaluation may carry: the methodology's `year` and every command's `--year` (export, sign-off) take
+ * the same range, so a year one of them accepts is never refused by another.
+ */
+export const YEAR_RANGE = { min: 2000, max: 2100 } as const;
+
+/** The seeds of the uncertainty analysis (used modulo 2^32): the methodology's `uncertainty.seed` and `--seed`. */
+export const SEED_RANGE = { min: 0, max: 4_294_967_295 } as const;
+
 const finite = z.number().check(z.refine(Number.isFinite, 'must be a finite number'));
 const weight = finite.check(z.gte(0, 'must not be negative'));
 
@@ -210,7 +219,15 @@ export type Grading = z.infer<typeof gradingSchema>;
 
 export const uncertaintySchema = strictObject({
   runs: z._default(z.int().check(z.gte(1), z.lte(100000)), 1000),
-  seed: z._default(z.int(), 1),
+  seed: z._default(
+    z
+      .int()
+      .check(
+        z.gte(SEED_RANGE.min, `must be a whole number from ${SEED_RANGE.min} to ${SEED_RANGE.max}`),
+        z.lte(SEED_RANGE.max, `must be a whole number from ${SEED_RANGE.min} to ${SEED_RANGE.max}`),
+      ),
+    1,
+  ),
   weightNoise: z.optional(
     strictObject({
       levels: z._default(z.array(z.int().check(z.gte(1))), []),
@@ -226,7 +243,14 @@ export type UncertaintySpec = z.infer<typeof uncertaintySchema>;
 export const methodologySchema = strictObject({
   name: z.optional(z.string()),
   nameZh: z.optional(z.string()),
-  year: z.optional(z.int()),
+  year: z.optional(
+    z
+      .int()
+      .check(
+        z.gte(YEAR_RANGE.min, `must be a year from ${YEAR_RANGE.min} to ${YEAR_RANGE.max}`),
+        z.lte(YEAR_RANGE.max, `must be a year from ${YEAR_RANGE.min} to ${YEAR_RANGE.max}`),
+      ),
+  ),
   /** The evaluation whose published results are this one's previous year (the change columns of the ranking). */
   previousEvaluation: z.optional(z.string().check(z.minLength(1))),
   indicators: z._default(z.array(indicatorSchema), []),

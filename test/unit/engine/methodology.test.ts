@@ -163,6 +163,16 @@ describe('the methodology format', () => {
       /^normalise.method: must be one of minmax, .*, not `minmaxx` \(did you mean `minmax`\?\)$/,
     );
   });
+  test('the year and the uncertainty seed take the ranges --year and --seed take', () => {
+    expect(issues({ ...base(), year: 1999 })).toBe('year: must be a year from 2000 to 2100');
+    expect(issues({ ...base(), uncertainty: { seed: -5 } })).toBe(
+      'uncertainty.seed: must be a whole number from 0 to 4294967295',
+    );
+    expect(issues({ ...base(), uncertainty: { seed: 4_294_967_296 } })).toBe(
+      'uncertainty.seed: must be a whole number from 0 to 4294967295',
+    );
+    expect(compileMethodology({ ...base(), year: 2100, uncertainty: { seed: 4_294_967_295 } }).ok).toBe(true);
+  });
   test('no aggregates at all: indicators score under an implicit root', () => {
     const c = compileMethodology({ indicators: [{ code: 'a' }, { code: 'b' }] });
     expect(c.ok && c.methodology.nodes[c.methodology.root]!.children).toEqual([0, 1]);
