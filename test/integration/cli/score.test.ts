@@ -159,6 +159,56 @@ describe('notes of the run', () => {
   });
 });
 
+describe('Box-Cox, end to end', () => {
+  // Not all positive (the indicator declares min -10), so the values are shifted by -min + 1% of the range
+  // (2 + 1.5) before the transform.
+  const xs = [-2, 0, 0, 1, 1, 1, 2, 2, 3, 148];
+  const boxcoxData = file('boxcox.csv', `id,a\n${xs.map((x, i) => `z${i},${x}`).join('\n')}\n`);
+  const run = (treat: Record<string, unknown>, format: string) =>
+    runCli([
+      'score',
+      '--data',
+      boxcoxData,
+      '--method',
+      file(
+        'boxcox.json',
+        JSON.stringify({ indicators: [{ code: 'a', min: -10 }], treat: { method: 'boxcox', ...treat } }),
+      ),
+      '--format',
+      format,
+    ]);
+  /** The transform by hand, then min-max to [0, 100]: the scores the command must print. */
+  const expected = (lambda: number) => {
+    const t = xs.map((x) => (lambda === 0 ? Math.log(x + 3.5) : ((x + 3.5) ** lambda - 1) / lambda));
+    const lo = Math.min(...t);
+    const hi = Math.max(...t);
+    return t.map((v) => (100 * (v - lo)) / (hi - lo));
+  };
+  const scoresOf = (stdout: string) => {
+    const doc = JSON.parse(stdout) as { units: { id: string; score: number }[]; notes: string[] };
+    return { byId: new Map(doc.units.map((u) => [u.id, u.score])), notes: doc.notes };
+  };
+
+  test('a given lambda: the scores are the shifted transform, min-max, and the note names the lambda', async () => {
+    const r = await run({ lambda: 0.5 }, 'json');
+    expect(r.code).toBe(0);
+    const { byId, notes } = scoresOf(r.stdout);
+    expected(0.5).forEach((v, i) => expect(byId.get(`z${i}`)).toBeCloseTo(v, 9));
+    expect(notes).toContain('outliers treated: a (Box-Cox, lambda 0.5)');
+    const table = await run({ lambda: 0.5 }, 'table');
+    expect(table.stdout.split('\nnotes:\n')[1]).toBe('- outliers treated: a (Box-Cox, lambda 0.5)');
+  });
+
+  test('no lambda: the one chosen is named, and the scores are that transform', async () => {
+    const { byId, notes } = scoresOf((await run({}, 'json')).stdout);
+    const named = /^outliers treated: a \(Box-Cox, lambda (-?[\d.]+)\)$/.exec(notes[0] ?? '');
+    expect(named).not.toBeNull();
+    const lambda = Number(named![1]);
+    expect(lambda).not.toBe(1); // 1 would leave the skew as it is
+    expected(lambda).forEach((v, i) => expect(byId.get(`z${i}`)).toBeCloseTo(v, 9));
+  });
+});
+
 describe('--format csv', () => {
   test('carries the explanation and the uncertainty columns; the notes go to stderr', async () => {
     const r = await runCli([...base, '--format', 'csv', '--explain', '--uncertainty', '20', '--seed', '4']);
