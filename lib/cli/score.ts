@@ -19,7 +19,7 @@ import { type ScoreResult, score } from '../core/score';
 import { type UncertaintyResult, uncertainty } from '../core/uncertainty';
 import { choiceOption, intOption, parseOptions } from './args';
 import { errnoCode, UsageError } from './errors';
-import { resultNotes } from './notes';
+import { notesBlock, resultNotes } from './notes';
 import { renderTable } from './text';
 
 /** The limits of `uncertainty.runs` in the methodology schema, and of a seed (used modulo 2^32). */
@@ -335,7 +335,8 @@ export async function run(argv: string[]): Promise<number> {
     for (const n of notes) console.error(`note: ${n}`);
   } else {
     console.log(table(m, result, unc, explained));
-    if (notes.length) console.log(`\nnotes:\n${notes.map((n) => `- ${n}`).join('\n')}`);
+    const block = notesBlock(notes);
+    if (block) console.log(block);
   }
   return 0;
 }
