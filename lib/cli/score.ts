@@ -179,7 +179,8 @@ export function resultJson(
 
 /**
  * The result as CSV, one row per unit best first: rank, score, grade, every aggregate; with `--explain` the next
- * grade (grade, points, indicator, value), strengths, weaknesses and each indicator's contribution; with
+ * grade (grade, points, indicator, value), strengths, weaknesses, what the missing values cost, each indicator's
+ * contribution, and per indicator the median tried for a missing value and the points it alone would add; with
  * `--uncertainty` the median and 5-95% rank and each grade's probability. Lists inside a field are separated by
  * spaces, so the file stays one row per unit.
  */
@@ -211,6 +212,8 @@ export function resultCsv(
           'missing_points',
           'missing_grade',
           ...m.indicators.map((ind) => `contribution_${ind.code}`),
+          ...m.indicators.map((ind) => `missing_median_${ind.code}`),
+          ...m.indicators.map((ind) => `missing_points_${ind.code}`),
         ]
       : []),
   ];
@@ -240,6 +243,15 @@ export function resultCsv(
         ex?.missing?.grade,
         ...m.indicators.map((ind) => ex?.contributions[ind.code]),
       );
+    if (x) {
+      // Each missing value's median and what it alone would add, as JSON's `explain.missing.values` has them: blank
+      // for an indicator the unit reported.
+      const missing = new Map(ex?.missing?.values.map((v) => [v.indicator, v]));
+      row.push(
+        ...m.indicators.map((ind) => missing.get(ind.code)?.median),
+        ...m.indicators.map((ind) => missing.get(ind.code)?.points),
+      );
+    }
     lines.push(row.map(cell).join(','));
   }
   return lines.join('\n');

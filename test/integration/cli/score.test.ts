@@ -238,6 +238,10 @@ describe('--format csv', () => {
       'missing_grade',
       'contribution_a',
       'contribution_b',
+      'missing_median_a',
+      'missing_median_b',
+      'missing_points_a',
+      'missing_points_b',
     ]);
     expect(rows).toHaveLength(13);
     const u05 = rows.find((row) => row[0] === 'u05')!;
@@ -250,6 +254,33 @@ describe('--format csv', () => {
     expect(sum).toBeCloseTo(Number(u05[2]), 9);
     expect(Number(u05[8]) + Number(u05[9]) + Number(u05[10]) + Number(u05[11])).toBeCloseTo(1, 9);
     expect(r.stderr).toMatch(/^note: outliers treated: a/m);
+  });
+
+  test("each missing value's median and points, as JSON has them; blank where the unit reported", async () => {
+    const gaps = file('gaps.csv', 'id,a,b\nx,1,10\ny,,20\nz,3,\nw,4,40\nv,5,50\n');
+    const m = file('gaps.json', JSON.stringify({ indicators: [{ code: 'a' }, { code: 'b' }] }));
+    const argv = ['score', '--data', gaps, '--method', m, '--explain'];
+    const rows = parseCsv((await runCli([...argv, '--format', 'csv'])).stdout);
+    const doc = JSON.parse((await runCli([...argv, '--format', 'json'])).stdout) as {
+      units: {
+        id: string;
+        explain: { missing: { values: { indicator: string; median: number; points: number }[] } };
+      }[];
+    };
+    const col = (name: string) => rows[0]!.indexOf(name);
+    const row = (id: string) => rows.find((r) => r[0] === id)!;
+    const json = (id: string) => doc.units.find((u) => u.id === id)!.explain.missing.values[0]!;
+    expect(json('y')).toMatchObject({ indicator: 'a', median: 3.5 });
+    expect(json('z')).toMatchObject({ indicator: 'b', median: 30 });
+    expect(Number(row('y')[col('missing_median_a')])).toBe(3.5);
+    expect(Number(row('y')[col('missing_points_a')])).toBeCloseTo(json('y').points, 9);
+    expect(Number(row('z')[col('missing_median_b')])).toBe(30);
+    expect(Number(row('z')[col('missing_points_b')])).toBeCloseTo(json('z').points, 9);
+    expect([
+      row('y')[col('missing_median_b')],
+      row('z')[col('missing_points_a')],
+      row('x')[col('missing_median_a')],
+    ]).toEqual(['', '', '']);
   });
 
   test('without --explain or --uncertainty: the scores only', async () => {
