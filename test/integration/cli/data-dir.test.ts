@@ -35,6 +35,10 @@ const commands: [string, (d: string) => string[]][] = [
     (d) => ['export', '--local', '--data-dir', d, '--evaluation', 'e', '--year', '2025', '--format', 'csv'],
   ],
   ['provision', (d) => ['provision', '--local', '--data-dir', d, '--evaluation', 'e']],
+  [
+    'triggers',
+    (d) => ['triggers', '--local', '--data-dir', d, '--evaluation', 'e', '--out', join(dir, 'out')],
+  ],
 ];
 
 async function refusal(argv: string[]): Promise<string> {
