@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { closest } from '../core/suggest';
+import { checkDataDir } from './data-dir';
 import { UsageError } from './errors';
 
 /** One option of a subcommand: a string takes a value (`--format json` or `--format=json`), a boolean none. */
@@ -25,7 +26,8 @@ const HELP: OptionSpec = { type: 'boolean', short: 'h' };
  * Parses a subcommand's arguments against its options (`--help`/`-h` is added to every command). Returns
  * `{ help: true }` whenever help is asked for, whatever else is on the line, so that `bench -h` never runs the
  * benchmarks. Refuses unknown options, stray words (unless `positionals` allows that many), missing values and
- * values given to flags, each as a UsageError naming the closest known option.
+ * values given to flags, each as a UsageError naming the closest known option. A `--data-dir` is checked as the
+ * local stack's directory (`checkDataDir`).
  */
 export function parseOptions<O extends OptionSpecs>(argv: string[], options: O, positionals = 0): Parsed<O> {
   const all: OptionSpecs = { ...options, help: HELP };
@@ -65,15 +67,20 @@ export function parseOptions<O extends OptionSpecs>(argv: string[], options: O, 
   const strictOptions = Object.fromEntries(
     Object.entries(all).map(([k, v]) => [k, v.short ? { type: v.type, short: v.short } : { type: v.type }]),
   );
+  let parsed: ReturnType<typeof parseArgs>;
   try {
-    const parsed = parseArgs({ args: argv, options: strictOptions, strict: true, allowPositionals: true });
-    return { help: false, values: parsed.values as OptionValues<O>, positionals: parsed.positionals };
+    parsed = parseArgs({ args: argv, options: strictOptions, strict: true, allowPositionals: true });
   } catch (err) {
     // Anything the pass above did not word (a case parseArgs adds later) still reaches the person as one line.
     if (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))
       throw new UsageError(err.message.split('\n')[0]!);
     throw err;
   }
+  // `--data-dir` means the local stack's directory to every command that takes it (demo, emulator, workspace, the
+  // admin commands' --local): checked here, once for all of them, before any of them starts on it.
+  const dataDir = parsed.values['data-dir'];
+  if (typeof dataDir === 'string') checkDataDir(dataDir);
+  return { help: false, values: parsed.values as OptionValues<O>, positionals: parsed.positionals };
 }
 
 /**

@@ -2,9 +2,9 @@
  * `zone-eval emulator --port P [--data-dir DIR] [--quota off|default] [--quota-window-ms N]
  *  [--webhook URL --trigger-secret S] [--host H]`: serves the Google Sheets/Drive emulator until interrupted.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator } from '../local/emulator';
+import { STATE_FILE } from '../local/emulator/state-file';
 import { choiceOption, intOption, parseOptions } from './args';
 import { errnoCode, UsageError } from './errors';
 
@@ -30,9 +30,6 @@ export type EmulatorCliOptions = {
   quota: 'off' | { reads: number; writes: number; windowMs: number };
   webhook?: { url: string; masterSecret: string };
 };
-
-/** The emulator's state file in its data directory (lib/local/emulator/store.ts). */
-const STATE_FILE = 'emulator-state.json';
 
 const OPTIONS = {
   port: { type: 'string' },
@@ -102,47 +99,13 @@ export function startFailure(err: unknown, opts: EmulatorCliOptions): string | u
   return undefined;
 }
 
-/**
- * Refuses a data directory that is a file, or whose state file is not the emulator's, before the emulator
- * reads it: a corrupt file would otherwise end in a stack trace from deep inside the store.
- */
-function checkDataDir(dir: string): void {
-  if (!existsSync(dir)) return;
-  if (!statSync(dir).isDirectory())
-    throw new UsageError(
-      `--data-dir ${dir} is a file, not a directory: name a directory (it is created if missing)`,
-    );
-  const state = join(dir, STATE_FILE);
-  if (!existsSync(state)) return;
-  let doc: unknown;
-  try {
-    doc = JSON.parse(readFileSync(state, 'utf8'));
-  } catch (err) {
-    const why = errnoCode(err) || (err instanceof Error ? err.message : String(err));
-    throw new UsageError(
-      `--data-dir ${dir}: the state file ${state} cannot be read (${why}): move it away to start empty`,
-    );
-  }
-  const ok =
-    typeof doc === 'object' &&
-    doc !== null &&
-    'format' in doc &&
-    typeof doc.format === 'number' &&
-    'files' in doc &&
-    Array.isArray(doc.files);
-  if (!ok)
-    throw new UsageError(
-      `--data-dir ${dir}: ${state} is not an emulator state file (it needs "format" and "files"): move it away to start empty`,
-    );
-}
-
 export async function run(argv: string[]): Promise<number> {
   if (parseOptions(argv, OPTIONS).help) {
     console.log(HELP);
     return 0;
   }
+  // A --data-dir no emulator can start on was refused as the options were read (lib/cli/data-dir.ts).
   const opts = parseEmulatorArgs(argv);
-  if (opts.dataDir !== undefined) checkDataDir(opts.dataDir);
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
   try {
     emulator = await startEmulator(opts);

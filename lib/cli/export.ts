@@ -8,6 +8,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { csvField } from '../core/csv';
+import { YEAR_RANGE } from '../core/methodology';
 import type { RunRecord } from '../pipeline/ports';
 import { choiceOption, intOption, parseOptions } from './args';
 import { BACKEND_HELP, BACKEND_OPTIONS, backendChoice, withBackend } from './backend';
@@ -109,7 +110,7 @@ export async function run(argv: string[]): Promise<number> {
     );
   const format = choiceOption(args.values.format, 'format', ['csv', 'json']);
   if (format === undefined) throw new UsageError('option --format is required: csv or json');
-  const year = intOption(args.values.year, 'year', { min: 1900, max: 9999 });
+  const year = intOption(args.values.year, 'year', YEAR_RANGE);
   if (year === undefined) throw new UsageError('option --year is required, e.g. --year 2025');
   const choice = backendChoice(args.values);
   const text = await withBackend(choice, async (b) => {

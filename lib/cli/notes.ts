@@ -3,7 +3,8 @@
  * beside the numbers. The log's convention marks what is written for a person: an entry's `note` text, or a
  * step's `notes` list; those are passed on as they are, from every step, including steps added later. The
  * structured entries (units screened out, missing denominators, imputed values, values not reported and how
- * they were scored, treated outliers, grade ties and gates) are worded here. Printed under the table, or as `"notes"` in JSON, or on stderr beside CSV.
+ * they were scored, treated outliers, grade ties and gates) are worded here. Printed under the table, or as
+ * `"notes"` in JSON, or on stderr beside CSV, by `score` and (for both methodologies) by `preview`.
  */
 import type { CompiledMethodology } from '../core/methodology';
 import type { ScoreResult } from '../core/score';
@@ -70,6 +71,23 @@ export function resultNotes(m: CompiledMethodology, r: ScoreResult, ignoredColum
       );
   }
   return notes;
+}
+
+/** The notes as printed under a table: a blank line, `notes:`, then one `- ` line each; '' when there are none. */
+export function notesBlock(notes: readonly string[]): string {
+  return notes.length ? `\nnotes:\n${notes.map((n) => `- ${n}`).join('\n')}` : '';
+}
+
+/**
+ * The notes of two runs compared (a draft beside the methodology in force), each said once: a note both runs
+ * hold begins "both: ", the others "draft: " or "in force: ", the draft's first.
+ */
+export function comparisonNotes(draft: readonly string[], inForce: readonly string[]): string[] {
+  const inBoth = new Set(draft.filter((n) => inForce.includes(n)));
+  return [
+    ...draft.map((n) => (inBoth.has(n) ? `both: ${n}` : `draft: ${n}`)),
+    ...inForce.filter((n) => !inBoth.has(n)).map((n) => `in force: ${n}`),
+  ];
 }
 
 /** The texts a step's log holds for a person: each entry's `note` (after what it is about), or its `notes`. */

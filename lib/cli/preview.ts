@@ -7,7 +7,7 @@
 
 import {
   type Comparison,
-  compareMethodologies,
+  compareScored,
   comparisonTable,
   describeChange,
   describeReason,
@@ -15,8 +15,10 @@ import {
 import { datasetFromCsv } from '../core/csv-dataset';
 import { MethodologyError } from '../core/errors';
 import type { CompiledMethodology } from '../core/methodology';
+import { score } from '../core/score';
 import { choiceOption, parseOptions } from './args';
 import { UsageError } from './errors';
+import { comparisonNotes, notesBlock, resultNotes } from './notes';
 import { loadMethodology, readText, separatorOption } from './score';
 import { renderTable } from './text';
 
@@ -25,7 +27,8 @@ const HELP = `usage: zone-eval preview --method DRAFT.json --against IN_FORCE.js
 
 Scores the data under the draft methodology and under the one in force, and prints what differs between the two
 methodologies, every unit's rank and grade under each, and the units whose grade changes with the dimension and
-indicator whose points moved most.
+indicator whose points moved most, then the notes of both runs (as zone-eval score prints them), each once:
+"draft: ", "in force: " or "both: ".
 
   --method FILE.json   the draft methodology
   --against FILE.json  the methodology in force
@@ -52,11 +55,11 @@ function load(path: string, text: string, m: CompiledMethodology, id: string, se
       `${path}: line ${first!.line}${first!.column !== undefined ? `, column ${first!.column}` : ''}: ${first!.message}${rest.length ? ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})` : ''}`,
     );
   }
-  return loaded.data;
+  return loaded;
 }
 
-/** The comparison as text: the differences, the grade changes with reasons, then every unit. */
-export function comparisonText(c: Comparison): string {
+/** The comparison as text: the differences, the grade changes with reasons, every unit, then the runs' notes. */
+export function comparisonText(c: Comparison, notes: readonly string[] = []): string {
   const out: string[] = [];
   out.push(c.changes.length ? `What differs (${c.changes.length}):` : 'The two methodologies are the same.');
   for (const ch of c.changes) out.push(`  - ${describeChange(ch)}`);
@@ -72,6 +75,8 @@ export function comparisonText(c: Comparison): string {
     '',
     renderTable(t.head, t.rows, (k) => k >= 1 && k <= 5 && k !== 2 && k !== 4),
   );
+  const block = notesBlock(notes);
+  if (block) out.push(block);
   return out.join('\n');
 }
 
@@ -93,18 +98,20 @@ export async function run(argv: string[]): Promise<number> {
   const inForce = loadMethodology(o.against!);
   const text = readText(o.data!, 'data');
   const id = o['id-column'] ?? 'id';
+  const before = load(o.data!, text, inForce, id, sep);
+  const after = load(o.data!, text, draft, id, sep);
   let c: Comparison;
+  let notes: string[];
   try {
-    c = compareMethodologies(
-      inForce,
-      draft,
-      load(o.data!, text, inForce, id, sep),
-      load(o.data!, text, draft, id, sep),
-    );
+    // Scored here rather than inside the comparison, so that each run's notes reach the person as score's do.
+    const a = score(inForce, before.data);
+    const b = score(draft, after.data);
+    c = compareScored(inForce, draft, before.data.units, a, b);
+    notes = comparisonNotes(resultNotes(draft, b, after.ignored), resultNotes(inForce, a, before.ignored));
   } catch (err) {
     if (err instanceof MethodologyError) throw new UsageError(err.message);
     throw err;
   }
-  console.log(format === 'json' ? JSON.stringify(c) : comparisonText(c));
+  console.log(format === 'json' ? JSON.stringify({ ...c, notes }) : comparisonText(c, notes));
   return 0;
 }

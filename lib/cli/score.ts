@@ -9,17 +9,22 @@ import { datasetFromCsv } from '../core/csv-dataset';
 import type { Dataset } from '../core/dataset';
 import { MethodologyError } from '../core/errors';
 import { type Explanation, explain } from '../core/explain';
-import { type CompiledMethodology, compileMethodology, uncertaintySchema } from '../core/methodology';
+import {
+  type CompiledMethodology,
+  compileMethodology,
+  SEED_RANGE,
+  uncertaintySchema,
+} from '../core/methodology';
 import { type ScoreResult, score } from '../core/score';
 import { type UncertaintyResult, uncertainty } from '../core/uncertainty';
 import { choiceOption, intOption, parseOptions } from './args';
 import { errnoCode, UsageError } from './errors';
-import { resultNotes } from './notes';
+import { notesBlock, resultNotes } from './notes';
 import { renderTable } from './text';
 
 /** The limits of `uncertainty.runs` in the methodology schema, and of a seed (used modulo 2^32). */
 const MAX_RUNS = 100_000;
-const MAX_SEED = 4_294_967_295;
+const MAX_SEED = SEED_RANGE.max;
 
 const HELP = `usage: zone-eval score --data FILE.csv --method FILE.json [--id-column NAME] [--separator S]
                        [--format table|json|csv] [--explain] [--uncertainty N [--seed S]]
@@ -174,7 +179,8 @@ export function resultJson(
 
 /**
  * The result as CSV, one row per unit best first: rank, score, grade, every aggregate; with `--explain` the next
- * grade (grade, points, indicator, value), strengths, weaknesses and each indicator's contribution; with
+ * grade (grade, points, indicator, value), strengths, weaknesses, what the missing values cost, each indicator's
+ * contribution, and per indicator the median tried for a missing value and the points it alone would add; with
  * `--uncertainty` the median and 5-95% rank and each grade's probability. Lists inside a field are separated by
  * spaces, so the file stays one row per unit.
  */
@@ -206,6 +212,8 @@ export function resultCsv(
           'missing_points',
           'missing_grade',
           ...m.indicators.map((ind) => `contribution_${ind.code}`),
+          ...m.indicators.map((ind) => `missing_median_${ind.code}`),
+          ...m.indicators.map((ind) => `missing_points_${ind.code}`),
         ]
       : []),
   ];
@@ -235,6 +243,15 @@ export function resultCsv(
         ex?.missing?.grade,
         ...m.indicators.map((ind) => ex?.contributions[ind.code]),
       );
+    if (x) {
+      // Each missing value's median and what it alone would add, as JSON's `explain.missing.values` has them: blank
+      // for an indicator the unit reported.
+      const missing = new Map(ex?.missing?.values.map((v) => [v.indicator, v]));
+      row.push(
+        ...m.indicators.map((ind) => missing.get(ind.code)?.median),
+        ...m.indicators.map((ind) => missing.get(ind.code)?.points),
+      );
+    }
     lines.push(row.map(cell).join(','));
   }
   return lines.join('\n');
@@ -296,7 +313,7 @@ export async function run(argv: string[]): Promise<number> {
   const format = choiceOption(o.format, 'format', ['table', 'json', 'csv']) ?? 'table';
   const separator = separatorOption(o.separator);
   const runs = intOption(o.uncertainty, 'uncertainty', { min: 1, max: MAX_RUNS });
-  const seed = intOption(o.seed, 'seed', { min: 0, max: MAX_SEED });
+  const seed = intOption(o.seed, 'seed', SEED_RANGE);
   if (seed !== undefined && runs === undefined)
     throw new UsageError('option --seed is only used with --uncertainty N');
   const m = loadMethodology(o.method);
@@ -330,7 +347,8 @@ export async function run(argv: string[]): Promise<number> {
     for (const n of notes) console.error(`note: ${n}`);
   } else {
     console.log(table(m, result, unc, explained));
-    if (notes.length) console.log(`\nnotes:\n${notes.map((n) => `- ${n}`).join('\n')}`);
+    const block = notesBlock(notes);
+    if (block) console.log(block);
   }
   return 0;
 }

@@ -1,4 +1,5 @@
 /** `zone-eval sign-off --year Y --evaluation ID --as EMAIL`: keeps the current run as the year's final one. */
+import { YEAR_RANGE } from '../core/methodology';
 import { signOff } from '../pipeline/governance';
 import { intOption, parseOptions } from './args';
 import { UsageError } from './errors';
@@ -20,7 +21,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const o = parsed.values;
-  const year = intOption(o.year, 'year', { min: 2000, max: 2100 });
+  const year = intOption(o.year, 'year', YEAR_RANGE);
   if (year === undefined)
     throw new UsageError('--year is required (zone-eval sign-off --help shows the options)');
   const { store, evaluationId, by, close } = openStore(o);

@@ -3,9 +3,9 @@
  * directory, seeds the demo evaluation on the first start only, serves the web page on localhost and prints its
  * URL, until interrupted (Ctrl-C), when it stops the servers and writes the state back.
  */
-import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { intOption, parseOptions } from './args';
+import { checkDataDir } from './data-dir';
 import { errnoCode, UsageError } from './errors';
 
 const HELP = `usage: zone-eval workspace [--data-dir DIR] [--port P] [--host H] [--zones N] [--seed N]
@@ -85,8 +85,8 @@ export async function run(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  if (existsSync(opts.dataDir) && !statSync(opts.dataDir).isDirectory())
-    throw new UsageError(`--data-dir ${opts.dataDir} is a file, not a directory`);
+  // The default directory too (a given one was checked as the options were read).
+  checkDataDir(opts.dataDir);
   const { readManifest, startWorkspace, WorkspaceError } =
     require('../local/workspace/workspace') as typeof import('../local/workspace/workspace');
   let ws: Awaited<ReturnType<typeof startWorkspace>>;

@@ -186,15 +186,27 @@ export function compareMethodologies(
 ): Comparison {
   if (!same(data.units, draftData.units))
     throw new Error('compareMethodologies: the two datasets must hold the same units in the same order');
-  const a = score(inForce, data);
-  const b = score(draft, draftData);
+  return compareScored(inForce, draft, data.units, score(inForce, data), score(draft, draftData));
+}
+
+/**
+ * The comparison of two runs already scored (`a` under the methodology in force, `b` under the draft, over the
+ * same `units` in the same order): for a caller that also reads the runs themselves (their notes).
+ */
+export function compareScored(
+  inForce: CompiledMethodology,
+  draft: CompiledMethodology,
+  unitIds: readonly string[],
+  a: ScoreResult,
+  b: ScoreResult,
+): Comparison {
   const units: UnitComparison[] = [];
-  const inDraftOrder = [...b.order, ...data.units.map((_, i) => i).filter((i) => !b.order.includes(i))];
+  const inDraftOrder = [...b.order, ...unitIds.map((_, i) => i).filter((i) => !b.order.includes(i))];
   for (const i of inDraftOrder) {
     const before = standing(a, i);
     const after = standing(b, i);
     units.push({
-      id: data.units[i]!,
+      id: unitIds[i]!,
       inForce: before,
       draft: after,
       gradeChanged: before.grade !== after.grade,

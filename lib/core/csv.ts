@@ -75,6 +75,43 @@ export function csvField(v: string | number | null | undefined): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** The first bytes of a zip archive (an .xlsx, .ods or .docx) and of an OLE compound file (an .xls). */
+const ZIP_SIGNATURE = [0x50, 0x4b, 0x03, 0x04];
+const OLE_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+
+function startsWith(bytes: Uint8Array, signature: readonly number[]): boolean {
+  return bytes.length >= signature.length && signature.every((b, i) => bytes[i] === b);
+}
+
+/** Zero bytes at even and odd offsets, and 16-bit words that are all zero (a NUL character). */
+function zeroBytes(head: Uint8Array): { total: number; even: number; odd: number; words: number } {
+  let even = 0;
+  let odd = 0;
+  let words = 0;
+  for (let i = 0; i < head.length; i++) {
+    if (head[i] !== 0) continue;
+    if (i % 2 === 0) even++;
+    else {
+      odd++;
+      if (head[i - 1] === 0) words++;
+    }
+  }
+  return { total: even + odd, even, odd, words };
+}
+
+/**
+ * UTF-16 without a BOM: ASCII characters (the commas, digits and line ends a CSV is full of) put a zero byte in
+ * every other place, on one side only (odd offsets for little endian, even for big endian). Zero bytes on both
+ * sides, or a zero word (a NUL character, which text does not hold), are binary data rather than text.
+ */
+function looksLikeUtf16(head: Uint8Array, z: ReturnType<typeof zeroBytes>): boolean {
+  if (head.length < 4 || z.words > 0) return false;
+  const main = Math.max(z.even, z.odd);
+  const other = Math.min(z.even, z.odd);
+  // A CJK character whose code ends in 00 (一 is U+4E00) gives the other side an occasional zero.
+  return main * 16 >= head.length && other * 8 <= main;
+}
+
 const SAVE_AS_UTF8 = 'save it as CSV UTF-8 (in Excel: File > Save As > "CSV UTF-8 (Comma delimited)")';
 
 /**
@@ -85,14 +122,30 @@ const SAVE_AS_UTF8 = 'save it as CSV UTF-8 (in Excel: File > Save As > "CSV UTF-
 export function decodeText(bytes: Uint8Array): { ok: true; text: string } | { ok: false; message: string } {
   const b0 = bytes[0];
   const b1 = bytes[1];
+  // A workbook handed over as it is: its zip or OLE container would otherwise read as UTF-16 or as bytes.
+  if (startsWith(bytes, ZIP_SIGNATURE))
+    return {
+      ok: false,
+      message: `this is an Excel workbook (.xlsx) or another zip archive, not CSV text: open it and ${SAVE_AS_UTF8}`,
+    };
+  if (startsWith(bytes, OLE_SIGNATURE))
+    return {
+      ok: false,
+      message: `this is an Excel 97-2003 workbook (.xls), not CSV text: open it and ${SAVE_AS_UTF8}`,
+    };
   if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff))
     return { ok: false, message: `the file is UTF-16 text, not UTF-8: ${SAVE_AS_UTF8}` };
-  // UTF-16 without a BOM: ASCII text with a zero byte beside every character.
   const head = bytes.subarray(0, 4096);
-  let zeros = 0;
-  for (const b of head) if (b === 0) zeros++;
-  if (head.length >= 4 && zeros * 4 >= head.length)
-    return { ok: false, message: `the file looks like UTF-16 text, not UTF-8: ${SAVE_AS_UTF8}` };
+  const zeros = zeroBytes(head);
+  if (zeros.total > 0) {
+    if (looksLikeUtf16(head, zeros))
+      return { ok: false, message: `the file looks like UTF-16 text, not UTF-8: ${SAVE_AS_UTF8}` };
+    // Text never holds a zero byte: a program, an image or an archive was named in place of the CSV.
+    return {
+      ok: false,
+      message: `the file holds binary data, not text (is it the CSV file?): name the CSV, saved as CSV UTF-8`,
+    };
+  }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -62,6 +62,15 @@ const unit = z.string().check(
   }),
 );
 
+/**
+ * The years an evaluation may carry: the methodology's `year` and every command's `--year` (export, sign-off) take
+ * the same range, so a year one of them accepts is never refused by another.
+ */
+export const YEAR_RANGE = { min: 2000, max: 2100 } as const;
+
+/** The seeds of the uncertainty analysis (used modulo 2^32): the methodology's `uncertainty.seed` and `--seed`. */
+export const SEED_RANGE = { min: 0, max: 4_294_967_295 } as const;
+
 const finite = z.number().check(z.refine(Number.isFinite, 'must be a finite number'));
 const weight = finite.check(z.gte(0, 'must not be negative'));
 
@@ -210,7 +219,15 @@ export type Grading = z.infer<typeof gradingSchema>;
 
 export const uncertaintySchema = strictObject({
   runs: z._default(z.int().check(z.gte(1), z.lte(100000)), 1000),
-  seed: z._default(z.int(), 1),
+  seed: z._default(
+    z
+      .int()
+      .check(
+        z.gte(SEED_RANGE.min, `must be a whole number from ${SEED_RANGE.min} to ${SEED_RANGE.max}`),
+        z.lte(SEED_RANGE.max, `must be a whole number from ${SEED_RANGE.min} to ${SEED_RANGE.max}`),
+      ),
+    1,
+  ),
   weightNoise: z.optional(
     strictObject({
       levels: z._default(z.array(z.int().check(z.gte(1))), []),
@@ -226,7 +243,14 @@ export type UncertaintySpec = z.infer<typeof uncertaintySchema>;
 export const methodologySchema = strictObject({
   name: z.optional(z.string()),
   nameZh: z.optional(z.string()),
-  year: z.optional(z.int()),
+  year: z.optional(
+    z
+      .int()
+      .check(
+        z.gte(YEAR_RANGE.min, `must be a year from ${YEAR_RANGE.min} to ${YEAR_RANGE.max}`),
+        z.lte(YEAR_RANGE.max, `must be a year from ${YEAR_RANGE.min} to ${YEAR_RANGE.max}`),
+      ),
+  ),
   /** The evaluation whose published results are this one's previous year (the change columns of the ranking). */
   previousEvaluation: z.optional(z.string().check(z.minLength(1))),
   indicators: z._default(z.array(indicatorSchema), []),
@@ -493,6 +517,7 @@ function checkStructure(spec: Methodology): Compiled {
         });
     }
   }
+  issues.push(...unusedSettings(spec));
   g.gates.forEach((gate, i) => {
     if (!gradeCodes.has(gate.maxGrade))
       issues.push({
@@ -553,6 +578,115 @@ function checkStructure(spec: Methodology): Compiled {
 
   const maxLevel = nodes[root]!.level;
   return { ok: true, methodology: { spec, indicators: spec.indicators, nodes, nodeIndex, root, maxLevel } };
+}
+
+/** A list of method names as a sentence reads them: `'a'`, `'a' or 'b'`, `'a', 'b' or 'c'`. */
+function either(methods: readonly string[]): string {
+  const q = methods.map((m) => `'${m}'`);
+  return q.length <= 1 ? (q[0] ?? '') : `${q.slice(0, -1).join(', ')} or ${q.at(-1)}`;
+}
+
+/** "only 'boxcox' reads it; remove it, or choose that method", for a setting the methods `by` read. */
+function readBy(by: readonly string[]): string {
+  return by.length > 1
+    ? `only ${either(by)} read it; remove it, or choose one of those methods`
+    : `only ${either(by)} reads it; remove it, or choose that method`;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Which methods read each setting that only some methods read. A setting given under a method that does not
+ * read it would change nothing, in silence: it is refused, naming the methods that would read it. A setting
+ * with a default counts as given when it differs from its default, so a methodology written back with its
+ * defaults filled in (the control sheet's Settings tab, a stored version) stays valid.
+ */
+const TREAT_READS = {
+  winmax: { by: ['winsorise'], default: 5 },
+  skew: { by: ['winsorise', 'boxcox'], default: 2 },
+  kurtosis: { by: ['winsorise', 'boxcox'], default: 3.5 },
+  lambda: { by: ['boxcox'], default: undefined },
+} as const;
+const NORMALISE_READS = {
+  range: { by: ['minmax', 'rank', 'goalposts', 'target', 'distmax'], default: [0, 100] },
+  mean: { by: ['zscore'], default: 0 },
+  sd: { by: ['zscore'], default: 1 },
+} as const;
+const GRADE_READS = { count: 'quota', share: 'share', minScore: 'thresholds' } as const;
+
+/** The settings given that the methods chosen do not read, and gates with no condition: one issue each. */
+function unusedSettings(spec: Methodology): MethodologyIssue[] {
+  const issues: MethodologyIssue[] = [];
+  const t = spec.treat;
+  for (const [field, r] of Object.entries(TREAT_READS)) {
+    const given = t[field as keyof typeof TREAT_READS];
+    if (given !== undefined && !same(given, r.default) && !(r.by as readonly string[]).includes(t.method))
+      issues.push({
+        path: `treat.${field}`,
+        message: `is not used by treat method '${t.method}': ${readBy(r.by)}`,
+      });
+  }
+  if (spec.uncertainty?.winmax !== undefined && t.method !== 'winsorise')
+    issues.push({
+      path: 'uncertainty.winmax',
+      message: `is not used by treat method '${t.method}': the winmax alternatives only change 'winsorise'; remove them, or choose that method`,
+    });
+  const normalisations: [string, NormaliseSpec][] = [
+    ['normalise', spec.normalise],
+    ...(spec.uncertainty?.normalise ?? []).map((alt, k): [string, NormaliseSpec] => [
+      `uncertainty.normalise[${k}]`,
+      alt,
+    ]),
+  ];
+  for (const [where, n] of normalisations)
+    for (const [field, r] of Object.entries(NORMALISE_READS)) {
+      const given = n[field as keyof typeof NORMALISE_READS];
+      if (!same(given, r.default) && !(r.by as readonly string[]).includes(n.method))
+        issues.push({
+          path: `${where}.${field}`,
+          message: `is not used by normalise method '${n.method}': ${readBy(r.by)}`,
+        });
+    }
+  // Per indicator: goalposts and a target are read by the normalisation of that name, here or as an alternative.
+  const methods = new Set(normalisations.map(([, n]) => n.method));
+  spec.indicators.forEach((ind, i) => {
+    for (const field of ['goalposts', 'target'] as const)
+      if (ind[field] !== undefined && !methods.has(field))
+        issues.push({
+          path: `indicators[${i}] (${ind.code}).${field}`,
+          message: `is not used by normalise method '${spec.normalise.method}': only normalise method '${field}' reads it (here or in uncertainty.normalise); remove it, or normalise by '${field}'`,
+        });
+  });
+  const g = spec.grade;
+  g.grades.forEach((gr, i) => {
+    for (const [field, method] of Object.entries(GRADE_READS) as [keyof typeof GRADE_READS, string][])
+      if (gr[field] !== undefined && method !== g.method) {
+        const own = Object.entries(GRADE_READS).find(([, m]) => m === g.method)?.[0];
+        issues.push({
+          path: `grade.grades[${i}] (${gr.code}).${field}`,
+          message: `is not used by grade method '${g.method}': only '${method}' reads it; ${own ? `under '${g.method}' a grade takes \`${own}\`` : `'${g.method}' draws the boundaries from the scores and takes none of count, share or minScore`}`,
+        });
+      }
+  });
+  g.gates.forEach((gate, i) => {
+    if (gate.required !== true && !(gate.minAvailability !== undefined && gate.minAvailability > 0))
+      issues.push({
+        path: `grade.gates[${i}]`,
+        message: `has no condition, so it would hold no zone at ${gate.maxGrade}: give \`minAvailability\` (a share above 0) or \`required: true\``,
+      });
+  });
+  if (spec.impute.group !== undefined && spec.impute.method !== 'groupMean')
+    issues.push({
+      path: 'impute.group',
+      message: `is not used by impute method '${spec.impute.method}': only 'groupMean' reads it; remove it, or choose that method`,
+    });
+  const genmean = spec.aggregate.method === 'genmean' || spec.aggregates.some((a) => a.method === 'genmean');
+  if (spec.aggregate.p !== 1 && !genmean)
+    issues.push({
+      path: 'aggregate.p',
+      message: `is not used by aggregate method '${spec.aggregate.method}': only 'genmean' reads it (here or as an aggregate's own method); remove it, or choose that method`,
+    });
+  return issues;
 }
 
 /** Formats issues as one line each, for a terminal or a Feedback tab. */

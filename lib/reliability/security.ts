@@ -32,6 +32,7 @@ import {
   signSignal,
   TIMESTAMP_HEADER,
 } from '../protocol/signature';
+import { columnLetters } from '../sheets/a1';
 import {
   captureHandlerLogs,
   countStoreWrites,
@@ -507,8 +508,8 @@ async function cellUnder(runtime: LocalRuntime, spreadsheetId: string, tab: stri
   });
   const [head, first] = [res.data.values?.[0] ?? [], res.data.values?.[1] ?? []];
   const col = head.indexOf(header);
-  if (col < 0 || col > 25) throw new Error(`no column “${header}” on ${tab} of ${spreadsheetId}`);
-  return { a1: `${quoted}!${String.fromCharCode(65 + col)}2`, value: first[col] ?? '', zoneId: first[0] };
+  if (col < 0) throw new Error(`no column “${header}” on ${tab} of ${spreadsheetId}`);
+  return { a1: `${quoted}!${columnLetters(col)}2`, value: first[col] ?? '', zoneId: first[0] };
 }
 
 /**

@@ -615,7 +615,15 @@ export function locateIssue(
     return origin.fields[FIELD_COLUMN[field] ?? field] ?? origin.at;
   }
   for (const s of SETTINGS) {
-    if (issue.path === s.path.join('.') || issue.path.startsWith(`${s.path.join('.')}.`)) {
+    const key = s.path.join('.');
+    // The setting itself, a part of it (`grade.gates[0]`, `uncertainty.normalise[1].range`), or the whole that
+    // two rows hold between them (`normalise.range`: its first row given).
+    if (
+      issue.path === key ||
+      issue.path.startsWith(`${key}.`) ||
+      issue.path.startsWith(`${key}[`) ||
+      key.startsWith(`${issue.path}.`)
+    ) {
       const at = control.origins.settings[s.key];
       if (at !== undefined) return at;
     }

@@ -299,6 +299,9 @@ describe('expectedForm', () => {
     { unit: 'yes/no', expected: 'yes or no (是 or 否), or 1 or 0' },
     { unit: 'enterprises', min: 1, expected: 'a number of enterprises of at least 1, such as 1092 or 1,092' },
     { unit: undefined, expected: 'a number, such as 1092.47 or 1,092.47' },
+    { unit: 'count', min: 0, expected: 'a whole number of at least 0, such as 1092 or 1,092' },
+    { unit: 'Number', expected: 'a number, such as 1092 or 1,092' },
+    { unit: '个数', expected: 'a whole number, such as 1092 or 1,092' },
   ])('describes $unit as “$expected”', ({ unit, min, max, expected }) => {
     expect(expectedForm(spec(unit, { min, max }))).toBe(expected);
   });

@@ -107,7 +107,8 @@ export function who(spec: IndicatorSpec): string {
   return spec.code === '' ? 'this indicator' : spec.code;
 }
 
-const GENERIC_COUNT = new Set(['', 'count', 'counts', 'number', 'items', '个', '项']);
+/** Count units spelled as the bare word: they name no thing counted ("a count of count" reads as a typo). */
+const GENERIC_COUNT = new Set(['', 'count', 'counts', 'number', 'no.', 'items', '个', '项', '个数', '数量']);
 
 export function measuredIn(info: UnitInfo): string {
   switch (info.kind) {
@@ -116,7 +117,6 @@ export function measuredIn(info: UnitInfo): string {
     case 'yesno':
       return 'is a yes/no indicator';
     case 'count':
-      // A unit spelled as the bare word (`count`, `个`) names no thing counted: "a count of count" reads as a typo.
       return GENERIC_COUNT.has(info.label.toLowerCase()) ? 'is a count' : `is a count of ${info.label}`;
     default:
       return info.label === '' ? 'is a plain number' : `is measured in ${info.label}`;
@@ -150,7 +150,7 @@ export function expectedFor(spec: IndicatorSpec, info: UnitInfo): string {
     case 'scaled':
       return `a number in ${info.label}${range}, such as 1092.47 or 1,092.47${EXAMPLE_SCALE_WORD.get(info.exponent) ?? '万'}`;
     case 'count':
-      return `a number of ${info.label}${range}, such as 1092 or 1,092`;
+      return `${GENERIC_COUNT.has(info.label.trim().toLowerCase()) ? (info.whole ? 'a whole number' : 'a number') : `a number of ${info.label}`}${range}, such as 1092 or 1,092`;
     default:
       return `a number${info.label === '' ? '' : ` in ${info.label}`}${range}, such as 1092.47 or 1,092.47`;
   }

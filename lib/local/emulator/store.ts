@@ -17,8 +17,8 @@ import {
   SPREADSHEET_MIME,
   type Spreadsheet,
 } from './model';
+import { STATE_FILE } from './state-file';
 
-const STATE_FILE = 'emulator-state.json';
 const FORMAT = 1;
 
 const RANK: Record<Role, number> = { reader: 1, commenter: 1, writer: 2, owner: 3 };

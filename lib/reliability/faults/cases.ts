@@ -9,7 +9,7 @@ import type { FaultHandle } from '../../local/emulator/faults';
 import { fireSignal } from '../../local/emulator/trigger';
 import { DRIVE_ADMIN } from '../../local/seed';
 import { STALL_MS } from '../../pipeline/reconcile';
-import { FEEDBACK_TAB } from '../../sheets';
+import { columnLetters, FEEDBACK_TAB } from '../../sheets';
 import { countConditionalConflicts } from '../harness';
 import { crashAfterStore, crashBeforeAck, lambdaTimeout, reconcileAt, sqsEvent, type Undo } from './inject';
 import type { World, WorldOptions } from './world';
@@ -318,7 +318,7 @@ export const FAULT_CASES: FaultCase[] = [
       const col = (tab[0] ?? []).findIndex((h) => /^weight/i.test(String(h)));
       const row = tab.findIndex((r) => r[0] === 'T03');
       if (col < 0 || row < 0) return ['the control sheet has no weight of T03'];
-      const cell = `Indicators!${String.fromCharCode(65 + col)}${row + 1}`;
+      const cell = `Indicators!${columnLetters(col)}${row + 1}`;
       const original = String(tab[row]?.[col] ?? '');
       await rt.stack.emulator.editAsPerson(controlId, DRIVE_ADMIN, cell, [['heavy']]);
       await w.settle();

@@ -62,3 +62,31 @@ test('an unknown option is refused with the closest name; the three files are re
   const bad = await runCli([...args, '--format', 'csv']);
   expect(bad.stderr).toMatch(/--format must be 'table' or 'json', got 'csv'/);
 });
+
+test('the notes of both runs reach the person, each once and saying whose: table and JSON', async () => {
+  // Six units, an indicator whose values are all equal, and a draft whose quotas cover 4 of the 6.
+  const csv = join(dir, 'six.csv');
+  writeFileSync(csv, `id,a,b\n${[6, 5, 4, 3, 2, 1].map((v, i) => `u${i + 1},${v},7`).join('\n')}\n`);
+  const grades = (counts: number[]) => ['A', 'B', 'C'].map((code, k) => ({ code, count: counts[k] }));
+  const six = (counts: number[], name: string) => {
+    const path = join(dir, name);
+    writeFileSync(
+      path,
+      JSON.stringify({
+        indicators: [{ code: 'a' }, { code: 'b' }],
+        grade: { method: 'quota', grades: grades(counts) },
+      }),
+    );
+    return path;
+  };
+  const argv = ['preview', '--method', six([1, 1, 2], 'd.json'), '--against', six([2, 2, 2], 'f.json')];
+  const expected = [
+    'both: b: all values are equal: every unit gets the middle of the range',
+    'draft: the quotas cover 4 of 6 units: the rest take the last grade, C',
+  ];
+  const table = await runCli([...argv, '--data', csv]);
+  expect(table.code).toBe(0);
+  expect(table.stdout.split('\nnotes:\n')[1]).toBe(expected.map((n) => `- ${n}`).join('\n'));
+  const json = await runCli([...argv, '--data', csv, '--format', 'json']);
+  expect((JSON.parse(json.stdout) as { notes: string[] }).notes).toEqual(expected);
+});

@@ -159,6 +159,56 @@ describe('notes of the run', () => {
   });
 });
 
+describe('Box-Cox, end to end', () => {
+  // Not all positive (the indicator declares min -10), so the values are shifted by -min + 1% of the range
+  // (2 + 1.5) before the transform.
+  const xs = [-2, 0, 0, 1, 1, 1, 2, 2, 3, 148];
+  const boxcoxData = file('boxcox.csv', `id,a\n${xs.map((x, i) => `z${i},${x}`).join('\n')}\n`);
+  const run = (treat: Record<string, unknown>, format: string) =>
+    runCli([
+      'score',
+      '--data',
+      boxcoxData,
+      '--method',
+      file(
+        'boxcox.json',
+        JSON.stringify({ indicators: [{ code: 'a', min: -10 }], treat: { method: 'boxcox', ...treat } }),
+      ),
+      '--format',
+      format,
+    ]);
+  /** The transform by hand, then min-max to [0, 100]: the scores the command must print. */
+  const expected = (lambda: number) => {
+    const t = xs.map((x) => (lambda === 0 ? Math.log(x + 3.5) : ((x + 3.5) ** lambda - 1) / lambda));
+    const lo = Math.min(...t);
+    const hi = Math.max(...t);
+    return t.map((v) => (100 * (v - lo)) / (hi - lo));
+  };
+  const scoresOf = (stdout: string) => {
+    const doc = JSON.parse(stdout) as { units: { id: string; score: number }[]; notes: string[] };
+    return { byId: new Map(doc.units.map((u) => [u.id, u.score])), notes: doc.notes };
+  };
+
+  test('a given lambda: the scores are the shifted transform, min-max, and the note names the lambda', async () => {
+    const r = await run({ lambda: 0.5 }, 'json');
+    expect(r.code).toBe(0);
+    const { byId, notes } = scoresOf(r.stdout);
+    expected(0.5).forEach((v, i) => expect(byId.get(`z${i}`)).toBeCloseTo(v, 9));
+    expect(notes).toContain('outliers treated: a (Box-Cox, lambda 0.5)');
+    const table = await run({ lambda: 0.5 }, 'table');
+    expect(table.stdout.split('\nnotes:\n')[1]).toBe('- outliers treated: a (Box-Cox, lambda 0.5)');
+  });
+
+  test('no lambda: the one chosen is named, and the scores are that transform', async () => {
+    const { byId, notes } = scoresOf((await run({}, 'json')).stdout);
+    const named = /^outliers treated: a \(Box-Cox, lambda (-?[\d.]+)\)$/.exec(notes[0] ?? '');
+    expect(named).not.toBeNull();
+    const lambda = Number(named![1]);
+    expect(lambda).not.toBe(1); // 1 would leave the skew as it is
+    expected(lambda).forEach((v, i) => expect(byId.get(`z${i}`)).toBeCloseTo(v, 9));
+  });
+});
+
 describe('--format csv', () => {
   test('carries the explanation and the uncertainty columns; the notes go to stderr', async () => {
     const r = await runCli([...base, '--format', 'csv', '--explain', '--uncertainty', '20', '--seed', '4']);
@@ -188,6 +238,10 @@ describe('--format csv', () => {
       'missing_grade',
       'contribution_a',
       'contribution_b',
+      'missing_median_a',
+      'missing_median_b',
+      'missing_points_a',
+      'missing_points_b',
     ]);
     expect(rows).toHaveLength(13);
     const u05 = rows.find((row) => row[0] === 'u05')!;
@@ -200,6 +254,33 @@ describe('--format csv', () => {
     expect(sum).toBeCloseTo(Number(u05[2]), 9);
     expect(Number(u05[8]) + Number(u05[9]) + Number(u05[10]) + Number(u05[11])).toBeCloseTo(1, 9);
     expect(r.stderr).toMatch(/^note: outliers treated: a/m);
+  });
+
+  test("each missing value's median and points, as JSON has them; blank where the unit reported", async () => {
+    const gaps = file('gaps.csv', 'id,a,b\nx,1,10\ny,,20\nz,3,\nw,4,40\nv,5,50\n');
+    const m = file('gaps.json', JSON.stringify({ indicators: [{ code: 'a' }, { code: 'b' }] }));
+    const argv = ['score', '--data', gaps, '--method', m, '--explain'];
+    const rows = parseCsv((await runCli([...argv, '--format', 'csv'])).stdout);
+    const doc = JSON.parse((await runCli([...argv, '--format', 'json'])).stdout) as {
+      units: {
+        id: string;
+        explain: { missing: { values: { indicator: string; median: number; points: number }[] } };
+      }[];
+    };
+    const col = (name: string) => rows[0]!.indexOf(name);
+    const row = (id: string) => rows.find((r) => r[0] === id)!;
+    const json = (id: string) => doc.units.find((u) => u.id === id)!.explain.missing.values[0]!;
+    expect(json('y')).toMatchObject({ indicator: 'a', median: 3.5 });
+    expect(json('z')).toMatchObject({ indicator: 'b', median: 30 });
+    expect(Number(row('y')[col('missing_median_a')])).toBe(3.5);
+    expect(Number(row('y')[col('missing_points_a')])).toBeCloseTo(json('y').points, 9);
+    expect(Number(row('z')[col('missing_median_b')])).toBe(30);
+    expect(Number(row('z')[col('missing_points_b')])).toBeCloseTo(json('z').points, 9);
+    expect([
+      row('y')[col('missing_median_b')],
+      row('z')[col('missing_points_a')],
+      row('x')[col('missing_median_a')],
+    ]).toEqual(['', '', '']);
   });
 
   test('without --explain or --uncertainty: the scores only', async () => {

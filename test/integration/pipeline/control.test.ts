@@ -233,6 +233,27 @@ test('a misspelt Settings key is refused on the Feedback tab with the closest ke
   expect(await run()).toMatchObject({ status: 'unchanged', version: before });
 });
 
+test('a setting the chosen method does not read is refused on the Feedback tab at its cell', async () => {
+  const before = (await stack.store.getEvaluationState(E))?.methodologyVersion;
+  const row = (await settingsRows()) + 1;
+  // The default methodology treats no outliers: a Box-Cox lambda would change nothing.
+  await stack.emulator.editAsPerson(prov.controlId, admin, `Settings!A${row}:B${row}`, [
+    ['treat.lambda', '0.5'],
+  ]);
+
+  const o = await run();
+
+  expect(o).toMatchObject({ status: 'refused', inForce: before });
+  expect((await stack.store.getEvaluationState(E))?.methodologyVersion).toBe(before);
+  expect(await feedback()).toMatch(
+    new RegExp(
+      `Settings!B${row} \\| error \\| treat\\.lambda: is not used by treat method 'none': only 'boxcox' reads it; remove it, or choose that method`,
+    ),
+  );
+  await stack.emulator.editAsPerson(prov.controlId, admin, `Settings!A${row}:B${row}`, [['', '']]);
+  expect(await run()).toMatchObject({ status: 'unchanged', version: before });
+});
+
 test('grade quotas above the zones listed are named at the count cell, and the version in force stays', async () => {
   const before = (await stack.store.getEvaluationState(E))?.methodologyVersion;
   await run();

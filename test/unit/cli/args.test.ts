@@ -1,5 +1,6 @@
 import { choiceOption, intOption, parseOptions } from '../../../lib/cli/args';
 import { UsageError } from '../../../lib/cli/errors';
+import { runCli } from '../../helpers/cli';
 
 const OPTIONS = {
   format: { type: 'string' },
@@ -87,4 +88,17 @@ describe('choiceOption', () => {
       "option --format must be 'table', 'json' or 'csv', got 'jsn' (did you mean 'json'?)",
     );
   });
+});
+
+describe('--year', () => {
+  test.each(['1999', '2101'])(
+    'export and sign-off refuse --year %s alike, before opening any store',
+    async (year) => {
+      const exported = await runCli(['export', '--year', year, '--format', 'csv']);
+      const signed = await runCli(['sign-off', '--year', year, '--evaluation', 'e', '--as', 'a@example.com']);
+      const sentence = `option --year must be a whole number from 2000 to 2100, got '${year}'`;
+      expect(exported).toEqual({ code: 2, stdout: '', stderr: `zone-eval export: ${sentence}` });
+      expect(signed).toEqual({ code: 2, stdout: '', stderr: `zone-eval sign-off: ${sentence}` });
+    },
+  );
 });

@@ -120,6 +120,52 @@ describe('decodeText', () => {
     });
   });
 
+  test('UTF-16 without a BOM is told by its zero bytes on one side only, Chinese text included', () => {
+    expect(decodeText(Buffer.from('id,名称,一\nx,1,2\n', 'utf16le'))).toEqual({
+      ok: false,
+      message: expect.stringMatching(/^the file looks like UTF-16 text.*save it as CSV UTF-8/),
+    });
+    expect(decodeText(Buffer.from('id,名称\nx,1\n', 'utf16le').swap16())).toEqual({
+      ok: false,
+      message: expect.stringMatching(/^the file looks like UTF-16 text/),
+    });
+  });
+
+  test('an Excel workbook (.xlsx, a zip; .xls, an OLE file) is named as one, not as UTF-16', () => {
+    // A zip's local file header, then the zeros of its version, flags and sizes, as a small .xlsx begins.
+    const xlsx = Buffer.concat([
+      Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 8, 0]),
+      Buffer.alloc(40),
+    ]);
+    expect(decodeText(xlsx)).toEqual({
+      ok: false,
+      message: expect.stringMatching(/^this is an Excel workbook \(\.xlsx\).*save it as CSV UTF-8/),
+    });
+    const xls = Buffer.concat([
+      Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]),
+      Buffer.alloc(40),
+    ]);
+    expect(decodeText(xls)).toEqual({
+      ok: false,
+      message: expect.stringMatching(/^this is an Excel 97-2003 workbook \(\.xls\).*save it as CSV UTF-8/),
+    });
+  });
+
+  test('binary data (zero bytes on both sides, or a zero word) is called binary, not UTF-16', () => {
+    // An ELF header as /bin/ls begins, and a PNG's: neither is text in any encoding.
+    const elf = Buffer.from([
+      0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0x3e, 0, 1, 0, 0, 0,
+    ]);
+    const png = Buffer.from([
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    ]);
+    for (const bytes of [elf, png])
+      expect(decodeText(bytes)).toEqual({
+        ok: false,
+        message: expect.stringMatching(/^the file holds binary data, not text/),
+      });
+  });
+
   test('other bytes that are not UTF-8 get the generic sentence', () => {
     expect(decodeText(Buffer.from([0x69, 0x64, 0xff, 0x0a]))).toEqual({
       ok: false,

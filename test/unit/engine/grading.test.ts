@@ -22,6 +22,13 @@ const g4 = (extra: Record<string, unknown>) =>
     ...extra,
   });
 
+/** The same four grades by quota with their counts alone: a methodology refuses the fields quota does not read. */
+const quota4 = () =>
+  gradingSchema.parse({
+    method: 'quota',
+    grades: ['A', 'B', 'C', 'D'].map((code) => ({ code, count: 1 })),
+  });
+
 /** Quota grades G1, G2, G3 of one zone each, and a missing required indicator capping the grade at `maxGrade`. */
 const oneEachRequiredGate = (maxGrade: string) =>
   gradingSchema.parse({
@@ -83,7 +90,7 @@ describe('grading rules', () => {
     ]);
   });
   test('a quota larger than the number of zones in the data is refused by score, naming grade.grades', () => {
-    const m = compile({ indicators: [{ code: 'a' }], grade: g4({ method: 'quota' }) });
+    const m = compile({ indicators: [{ code: 'a' }], grade: quota4() });
     const data = datasetFromRows([
       { id: 'x', values: { a: 1 } },
       { id: 'y', values: { a: 2 } },
@@ -105,7 +112,7 @@ describe('grading rules', () => {
   });
   test('fewer units with a score than the quotas: grades are filled best first and the rest stay ungraded', () => {
     // 1 + 1 + 1 + 1 = 4 places, 4 zones, one of them without any data (the 2022 case: 105 places, 104 scores).
-    const m = compile({ indicators: [{ code: 'a' }, { code: 'b' }], grade: g4({ method: 'quota' }) });
+    const m = compile({ indicators: [{ code: 'a' }, { code: 'b' }], grade: quota4() });
     const r = score(
       m,
       datasetFromRows([
@@ -129,7 +136,7 @@ describe('grading rules', () => {
     const m = compile({
       indicators: [{ code: 'a' }, { code: 'b' }],
       screen: { minAvailability: 1 },
-      grade: g4({ method: 'quota' }),
+      grade: quota4(),
     });
     const r = score(
       m,

@@ -163,9 +163,146 @@ describe('the methodology format', () => {
       /^normalise.method: must be one of minmax, .*, not `minmaxx` \(did you mean `minmax`\?\)$/,
     );
   });
+  test('the year and the uncertainty seed take the ranges --year and --seed take', () => {
+    expect(issues({ ...base(), year: 1999 })).toBe('year: must be a year from 2000 to 2100');
+    expect(issues({ ...base(), uncertainty: { seed: -5 } })).toBe(
+      'uncertainty.seed: must be a whole number from 0 to 4294967295',
+    );
+    expect(issues({ ...base(), uncertainty: { seed: 4_294_967_296 } })).toBe(
+      'uncertainty.seed: must be a whole number from 0 to 4294967295',
+    );
+    expect(compileMethodology({ ...base(), year: 2100, uncertainty: { seed: 4_294_967_295 } }).ok).toBe(true);
+  });
   test('no aggregates at all: indicators score under an implicit root', () => {
     const c = compileMethodology({ indicators: [{ code: 'a' }, { code: 'b' }] });
     expect(c.ok && c.methodology.nodes[c.methodology.root]!.children).toEqual([0, 1]);
+  });
+});
+
+describe('settings the chosen method does not read are refused, naming the method that would', () => {
+  const quota = {
+    method: 'quota',
+    grades: [
+      { code: 'A', count: 1 },
+      { code: 'B', count: 2 },
+    ],
+  };
+  test.each<[string, Record<string, unknown>, string]>([
+    [
+      'treat.lambda under winsorise',
+      { treat: { method: 'winsorise', lambda: 0.5 } },
+      "treat.lambda: is not used by treat method 'winsorise': only 'boxcox' reads it; remove it, or choose that method",
+    ],
+    [
+      'treat.winmax under Box-Cox',
+      { treat: { method: 'boxcox', winmax: 3 } },
+      "treat.winmax: is not used by treat method 'boxcox': only 'winsorise' reads it; remove it, or choose that method",
+    ],
+    [
+      'the skew threshold with no treatment',
+      { treat: { method: 'none', skew: 1.5 } },
+      "treat.skew: is not used by treat method 'none': only 'winsorise' or 'boxcox' read it; remove it, or choose one of those methods",
+    ],
+    [
+      'winmax alternatives without winsorising',
+      { uncertainty: { winmax: [1, 2] } },
+      "uncertainty.winmax: is not used by treat method 'none': the winmax alternatives only change 'winsorise'; remove them, or choose that method",
+    ],
+    [
+      'normalise.range under z-scores',
+      { normalise: { method: 'zscore', range: [1, 10] } },
+      "normalise.range: is not used by normalise method 'zscore': only 'minmax', 'rank', 'goalposts', 'target' or 'distmax' read it; remove it, or choose one of those methods",
+    ],
+    [
+      'a mean under min-max, in an uncertainty alternative',
+      { uncertainty: { normalise: [{ method: 'minmax', mean: 10 }] } },
+      "uncertainty.normalise[0].mean: is not used by normalise method 'minmax': only 'zscore' reads it; remove it, or choose that method",
+    ],
+    [
+      'goalposts under min-max',
+      { indicators: [{ code: 'a', goalposts: [0, 10] }, { code: 'b' }] },
+      "indicators[0] (a).goalposts: is not used by normalise method 'minmax': only normalise method 'goalposts' reads it (here or in uncertainty.normalise); remove it, or normalise by 'goalposts'",
+    ],
+    [
+      'a target under min-max',
+      { indicators: [{ code: 'a' }, { code: 'b', target: 5 }] },
+      "indicators[1] (b).target: is not used by normalise method 'minmax': only normalise method 'target' reads it (here or in uncertainty.normalise); remove it, or normalise by 'target'",
+    ],
+    [
+      'a share under quota',
+      { grade: { method: 'quota', grades: [{ code: 'A', count: 1, share: 0.5 }] } },
+      "grade.grades[0] (A).share: is not used by grade method 'quota': only 'share' reads it; under 'quota' a grade takes `count`",
+    ],
+    [
+      'a minimum score under quota',
+      { grade: { method: 'quota', grades: [{ code: 'A', count: 1, minScore: 50 }] } },
+      "grade.grades[0] (A).minScore: is not used by grade method 'quota': only 'thresholds' reads it; under 'quota' a grade takes `count`",
+    ],
+    [
+      'a count under natural breaks',
+      { grade: { method: 'jenks', grades: [{ code: 'A', count: 1 }, { code: 'B' }] } },
+      "grade.grades[0] (A).count: is not used by grade method 'jenks': only 'quota' reads it; 'jenks' draws the boundaries from the scores and takes none of count, share or minScore",
+    ],
+    [
+      'a gate with no condition',
+      { grade: { ...quota, gates: [{ maxGrade: 'B' }] } },
+      'grade.gates[0]: has no condition, so it would hold no zone at B: give `minAvailability` (a share above 0) or `required: true`',
+    ],
+    [
+      'a gate whose conditions cannot hold',
+      { grade: { ...quota, gates: [{ minAvailability: 0, required: false, maxGrade: 'B' }] } },
+      'grade.gates[0]: has no condition, so it would hold no zone at B: give `minAvailability` (a share above 0) or `required: true`',
+    ],
+    [
+      'a group column without group means',
+      { impute: { method: 'mean', group: 'region' } },
+      "impute.group: is not used by impute method 'mean': only 'groupMean' reads it; remove it, or choose that method",
+    ],
+    [
+      'a power without the generalised mean',
+      { aggregate: { method: 'arithmetic', p: 2 } },
+      "aggregate.p: is not used by aggregate method 'arithmetic': only 'genmean' reads it (here or as an aggregate's own method); remove it, or choose that method",
+    ],
+  ])('%s', (_what, change, expected) => {
+    expect(issues({ indicators: [{ code: 'a' }, { code: 'b' }], ...change })).toBe(expected);
+  });
+
+  test('the methods that read them accept them, and a default given as it is stays valid', () => {
+    const ok = (change: Record<string, unknown>) => {
+      const c = compileMethodology({ indicators: [{ code: 'a', goalposts: [0, 1], target: 1 }], ...change });
+      if (!c.ok) throw new Error(formatIssues(c.issues));
+    };
+    ok({
+      normalise: { method: 'goalposts', range: [1, 10] },
+      treat: { method: 'boxcox', lambda: 0.5, skew: 1 },
+      uncertainty: { normalise: [{ method: 'target' }, { method: 'zscore', mean: 10, sd: 2 }] },
+    });
+    ok({
+      indicators: [{ code: 'a', parent: 'D', goalposts: [0, 1], target: 1 }],
+      normalise: { method: 'target', range: [0, 100], mean: 0, sd: 1 },
+      treat: { method: 'none', winmax: 5, skew: 2, kurtosis: 3.5 },
+      impute: { method: 'groupMean', group: 'region' },
+      aggregates: [{ code: 'D', parent: 'Index', method: 'genmean' }, { code: 'Index' }],
+      aggregate: { p: 2 },
+      uncertainty: { normalise: [{ method: 'goalposts' }] },
+      grade: {
+        method: 'thresholds',
+        grades: [{ code: 'A', minScore: 50 }, { code: 'B' }],
+        gates: [
+          { minAvailability: 0.8, maxGrade: 'B' },
+          { required: true, maxGrade: 'B' },
+        ],
+      },
+    });
+  });
+
+  test('every issue is its own line: 49 unused targets are 49 lines', () => {
+    const c = compileMethodology({
+      indicators: Array.from({ length: 49 }, (_, k) => ({ code: `i${k}`, target: k })),
+    });
+    expect(c.ok ? [] : c.issues.map((i) => i.path)).toEqual(
+      Array.from({ length: 49 }, (_, k) => `indicators[${k}] (i${k}).target`),
+    );
   });
 });
 

@@ -283,6 +283,46 @@ describe('reading the control spreadsheet', () => {
     expect(locateIssue(out, issue!)).toBe('Indicators!B3');
   });
 
+  test('a setting the chosen method does not read is refused at its cell, as the JSON format refuses it', () => {
+    const g = grids();
+    g.settings = grid('Settings', [
+      ['key', 'value'],
+      ['treat', 'winsorise'],
+      ['treat.lambda', 0.5],
+      ['normalise', 'zscore'],
+      ['normalise.range_low', 1],
+      ['normalise.range_high', 10],
+      ['grade.gates', '[{"maxGrade": "B"}]'],
+    ]);
+    g.grades = grid('Grades', [
+      ['code', 'count', 'share'],
+      ['A', 1, 0.5],
+      ['B', 1, null],
+    ]);
+    const out = readControlGrids('ctl', g);
+    const compiled = compileMethodology(out.methodology);
+    if (compiled.ok) throw new Error('expected issues');
+
+    expect(compiled.issues.map((i) => [locateIssue(out, i), `${i.path}: ${i.message}`])).toEqual([
+      [
+        'Settings!B3',
+        "treat.lambda: is not used by treat method 'winsorise': only 'boxcox' reads it; remove it, or choose that method",
+      ],
+      [
+        'Settings!B5',
+        "normalise.range: is not used by normalise method 'zscore': only 'minmax', 'rank', 'goalposts', 'target' or 'distmax' read it; remove it, or choose one of those methods",
+      ],
+      [
+        'Grades!C2',
+        "grade.grades[0] (A).share: is not used by grade method 'quota': only 'share' reads it; under 'quota' a grade takes `count`",
+      ],
+      [
+        'Settings!B7',
+        'grade.gates[0]: has no condition, so it would hold no zone at B: give `minAvailability` (a share above 0) or `required: true`',
+      ],
+    ]);
+  });
+
   test('weights summing to zero point at the first child’s weight', () => {
     const g = grids();
     g.indicators = grid('Indicators', [

@@ -4,15 +4,16 @@
  */
 import { escapeHtml, htmlDom, safeAttributeName, safeHref } from '../../../lib/local/workspace/client/dom';
 import {
-  columnLetters,
   feedbackCells,
   feedbackNotes,
+  grid,
   nextGradeText,
   rankInterval,
   statusText,
 } from '../../../lib/local/workspace/client/view';
 import { renderResultsHtml } from '../../../lib/local/workspace/html';
 import type { ResultsView, SheetView } from '../../../lib/local/workspace/types';
+import { columnLetters } from '../../../lib/sheets/a1';
 import { gradeColours } from '../../../lib/sheets/results';
 import { tinyDoc } from '../../helpers/results';
 
@@ -117,8 +118,15 @@ test('the Feedback tab is read into refused values and values to check, by cell'
   expect([...feedbackCells(s, 'Form').keys()]).toEqual(['D5', 'D3']);
 });
 
-test('column letters run A to Z, then AA', () => {
+test('a grid wider than 26 columns is lettered on past Z (AA, AB), by the A1 helpers the sheets code uses', () => {
+  const row = Array.from({ length: 28 }, (_, k) => String(k));
+  const { html } = grid(
+    htmlDom,
+    { title: 'Wide', rows: [row] },
+    { editing: null, marks: new Map(), editable: false },
+  );
   expect([0, 25, 26, 701, 702].map(columnLetters)).toEqual(['A', 'Z', 'AA', 'ZZ', 'AAA']);
+  expect(html).toMatch(/>Z<\/th>.*>AA<\/th>.*>AB<\/th>/s);
 });
 
 test('the next grade is a sentence naming the grade, the points, the indicator and the values', () => {

@@ -4,6 +4,8 @@
  * Every text from data (zone names, cell values, Feedback messages) goes in as a child string, i.e. as text.
  */
 import type { ResultsDoc } from '../../../pipeline/results';
+// The A1 helpers import nothing, so esbuild bundles the one `columnLetters` into the page as it is.
+import { columnLetters } from '../../../sheets/a1';
 import type { FilesView, ResultsView, SheetView, WorkspaceStatus } from '../types';
 import type { Child, Dom } from './dom';
 
@@ -375,13 +377,6 @@ export function filesPage<N>(d: Dom<N>, f: FilesView): N {
       ),
     ),
   );
-}
-
-/** A column's letters: 0 is A, 26 is AA. */
-export function columnLetters(k: number): string {
-  let s = '';
-  for (let n = k + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
 }
 
 /** A row of a Feedback tab about one cell: the cell, the value as typed, the problem and what is expected. */
