@@ -81,7 +81,9 @@ export function commandNames(): string[] {
 
 export function usage(): string {
   const lines = ['usage: zone-eval <command> [options]', '', 'commands:'];
-  for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(10)} ${c.summary}`);
+  // As wide as the longest name, so that a new command never pushes its summary out of line.
+  const width = Math.max(...Object.keys(commands).map((n) => n.length));
+  for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(width)}  ${c.summary}`);
   lines.push('', 'zone-eval <command> --help shows the options of one command.');
   return lines.join('\n');
 }
