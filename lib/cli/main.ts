@@ -63,7 +63,7 @@ const commands: Record<string, Command> = {
     summary: "the run, versions and revisions behind a zone's published result",
     load: () => require('./trace'),
   },
-  export: { summary: 'the published results as CSV or JSON', load: () => require('./export') },
+  export: { summary: 'the published results as CSV, Excel (xlsx) or JSON', load: () => require('./export') },
   provision: {
     summary: 'create or repair the control, zone, central data and results spreadsheets',
     load: () => require('./provision'),

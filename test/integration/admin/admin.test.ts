@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { officialOf } from '../../../lib/local/seed';
 import { ENGINE_VERSION } from '../../../lib/pipeline/results';
 import { runCli } from '../../helpers/cli';
-import { buildFixture, E, type Fixture, local, openStack, T03_REMARK, Z1, Z2, Z3 } from './fixture';
+import { unzip } from '../../helpers/unzip';
+import { buildFixture, E, type Fixture, local, openStack, T03_REMARK, Z1, Z2, Z3, zones } from './fixture';
 
 let fx: Fixture;
 beforeAll(async () => {
@@ -159,10 +160,43 @@ describe('export', () => {
     expect(doc.zones[0].rank).toBe(1);
   });
 
-  it('refuses xlsx, and another year, in one line', async () => {
+  it("writes an Excel workbook: the CSV's columns, numbers as number cells, names intact, a formula as text", async () => {
+    const out = join(fx.dir, 'results.xlsx');
+    const r = await runCli(['export', ...local(fx.dir), '--year', '2025', '--format', 'xlsx', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const files = unzip(readFileSync(out));
+    expect(files.get('xl/workbook.xml')!.data.toString('utf8')).toContain('<sheet name="Results 2025"');
+    const sheet = files.get('xl/worksheets/sheet1.xml')!.data.toString('utf8');
+    const rows = [...sheet.matchAll(/<row r="(\d+)">(.*?)<\/row>/g)].map((m) => m[2]!);
+    expect(rows).toHaveLength(4);
+    const csvOut = join(fx.dir, 'results-for-xlsx.csv');
+    await runCli(['export', ...local(fx.dir), '--year', '2025', '--format', 'csv', '--out', csvOut]);
+    const csv = readFileSync(csvOut, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .split('\r\n');
+    const head = csv[0]!.split(',');
+    // Every header cell, in the CSV's order, as bold text.
+    const headCells = [
+      ...rows[0]!.matchAll(/<c r="([A-Z]+)1" s="1" t="inlineStr"><is><t xml:space="preserve">([^<]*)</g),
+    ];
+    expect(headCells.map((m) => m[2])).toEqual(head);
+    // The first zone: rank 1 and its score as numbers, its Chinese name as text.
+    expect(rows[1]).toMatch(/^<c r="A2"><v>1<\/v><\/c>/);
+    const score = head.indexOf('score');
+    const scoreCell = new RegExp(`<c r="${String.fromCharCode(65 + score)}2"><v>(-?[\\d.e+-]+)</v></c>`);
+    expect(Number(rows[1]!.match(scoreCell)?.[1])).toBeGreaterThan(0);
+    expect(sheet).toContain(`<t xml:space="preserve">${zones[0]!.nameZh}</t>`);
+    expect(sheet).toContain('<t xml:space="preserve">=IMPORTXML(&quot;x&quot;)</t>');
+    expect(sheet).not.toContain('<f>');
+  });
+
+  it('refuses xlsx without --out, and another year, in one line', async () => {
     const x = await runCli(['export', ...local(fx.dir), '--year', '2025', '--format', 'xlsx']);
     expect(x.code).toBe(2);
-    expect(x.stderr).toMatch(/^zone-eval export: --format xlsx is not available/);
+    expect(x.stderr).toBe(
+      'zone-eval export: --format xlsx writes a file: name it with --out, e.g. --out results.xlsx',
+    );
     const y = await runCli(['export', ...local(fx.dir), '--year', '2024', '--format', 'csv']);
     expect(y.code).toBe(2);
     expect(y.stderr).toContain('published results for 2025, not 2024');
