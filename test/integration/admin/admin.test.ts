@@ -5,10 +5,24 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { officialOf } from '../../../lib/local/seed';
+import { silentLogger } from '../../../lib/pipeline/log';
 import { ENGINE_VERSION } from '../../../lib/pipeline/results';
+import { syncSheet } from '../../../lib/pipeline/sync';
 import { runCli } from '../../helpers/cli';
 import { unzip } from '../../helpers/unzip';
-import { buildFixture, E, type Fixture, local, openStack, T03_REMARK, Z1, Z2, Z3, zones } from './fixture';
+import {
+  buildFixture,
+  E,
+  type Fixture,
+  local,
+  openStack,
+  T03_REMARK,
+  typeAs,
+  Z1,
+  Z2,
+  Z3,
+  zones,
+} from './fixture';
 
 let fx: Fixture;
 beforeAll(async () => {
@@ -238,5 +252,66 @@ describe('recompute', () => {
     const r = await runCli(['recompute', ...local(fx.dir), '--zone', Z2.slice(0, -1)]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`(did you mean ${Z2}?)`);
+  });
+});
+
+describe('status of the sign-off, the freeze, late edits and a draft', () => {
+  const signedAt = '2026-04-01T02:00:00.000Z';
+  beforeAll(async () => {
+    const s = await openStack(fx.dir);
+    try {
+      const latest = (await s.store.latestRun(E))!.seq;
+      await s.store.setGovernance(E, {
+        freeze: '2020-01-01T00:00:00.000Z',
+        signOff: { year: 2025, run: fx.runSeq, by: 'admin@mofcom.test', at: signedAt },
+        draft: { version: 'abcdef012345abcdef012345', editor: 'method@mofcom.test', at: signedAt },
+      });
+      expect(latest).toBeGreaterThanOrEqual(fx.runSeq);
+      // Z3's official edits after the freeze: kept as a late revision, waiting for accept-late.
+      await typeAs(s, Z3, fx.prov.sheets.get(Z3)!, 'T03', '31');
+      await s.store.requestSheet(E, fx.prov.sheets.get(Z3)!);
+      const o = await syncSheet(
+        {
+          evaluationId: E,
+          spreadsheetId: fx.prov.sheets.get(Z3)!,
+          caller: 'trigger',
+          editor: officialOf(Z3),
+        },
+        { store: s.store, reader: s.reader, feedback: s.feedback, files: s.files, log: silentLogger },
+      );
+      expect(o).toMatchObject({ status: 'synced', late: expect.any(Number) });
+    } finally {
+      await s.close();
+    }
+  }, 30_000);
+
+  it('gives them in JSON: the sign-off with who, when and which run, the freeze, the late zone, the draft', async () => {
+    const r = await runCli(['status', ...local(fx.dir), '--format', 'json']);
+    expect(r.stderr).toBe('');
+    const g = JSON.parse(r.stdout).governance;
+    expect(g.signOff).toEqual({ year: 2025, run: fx.runSeq, by: 'admin@mofcom.test', at: signedAt });
+    expect(g.freeze).toBe('2020-01-01T00:00:00.000Z');
+    expect(g.lateWaiting).toEqual([
+      { zoneId: Z3, revision: expect.any(Number), at: expect.any(String), editor: officialOf(Z3) },
+    ]);
+    expect(g.draft).toMatchObject({ version: 'abcdef012345abcdef012345', editor: 'method@mofcom.test' });
+  });
+
+  it('prints them as lines an admin acts on', async () => {
+    const r = await runCli(['status', ...local(fx.dir)]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      new RegExp(`^sign-off: run ${fx.runSeq} for 2025 by admin@mofcom\\.test at ${signedAt}`, 'm'),
+    );
+    expect(r.stdout).toMatch(/^freeze: 2020-01-01T00:00:00\.000Z \(passed: edits are kept as late\)$/m);
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^late edits waiting: 1 \\(zone-eval accept-late --zone ID\\): ${Z3} rev \\d+ at \\S+ by `,
+        'm',
+      ),
+    );
+    expect(r.stdout).toMatch(
+      /^methodology draft waiting: abcdef012345abcdef012345 by method@mofcom\.test at .*Preview tab/m,
+    );
   });
 });
