@@ -8,6 +8,7 @@ import { officialOf } from '../../../lib/local/seed';
 import { silentLogger } from '../../../lib/pipeline/log';
 import { ENGINE_VERSION } from '../../../lib/pipeline/results';
 import { syncSheet } from '../../../lib/pipeline/sync';
+import { RESULTS_TABS } from '../../../lib/sheets/results';
 import { runCli } from '../../helpers/cli';
 import { unzip } from '../../helpers/unzip';
 import {
@@ -18,6 +19,7 @@ import {
   openStack,
   T03_REMARK,
   typeAs,
+  withStack,
   Z1,
   Z2,
   Z3,
@@ -148,6 +150,48 @@ describe('trace', () => {
     const r = await runCli(['trace', ...local(fx.dir), '--zone', Z1, '--run', '99']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('has no run 99');
+  });
+});
+
+describe("the results' Provenance tab", () => {
+  it('names for each value of the published run the revision that entered it, who and when, as trace does', async () => {
+    const rows = await withStack(fx.dir, async (s) => {
+      const res = await s.google.sheets.spreadsheets.values.get({
+        spreadsheetId: fx.prov.resultsId!,
+        range: `'${RESULTS_TABS.provenance.title}'`,
+      });
+      return res.data.values ?? [];
+    });
+    expect(rows[0]).toEqual([
+      'Zone ID',
+      'Zone',
+      '试验区',
+      'Revision 版本',
+      'Entered by 填报人',
+      'When 时间',
+      'Indicators entered 填入指标 (values: Indicators tab)',
+    ]);
+    const r = await runCli(['trace', ...local(fx.dir), '--zone', Z1, '--format', 'json']);
+    const traced: Array<{
+      indicator: string;
+      used: number | null;
+      entered: { revision: number; by: string; at: string } | null;
+    }> = JSON.parse(r.stdout).values;
+    const mine = rows.filter((row) => row[0] === Z1);
+    const checked = traced.filter((v) => v.used !== null && v.entered !== null);
+    // Zhengzhou's T03: refused at one revision, then 45 accepted at the next; the refused T01 after the run is not it.
+    expect(checked.map((v) => v.indicator)).toContain('T03');
+    expect(checked.length).toBeGreaterThan(1);
+    for (const v of checked) {
+      const row = mine.find((x) => String(x[6]).split(', ').includes(v.indicator));
+      expect([v.indicator, row?.slice(3, 6)]).toEqual([
+        v.indicator,
+        [String(v.entered!.revision), v.entered!.by, v.entered!.at],
+      ]);
+    }
+    // Every value a zone's run used is listed once, across its rows.
+    const listed = mine.flatMap((x) => String(x[6]).split(', '));
+    expect(new Set(listed).size).toBe(listed.length);
   });
 });
 
