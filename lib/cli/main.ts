@@ -48,7 +48,8 @@ const commands: Record<string, Command> = {
     load: () => require('./emulator'),
   },
   status: {
-    summary: 'per spreadsheet: last sync, pending edits, refused cells; runs; DLQs',
+    summary:
+      'per spreadsheet: last sync, pending edits, refused cells; runs; sign-off, freeze, late edits; DLQs',
     load: () => require('./status'),
   },
   recompute: {
@@ -69,7 +70,8 @@ const commands: Record<string, Command> = {
     load: () => require('./provision'),
   },
   triggers: {
-    summary: 'write the standalone Apps Script triggers and their keys for the bot account to install',
+    summary:
+      'write the Apps Script triggers (standalone, or bound with a menu) and their keys for the bot account',
     load: () => require('./triggers'),
   },
 };
