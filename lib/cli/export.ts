@@ -1,10 +1,10 @@
 /**
- * `zone-eval export --year Y --format csv|json [--out FILE]`: the published results as a leader would file them:
+ * `zone-eval export --year Y --format csv|xlsx|json [--out FILE]`: the published results as a leader would file them:
  * one row per zone, best first, with names, province, batch, score, grade (code and labels), last year's rank,
  * the rank interval, every dimension's score and every indicator's value scored, stamped with the run.
  *
- * xlsx is refused: no spreadsheet-writing package is installed (the project adds none without review), and
- * Sheets itself opens the CSV (UTF-8 with a BOM, so Excel on a Chinese system reads the names right).
+ * CSV is UTF-8 with a BOM, so Excel on a Chinese system reads the names right; xlsx (lib/cli/xlsx.ts) has the
+ * same columns with numbers as number cells, for a leader who files a workbook.
  */
 import { writeFileSync } from 'node:fs';
 import { csvField } from '../core/csv';
@@ -14,14 +14,16 @@ import { choiceOption, intOption, parseOptions } from './args';
 import { BACKEND_HELP, BACKEND_OPTIONS, backendChoice, withBackend } from './backend';
 import { UsageError } from './errors';
 import { chooseRun, type PublishedDoc } from './published';
+import { type Cell, xlsx } from './xlsx';
 
-const HELP = `usage: zone-eval export --year Y --format csv|json [--out FILE] [--evaluation ID] [--local --data-dir DIR]
+const HELP = `usage: zone-eval export --year Y --format csv|xlsx|json [--out FILE] [--evaluation ID] [--local --data-dir DIR]
 
-The published results of the evaluation of year Y, best first, as CSV (UTF-8 with a BOM) or JSON.
+The published results of the evaluation of year Y, best first, as CSV (UTF-8 with a BOM), an Excel workbook
+(one sheet, numbers as numbers; needs --out) or JSON.
 
 options:
   --year Y             the evaluation's year (checked against the published run)
-  --format F           csv or json (xlsx: not available, see README)
+  --format F           csv, xlsx or json
   --out FILE           write to FILE instead of standard output
 ${BACKEND_HELP}
   -h, --help           this help`;
@@ -40,8 +42,8 @@ const OPTIONS = {
 const textField = (s: string) => csvField(/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
 const numField = (n: number | null | undefined) => (n === null || n === undefined ? '' : String(n));
 
-/** The CSV of a published run. */
-export function exportCsv(doc: PublishedDoc, run: RunRecord): string {
+/** The export's rows, typed: numbers stay numbers (CSV writes them as text, xlsx as number cells). */
+export function exportRows(doc: PublishedDoc, run: RunRecord): { head: string[]; rows: Cell[][] } {
   const dims = doc.aggregates.map((a) => a.code).filter((c) => doc.zones.some((z) => c in z.dimensions));
   const inds = doc.indicators.map((i) => i.code);
   const label = new Map(doc.grades.map((g) => [g.code, g]));
@@ -67,35 +69,46 @@ export function exportCsv(doc: PublishedDoc, run: RunRecord): string {
     'engine_version',
     'run_at',
   ];
-  const lines = [head.join(',')];
-  for (const z of doc.zones) {
+  const rows = doc.zones.map((z): Cell[] => {
     const g = z.grade === null ? undefined : label.get(z.grade);
-    lines.push(
-      [
-        numField(z.rank),
-        textField(z.zoneId),
-        textField(z.nameEn),
-        textField(z.nameZh),
-        textField(z.province),
-        numField(z.batch),
-        numField(z.score),
-        textField(z.grade ?? ''),
-        textField(g?.label ?? ''),
-        textField(g?.labelZh ?? ''),
-        numField(z.previous?.rank),
-        textField(z.previous?.grade ?? ''),
-        numField(z.uncertainty?.q05),
-        numField(z.uncertainty?.q95),
-        ...dims.map((d) => numField(z.dimensions[d])),
-        ...inds.map((i) => numField(z.values[i])),
-        String(run.seq),
-        textField(run.methodologyVersion),
-        textField(run.engineVersion),
-        run.createdAt,
-      ].join(','),
-    );
-  }
+    return [
+      z.rank,
+      z.zoneId,
+      z.nameEn,
+      z.nameZh,
+      z.province,
+      z.batch,
+      z.score,
+      z.grade ?? '',
+      g?.label ?? '',
+      g?.labelZh ?? '',
+      z.previous?.rank,
+      z.previous?.grade ?? '',
+      z.uncertainty?.q05,
+      z.uncertainty?.q95,
+      ...dims.map((d) => z.dimensions[d]),
+      ...inds.map((i) => z.values[i]),
+      run.seq,
+      run.methodologyVersion,
+      run.engineVersion,
+      run.createdAt,
+    ];
+  });
+  return { head, rows };
+}
+
+/** The CSV of a published run. */
+export function exportCsv(doc: PublishedDoc, run: RunRecord): string {
+  const { head, rows } = exportRows(doc, run);
+  const field = (c: Cell) => (typeof c === 'string' ? textField(c) : numField(c));
+  const lines = [head.join(','), ...rows.map((r) => r.map(field).join(','))];
   return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+/** The .xlsx of a published run: the CSV's columns on one sheet, numbers as numbers, the header in bold. */
+export function exportXlsx(doc: PublishedDoc, run: RunRecord): Buffer {
+  const { head, rows } = exportRows(doc, run);
+  return xlsx([{ name: `Results ${doc.year ?? ''}`.trim(), rows: [head, ...rows] }], new Date(run.createdAt));
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -104,22 +117,22 @@ export async function run(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  if (args.values.format === 'xlsx')
-    throw new UsageError(
-      '--format xlsx is not available: no spreadsheet-writing package is installed; use --format csv (Excel and Sheets open it) or json',
-    );
-  const format = choiceOption(args.values.format, 'format', ['csv', 'json']);
-  if (format === undefined) throw new UsageError('option --format is required: csv or json');
+  const format = choiceOption(args.values.format, 'format', ['csv', 'xlsx', 'json']);
+  if (format === undefined) throw new UsageError('option --format is required: csv, xlsx or json');
+  // A workbook's bytes on a terminal are noise, and console.log would add a line break to them.
+  if (format === 'xlsx' && !args.values.out)
+    throw new UsageError('--format xlsx writes a file: name it with --out, e.g. --out results.xlsx');
   const year = intOption(args.values.year, 'year', YEAR_RANGE);
   if (year === undefined) throw new UsageError('option --year is required, e.g. --year 2025');
   const choice = backendChoice(args.values);
-  const text = await withBackend(choice, async (b) => {
+  const text = await withBackend(choice, async (b): Promise<string | Buffer> => {
     const { run: r, doc } = await chooseRun(b.store, b.evaluationId, { fallbackToLatest: false });
     if (doc.year !== null && doc.year !== year)
       throw new UsageError(
         `evaluation '${b.evaluationId}' published results for ${doc.year}, not ${year}: name the evaluation of ${year} with --evaluation`,
       );
     if (format === 'csv') return exportCsv(doc, r);
+    if (format === 'xlsx') return exportXlsx(doc, r);
     return `${JSON.stringify({
       evaluationId: b.evaluationId,
       year: doc.year,
@@ -132,6 +145,6 @@ export async function run(argv: string[]): Promise<number> {
     })}\n`;
   });
   if (args.values.out) writeFileSync(args.values.out, text);
-  else console.log(text.replace(/\n$/, ''));
+  else console.log(String(text).replace(/\n$/, ''));
   return 0;
 }

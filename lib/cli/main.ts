@@ -48,7 +48,8 @@ const commands: Record<string, Command> = {
     load: () => require('./emulator'),
   },
   status: {
-    summary: 'per spreadsheet: last sync, pending edits, refused cells; runs; DLQs',
+    summary:
+      'per spreadsheet: last sync, pending edits, refused cells; runs; sign-off, freeze, late edits; DLQs',
     load: () => require('./status'),
   },
   recompute: {
@@ -63,13 +64,14 @@ const commands: Record<string, Command> = {
     summary: "the run, versions and revisions behind a zone's published result",
     load: () => require('./trace'),
   },
-  export: { summary: 'the published results as CSV or JSON', load: () => require('./export') },
+  export: { summary: 'the published results as CSV, Excel (xlsx) or JSON', load: () => require('./export') },
   provision: {
     summary: 'create or repair the control, zone, central data and results spreadsheets',
     load: () => require('./provision'),
   },
   triggers: {
-    summary: 'write the standalone Apps Script triggers and their keys for the bot account to install',
+    summary:
+      'write the Apps Script triggers (standalone, or bound with a menu) and their keys for the bot account',
     load: () => require('./triggers'),
   },
 };
@@ -81,7 +83,9 @@ export function commandNames(): string[] {
 
 export function usage(): string {
   const lines = ['usage: zone-eval <command> [options]', '', 'commands:'];
-  for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(10)} ${c.summary}`);
+  // As wide as the longest name, so that a new command never pushes its summary out of line.
+  const width = Math.max(...Object.keys(commands).map((n) => n.length));
+  for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(width)}  ${c.summary}`);
   lines.push('', 'zone-eval <command> --help shows the options of one command.');
   return lines.join('\n');
 }

@@ -149,23 +149,35 @@ export function readZonesCsv(path: string): ControlZone[] {
   });
 }
 
-/** A progress line: a bar redrawn in place on a terminal, otherwise a line at every tenth. */
-function progress(total: number) {
+/** Where progress goes: `write` redraws in place on a terminal, `line` prints one whole line. */
+export type ProgressStream = { isTTY: boolean; write(text: string): unknown; line(text: string): void };
+
+const STDERR: ProgressStream = {
+  isTTY: process.stderr.isTTY === true,
+  write: (text) => process.stderr.write(text),
+  line: (text) => console.error(text),
+};
+
+/**
+ * A progress line: a bar redrawn in place on a terminal, otherwise (a log file, CI) a line at every tenth, so a
+ * run over 105 zones leaves about ten lines rather than 105 or a screen of carriage returns.
+ */
+export function progress(total: number, out: ProgressStream = STDERR) {
   let last = -1;
   return (done: number, what: string) => {
-    if (process.stderr.isTTY) {
+    if (out.isTTY) {
       const w = 30;
       const fill = Math.round((done / total) * w);
-      process.stderr.write(
+      out.write(
         `\rprovision [${'#'.repeat(fill)}${'.'.repeat(w - fill)}] ${done}/${total} ${what}`.padEnd(90),
       );
-      if (done === total) process.stderr.write('\n');
+      if (done === total) out.write('\n');
       return;
     }
     const tenth = Math.floor((done / total) * 10);
     if (tenth !== last || done === total) {
       last = tenth;
-      console.error(`provision: ${done}/${total} ${what}`);
+      out.line(`provision: ${done}/${total} ${what}`);
     }
   };
 }

@@ -1,21 +1,27 @@
-/** `zone-eval sign-off --year Y --evaluation ID --as EMAIL`: keeps the current run as the year's final one. */
+/** `zone-eval sign-off --year Y`: keeps the current run as the year's final one, with who (verified) and when. */
 import { YEAR_RANGE } from '../core/methodology';
 import { signOff } from '../pipeline/governance';
 import { intOption, parseOptions } from './args';
+import { BACKEND_HELP, BACKEND_OPTIONS, backendChoice, withBackend } from './backend';
 import { UsageError } from './errors';
-import { openStore, STORE_HELP, STORE_OPTIONS } from './store';
+import { AS_HELP, checkAs, googleIdentity } from './identity';
 
-const HELP = `usage: zone-eval sign-off --year Y --evaluation ID --as EMAIL [--table NAME] [--endpoint URL]
+const HELP = `usage: zone-eval sign-off --year Y [--as EMAIL] [--evaluation ID] [--local --data-dir DIR]
 
-Signs off the evaluation's current run as the year's final one, recording who and when. The results
-spreadsheet keeps that run: later runs are stored but never replace it there until a new sign-off.
+Signs off the evaluation's current run as the year's final one, recording who and when. Who is the Google
+account of the credentials the command runs with, as Google reports it (Drive about.get), not a typed name. The
+results spreadsheet keeps that run: later runs are stored but never replace it there until a new sign-off.
 
+options:
   --year Y             the year signed off: must be the run's (the methodology's Settings “year”)
-${STORE_HELP}
+${AS_HELP}
+${BACKEND_HELP}
   -h, --help           this help`;
 
+const OPTIONS = { ...BACKEND_OPTIONS, year: { type: 'string' }, as: { type: 'string' } } as const;
+
 export async function run(argv: string[]): Promise<number> {
-  const parsed = parseOptions(argv, { year: { type: 'string' }, ...STORE_OPTIONS });
+  const parsed = parseOptions(argv, OPTIONS);
   if (parsed.help) {
     console.log(HELP);
     return 0;
@@ -24,20 +30,24 @@ export async function run(argv: string[]): Promise<number> {
   const year = intOption(o.year, 'year', YEAR_RANGE);
   if (year === undefined)
     throw new UsageError('--year is required (zone-eval sign-off --help shows the options)');
-  const { store, evaluationId, by, close } = openStore(o);
-  try {
-    const out = await signOff(store, evaluationId, year, by);
+  const choice = backendChoice(o);
+  return withBackend(choice, async (b) => {
+    const who = await googleIdentity(b.google());
+    checkAs(who, o.as);
+    const e = b.evaluationId;
+    const out = await signOff(b.store, e, year, who.email, new Date(), {
+      source: who.source,
+      permissionId: who.permissionId,
+    });
     if (out.status === 'refused') throw new UsageError(out.message);
     const s = out.signOff;
     console.log(
-      `evaluation ${evaluationId}: run ${s.run} signed off for ${s.year} by ${s.by} at ${s.at}${out.replaced ? ` (replacing the sign-off of run ${out.replaced.run} by ${out.replaced.by})` : ''}`,
+      `evaluation ${e}: run ${s.run} signed off for ${s.year} by ${s.by} at ${s.at}${out.replaced ? ` (replacing the sign-off of run ${out.replaced.run} by ${out.replaced.by})` : ''}`,
     );
     if (out.evaluationRequested !== null)
       console.log(
         `run ${s.run} is not the one in the results spreadsheet: evaluation asked to publish it (request ${out.evaluationRequested}; the reconcile poll delivers it)`,
       );
     return 0;
-  } finally {
-    close();
-  }
+  });
 }

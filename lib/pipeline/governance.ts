@@ -75,12 +75,23 @@ export const LiveRecordSchema = z.object({
 });
 export type LiveRecord = z.infer<typeof LiveRecordSchema>;
 
+/**
+ * How `by` was established: Google's own answer for the credentials the command ran with (Drive `about.get`), and
+ * Drive's stable id of that account. Absent on sign-offs recorded before identities were verified.
+ */
+export const VerifiedSchema = z.object({
+  source: z.literal('drive.about.get'),
+  permissionId: z.nullable(z.string()),
+});
+export type Verified = z.infer<typeof VerifiedSchema>;
+
 /** The admin's sign-off of a year's final run. */
 export const SignOffSchema = z.object({
   year: z.int(),
   run: z.int().check(z.positive()),
   by: z.string().check(z.minLength(1)),
   at: isoTime,
+  verified: z.optional(VerifiedSchema),
 });
 export type SignOff = z.infer<typeof SignOffSchema>;
 
@@ -213,6 +224,7 @@ export async function signOff(
   year: number,
   by: string,
   now: Date = new Date(),
+  verified?: Verified,
 ): Promise<SignOffOutcome> {
   const state = await store.getEvaluationState(evaluationId);
   const run = state?.currentRun ?? null;
@@ -238,7 +250,7 @@ export async function signOff(
       message: `run ${run} of evaluation ${evaluationId} is the ${runYear} evaluation, not ${year}: sign off with --year ${runYear}, or name the evaluation of ${year} with --evaluation`,
     };
   const before = await store.getGovernance(evaluationId);
-  const record = SignOffSchema.parse({ year, run, by, at: now.toISOString() });
+  const record = SignOffSchema.parse({ year, run, by, at: now.toISOString(), ...(verified && { verified }) });
   await store.setGovernance(evaluationId, { signOff: record });
   // A final run is what leaders cite: it never expires, even if it was replaced quickly (run-retention.ts).
   await store.keepRun?.(evaluationId, run!, 'final');

@@ -13,6 +13,7 @@ import { score } from '../core/score';
 import { type UncertaintyResult, uncertainty } from '../core/uncertainty';
 import * as z from '../core/zod';
 import type { ControlZone, SubmittedValue } from './ports';
+import { groupProvenance, ProvenanceGroupSchema } from './provenance';
 
 /** Bumped when a change to the engine or to this document can change published results for equal input. */
 export const ENGINE_VERSION = 'zone-eval-engine/1';
@@ -77,6 +78,11 @@ export const ZoneResultSchema = z.object({
     lastEditor: z.nullable(z.string()),
     reason: z.nullable(z.string()),
   }),
+  /**
+   * Who entered each value scored: the values grouped by the revision (or central tab) that entered them
+   * (lib/pipeline/provenance.ts). Absent in runs stored before it was recorded.
+   */
+  provenance: z.optional(z.array(ProvenanceGroupSchema)),
 });
 export type ZoneResult = z.infer<typeof ZoneResultSchema>;
 
@@ -134,6 +140,8 @@ export type ZoneInput = {
   updatedAt: string | null;
   editor: string | null;
   unreadable: string | null;
+  /** Per indicator, the revision (or central tab) that entered the value in use, when worked out (evaluate.ts). */
+  entered?: ReadonlyMap<string, { revision: number | null; by: string | null; at: string | null }>;
 };
 
 /** The previous year's published results, by zone. */
@@ -310,6 +318,12 @@ export function buildResults(input: BuildInput): ResultsDoc {
         lastEditor: x.editor,
         reason: x.unreadable,
       },
+      ...(x.entered && {
+        provenance: groupProvenance(
+          x.entered,
+          codes.filter((c) => values[c] !== null),
+        ),
+      }),
     };
   });
   // Best first; unscored zones keep the control sheet's order after every scored one.

@@ -25,6 +25,8 @@ export const RESULTS_TABS = {
   quality: { id: 9106, title: 'Data quality' },
   methodology: { id: 9107, title: 'Methodology' },
   run: { id: 9108, title: 'Run' },
+  // Added after the chart's id was taken: ids are never reused or renumbered, so the order here is the tabs' order.
+  provenance: { id: 9110, title: 'Provenance' },
   chart: { id: 9109, title: 'Chart' },
 } as const;
 export const RESULTS_CHART_ID = 9199;
@@ -336,6 +338,40 @@ export function resultsTabs(doc: ResultsDoc): ResultsTab[] {
     fills: [],
   };
 
+  // Who entered each value scored: one row per zone and revision (or central tab) that entered values in use, with
+  // the indicators it entered (their values are on the Indicators tab, row for row by zone). Not one row per value:
+  // at 2,000 zones x 48 indicators that is 96,000 rows of text cells, about 16 MB of updateCells, past the 10 MB a
+  // batchUpdate may carry. Listing `code = value` here too took the whole request from 7.8 to 9.1 MB at that size
+  // (synthetic values of ten digits): too close to the limit.
+  const provenance: ResultsTab = {
+    ...T.provenance,
+    frozenRows: 1,
+    rows: [
+      [
+        'Zone ID',
+        'Zone',
+        '试验区',
+        'Revision 版本',
+        'Entered by 填报人',
+        'When 时间',
+        'Indicators entered 填入指标 (values: Indicators tab)',
+      ],
+      ...doc.zones.flatMap((z) =>
+        (z.provenance ?? []).map((g) => [
+          z.zoneId,
+          z.nameEn,
+          z.nameZh,
+          g.revision,
+          g.by,
+          g.at,
+          g.indicators.join(', '),
+        ]),
+      ),
+    ],
+    formats: { 3: 'rank' },
+    fills: [],
+  };
+
   // Scores in ranking order, one column per grade, so that each grade is its own series with its own colour.
   const chart: ResultsTab = {
     ...T.chart,
@@ -350,7 +386,18 @@ export function resultsTabs(doc: ResultsDoc): ResultsTab[] {
     fills: [],
     spareColumns: CHART_GAP + 1,
   };
-  return [ranking, dimensions, indicators, nextGrade, uncertainty, quality, methodology, run, chart];
+  return [
+    ranking,
+    dimensions,
+    indicators,
+    nextGrade,
+    uncertainty,
+    quality,
+    methodology,
+    run,
+    provenance,
+    chart,
+  ];
 }
 
 // ---- requests ----

@@ -139,6 +139,21 @@ export function syntheticDoc(n: number, m: number, seed = 1): ResultsDoc {
           lastEditor: `official@${i}`,
           reason: null,
         },
+        // Most values from the first revision, a few from a later one, as after an official's corrections.
+        provenance: [
+          {
+            revision: 1,
+            by: `official@${i}`,
+            at: '2025-03-01T08:00:00.000Z',
+            indicators: codes.slice(0, m - 4),
+          },
+          {
+            revision: 2,
+            by: `checker@${i}`,
+            at: '2025-03-02T08:00:00.000Z',
+            indicators: codes.slice(m - 4),
+          },
+        ],
       };
     }),
   };

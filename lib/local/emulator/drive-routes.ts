@@ -1,5 +1,6 @@
 /**
- * The Drive v3 surface the project uses: files.get/list/create/copy/update/delete, permissions.create/list, and
+ * The Drive v3 surface the project uses: files.get/list/create/copy/update/delete, permissions.create/list, about.get
+ * (the caller's own user, for the identity an admin's command records), and
  * shared drives (drives.create/get) as far as a service account needs them: a drive whose members' access reaches
  * every file in it, `supportsAllDrives` to address those files, and `corpora`/`driveId`/`includeItemsFromAllDrives`
  * to list them (Drive API: "Implement shared drive support").
@@ -630,6 +631,27 @@ export const driveRoutes: Route[] = [
       f.permissions.splice(at, 1);
       ctx.store.touch(f, ctx.caller);
       return undefined;
+    },
+  },
+  {
+    // about.get: "Gets information about the user, the user's Drive, and system capabilities. Required: The fields
+    // parameter must be set." Without it Drive answers 400 "The 'fields' parameter is required for this method."
+    // (reason `required`, location `fields`; googleapis/google-api-python-client#1742). Only `user` is served:
+    // the About resource's User (kind, displayName, me, permissionId, emailAddress), the caller's own.
+    name: 'drive.about.get',
+    api: 'drive',
+    method: 'GET',
+    pattern: path('/drive/v3/about'),
+    handle(ctx) {
+      if (!ctx.query.get('fields'))
+        throw new ApiError(
+          400,
+          'INVALID_ARGUMENT',
+          "The 'fields' parameter is required for this method.",
+          undefined,
+          'required',
+        );
+      return { kind: 'drive#about', user: user(ctx.caller, ctx.caller) };
     },
   },
   {

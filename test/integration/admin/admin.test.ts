@@ -5,9 +5,26 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { officialOf } from '../../../lib/local/seed';
+import { silentLogger } from '../../../lib/pipeline/log';
 import { ENGINE_VERSION } from '../../../lib/pipeline/results';
+import { syncSheet } from '../../../lib/pipeline/sync';
+import { RESULTS_TABS } from '../../../lib/sheets/results';
 import { runCli } from '../../helpers/cli';
-import { buildFixture, E, type Fixture, local, openStack, T03_REMARK, Z1, Z2, Z3 } from './fixture';
+import { unzip } from '../../helpers/unzip';
+import {
+  buildFixture,
+  E,
+  type Fixture,
+  local,
+  openStack,
+  T03_REMARK,
+  typeAs,
+  withStack,
+  Z1,
+  Z2,
+  Z3,
+  zones,
+} from './fixture';
 
 let fx: Fixture;
 beforeAll(async () => {
@@ -136,6 +153,48 @@ describe('trace', () => {
   });
 });
 
+describe("the results' Provenance tab", () => {
+  it('names for each value of the published run the revision that entered it, who and when, as trace does', async () => {
+    const rows = await withStack(fx.dir, async (s) => {
+      const res = await s.google.sheets.spreadsheets.values.get({
+        spreadsheetId: fx.prov.resultsId!,
+        range: `'${RESULTS_TABS.provenance.title}'`,
+      });
+      return res.data.values ?? [];
+    });
+    expect(rows[0]).toEqual([
+      'Zone ID',
+      'Zone',
+      '试验区',
+      'Revision 版本',
+      'Entered by 填报人',
+      'When 时间',
+      'Indicators entered 填入指标 (values: Indicators tab)',
+    ]);
+    const r = await runCli(['trace', ...local(fx.dir), '--zone', Z1, '--format', 'json']);
+    const traced: Array<{
+      indicator: string;
+      used: number | null;
+      entered: { revision: number; by: string; at: string } | null;
+    }> = JSON.parse(r.stdout).values;
+    const mine = rows.filter((row) => row[0] === Z1);
+    const checked = traced.filter((v) => v.used !== null && v.entered !== null);
+    // Zhengzhou's T03: refused at one revision, then 45 accepted at the next; the refused T01 after the run is not it.
+    expect(checked.map((v) => v.indicator)).toContain('T03');
+    expect(checked.length).toBeGreaterThan(1);
+    for (const v of checked) {
+      const row = mine.find((x) => String(x[6]).split(', ').includes(v.indicator));
+      expect([v.indicator, row?.slice(3, 6)]).toEqual([
+        v.indicator,
+        [String(v.entered!.revision), v.entered!.by, v.entered!.at],
+      ]);
+    }
+    // Every value a zone's run used is listed once, across its rows.
+    const listed = mine.flatMap((x) => String(x[6]).split(', '));
+    expect(new Set(listed).size).toBe(listed.length);
+  });
+});
+
 describe('export', () => {
   it('writes the published results as CSV, best first, formulas kept as text', async () => {
     const out = join(fx.dir, 'results.csv');
@@ -159,10 +218,43 @@ describe('export', () => {
     expect(doc.zones[0].rank).toBe(1);
   });
 
-  it('refuses xlsx, and another year, in one line', async () => {
+  it("writes an Excel workbook: the CSV's columns, numbers as number cells, names intact, a formula as text", async () => {
+    const out = join(fx.dir, 'results.xlsx');
+    const r = await runCli(['export', ...local(fx.dir), '--year', '2025', '--format', 'xlsx', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const files = unzip(readFileSync(out));
+    expect(files.get('xl/workbook.xml')!.data.toString('utf8')).toContain('<sheet name="Results 2025"');
+    const sheet = files.get('xl/worksheets/sheet1.xml')!.data.toString('utf8');
+    const rows = [...sheet.matchAll(/<row r="(\d+)">(.*?)<\/row>/g)].map((m) => m[2]!);
+    expect(rows).toHaveLength(4);
+    const csvOut = join(fx.dir, 'results-for-xlsx.csv');
+    await runCli(['export', ...local(fx.dir), '--year', '2025', '--format', 'csv', '--out', csvOut]);
+    const csv = readFileSync(csvOut, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .split('\r\n');
+    const head = csv[0]!.split(',');
+    // Every header cell, in the CSV's order, as bold text.
+    const headCells = [
+      ...rows[0]!.matchAll(/<c r="([A-Z]+)1" s="1" t="inlineStr"><is><t xml:space="preserve">([^<]*)</g),
+    ];
+    expect(headCells.map((m) => m[2])).toEqual(head);
+    // The first zone: rank 1 and its score as numbers, its Chinese name as text.
+    expect(rows[1]).toMatch(/^<c r="A2"><v>1<\/v><\/c>/);
+    const score = head.indexOf('score');
+    const scoreCell = new RegExp(`<c r="${String.fromCharCode(65 + score)}2"><v>(-?[\\d.e+-]+)</v></c>`);
+    expect(Number(rows[1]!.match(scoreCell)?.[1])).toBeGreaterThan(0);
+    expect(sheet).toContain(`<t xml:space="preserve">${zones[0]!.nameZh}</t>`);
+    expect(sheet).toContain('<t xml:space="preserve">=IMPORTXML(&quot;x&quot;)</t>');
+    expect(sheet).not.toContain('<f>');
+  });
+
+  it('refuses xlsx without --out, and another year, in one line', async () => {
     const x = await runCli(['export', ...local(fx.dir), '--year', '2025', '--format', 'xlsx']);
     expect(x.code).toBe(2);
-    expect(x.stderr).toMatch(/^zone-eval export: --format xlsx is not available/);
+    expect(x.stderr).toBe(
+      'zone-eval export: --format xlsx writes a file: name it with --out, e.g. --out results.xlsx',
+    );
     const y = await runCli(['export', ...local(fx.dir), '--year', '2024', '--format', 'csv']);
     expect(y.code).toBe(2);
     expect(y.stderr).toContain('published results for 2025, not 2024');
@@ -204,5 +296,66 @@ describe('recompute', () => {
     const r = await runCli(['recompute', ...local(fx.dir), '--zone', Z2.slice(0, -1)]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`(did you mean ${Z2}?)`);
+  });
+});
+
+describe('status of the sign-off, the freeze, late edits and a draft', () => {
+  const signedAt = '2026-04-01T02:00:00.000Z';
+  beforeAll(async () => {
+    const s = await openStack(fx.dir);
+    try {
+      const latest = (await s.store.latestRun(E))!.seq;
+      await s.store.setGovernance(E, {
+        freeze: '2020-01-01T00:00:00.000Z',
+        signOff: { year: 2025, run: fx.runSeq, by: 'admin@mofcom.test', at: signedAt },
+        draft: { version: 'abcdef012345abcdef012345', editor: 'method@mofcom.test', at: signedAt },
+      });
+      expect(latest).toBeGreaterThanOrEqual(fx.runSeq);
+      // Z3's official edits after the freeze: kept as a late revision, waiting for accept-late.
+      await typeAs(s, Z3, fx.prov.sheets.get(Z3)!, 'T03', '31');
+      await s.store.requestSheet(E, fx.prov.sheets.get(Z3)!);
+      const o = await syncSheet(
+        {
+          evaluationId: E,
+          spreadsheetId: fx.prov.sheets.get(Z3)!,
+          caller: 'trigger',
+          editor: officialOf(Z3),
+        },
+        { store: s.store, reader: s.reader, feedback: s.feedback, files: s.files, log: silentLogger },
+      );
+      expect(o).toMatchObject({ status: 'synced', late: expect.any(Number) });
+    } finally {
+      await s.close();
+    }
+  }, 30_000);
+
+  it('gives them in JSON: the sign-off with who, when and which run, the freeze, the late zone, the draft', async () => {
+    const r = await runCli(['status', ...local(fx.dir), '--format', 'json']);
+    expect(r.stderr).toBe('');
+    const g = JSON.parse(r.stdout).governance;
+    expect(g.signOff).toEqual({ year: 2025, run: fx.runSeq, by: 'admin@mofcom.test', at: signedAt });
+    expect(g.freeze).toBe('2020-01-01T00:00:00.000Z');
+    expect(g.lateWaiting).toEqual([
+      { zoneId: Z3, revision: expect.any(Number), at: expect.any(String), editor: officialOf(Z3) },
+    ]);
+    expect(g.draft).toMatchObject({ version: 'abcdef012345abcdef012345', editor: 'method@mofcom.test' });
+  });
+
+  it('prints them as lines an admin acts on', async () => {
+    const r = await runCli(['status', ...local(fx.dir)]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      new RegExp(`^sign-off: run ${fx.runSeq} for 2025 by admin@mofcom\\.test at ${signedAt}`, 'm'),
+    );
+    expect(r.stdout).toMatch(/^freeze: 2020-01-01T00:00:00\.000Z \(passed: edits are kept as late\)$/m);
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^late edits waiting: 1 \\(zone-eval accept-late --zone ID\\): ${Z3} rev \\d+ at \\S+ by `,
+        'm',
+      ),
+    );
+    expect(r.stdout).toMatch(
+      /^methodology draft waiting: abcdef012345abcdef012345 by method@mofcom\.test at .*Preview tab/m,
+    );
   });
 });

@@ -1,32 +1,33 @@
 /**
  * `zone-eval sign-off` against the results spreadsheet a leader reads: the year must be the run's; a run made after
  * the sign-off is stored but the results spreadsheet keeps the signed-off run; a new sign-off of the later run has
- * it published by the next evaluation. Over the emulator (read back through Google's client) and dynalite.
+ * it published by the next evaluation. Who signed is the credentials' Google account as Drive reports it; a typed
+ * `--as` naming someone else is refused. Over the emulator (read back through Google's client) and dynalite.
  */
 import { officialOf } from '../../../lib/local/seed';
-import type { LocalStack } from '../../../lib/local/stack';
+import { type LocalStack, SERVICE_ACCOUNT } from '../../../lib/local/stack';
 import { evaluateRun } from '../../../lib/pipeline/evaluate';
 import { silentLogger } from '../../../lib/pipeline/log';
 import { syncSheet } from '../../../lib/pipeline/sync';
 import { GoogleResultsPublisher } from '../../../lib/sheets/results-publisher';
 import { runCli } from '../../helpers/cli';
-import { buildFixture, E, type Fixture, openStack, typeAs, Z2 } from './fixture';
+import { buildFixture, E, type Fixture, local, openStack, typeAs, Z2 } from './fixture';
 
-const admin = 'admin@mofcom.test';
+/** Who the local stack's credentials are, as the emulator's Drive about.get answers: its service account. */
+const admin = SERVICE_ACCOUNT;
 let fx: Fixture;
 let stack: LocalStack;
 /** The run published before any sign-off. */
 let base: number;
-const table = () => [
-  '--evaluation',
-  E,
-  '--table',
-  stack.dynamo.tableName,
-  '--endpoint',
-  stack.dynamo.endpoint,
-  '--as',
-  admin,
-];
+/** The command over the directory, as an admin's terminal runs it: the test's own stack is closed meanwhile. */
+async function cli(args: string[]) {
+  await stack.close();
+  try {
+    return await runCli([...args, ...local(fx.dir)]);
+  } finally {
+    stack = await openStack(fx.dir);
+  }
+}
 const evaluate = () =>
   evaluateRun(
     { evaluationId: E, caller: 'manual' },
@@ -58,7 +59,7 @@ afterAll(async () => {
 });
 
 test('a year that is not the run’s is refused with a sentence, and nothing is recorded', async () => {
-  const r = await runCli(['sign-off', '--year', '2024', ...table()]);
+  const r = await cli(['sign-off', '--year', '2024']);
   expect(r.code).toBe(2);
   expect(r.stderr).toBe(
     `zone-eval sign-off: run ${base} of evaluation ${E} is the 2025 evaluation, not 2024: sign off with --year 2025, or name the evaluation of 2024 with --evaluation`,
@@ -67,7 +68,7 @@ test('a year that is not the run’s is refused with a sentence, and nothing is 
 });
 
 test('after a sign-off a later run is stored but the results spreadsheet keeps the signed-off run; a new sign-off publishes it', async () => {
-  const first = await runCli(['sign-off', '--year', '2025', ...table()]);
+  const first = await cli(['sign-off', '--year', '2025']);
   expect(first.stderr).toBe('');
   expect(first.stdout).toMatch(
     new RegExp(`^evaluation ${E}: run ${base} signed off for 2025 by ${admin} at \\d{4}-`),
@@ -96,7 +97,7 @@ test('after a sign-off a later run is stored but the results spreadsheet keeps t
   expect((await stack.store.getEvaluationState(E))!.publishedRun).toBe(base);
 
   // A new sign-off of the later run: recorded with who, replacing the first, and an evaluation asked for.
-  const second = await runCli(['sign-off', '--year', '2025', ...table()]);
+  const second = await cli(['sign-off', '--year', '2025']);
   expect(second.stderr).toBe('');
   expect(second.stdout).toContain(`run ${base + 1} signed off for 2025 by ${admin} at `);
   expect(second.stdout).toContain(`(replacing the sign-off of run ${base} by ${admin})`);
@@ -105,4 +106,21 @@ test('after a sign-off a later run is stored but the results spreadsheet keeps t
   );
   expect(await evaluate()).toMatchObject({ status: 'unchanged', run: base + 1, publish: 'published' });
   expect(await runInResultsSheet()).toBe(base + 1);
+});
+
+test('who signs off is the Google account of the credentials, verified by Drive; an --as naming another is refused', async () => {
+  const other = await cli(['sign-off', '--year', '2025', '--as', 'someone.else@mofcom.test']);
+  expect(other.code).toBe(2);
+  expect(other.stderr).toBe(
+    `zone-eval sign-off: --as someone.else@mofcom.test is not the Google account these credentials act as (${admin}, as Drive reports it): leave out --as, or run with the credentials of someone.else@mofcom.test (GOOGLE_APPLICATION_CREDENTIALS)`,
+  );
+  const before = (await stack.store.getGovernance(E)).signOff;
+  const same = await cli(['sign-off', '--year', '2025', '--as', admin.toUpperCase()]);
+  expect(same.stderr).toBe('');
+  const after = (await stack.store.getGovernance(E)).signOff!;
+  expect(after).toMatchObject({
+    by: admin,
+    verified: { source: 'drive.about.get', permissionId: expect.any(String) },
+  });
+  expect(after.at > before!.at).toBe(true);
 });

@@ -5,9 +5,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { projectFiles } from '../../../lib/appscript/project';
 import { PARAMS_FILE } from '../../../lib/cli/triggers';
 import { deriveSheetKey } from '../../../lib/protocol/signature';
 import { runCli } from '../../helpers/cli';
+import { emptyState, runScript } from '../appscript/gas';
 import { buildFixture, type Fixture, local } from './fixture';
 
 const SECRET = 'a'.repeat(8) + '0123456789abcdef'.repeat(3) + 'b'.repeat(8);
@@ -107,4 +109,78 @@ it('refuses a webhook that is not https, a missing or short secret, and both sec
   expect(weak.stderr).toContain('shorter than 32 characters');
   const typo = await runCli([...base, '--webhok', HOOK]);
   expect(typo.stderr).toBe('zone-eval triggers: unknown option --webhok (did you mean --webhook?)');
+});
+
+it('--variant bound writes a script per spreadsheet whose installer, run as the bot, installs its trigger and the Recompute now menu', async () => {
+  const out = join(work, 'bound');
+  const args = [
+    'triggers',
+    '--variant',
+    'bound',
+    '--webhook',
+    HOOK,
+    '--out',
+    out,
+    '--secret-file',
+    secretFile,
+  ];
+  const r = await runCli([...args, ...local(fx.dir)]);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('3 bound scripts, one per zone spreadsheet, with the Recompute now menu');
+  expect(r.stdout).toContain('clasp create --type sheets --parentId');
+  expect(r.stdout).toContain('3 bound scripts take 1 day');
+  const bound = new Map(projectFiles('bound').map((f) => [f.file.name, f.file.source]));
+  for (const [zoneId, id] of fx.prov.sheets) {
+    const at = join(out, `sheet-${zoneId}`);
+    expect(readFileSync(join(at, 'spreadsheet.txt'), 'utf8')).toBe(`${zoneId}\t${id}\n`);
+    // The bound variant's code as the repository holds it, without any key.
+    for (const f of allFiles(join(at, 'code'))) {
+      const name = f.path
+        .split('/')
+        .pop()!
+        .replace(/\.(js|json)$/, '');
+      expect(f.text).toBe(bound.get(name));
+      expect(f.text).not.toContain(deriveSheetKey(SECRET, id));
+    }
+    const path = join(at, PARAMS_FILE);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const params = JSON.parse(readFileSync(path, 'utf8'));
+    expect(params).toEqual([{ webhookUrl: HOOK, spreadsheetId: id, key: deriveSheetKey(SECRET, id) }]);
+    // What step 4 runs: the installer with these parameters, as the bot, in the spreadsheet's script.
+    const bot = 'zone-eval-bot@example.gov.cn';
+    const configure = await runScript(
+      'bound',
+      { fn: 'zoneEvalConfigure', args: params },
+      emptyState({ activeSpreadsheetId: id, activeUser: bot }),
+    );
+    expect(configure.error).toBeNull();
+    expect(configure.state.triggers.map((t) => [t.sourceId, t.handler, t.owner])).toEqual([
+      [id, 'zoneEvalOnChange', bot],
+    ]);
+    const open = await runScript(
+      'bound',
+      { fn: 'onOpen' },
+      { ...configure.state, activeUser: 'official@x.cn' },
+    );
+    expect(open.record.menus[0]?.items[0]?.caption).toBe('Recompute now / 立即重新计算');
+  }
+  for (const f of allFiles(out)) expect(f.text).not.toContain(SECRET);
+  expect(r.stdout).not.toContain(SECRET);
+
+  const perScript = await runCli([
+    ...args.slice(0, -4),
+    '--out',
+    join(work, 'b2'),
+    '--secret-file',
+    secretFile,
+    '--per-script',
+    '2',
+    ...local(fx.dir),
+  ]);
+  expect(perScript.stderr).toBe(
+    'zone-eval triggers: --per-script is for standalone scripts: a bound script serves its own spreadsheet only',
+  );
+  const typo = await runCli([...args.slice(0, 1), '--variant', 'bund', ...args.slice(3), ...local(fx.dir)]);
+  expect(typo.stderr).toContain("(did you mean 'bound'?)");
 });

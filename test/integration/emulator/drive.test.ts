@@ -312,3 +312,22 @@ describe('permissions', () => {
     expect(emu.file(spreadsheetId).version).toBeGreaterThan(before);
   });
 });
+
+describe('about.get', () => {
+  // Drive v3 about.get: "Required: The fields parameter must be set"; its user is the About resource's User.
+  it("answers the caller's own user, as much of it as fields asks for", async () => {
+    const a = await alice.drive.about.get({ fields: 'user(displayName,emailAddress,permissionId,me)' });
+    expect(a.data).toEqual({
+      user: { displayName: 'alice', emailAddress: ALICE, permissionId: expect.any(String), me: true },
+    });
+    const b = await bob.drive.about.get({ fields: 'user(emailAddress)' });
+    expect(b.data).toEqual({ user: { emailAddress: BOB } });
+  });
+
+  it('refuses a request without fields, as Google does: 400 "The \'fields\' parameter is required"', async () => {
+    const f = await failure(alice.drive.about.get({}));
+    expect(f.status).toBe(400);
+    expect(f.data.error.message).toBe("The 'fields' parameter is required for this method.");
+    expect(f.data.error.errors?.[0]?.reason).toBe('required');
+  });
+});

@@ -272,6 +272,10 @@ test('a run of 2,000 zones is stored across several items and published in one b
   const ranking = await values(resultsId, `'${RESULTS_TABS.ranking.title}'!A:B`);
   expect(ranking).toHaveLength(2001);
   expect(ranking[2000]).toEqual(['2000', 'Zone 1999']);
+  // The Provenance tab in the same batchUpdate: two rows per zone (the synthetic revisions 1 and 2).
+  const provenance = await values(resultsId, `'${RESULTS_TABS.provenance.title}'!A:E`);
+  expect(provenance).toHaveLength(4001);
+  expect(provenance[4000]).toEqual(['Z1999', 'Zone 1999', '试验区1999', '2', 'checker@1999']);
 });
 
 test('a chart a person deleted is added again by the next publish', async () => {

@@ -1,11 +1,15 @@
 /**
  * The deadline freeze and the sign-off over the emulator and dynalite: an edit after the freeze is kept as a late
  * revision, shown on the zone's Feedback, and not scored until `zone-eval accept-late`; `zone-eval sign-off`
- * records who signed off which run, and `mayPublish` keeps later runs out of the results sheet.
+ * records who (the credentials' Google account, as Drive reports it) signed off which run, and `mayPublish` keeps later runs out of the results sheet.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { localDataPaths } from '../../../lib/cli/backend';
 import { loadDefaultEvaluation } from '../../../lib/local/default-evaluation';
 import { officialOf, type Provisioned, provisionEvaluation } from '../../../lib/local/seed';
-import { type LocalStack, startLocalStack } from '../../../lib/local/stack';
+import { type LocalStack, SERVICE_ACCOUNT, startLocalStack } from '../../../lib/local/stack';
 import { syncControl } from '../../../lib/pipeline/control';
 import { mayPublish } from '../../../lib/pipeline/governance';
 import { syncSheet } from '../../../lib/pipeline/sync';
@@ -17,7 +21,8 @@ const ev = loadDefaultEvaluation(5);
 const methodology = ev.methodology.spec;
 const zones = ev.zones.slice(0, 2);
 const zone = zones[0]!.zoneId;
-const admin = 'admin@mofcom.test';
+/** Who the admin's commands record: the credentials' Google account (the local stack's service account). */
+const admin = SERVICE_ACCOUNT;
 const typedFor = (zoneId: string) =>
   Object.fromEntries(
     Object.entries(ev.demo.values[2025]![zoneId]!).map(([code, cell]) => [code, cell.typed]),
@@ -36,23 +41,35 @@ const sync = async () => {
   );
 };
 const feedback = () => tabText(stack, prov.sheets.get(zone)!, 'Feedback');
-const store = () => [
-  '--evaluation',
-  E,
-  '--table',
-  stack.dynamo.tableName,
-  '--endpoint',
-  stack.dynamo.endpoint,
-];
+/** The stack's directory, so that the admin's commands open it as a terminal would (`--local --data-dir`). */
+const dir = mkdtempSync(join(tmpdir(), 'zone-eval-freeze-'));
+const open = () =>
+  startLocalStack({
+    emulator: { quota: 'off', dataDir: localDataPaths(dir).emulator },
+    dynamoPath: localDataPaths(dir).dynamo,
+    calls: { pace: false },
+  });
+/** An admin command over the directory; the test's own stack is closed meanwhile (one process holds the table). */
+async function cli(args: string[]) {
+  await stack.close();
+  try {
+    return await runCli([...args, '--evaluation', E, '--local', '--data-dir', dir]);
+  } finally {
+    stack = await open();
+  }
+}
 
 beforeAll(async () => {
-  stack = await startLocalStack({ emulator: { quota: 'off' }, calls: { pace: false } });
+  stack = await open();
   prov = await provisionEvaluation(stack, methodology, zones, typedFor);
   await stack.store.requestSheet(E, prov.controlId);
   await syncControl({ evaluationId: E, spreadsheetId: prov.controlId }, deps());
   expect(await sync()).toMatchObject({ status: 'synced', late: null });
 });
-afterAll(() => stack.close());
+afterAll(async () => {
+  await stack?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 test('an edit after the freeze is kept as a late revision, shown on the Feedback, and not scored', async () => {
   await stack.store.setGovernance(E, { freeze: '2020-01-01T00:00:00.000Z' });
@@ -77,7 +94,7 @@ test('an edit after the freeze is kept as a late revision, shown on the Feedback
 
 test('zone-eval accept-late makes the late values count, recording who accepted them', async () => {
   const evalBefore = (await stack.store.getEvaluationState(E))!.requested;
-  const r = await runCli(['accept-late', '--zone', zone, ...store(), '--as', admin]);
+  const r = await cli(['accept-late', '--zone', zone, '--as', admin]);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(new RegExp(`zone ${zone}: late revision \\d+ accepted by ${admin}`));
@@ -89,15 +106,15 @@ test('zone-eval accept-late makes the late values count, recording who accepted 
   });
   expect((await stack.store.getEvaluationState(E))!.requested).toBe(evalBefore + 1);
   // Nothing is left to accept: a sentence, exit code 2.
-  const again = await runCli(['accept-late', '--zone', zone, ...store(), '--as', admin]);
+  const again = await cli(['accept-late', '--zone', zone, '--as', admin]);
   expect(again.code).toBe(2);
   expect(again.stderr).toMatch(/has no late edit waiting/);
-  const typo = await runCli(['accept-late', '--zoen', zone, ...store(), '--as', admin]);
+  const typo = await cli(['accept-late', '--zoen', zone]);
   expect(typo.stderr).toBe('zone-eval accept-late: unknown option --zoen (did you mean --zone?)');
 });
 
 test('zone-eval sign-off keeps the current run, with who and when; a later run may not be published', async () => {
-  const refused = await runCli(['sign-off', '--year', '2025', ...store(), '--as', admin]);
+  const refused = await cli(['sign-off', '--year', '2025']);
   expect(refused.code).toBe(2);
   expect(refused.stderr).toMatch(/not yet scored|no run to sign off/);
   // A run of the 2025 evaluation, as the evaluate stage stores it (its results carry the methodology's year).
@@ -114,13 +131,13 @@ test('zone-eval sign-off keeps the current run, with who and when; a later run m
   });
   await stack.store.markScored(E, state.requested);
   await stack.store.setCurrentRun(E, run);
-  const wrong = await runCli(['sign-off', '--year', '2024', ...store(), '--as', admin]);
+  const wrong = await cli(['sign-off', '--year', '2024']);
   expect(wrong.code).toBe(2);
   expect(wrong.stderr).toBe(
     `zone-eval sign-off: run ${run} of evaluation ${E} is the 2025 evaluation, not 2024: sign off with --year 2025, or name the evaluation of 2024 with --evaluation`,
   );
   expect((await stack.store.getGovernance(E)).signOff).toBeNull();
-  const r = await runCli(['sign-off', '--year', '2025', ...store(), '--as', admin]);
+  const r = await cli(['sign-off', '--year', '2025']);
   expect(r.stderr).toBe('');
   expect(r.stdout).toMatch(new RegExp(`run ${run} signed off for 2025 by ${admin} at \\d{4}-`));
   const g = await stack.store.getGovernance(E);
@@ -130,8 +147,8 @@ test('zone-eval sign-off keeps the current run, with who and when; a later run m
   // The final run is kept for good: nothing can give it a time to live afterwards.
   const anyTime = { expiresAt: new Date(Date.now() + 86_400_000), createdAfter: new Date(0) };
   expect(await stack.store.expireRun(E, run, anyTime)).toBe(false);
-  const noAs = await runCli(['sign-off', '--year', '2025', ...store()]);
-  expect(noAs.stderr).toMatch(/--as must be the admin's Google account/);
+  const other = await cli(['sign-off', '--year', '2025', '--as', 'admin@mofcom.test']);
+  expect(other.stderr).toMatch(/--as admin@mofcom\.test is not the Google account these credentials act as/);
 });
 
 test('a late form read again adds no revision; brought back to the values that count, nothing is left to accept', async () => {
@@ -162,7 +179,7 @@ test('a late form read again adds no revision; brought back to the values that c
   expect(revs.at(-1)!.late).toBeUndefined();
   expect(revs.at(-1)!.values['T03']!.text).toBe(inForce);
   expect(await feedback()).not.toMatch(/Late 逾期/);
-  const accept = await runCli(['accept-late', '--zone', zone, ...store(), '--as', admin]);
+  const accept = await cli(['accept-late', '--zone', zone, '--as', admin]);
   expect(accept.code).toBe(2);
   expect(accept.stderr).toMatch(/has no late edit waiting/);
   // And the withdrawal is not repeated by later reads.

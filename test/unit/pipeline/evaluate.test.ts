@@ -13,6 +13,7 @@ import type {
   MethodologyRecord,
   PublishOutcome,
   ResultsPublisher,
+  Revision,
   RunRecord,
   SheetState,
 } from '../../../lib/pipeline/ports';
@@ -105,6 +106,13 @@ class MemoryStore implements EvaluateStore {
   }
   async listSheets(): Promise<SheetState[]> {
     return [];
+  }
+  /** Revisions by zone, and the zones whose revisions were read (provenance). */
+  revisions = new Map<string, Revision[]>();
+  revisionReads: string[] = [];
+  async listRevisions(_e: string, zoneId: string) {
+    this.revisionReads.push(zoneId);
+    return structuredClone(this.revisions.get(zoneId) ?? []);
   }
   async setDriveVersion(_e: string, s: string, v: string) {
     this.writes.push(`drive ${s} ${v}`);
@@ -339,4 +347,58 @@ test('after a sign-off, a later run is stored but the results sheet keeps the si
   await store.requestEvaluation();
   expect(await evaluate()).toMatchObject({ status: 'unchanged', run: 2, publish: 'published' });
   expect(publisher.published).toEqual([1, 2]);
+});
+
+test('each value scored names the revision that entered it, who and when; a later run reads only the zones edited since', async () => {
+  const { store, evaluate } = setup();
+  const rev = (zoneId: string, seq: number, editor: string, values: Revision['values']): Revision => ({
+    zoneId,
+    seq,
+    values,
+    contentHash: `h${seq}`,
+    spreadsheetId: `sheet-${zoneId}`,
+    driveVersion: null,
+    readSeq: seq,
+    caller: 'trigger',
+    editor,
+    at: `2025-03-0${seq}T08:00:00.000Z`,
+  });
+  // z1: X1 and X2 entered at revision 1; revision 2's X2 was refused, so the value in use is still revision 1's.
+  store.revisions.set('z1', [
+    rev('z1', 1, 'first@z1', { X1: { value: 10, text: '10' }, X2: { value: 3, text: '3' } }),
+    rev('z1', 2, 'second@z1', {
+      X1: { value: 10, text: '10' },
+      X2: { value: 3, text: '3x', note: 'refused: not a number' },
+    }),
+  ]);
+  store.currents.find((c) => c.zoneId === 'z1')!.revSeq = 2;
+  await store.requestEvaluation();
+  await evaluate();
+  const z1 = (store.runs.get(1)!.results as ResultsDoc).zones.find((z) => z.zoneId === 'z1')!;
+  expect(z1.provenance).toEqual([
+    { revision: 1, by: 'first@z1', at: '2025-03-01T08:00:00.000Z', indicators: ['X1', 'X2'] },
+    { revision: null, by: 'central:customs', at: '2025-03-01T08:00:00.000Z', indicators: ['X3'] },
+  ]);
+  expect(store.revisionReads.sort()).toEqual(['z1', 'z2', 'z3', 'z4']);
+
+  // z2's official changes X1 at revision 3: only z2's revisions are read again; z1's provenance is carried over.
+  store.revisionReads = [];
+  const z2 = store.currents.find((c) => c.zoneId === 'z2')!;
+  z2.values = { ...z2.values, X1: { value: 99, text: '99' } };
+  z2.revSeq = 3;
+  z2.contentHash = 'changed';
+  store.revisions.set('z2', [
+    rev('z2', 2, 'official@z2', { X1: { value: 15, text: '15' }, X2: { value: 4, text: '4' } }),
+    rev('z2', 3, 'other@z2', { X1: { value: 99, text: '99' }, X2: { value: 4, text: '4' } }),
+  ]);
+  await store.requestEvaluation();
+  expect(await evaluate()).toMatchObject({ status: 'scored', run: 2 });
+  expect(store.revisionReads).toEqual(['z2']);
+  const doc = store.runs.get(2)!.results as ResultsDoc;
+  expect(doc.zones.find((z) => z.zoneId === 'z1')!.provenance).toEqual(z1.provenance);
+  expect(doc.zones.find((z) => z.zoneId === 'z2')!.provenance).toEqual([
+    { revision: 2, by: 'official@z2', at: '2025-03-02T08:00:00.000Z', indicators: ['X2'] },
+    { revision: 3, by: 'other@z2', at: '2025-03-03T08:00:00.000Z', indicators: ['X1'] },
+    { revision: null, by: 'central:customs', at: '2025-03-01T08:00:00.000Z', indicators: ['X3'] },
+  ]);
 });

@@ -8,7 +8,7 @@ import {
   type SheetStructure,
   structureOf,
 } from '../../../lib/sheets/results';
-import { tinyDoc } from '../../helpers/results';
+import { syntheticDoc, tinyDoc } from '../../helpers/results';
 
 const FORMULA = '=IMPORTXML("http://example.com","//a")';
 const kinds = (rs: sheets_v4.Schema$Request[]) => rs.map((r) => Object.keys(r)[0]);
@@ -115,6 +115,58 @@ describe('results tabs', () => {
     expect(run.find((r) => r[0] === 'z3')).toEqual(['z3', 'sheet-z3', 3, 'submitted']);
   });
 
+  test('Provenance: a row per zone and revision that entered values in use, with who, when and the indicators', () => {
+    const doc = tinyDoc();
+    const z1 = doc.zones.find((z) => z.zoneId === 'z1')!;
+    z1.provenance = [
+      { revision: 1, by: 'first@z1', at: '2025-03-01T08:00:00.000Z', indicators: ['X1'] },
+      { revision: 2, by: FORMULA, at: '2025-03-02T08:00:00.000Z', indicators: ['X2'] },
+      { revision: null, by: 'central:customs', at: '2025-03-01T09:00:00.000Z', indicators: ['X3'] },
+    ];
+    const prov = resultsTabs(doc).find((t) => t.id === RESULTS_TABS.provenance.id)!;
+    expect(prov.title).toBe('Provenance');
+    expect(prov.rows[0]).toEqual([
+      'Zone ID',
+      'Zone',
+      '试验区',
+      'Revision 版本',
+      'Entered by 填报人',
+      'When 时间',
+      'Indicators entered 填入指标 (values: Indicators tab)',
+    ]);
+    // Only zones with provenance have rows (a run stored before it was recorded has none).
+    expect(prov.rows.slice(1).map((r) => [r[0], r[3], r[4], r[6]])).toEqual([
+      ['z1', 1, 'first@z1', 'X1'],
+      ['z1', 2, FORMULA, 'X2'],
+      ['z1', null, 'central:customs', 'X3'],
+    ]);
+    // The revision column is numbers (pasted); who entered it is text from people, written as a string.
+    expect(numericColumns(prov)).toEqual([3]);
+    // A spreadsheet published before the tab existed gets it added, under its fixed id.
+    const requests = resultsRequests(doc, { sheets: [], chartIds: [] });
+    expect(
+      requests.find((r) => r.addSheet?.properties?.sheetId === RESULTS_TABS.provenance.id),
+    ).toBeDefined();
+    const cells = requests.find((r) => r.updateCells?.range?.sheetId === RESULTS_TABS.provenance.id)!;
+    expect(cells.updateCells!.rows![2]!.values![4]!.userEnteredValue).toEqual({ stringValue: FORMULA });
+  });
+
+  test('at 2,000 zones x 48 indicators, with provenance, the publish stays one batchUpdate under the 10 MB request limit', () => {
+    const doc = syntheticDoc(2000, 48);
+    expect(doc.zones.every((z) => z.provenance?.length === 2)).toBe(true);
+    const body = JSON.stringify({ requests: resultsRequests(doc, null) });
+    // Google's and the emulator's limit: "Request payload size exceeds the limit: 10485760 bytes."
+    expect(body.length).toBeLessThan(9_000_000);
+    const prov = resultsTabs(doc).find((t) => t.id === RESULTS_TABS.provenance.id)!;
+    expect(prov.rows).toHaveLength(4001);
+    // Far below the 10 million cells a spreadsheet holds, all tabs together.
+    const cells = resultsTabs(doc).reduce(
+      (n, t) => n + t.rows.length * Math.max(...t.rows.map((r) => r.length)),
+      0,
+    );
+    expect(cells).toBeLessThan(1_000_000);
+  });
+
   test('the chart tab has one column per grade, each zone scored in its grade column only', () => {
     const chart = tab('Chart');
     expect(chart.rows[0]).toEqual(['Zone', 'A Obvious', 'B Good', 'C Initial', 'D Starting']);
@@ -208,7 +260,7 @@ describe('results requests', () => {
         },
       },
     ]);
-    expect(kinds(requests).filter((k) => k === 'addSheet')).toHaveLength(8);
+    expect(kinds(requests).filter((k) => k === 'addSheet')).toHaveLength(9);
     expect(requests.find((r) => r.updateSheetProperties?.properties?.title === 'Ranking')).toBeDefined();
     expect(requests.at(-1)!.addChart!.chart).toMatchObject({
       chartId: RESULTS_CHART_ID,

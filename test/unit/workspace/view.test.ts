@@ -149,3 +149,18 @@ test('the status says when edits are on their way to a run', () => {
     statusText({ evaluationId: 'e', requested: 7, scored: 7, publishedRun: null, currentRun: null }),
   ).toBe('up to date, no results published yet');
 });
+
+test('a missing value among the weaknesses reads as not reported, never as an empty number beside its unit', () => {
+  const v = view((doc) => {
+    const z = doc.zones[0]!;
+    const code = doc.indicators[0]!.code;
+    doc.indicators[0]!.unit = 'days';
+    z.values[code] = null;
+    z.contributions[code] = 0;
+    z.weaknesses = [code];
+  });
+  const html = renderResultsHtml(v, v.doc!.zones[0]!.zoneId);
+  const weaknesses = html.slice(html.indexOf('class="weaknesses"'));
+  expect(weaknesses).toMatch(/: not reported 未填报 \(contributes 0\.00 points\)/);
+  expect(weaknesses).not.toMatch(/:\s+days/);
+});

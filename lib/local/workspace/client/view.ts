@@ -257,7 +257,11 @@ function indicatorList<N>(d: Dom<N>, doc: ResultsDoc, z: Zone, codes: readonly s
       d.h(
         'li',
         null,
-        `${indicatorName(doc, c)}: ${fmt.value(z.values[c])} ${unitOf(doc, c)}`.trim(),
+        // A missing value is still one of the engine's weaknesses (it scores what the methodology imputes, or
+        // nothing): named as not reported, never as an empty number beside a unit.
+        z.values[c] === null || z.values[c] === undefined
+          ? `${indicatorName(doc, c)}: not reported 未填报`
+          : `${indicatorName(doc, c)}: ${fmt.value(z.values[c])} ${unitOf(doc, c)}`.trim(),
         z.contributions[c] !== null && z.contributions[c] !== undefined
           ? ` (contributes ${fmt.score(z.contributions[c])} points)`
           : '',
