@@ -52,13 +52,20 @@ test('--format json gives the comparison as data, consistent with itself', async
   expect(ranks).toEqual([...ranks].sort((a, b) => a! - b!));
 });
 
-test('an unknown option is refused with the closest name; the three files are required', async () => {
+test('an unknown option is refused with the closest name; --method is required, --against goes with --data', async () => {
   const typo = await runCli([...args, '--agianst', inForce]);
   expect(typo.code).toBe(2);
   expect(typo.stderr).toBe('zone-eval preview: unknown option --agianst (did you mean --against?)');
-  const none = await runCli(['preview', '--method', draft]);
+  const none = await runCli(['preview', '--against', inForce, '--data', data]);
   expect(none.code).toBe(2);
-  expect(none.stderr).toMatch(/--against, --data are required/);
+  expect(none.stderr).toMatch(/--method is required with --against and --data/);
+  const half = await runCli(['preview', '--method', draft, '--data', data]);
+  expect(half.stderr).toMatch(/--against and --data go together: --against is missing/);
+  // Without both, the command reads a stored evaluation, which it must be told.
+  const stored = await runCli(['preview', '--method', draft]);
+  expect(stored.stderr).toMatch(/option --evaluation is required/);
+  const mixed = await runCli([...args, '--local']);
+  expect(mixed.stderr).toMatch(/--local reads a stored evaluation: it does not go with --against and --data/);
   const bad = await runCli([...args, '--format', 'csv']);
   expect(bad.stderr).toMatch(/--format must be 'table' or 'json', got 'csv'/);
 });
