@@ -33,7 +33,7 @@ test('the table names what differs, the grade changes with their reasons, and ev
     /What differs \(2\):\n {2}- aggregate Sust weight: 1 → 3\n {2}- normalise\.method: minmax → rank/,
   );
   expect(r.stdout).toMatch(
-    /Grade changes: [1-9]\d* of 51 units\n {2}- \w+: (High → Low|Low → High) because dimension (Conn|Sust) [+-]/,
+    /Grade changes: [1-9]\d* of 51 units\n {2}- \w+: (High → Low|Low → High) because score [\d.]+ → [\d.]+, High line 55\.00 → 55\.00; (raised above|dropped below) it by (aggregate Sust weight: 1 → 3|normalise\.method: minmax → rank) \(alone: [+-]/,
   );
   expect(r.stdout).toMatch(
     /zone +rank \(in force\) +grade \(in force\) +rank \(draft\) +grade \(draft\) +move +grade changes +why/,

@@ -155,10 +155,15 @@ test('a weight edit is a draft: the Preview tab lists what differs and every zon
     'zone | rank (in force) | grade (in force) | rank (draft) | grade (draft) | move | grade changes | why',
   );
   for (const z of zones) expect(preview).toContain(`\n${z.zoneId} | `);
-  // Each grade change names the dimension that moved it.
+  // Each grade change gives the zone's score against the grade line under both, and the weight that moved it.
   const changes = (await tab('Preview')).filter((r) => r[0] === '' && /→/.test(r[2] ?? ''));
   expect(changes.length).toBeGreaterThan(0);
-  for (const r of changes) expect(r[3]).toMatch(/^dimension \S+ [+-]\d/);
+  for (const r of changes)
+    expect(r[3]).toMatch(
+      new RegExp(
+        `^score [\\d.]+ → [\\d.]+, [ABC] line [\\d.]+ → [\\d.]+.*; (raised above|dropped below) it by aggregate ${dim.code} weight`,
+      ),
+    );
   // Read again, unchanged: no write.
   expect(await run()).toMatchObject({
     status: 'unchanged',
