@@ -13,7 +13,7 @@ import { contentHash } from '../protocol/hash';
 import { mapLimit } from './concurrency';
 import type { SheetStageDeps } from './deps';
 import { recordDriveVersion } from './drive-version';
-import type { Governance, GovernanceStore } from './governance';
+import { type Governance, type GovernanceStore, isMethodologist } from './governance';
 import { jsonLogger } from './log';
 import { methodologyInForce } from './methodology';
 import type {
@@ -147,6 +147,51 @@ async function controlBasisNow(
   return { methodologySeq: state?.methodologySeq ?? 0, basis: controlBasis(state, governance, currents) };
 }
 
+const who = (editor: string | null) => (editor === null ? 'an account the trigger did not name' : editor);
+const listed = (names: readonly string[] | null) => (names?.length ? names.join(', ') : 'nobody yet');
+
+/**
+ * Who the methodologists are after this read, and whether its `live` mark may put a version in force. The
+ * Settings row `methodologists` names them; a change of that row counts only when made by one of them (or when
+ * none was named yet), so that an editor of the control sheet cannot name themselves. A `live` mark counts only
+ * when the edit read was made by one of them. Either refusal is a warning on the Feedback naming who may: the
+ * draft is kept, and the version in force stays.
+ */
+function checkMethodologists(
+  read: ControlRead,
+  governance: Governance,
+  editor: string | null,
+  current: string | null,
+): { methodologists: string[] | null; mayGoLive: boolean } {
+  const stored = governance.methodologists;
+  const asRead = read.governance.methodologists;
+  let methodologists = stored;
+  if (asRead !== null && !sameNames(asRead, stored)) {
+    if (!stored?.length || isMethodologist(stored, editor)) methodologists = asRead;
+    else
+      read.problems.push({
+        kind: 'invalid-field',
+        severity: 'warning',
+        at: read.origins.settings['methodologists'] ?? 'Settings',
+        message: `Settings “methodologists” was changed by ${who(editor)}, who is not a methodologist: the methodologists stay ${listed(stored)}. Only one of them may change the list.`,
+      });
+  }
+  const live = read.governance.live;
+  const wantsLive = current !== null && live !== null && live !== current;
+  const mayGoLive = !wantsLive || isMethodologist(methodologists, editor);
+  if (!mayGoLive)
+    read.problems.push({
+      kind: 'invalid-field',
+      severity: 'warning',
+      at: read.origins.settings['live'] ?? 'Settings',
+      message: `Settings “live” (${live}) was typed by ${who(editor)}, who is not a methodologist: version ${current} stays in force. Only the methodologists named in Settings “methodologists” may put a version in force: ${listed(methodologists)}${methodologists?.length ? '' : ' (the admin names them: a Settings row “methodologists”, or zone-eval provision --methodologists)'}.`,
+    });
+  return { methodologists, mayGoLive };
+}
+
+const sameNames = (a: readonly string[], b: readonly string[] | null) =>
+  b !== null && a.length === b.length && a.every((x) => b.includes(x));
+
 /** A read's methodology, compiled, as the draft or the version to put in force. */
 type Candidate = { version: string; compiled: CompiledMethodology };
 
@@ -236,6 +281,7 @@ export async function syncControl(
       });
   }
   const layoutErrors = read.problems.some((p) => p.severity === 'error');
+  const { methodologists, mayGoLive } = checkMethodologists(read, governance, editor, current);
 
   let version: string | null = current;
   let installed = false;
@@ -250,7 +296,8 @@ export async function syncControl(
       spreadsheetId: s,
       at,
     });
-    const target = current === null ? candidate.version : live !== null && live !== current ? live : null;
+    const target =
+      current === null ? candidate.version : live !== null && live !== current && mayGoLive ? live : null;
     if (target !== null) {
       const record =
         target === candidate.version
@@ -290,7 +337,7 @@ export async function syncControl(
         : governance.draft?.version === draft
           ? governance.draft
           : { version: draft, editor, at };
-    const patch = { draft: nextDraft, freeze: read.governance.freeze };
+    const patch = { draft: nextDraft, freeze: read.governance.freeze, methodologists };
     if (!(await store.setGovernance(e, patch, readSeq))) stale = true;
     else gov = { ...governance, ...patch, ...(installed && (await store.getGovernance(e))) };
   }

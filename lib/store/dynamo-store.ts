@@ -135,7 +135,7 @@ const KEPT_ATTRIBUTE = 'keptAs';
 
 /** The governance item's sort key, beside STATE under the evaluation. */
 const GOVERN_SK = 'GOVERN';
-const GOVERNANCE_FIELDS = ['draft', 'live', 'freeze', 'signOff', 'previewHash'] as const;
+const GOVERNANCE_FIELDS = ['draft', 'live', 'freeze', 'signOff', 'previewHash', 'methodologists'] as const;
 
 /**
  * The storage ports on one DynamoDB table (DESIGN section 5). No transactions: every multi-item sequence is
