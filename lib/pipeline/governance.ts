@@ -220,6 +220,52 @@ export async function acceptLate(
   return { status: 'accepted', revision: rev.seq, late: last.seq, evaluationRequested };
 }
 
+export type AcceptLateCentralOutcome =
+  | { status: 'accepted'; tab: string; lateAt: string; evaluationRequested: number }
+  /** A user's mistake, as a sentence: no such tab, or nothing late on it. */
+  | { status: 'nothing-late'; message: string };
+
+/**
+ * Accepts a central tab's late change (read after the freeze): its values become the tab's values in use, the
+ * acceptance (who, when) is recorded on the tab, and an evaluation is requested.
+ */
+export async function acceptLateCentral(
+  store: Pick<import('./ports').CentralStore, 'listCentralTabs' | 'putCentralTab'> &
+    Pick<import('./ports').EvaluationStore, 'requestEvaluation'>,
+  evaluationId: string,
+  tab: string,
+  by: string,
+  now: Date = new Date(),
+): Promise<AcceptLateCentralOutcome> {
+  const tabs = await store.listCentralTabs(evaluationId);
+  const t = tabs.find((x) => x.tab === tab);
+  if (!t)
+    return {
+      status: 'nothing-late',
+      message: `evaluation ${evaluationId} has no central tab '${tab}' stored${tabs.length ? ` (stored: ${tabs.map((x) => x.tab).join(', ')})` : ''}`,
+    };
+  if (!t.late)
+    return {
+      status: 'nothing-late',
+      message: `central tab ${tab} has no late edit waiting (its values read at ${t.updatedAt} count already)`,
+    };
+  const at = now.toISOString();
+  const written = await store.putCentralTab(evaluationId, {
+    ...t,
+    zones: t.late.zones,
+    contentHash: t.late.contentHash,
+    late: null,
+    accepted: { by, at, lateAt: t.late.at },
+    updatedAt: at,
+  });
+  if (!written)
+    throw new Error(
+      `accepting central tab ${tab}: a later read of the central sheet is stored; run it again`,
+    );
+  const evaluationRequested = await store.requestEvaluation(evaluationId, now);
+  return { status: 'accepted', tab, lateAt: t.late.at, evaluationRequested };
+}
+
 export type SignOffOutcome =
   | {
       status: 'signed-off';

@@ -753,6 +753,8 @@ export class DynamoStore
       contentHash: parsed.contentHash,
       readSeq: parsed.readSeq,
       updatedAt: parsed.updatedAt,
+      ...(parsed.late && { late: JSON.stringify(parsed.late) }),
+      ...(parsed.accepted && { accepted: JSON.stringify(parsed.accepted) }),
     };
     this.guardSize(item, `central tab ${parsed.tab}`);
     try {
@@ -791,6 +793,8 @@ export class DynamoStore
           contentHash: item.contentHash,
           readSeq: item.readSeq,
           updatedAt: item.updatedAt,
+          ...(item.late !== undefined && { late: JSON.parse(item.late) }),
+          ...(item.accepted !== undefined && { accepted: JSON.parse(item.accepted) }),
         },
         'central tab',
       );
