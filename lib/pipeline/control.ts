@@ -224,9 +224,13 @@ export async function syncControl(
   // A signal, and neither the sheet nor anything else its outcome depends on has moved since the last completed
   // read (a replayed or duplicate signal): reading it again would decide and write the same. The version in force
   // and the governance are two store reads, taken only when the file's version matches.
+  // A methodologist's signal is always read: a read that came first without knowing the editor (the reconcile
+  // poll) refused the `live` mark this very edit made, and only a read knowing its editor can accept it.
   if (R > 0 && sameFileVersion(req.caller, state?.unchangedAt, readVersion)) {
     const basis = await controlBasisNow(store, e);
+    const byMethodologist = isMethodologist((await store.getGovernance(e)).methodologists, editor);
     if (
+      !byMethodologist &&
       skipRead({ caller: req.caller, recorded: state?.unchangedAt, now: { version: readVersion, ...basis } })
     ) {
       await store.markSynced(e, s, R);

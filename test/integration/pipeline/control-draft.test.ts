@@ -204,6 +204,30 @@ test('a live mark by an editor who is not a methodologist is refused on the Feed
   expect(await text('Feedback')).toContain('was typed by an account the trigger did not name');
 });
 
+test("a methodologist's live mark read first by the poll, without its editor, is taken when its own signal comes", async () => {
+  const row = await setting('live', draft);
+  await stack.store.requestSheet(E, prov.controlId);
+  expect(
+    await syncControl(
+      { evaluationId: E, spreadsheetId: prov.controlId, editor: null, caller: 'reconcile' },
+      deps(),
+    ),
+  ).toMatchObject({ status: 'unchanged', version: first });
+  // The trigger's signal for the same edit: the file has not moved since the poll's read, and it is read anyway.
+  await stack.store.requestSheet(E, prov.controlId);
+  expect(
+    await syncControl(
+      { evaluationId: E, spreadsheetId: prov.controlId, editor: who, caller: 'trigger' },
+      deps(),
+    ),
+  ).toMatchObject({ status: 'installed', version: draft });
+  // Back as it was for the tests below: the first version in force, the draft beside it.
+  await stack.emulator.editAsPerson(prov.controlId, who, `Settings!B${row}`, [[first]]);
+  expect(await run()).toMatchObject({ status: 'installed', version: first, draft });
+  await setting('live', '');
+  expect(await run()).toMatchObject({ status: 'unchanged', version: first, draft });
+});
+
 test('an editor who is not a methodologist cannot name themselves one: the list stays as it was', async () => {
   const row = await setting('methodologists', `${who}, ${other}`, other);
   await run(other);
