@@ -123,6 +123,12 @@ function feedbackFor(
     ]);
   if (governance.freeze) rows.push(['Freeze 截止', governance.freeze]);
   rows.push([
+    'Methodologists 方法组',
+    governance.methodologists?.length
+      ? `${governance.methodologists.join(', ')}: who may put a version in force`
+      : 'none named: no version can be put in force until a Settings row “methodologists” names them',
+  ]);
+  rows.push([
     'Indicators 指标',
     Array.isArray(read.methodology['indicators']) ? read.methodology['indicators'].length : 0,
   ]);

@@ -232,6 +232,7 @@ test('an editor who is not a methodologist cannot name themselves one: the list 
   const row = await setting('methodologists', `${who}, ${other}`, other);
   await run(other);
   expect((await stack.store.getGovernance(E)).methodologists).toEqual([who]);
+  expect(await text('Feedback')).toContain(`Methodologists 方法组 | ${who}: who may put a version in force`);
   expect(await text('Feedback')).toContain(
     `Settings!B${row} | warning | Settings “methodologists” was changed by ${other}, who is not a methodologist: the methodologists stay ${who}. Only one of them may change the list.`,
   );
