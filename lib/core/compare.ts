@@ -323,7 +323,8 @@ const NO_SCORE = new Set([
 ]);
 const scoresNothing = (c: MethodologyChange) => {
   const field = c.path.split(/[ .]/).at(-1) ?? '';
-  return c.kind === 'other' && (NO_SCORE.has(field) || c.path.startsWith('uncertainty'));
+  // The uncertainty analysis never changes a score or a grade, whatever its kind of change.
+  return c.path.startsWith('uncertainty') || (c.kind === 'other' && NO_SCORE.has(field));
 };
 
 /** The changes to score alone: each of them, or grouped by kind when there are many. */

@@ -187,6 +187,27 @@ test('a downgrade whose score rose is explained by the line, never by the gain',
   expect(a.dimension!.delta).toBeGreaterThan(0);
 });
 
+test('a change that cannot move a score (a name, the uncertainty analysis) is listed but never named as a cause', () => {
+  const c = compareMethodologies(
+    small(3, 1),
+    small(1, 3, { name: 'Draft', uncertainty: { runs: 50 } }),
+    data,
+  );
+  expect(c.changes.map((x) => x.path)).toEqual(
+    expect.arrayContaining(['name', 'uncertainty', 'aggregate DX weight', 'aggregate DY weight']),
+  );
+  const d = c.gradeChanges.find((u) => u.id === 'D')!;
+  expect([...d.why!.causes, ...d.why!.against].map((x) => x.change)).toEqual([
+    'aggregate DX weight: 3 → 1',
+    'aggregate DY weight: 1 → 3',
+  ]);
+  // A drops from G1, but either weight alone only ties it with everyone at the top, still holding G1: no change
+  // does it alone, and none is made up.
+  const a = c.gradeChanges.find((u) => u.id === 'A')!;
+  expect(a.why!.causes).toEqual([]);
+  expect(describeReason(a)).toContain('no change does it alone: only the changes together do');
+});
+
 test('a change that cannot stand alone is left out of the causes rather than guessed', () => {
   const before = small(1, 1);
   // Z needs its new dimension DZ: added alone, neither compiles, so neither is named; the weight change is.
