@@ -2,7 +2,8 @@
  * `zone-eval preview --method DRAFT.json --against IN_FORCE.json --data FILE.csv [--id-column NAME] [--separator S]
  * [--format table|json]`: every unit's rank and grade under a draft methodology beside the methodology in force,
  * the units whose grade changes and why, and what differs between the two. Offline: the same comparison the
- * control sheet's Preview tab shows for a draft.
+ * control sheet's Preview tab shows for a draft. Without --against and --data, the evaluation's methodology in
+ * force and its stored values (preview-stored.ts): what the Preview tab shows for that draft.
  */
 
 import {
@@ -17,28 +18,37 @@ import { MethodologyError } from '../core/errors';
 import type { CompiledMethodology } from '../core/methodology';
 import { score } from '../core/score';
 import { choiceOption, parseOptions } from './args';
+import { BACKEND_HELP, BACKEND_OPTIONS, backendChoice } from './backend';
 import { UsageError } from './errors';
 import { comparisonNotes, notesBlock, resultNotes } from './notes';
+import { storedComparison } from './preview-stored';
 import { loadMethodology, readText, separatorOption } from './score';
 import { renderTable } from './text';
 
 const HELP = `usage: zone-eval preview --method DRAFT.json --against IN_FORCE.json --data FILE.csv
                          [--id-column NAME] [--separator S] [--format table|json]
+       zone-eval preview [--method DRAFT.json] [--evaluation ID] [--local --data-dir DIR] [--format table|json]
 
 Scores the data under the draft methodology and under the one in force, and prints what differs between the two
-methodologies, every unit's rank and grade under each, and the units whose grade changes with the dimension and
-indicator whose points moved most, then the notes of both runs (as zone-eval score prints them), each once:
-"draft: ", "in force: " or "both: ".
+methodologies, every unit's rank and grade under each, and the units whose grade changes with the changes that
+moved them and the zone's score against the grade line under each, then the notes of both runs (as zone-eval
+score prints them), each once: "draft: ", "in force: " or "both: ".
+
+The first form compares two files on a CSV. The second takes the evaluation's methodology in force and the
+zones' values as stored (AWS and Google, or the local stack): what the control sheet's Preview tab shows for
+that draft; without --method, for the draft stored from the control sheet.
 
   --method FILE.json   the draft methodology
-  --against FILE.json  the methodology in force
-  --data FILE.csv      one row per unit (as for zone-eval score)
+  --against FILE.json  the methodology in force (first form)
+  --data FILE.csv      one row per unit, as for zone-eval score (first form)
   --id-column NAME     the column holding unit ids (default: id)
   --separator S        the field separator: ',' (default), ';', tab or '|'
   --format F           table (default) or json
+${BACKEND_HELP}
   -h, --help           this help`;
 
 const OPTIONS = {
+  ...BACKEND_OPTIONS,
   method: { type: 'string' },
   against: { type: 'string' },
   data: { type: 'string' },
@@ -80,6 +90,33 @@ export function comparisonText(c: Comparison, notes: readonly string[] = []): st
   return out.join('\n');
 }
 
+/** The first form: two methodology files on one CSV. */
+function fileComparison(
+  method: string,
+  against: string,
+  data: string,
+  id: string,
+  sep: string,
+): { comparison: Comparison; notes: string[] } {
+  const draft = loadMethodology(method);
+  const inForce = loadMethodology(against);
+  const text = readText(data, 'data');
+  const before = load(data, text, inForce, id, sep);
+  const after = load(data, text, draft, id, sep);
+  try {
+    // Scored here rather than inside the comparison, so that each run's notes reach the person as score's do.
+    const a = score(inForce, before.data);
+    const b = score(draft, after.data);
+    return {
+      comparison: compareScored(inForce, draft, before.data, after.data, a, b),
+      notes: comparisonNotes(resultNotes(draft, b, after.ignored), resultNotes(inForce, a, before.ignored)),
+    };
+  } catch (err) {
+    if (err instanceof MethodologyError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseOptions(argv, OPTIONS);
   if (parsed.help) {
@@ -87,30 +124,34 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const o = parsed.values;
-  const missing = (['method', 'against', 'data'] as const).filter((k) => !o[k]);
-  if (missing.length)
-    throw new UsageError(
-      `${missing.map((k) => `--${k}`).join(', ')} ${missing.length > 1 ? 'are' : 'is'} required (zone-eval preview --help shows the options)`,
-    );
   const format = choiceOption(o.format, 'format', ['table', 'json']) ?? 'table';
-  const sep = separatorOption(o.separator);
-  const draft = loadMethodology(o.method!);
-  const inForce = loadMethodology(o.against!);
-  const text = readText(o.data!, 'data');
-  const id = o['id-column'] ?? 'id';
-  const before = load(o.data!, text, inForce, id, sep);
-  const after = load(o.data!, text, draft, id, sep);
   let c: Comparison;
   let notes: string[];
-  try {
-    // Scored here rather than inside the comparison, so that each run's notes reach the person as score's do.
-    const a = score(inForce, before.data);
-    const b = score(draft, after.data);
-    c = compareScored(inForce, draft, before.data.units, a, b);
-    notes = comparisonNotes(resultNotes(draft, b, after.ignored), resultNotes(inForce, a, before.ignored));
-  } catch (err) {
-    if (err instanceof MethodologyError) throw new UsageError(err.message);
-    throw err;
+  if (o.against === undefined && o.data === undefined) {
+    const csvOnly = (['id-column', 'separator'] as const).find((k) => o[k] !== undefined);
+    if (csvOnly)
+      throw new UsageError(`--${csvOnly} describes the --data file: it goes with --against and --data only`);
+    ({ comparison: c, notes } = await storedComparison(
+      backendChoice(o),
+      o.method === undefined ? undefined : loadMethodology(o.method),
+    ));
+  } else {
+    if (!o.method) throw new UsageError('--method is required with --against and --data (the draft)');
+    const missing = (['against', 'data'] as const).filter((k) => !o[k]);
+    if (missing.length)
+      throw new UsageError(
+        `--against and --data go together: --${missing[0]} is missing (without both, the evaluation's methodology in force and stored values are used)`,
+      );
+    const local = (['evaluation', 'local', 'data-dir'] as const).find((k) => o[k] !== undefined);
+    if (local)
+      throw new UsageError(`--${local} reads a stored evaluation: it does not go with --against and --data`);
+    ({ comparison: c, notes } = fileComparison(
+      o.method,
+      o.against!,
+      o.data!,
+      o['id-column'] ?? 'id',
+      separatorOption(o.separator),
+    ));
   }
   console.log(format === 'json' ? JSON.stringify({ ...c, notes }) : comparisonText(c, notes));
   return 0;

@@ -2,7 +2,8 @@
  * `zone-eval provision`: the evaluation's spreadsheets in its shared drive, made once and repaired on every run.
  *
  * - the control spreadsheet (from `--method` and `--zones` the first time; afterwards it is the source: zones,
- *   editors, and the leaders on its `Leaders 领导` tab);
+ *   editors, the leaders on its `Leaders 领导` tab, the methodologists its Settings row `methodologists` names),
+ *   shared as writer with exactly the methodologists;
  * - one submission spreadsheet per zone (Form, Feedback, Instructions), shared as writer with exactly that zone's
  *   editors, its header, codes, labels, Feedback and Instructions protected, advisory validation on each value;
  * - the central data spreadsheet (a tab per `central:<tab>` source, when the methodology has any) and the results
@@ -62,8 +63,8 @@ import {
 import { UsageError } from './errors';
 import { loadMethodology, readText } from './score';
 
-const HELP = `usage: zone-eval provision [--drive ID] [--method FILE.json --zones FILE.csv [--leaders EMAILS]]
-                           [--evaluation ID] [--local --data-dir DIR]
+const HELP = `usage: zone-eval provision [--drive ID] [--method FILE.json --zones FILE.csv [--leaders EMAILS]
+                           [--methodologists EMAILS]] [--evaluation ID] [--local --data-dir DIR]
 
 Creates, or repairs, the evaluation's spreadsheets in its shared drive: the control spreadsheet, one submission
 spreadsheet per zone shared with that zone's editors, the central data and the results spreadsheets readable by
@@ -74,6 +75,9 @@ options:
   --method FILE.json   the methodology, for the first run (afterwards the control sheet is the source)
   --zones FILE.csv     zone_id, name_en, name_zh, province, batch, editors (emails, separated by ; or spaces)
   --leaders EMAILS     the leaders who read the results, comma-separated, for the first run's Leaders tab
+  --methodologists EMAILS
+                       who may put a methodology version in force, comma-separated, for the first run's
+                       Settings row "methodologists"; the control sheet is shared with them as writers
 ${BACKEND_HELP}
   -h, --help           this help`;
 
@@ -83,6 +87,7 @@ const OPTIONS = {
   method: { type: 'string' },
   zones: { type: 'string' },
   leaders: { type: 'string' },
+  methodologists: { type: 'string' },
 } as const;
 
 export const LEADERS_TAB = 'Leaders 领导';
@@ -340,6 +345,8 @@ export async function run(argv: string[]): Promise<number> {
     let methodology: Methodology;
     let zones: ControlZone[];
     let leaders: string[];
+    // Who may put a version in force: shared the control sheet as writers (admins reach it as drive members).
+    let methodologists: string[];
     if (controlId === undefined) {
       if (firstRun === null)
         throw new UsageError(
@@ -348,10 +355,15 @@ export async function run(argv: string[]): Promise<number> {
       methodology = firstRun.methodology;
       zones = firstRun.zones;
       leaders = splitEmails(o.leaders ?? '');
+      methodologists = splitEmails(o.methodologists ?? '');
     } else {
       if (firstRun !== null)
         throw new UsageError(
           `evaluation '${e}' has a control spreadsheet (${controlId}): it is the source now; run without --method and --zones`,
+        );
+      if (o.methodologists !== undefined)
+        throw new UsageError(
+          `evaluation '${e}' has a control spreadsheet (${controlId}): its Settings row “methodologists” names them now (a methodologist changes it); run without --methodologists`,
         );
       const read = await new GoogleSpreadsheetReader(google).readControl(controlId);
       const compiled = compileMethodology(read.methodology);
@@ -362,6 +374,9 @@ export async function run(argv: string[]): Promise<number> {
       methodology = compiled.methodology.spec;
       zones = read.zones;
       leaders = await readLeaders(google, controlId);
+      // The list the control sync accepted (changed only by a methodologist), else the sheet's before any sync.
+      methodologists =
+        (await b.store.getGovernance(e)).methodologists ?? read.governance.methodologists ?? [];
     }
     const centralTabs = [
       ...new Set(
@@ -391,7 +406,7 @@ export async function run(argv: string[]): Promise<number> {
       const made = await createSpreadsheet(
         google,
         `Control ${e} 控制表`,
-        [...buildControlTabs(methodology, withIds), leadersTab],
+        [...buildControlTabs(methodology, withIds, { methodologists }), leadersTab],
         place('control'),
       );
       controlId = made.spreadsheetId;
@@ -400,6 +415,17 @@ export async function run(argv: string[]): Promise<number> {
       const n = await recordZoneSheets(google, controlId, ids);
       if (n) summary.repaired.push(`control: ${n} zone spreadsheet id${n > 1 ? 's' : ''} written`);
     }
+    noteAccess(
+      summary,
+      'control',
+      await ensureAccess(
+        google,
+        controlId,
+        methodologists.map((email) => ({ email, role: 'writer' as const })),
+        // None named yet (an evaluation made before the row existed): shares made by hand stay.
+        { keepOthers: methodologists.length === 0 },
+      ),
+    );
     tick(++done, 'control');
 
     const readers = leaders.map((email) => ({ email, role: 'reader' as const }));

@@ -43,14 +43,18 @@ const RESULTS_PLACEHOLDER = {
 /** Forms created at once while provisioning (the emulator has no quota to respect locally unless asked). */
 const PROVISION_CONCURRENCY = 8;
 
-/** Creates the zones' spreadsheets and the control spreadsheet; `typed` pre-fills a zone's form. */
+/**
+ * Creates the zones' spreadsheets and the control spreadsheet; `typed` pre-fills a zone's form. The control sheet
+ * names `methodologists` (by default the drive's admin, who plays every role on the local stack) as those who may
+ * put a version in force.
+ */
 export async function provisionEvaluation(
   stack: Pick<LocalStack, 'google' | 'emulator'>,
   methodology: Methodology,
   zones: readonly Zone[],
   typed?: (zoneId: string) => Readonly<Record<string, string | number | null>> | undefined,
   onProgress?: (done: number, total: number) => void,
-  options: { results?: boolean } = {},
+  options: { results?: boolean; methodologists?: readonly string[] } = {},
 ): Promise<Provisioned> {
   const total = zones.length + (options.results ? 2 : 1);
   const sheets = new Map<string, string>();
@@ -105,7 +109,7 @@ export async function provisionEvaluation(
   const { spreadsheetId: controlId } = await createSpreadsheet(
     stack.google,
     'Control 控制表',
-    buildControlTabs(methodology, controlZones),
+    buildControlTabs(methodology, controlZones, { methodologists: options.methodologists ?? [DRIVE_ADMIN] }),
     place('control'),
   );
   onProgress?.(++done, total);

@@ -9,11 +9,16 @@
  * A refused cell keeps the tab's last accepted value for that zone and indicator, and is listed on the Feedback
  * tab with its cell, the value as typed, why and what is expected. A zone the control sheet does not list is
  * reported, and its row is not stored.
+ *
+ * After the freeze (Settings `freeze`), as for a zone's form, a tab whose content changed is kept as the tab's
+ * `late` content: shown on the Feedback as late, not scored, until the admin accepts it (`acceptLateCentral`,
+ * `zone-eval accept-late --central TAB`). A tab brought back to the values that count withdraws it.
  */
 import { contentHash } from '../protocol/hash';
 import type { SheetStageDeps } from './deps';
 import { recordDriveVersion } from './drive-version';
-import { MAX_PROBLEM_ROWS } from './feedback';
+import { FEEDBACK_WORDS, MAX_PROBLEM_ROWS } from './feedback';
+import { isLate } from './governance';
 import { jsonLogger } from './log';
 import { methodologyInForce } from './methodology';
 import {
@@ -27,6 +32,8 @@ import { centralBasis, holdsAtVersion, skipRead } from './unchanged';
 
 export type CentralDeps = SheetStageDeps;
 
+type TabResult = 'stored' | 'unchanged' | 'stale' | 'missing' | 'late' | 'withdrawn';
+
 export type CentralRequest = { evaluationId: string; spreadsheetId: string; caller: string };
 
 export type CentralOutcome =
@@ -37,8 +44,11 @@ export type CentralOutcome =
   | {
       status: 'synced';
       requested: number;
-      /** Per tab: `stored` (new content), `unchanged`, `stale` (a later read already stored it), `missing` tab. */
-      tabs: { tab: string; result: 'stored' | 'unchanged' | 'stale' | 'missing'; refused: number }[];
+      /**
+       * Per tab: `stored` (new content), `unchanged`, `stale` (a later read already stored it), `missing` tab,
+       * `late` (changed after the freeze: kept, not scored), `withdrawn` (a late change brought back).
+       */
+      tabs: { tab: string; result: TabResult; refused: number }[];
       feedbackWritten: boolean;
       problems: number;
       evaluationRequested: number;
@@ -173,8 +183,12 @@ export async function syncCentral(req: CentralRequest, deps: CentralDeps): Promi
     return { status: 'unreadable', requested: R, reason: err.message };
   }
 
-  const results: { tab: string; result: 'stored' | 'unchanged' | 'stale' | 'missing'; refused: number }[] =
-    [];
+  const results: { tab: string; result: TabResult; refused: number }[] = [];
+  // After the freeze a changed tab waits, late, for the admin (the same rule as a zone's form, sync.ts).
+  const governance = await store.getGovernance(e);
+  const frozen = isLate(governance, now());
+  /** The late changes waiting after this read, by tab, for the Feedback. */
+  const waiting: { tab: string; at: string }[] = [];
   // The tabs as this read leaves them stored: what a replay's basis is compared with.
   const left = new Map<string, Pick<CentralTab, 'tab' | 'spreadsheetId' | 'contentHash'>>(stored);
   const problems: FeedbackCell[][] = [];
@@ -194,8 +208,48 @@ export async function syncCentral(req: CentralRequest, deps: CentralDeps): Promi
       continue;
     }
     const hash = contentHash(got.zones);
-    if (before && before.contentHash === hash && before.spreadsheetId === s) {
-      results.push({ tab, result: 'unchanged', refused: got.refused });
+    const sameSheet = before?.spreadsheetId === s;
+    if (before && before.contentHash === hash && sameSheet) {
+      if (!before.late) {
+        results.push({ tab, result: 'unchanged', refused: got.refused });
+        continue;
+      }
+      // Brought back to the values that count: the late change is withdrawn, nothing is left to accept.
+      const written = await store.putCentralTab(e, {
+        ...before,
+        late: null,
+        readSeq: R,
+        updatedAt: now().toISOString(),
+      });
+      results.push({ tab, result: written ? 'withdrawn' : 'stale', refused: got.refused });
+      continue;
+    }
+    if (frozen) {
+      if (before?.late?.contentHash === hash && sameSheet) {
+        // The same late content read again (another signal, the reconcile poll): nothing new to keep.
+        waiting.push({ tab, at: before.late.at });
+        results.push({ tab, result: 'late', refused: got.refused });
+        continue;
+      }
+      const at = now().toISOString();
+      const written = await store.putCentralTab(e, {
+        tab,
+        spreadsheetId: s,
+        // What counts stays: the values stored before the freeze (none for a tab first read after it).
+        zones: before?.zones ?? {},
+        contentHash: before?.contentHash ?? contentHash({}),
+        readSeq: R,
+        updatedAt: at,
+        late: { zones: got.zones, contentHash: hash, at },
+        accepted: before?.accepted ?? null,
+      });
+      if (written) {
+        waiting.push({ tab, at });
+        log.warn('central.late', { evaluationId: e, spreadsheetId: s, tab, freeze: governance.freeze });
+      }
+      results.push({ tab, result: written ? 'late' : 'stale', refused: got.refused });
+      if (written)
+        left.set(tab, { tab, spreadsheetId: s, contentHash: before?.contentHash ?? contentHash({}) });
       continue;
     }
     const written = await store.putCentralTab(e, {
@@ -205,6 +259,7 @@ export async function syncCentral(req: CentralRequest, deps: CentralDeps): Promi
       contentHash: hash,
       readSeq: R,
       updatedAt: now().toISOString(),
+      accepted: before?.accepted ?? null,
     });
     results.push({ tab, result: written ? 'stored' : 'stale', refused: got.refused });
     if (written) left.set(tab, { tab, spreadsheetId: s, contentHash: hash });
@@ -222,6 +277,10 @@ export async function syncCentral(req: CentralRequest, deps: CentralDeps): Promi
     ],
     // Tab names only, not whether this read stored anything: an unchanged read must leave the Feedback unchanged.
     ['Tabs read 已读取', tabs.join(', ')],
+    ...waiting.map(({ tab, at }): FeedbackCell[] => [
+      FEEDBACK_WORDS.late,
+      `Tab ${tab}: the change read at ${at} came after the freeze (${governance.freeze}): it is kept and does not count until the evaluation's admin accepts it; the values stored before stay in use. 截止后提交的修改已记录，待管理员接受后计入。`,
+    ]),
     [],
   ];
   if (problems.length) rows.push(HEADER, ...problems.slice(0, MAX_PROBLEM_ROWS));

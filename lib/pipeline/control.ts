@@ -13,7 +13,7 @@ import { contentHash } from '../protocol/hash';
 import { mapLimit } from './concurrency';
 import type { SheetStageDeps } from './deps';
 import { recordDriveVersion } from './drive-version';
-import type { Governance, GovernanceStore } from './governance';
+import { type Governance, type GovernanceStore, isMethodologist } from './governance';
 import { jsonLogger } from './log';
 import { methodologyInForce } from './methodology';
 import type {
@@ -123,6 +123,12 @@ function feedbackFor(
     ]);
   if (governance.freeze) rows.push(['Freeze 截止', governance.freeze]);
   rows.push([
+    'Methodologists 方法组',
+    governance.methodologists?.length
+      ? `${governance.methodologists.join(', ')}: who may put a version in force`
+      : 'none named: no version can be put in force until a Settings row “methodologists” names them',
+  ]);
+  rows.push([
     'Indicators 指标',
     Array.isArray(read.methodology['indicators']) ? read.methodology['indicators'].length : 0,
   ]);
@@ -146,6 +152,51 @@ async function controlBasisNow(
   const currents = governance.draft === null ? null : (previewCurrents ?? (await store.listCurrent(e)));
   return { methodologySeq: state?.methodologySeq ?? 0, basis: controlBasis(state, governance, currents) };
 }
+
+const who = (editor: string | null) => (editor === null ? 'an account the trigger did not name' : editor);
+const listed = (names: readonly string[] | null) => (names?.length ? names.join(', ') : 'nobody yet');
+
+/**
+ * Who the methodologists are after this read, and whether its `live` mark may put a version in force. The
+ * Settings row `methodologists` names them; a change of that row counts only when made by one of them (or when
+ * none was named yet), so that an editor of the control sheet cannot name themselves. A `live` mark counts only
+ * when the edit read was made by one of them. Either refusal is a warning on the Feedback naming who may: the
+ * draft is kept, and the version in force stays.
+ */
+function checkMethodologists(
+  read: ControlRead,
+  governance: Governance,
+  editor: string | null,
+  current: string | null,
+): { methodologists: string[] | null; mayGoLive: boolean } {
+  const stored = governance.methodologists;
+  const asRead = read.governance.methodologists;
+  let methodologists = stored;
+  if (asRead !== null && !sameNames(asRead, stored)) {
+    if (!stored?.length || isMethodologist(stored, editor)) methodologists = asRead;
+    else
+      read.problems.push({
+        kind: 'invalid-field',
+        severity: 'warning',
+        at: read.origins.settings['methodologists'] ?? 'Settings',
+        message: `Settings “methodologists” was changed by ${who(editor)}, who is not a methodologist: the methodologists stay ${listed(stored)}. Only one of them may change the list.`,
+      });
+  }
+  const live = read.governance.live;
+  const wantsLive = current !== null && live !== null && live !== current;
+  const mayGoLive = !wantsLive || isMethodologist(methodologists, editor);
+  if (!mayGoLive)
+    read.problems.push({
+      kind: 'invalid-field',
+      severity: 'warning',
+      at: read.origins.settings['live'] ?? 'Settings',
+      message: `Settings “live” (${live}) was typed by ${who(editor)}, who is not a methodologist: version ${current} stays in force. Only the methodologists named in Settings “methodologists” may put a version in force: ${listed(methodologists)}${methodologists?.length ? '' : ' (the admin names them: a Settings row “methodologists”, or zone-eval provision --methodologists)'}.`,
+    });
+  return { methodologists, mayGoLive };
+}
+
+const sameNames = (a: readonly string[], b: readonly string[] | null) =>
+  b !== null && a.length === b.length && a.every((x) => b.includes(x));
 
 /** A read's methodology, compiled, as the draft or the version to put in force. */
 type Candidate = { version: string; compiled: CompiledMethodology };
@@ -179,9 +230,13 @@ export async function syncControl(
   // A signal, and neither the sheet nor anything else its outcome depends on has moved since the last completed
   // read (a replayed or duplicate signal): reading it again would decide and write the same. The version in force
   // and the governance are two store reads, taken only when the file's version matches.
+  // A methodologist's signal is always read: a read that came first without knowing the editor (the reconcile
+  // poll) refused the `live` mark this very edit made, and only a read knowing its editor can accept it.
   if (R > 0 && sameFileVersion(req.caller, state?.unchangedAt, readVersion)) {
     const basis = await controlBasisNow(store, e);
+    const byMethodologist = isMethodologist((await store.getGovernance(e)).methodologists, editor);
     if (
+      !byMethodologist &&
       skipRead({ caller: req.caller, recorded: state?.unchangedAt, now: { version: readVersion, ...basis } })
     ) {
       await store.markSynced(e, s, R);
@@ -236,6 +291,7 @@ export async function syncControl(
       });
   }
   const layoutErrors = read.problems.some((p) => p.severity === 'error');
+  const { methodologists, mayGoLive } = checkMethodologists(read, governance, editor, current);
 
   let version: string | null = current;
   let installed = false;
@@ -250,7 +306,8 @@ export async function syncControl(
       spreadsheetId: s,
       at,
     });
-    const target = current === null ? candidate.version : live !== null && live !== current ? live : null;
+    const target =
+      current === null ? candidate.version : live !== null && live !== current && mayGoLive ? live : null;
     if (target !== null) {
       const record =
         target === candidate.version
@@ -290,7 +347,7 @@ export async function syncControl(
         : governance.draft?.version === draft
           ? governance.draft
           : { version: draft, editor, at };
-    const patch = { draft: nextDraft, freeze: read.governance.freeze };
+    const patch = { draft: nextDraft, freeze: read.governance.freeze, methodologists };
     if (!(await store.setGovernance(e, patch, readSeq))) stale = true;
     else gov = { ...governance, ...patch, ...(installed && (await store.getGovernance(e))) };
   }

@@ -1,7 +1,7 @@
 /**
- * Who may change what, and when: a methodology edit is a draft until a methodologist puts it in force (the
- * control sheet's Settings `live` = the draft's version id), edits after the freeze (Settings `freeze`) wait for
- * the admin, and a signed-off run stays in the results. The state is one store item per evaluation, apart from
+ * Who may change what, and when: a methodology edit is a draft until a methodologist (an account the control
+ * sheet's Settings `methodologists` names) puts it in force (Settings `live` = the draft's version id), edits after
+ * the freeze (Settings `freeze`) wait for the admin, and a signed-off run stays in the results. The state is one store item per evaluation, apart from
  * the counters, so that its writes never contend with the loop's.
  */
 import * as z from '../core/zod';
@@ -10,11 +10,41 @@ const isoTime = z.iso.datetime({ offset: true });
 const counter = z.int().check(z.nonnegative());
 
 /** The Settings keys that govern the evaluation; they are not part of the methodology (nor of its version). */
-export const GOVERNANCE_SETTINGS = ['live', 'freeze'] as const;
+export const GOVERNANCE_SETTINGS = ['live', 'freeze', 'methodologists'] as const;
 export type GovernanceSettingKey = (typeof GOVERNANCE_SETTINGS)[number];
 
 /** The control sheet's governance settings as read: null when the row is absent. */
-export type GovernanceSettings = { live: string | null; freeze: string | null };
+export type GovernanceSettings = {
+  live: string | null;
+  freeze: string | null;
+  /** The accounts that may put a version in force (and change this list), lower-cased. */
+  methodologists: string[] | null;
+};
+
+/** An email-like Google account. */
+const ACCOUNT = /^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$/;
+
+/** Reads the `methodologists` setting: Google accounts separated by commas, semicolons or spaces. */
+export function parseMethodologistsSetting(
+  raw: unknown,
+): { ok: true; value: string[] } | { ok: false; message: string } {
+  const names = String(raw ?? '')
+    .split(/[,;\s]+/)
+    .map((x) => x.trim().toLowerCase())
+    .filter((x) => x !== '');
+  const bad = names.find((n) => !ACCOUNT.test(n));
+  if (names.length === 0 || bad !== undefined)
+    return {
+      ok: false,
+      message: `must list Google accounts separated by commas, such as a.li@mofcom.gov.cn, b.wang@mofcom.gov.cn (found “${bad ?? String(raw ?? '')}”)`,
+    };
+  return { ok: true, value: [...new Set(names)] };
+}
+
+/** Whether an account is one of the methodologists (accounts compare without case). */
+export function isMethodologist(methodologists: readonly string[] | null, who: string | null): boolean {
+  return who !== null && (methodologists ?? []).includes(who.trim().toLowerCase());
+}
 
 /** A methodology version id as `contentHash` makes it: 24 hex digits. */
 const VERSION = /^[0-9a-f]{24}$/;
@@ -100,6 +130,11 @@ export const GovernanceSchema = z.object({
   live: z._default(z.nullable(LiveRecordSchema), null),
   /** The freeze time (ISO, UTC), or null when none is set. */
   freeze: z._default(z.nullable(isoTime), null),
+  /**
+   * The methodologists in force, as the control sheet last named them with a change made by one of them (or the
+   * first naming); null before any. Only they may put a version in force.
+   */
+  methodologists: z._default(z.nullable(z.array(z.string())), null),
   signOff: z._default(z.nullable(SignOffSchema), null),
   /** Hash of the control sheet's Preview tab as last written, so an unchanged preview costs no write. */
   previewHash: z._default(z.nullable(z.string()), null),
@@ -194,6 +229,52 @@ export async function acceptLate(
     );
   const evaluationRequested = await store.requestEvaluation(evaluationId, now);
   return { status: 'accepted', revision: rev.seq, late: last.seq, evaluationRequested };
+}
+
+export type AcceptLateCentralOutcome =
+  | { status: 'accepted'; tab: string; lateAt: string; evaluationRequested: number }
+  /** A user's mistake, as a sentence: no such tab, or nothing late on it. */
+  | { status: 'nothing-late'; message: string };
+
+/**
+ * Accepts a central tab's late change (read after the freeze): its values become the tab's values in use, the
+ * acceptance (who, when) is recorded on the tab, and an evaluation is requested.
+ */
+export async function acceptLateCentral(
+  store: Pick<import('./ports').CentralStore, 'listCentralTabs' | 'putCentralTab'> &
+    Pick<import('./ports').EvaluationStore, 'requestEvaluation'>,
+  evaluationId: string,
+  tab: string,
+  by: string,
+  now: Date = new Date(),
+): Promise<AcceptLateCentralOutcome> {
+  const tabs = await store.listCentralTabs(evaluationId);
+  const t = tabs.find((x) => x.tab === tab);
+  if (!t)
+    return {
+      status: 'nothing-late',
+      message: `evaluation ${evaluationId} has no central tab '${tab}' stored${tabs.length ? ` (stored: ${tabs.map((x) => x.tab).join(', ')})` : ''}`,
+    };
+  if (!t.late)
+    return {
+      status: 'nothing-late',
+      message: `central tab ${tab} has no late edit waiting (its values read at ${t.updatedAt} count already)`,
+    };
+  const at = now.toISOString();
+  const written = await store.putCentralTab(evaluationId, {
+    ...t,
+    zones: t.late.zones,
+    contentHash: t.late.contentHash,
+    late: null,
+    accepted: { by, at, lateAt: t.late.at },
+    updatedAt: at,
+  });
+  if (!written)
+    throw new Error(
+      `accepting central tab ${tab}: a later read of the central sheet is stored; run it again`,
+    );
+  const evaluationRequested = await store.requestEvaluation(evaluationId, now);
+  return { status: 'accepted', tab, lateAt: t.late.at, evaluationRequested };
 }
 
 export type SignOffOutcome =

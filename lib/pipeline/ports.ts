@@ -546,6 +546,21 @@ export const CentralTabSchema = z.object({
   /** The central sheet's `requested` snapshot of the read that stored it: a stale read cannot overwrite a later one. */
   readSeq: counter,
   updatedAt: isoTime,
+  /**
+   * A change read after the freeze (governance.ts): kept, shown on the central sheet's Feedback as late, and not
+   * scored (`zones` stays what counts) until the admin accepts it (`acceptLateCentral`). Absent or null: none.
+   */
+  late: z.optional(
+    z.nullable(
+      z.object({
+        zones: z.record(z.string(), ZoneValuesSchema),
+        contentHash: z.string().check(z.minLength(1)),
+        at: isoTime,
+      }),
+    ),
+  ),
+  /** The admin's last acceptance of a late change: who, when, and when that change was read. */
+  accepted: z.optional(z.nullable(z.object({ by: z.string(), at: isoTime, lateAt: isoTime }))),
 });
 export type CentralTab = z.infer<typeof CentralTabSchema>;
 

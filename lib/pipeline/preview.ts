@@ -5,7 +5,7 @@
  */
 import {
   type Comparison,
-  compareMethodologies,
+  compareScored,
   comparisonTable,
   describeChange,
   describeReason,
@@ -13,6 +13,7 @@ import {
 import { datasetFromRows } from '../core/dataset';
 import { MethodologyError } from '../core/errors';
 import type { CompiledMethodology } from '../core/methodology';
+import { type ScoreResult, score } from '../core/score';
 import type { ControlZone, CurrentValues, FeedbackCell } from './ports';
 
 export const PREVIEW_TAB = 'Preview';
@@ -24,13 +25,17 @@ export type PreviewInput = {
 };
 
 /** The zones of the version in force that have values stored, as one dataset carrying both methodologies' codes. */
-function storedDataset(input: PreviewInput) {
-  const byZone = new Map(input.currents.map((c) => [c.zoneId, c]));
+function storedDataset(
+  inForce: PreviewBasis['inForce'],
+  draft: CompiledMethodology,
+  currents: readonly CurrentValues[],
+) {
+  const byZone = new Map(currents.map((c) => [c.zoneId, c]));
   const codes = new Set([
-    ...input.inForce.compiled.indicators.map((i) => i.code),
-    ...input.draft.compiled.indicators.map((i) => i.code),
+    ...inForce.compiled.indicators.map((i) => i.code),
+    ...draft.indicators.map((i) => i.code),
   ]);
-  const rows = input.inForce.zones.flatMap((z) => {
+  const rows = inForce.zones.flatMap((z) => {
     const cur = byZone.get(z.zoneId);
     if (!cur) return [];
     return [
@@ -44,6 +49,38 @@ function storedDataset(input: PreviewInput) {
   return datasetFromRows(rows);
 }
 
+/** What the Preview compares: the version in force with its zones, and the zones' values as stored now. */
+export type PreviewBasis = {
+  inForce: { compiled: CompiledMethodology; zones: readonly ControlZone[] };
+  currents: readonly CurrentValues[];
+};
+
+export type PreviewComparison =
+  /** The comparison, and both runs (whose logs hold the notes a person should read). */
+  | { status: 'compared'; comparison: Comparison; inForce: ScoreResult; draft: ScoreResult }
+  /** No zone of the version in force has values stored. */
+  | { status: 'no-values' }
+  /** A methodology cannot apply to the zones stored (a quota above their number): a sentence saying why. */
+  | { status: 'cannot-compare'; zones: number; message: string };
+
+/**
+ * The draft beside the version in force on the zones' stored values: what the Preview tab shows and what
+ * `zone-eval preview --method FILE.json` (without --against/--data) prints, so that the two always agree.
+ */
+export function previewComparison(basis: PreviewBasis, draft: CompiledMethodology): PreviewComparison {
+  const data = storedDataset(basis.inForce, draft, basis.currents);
+  if (data.units.length === 0) return { status: 'no-values' };
+  try {
+    const a = score(basis.inForce.compiled, data);
+    const b = score(draft, data);
+    const comparison = compareScored(basis.inForce.compiled, draft, data, data, a, b);
+    return { status: 'compared', comparison, inForce: a, draft: b };
+  } catch (err) {
+    if (!(err instanceof MethodologyError)) throw err;
+    return { status: 'cannot-compare', zones: data.units.length, message: err.message };
+  }
+}
+
 /** The Preview tab's rows: a status line, what differs, the grade changes with reasons, then every zone. */
 export function previewRows(input: PreviewInput | null): FeedbackCell[][] {
   if (input === null)
@@ -55,19 +92,15 @@ export function previewRows(input: PreviewInput | null): FeedbackCell[][] {
     ],
     ['Draft edited 草案编辑', `${input.draft.at}${input.draft.editor ? ` by ${input.draft.editor}` : ''}`],
   ];
-  const data = storedDataset(input);
-  if (data.units.length === 0)
+  const got = previewComparison(input, input.draft.compiled);
+  if (got.status === 'no-values')
     return [...head, ['Zones 试验区', 'no zone has values stored yet: nothing to compare on.']];
-  let c: Comparison;
-  try {
-    c = compareMethodologies(input.inForce.compiled, input.draft.compiled, data);
-  } catch (err) {
-    if (!(err instanceof MethodologyError)) throw err;
+  if (got.status === 'cannot-compare')
     return [
       ...head,
-      ['Cannot compare 无法比较', `on the ${data.units.length} zones with values stored: ${err.message}`],
+      ['Cannot compare 无法比较', `on the ${got.zones} zones with values stored: ${got.message}`],
     ];
-  }
+  const c = got.comparison;
   const rows: FeedbackCell[][] = [...head, []];
   rows.push([`What differs 变更 (${c.changes.length})`]);
   for (const ch of c.changes) rows.push(['', describeChange(ch)]);

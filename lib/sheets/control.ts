@@ -15,6 +15,7 @@ import {
   type GovernanceSettings,
   parseFreezeSetting,
   parseLiveSetting,
+  parseMethodologistsSetting,
 } from '../pipeline/governance';
 import type { ControlOrigins, ControlRead, ControlZone, SheetProblem } from '../pipeline/ports';
 import { cellA1, columnA1, columnLetters, quoteTab } from './a1';
@@ -479,7 +480,7 @@ export function readControlGrids(spreadsheetId: string, grids: ControlGrids): Co
       origins.grades.push({ at: rec.a1, fields: rec.fields });
     }
   }
-  const governance: GovernanceSettings = { live: null, freeze: null };
+  const governance: GovernanceSettings = { live: null, freeze: null, methodologists: null };
   if (grids.settings) readSettings(grids.settings, methodology, origins, problems, governance);
   if (grids.grades) {
     const grade = (methodology['grade'] ?? {}) as Record<string, unknown>;
@@ -514,9 +515,15 @@ function readSettings(
     const at = rec.fields['value'] ?? rec.a1;
     const governed = GOVERNANCE_SETTINGS.find((g) => g === normaliseHeader(key));
     if (governed !== undefined) {
-      // Not methodology: `live` and `freeze` never change the version, so setting them is not an edit to preview.
+      // Not methodology: `live`, `freeze` and `methodologists` never change the version, so setting them is not an
+      // edit to preview.
       const raw = rec.value.value;
-      const read = governed === 'live' ? parseLiveSetting(raw) : parseFreezeSetting(raw);
+      const read =
+        governed === 'live'
+          ? parseLiveSetting(raw)
+          : governed === 'freeze'
+            ? parseFreezeSetting(raw)
+            : parseMethodologistsSetting(raw);
       if (governance[governed] !== null || origins.settings[governed] !== undefined)
         problems.push({
           kind: 'duplicate-row',
@@ -534,7 +541,7 @@ function readSettings(
         });
       else {
         origins.settings[governed] = at;
-        governance[governed] = read.value;
+        Object.assign(governance, { [governed]: read.value });
       }
       continue;
     }

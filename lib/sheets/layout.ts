@@ -271,9 +271,14 @@ function at(root: unknown, path: readonly string[]): unknown {
 
 /**
  * The control spreadsheet's tabs for a methodology and its zones: `readControl` of these tabs gives back a
- * methodology that compiles to the same one.
+ * methodology that compiles to the same one. `methodologists`: the Settings row naming who may put a version in
+ * force.
  */
-export function buildControlTabs(methodology: Methodology, zones: readonly ControlZone[]): TabLayout[] {
+export function buildControlTabs(
+  methodology: Methodology,
+  zones: readonly ControlZone[],
+  options: { methodologists?: readonly string[] } = {},
+): TabLayout[] {
   const zonesTab = table(
     CONTROL_TABS.zones,
     ZONE_COLUMNS,
@@ -343,6 +348,8 @@ export function buildControlTabs(methodology: Methodology, zones: readonly Contr
         settingRows.push([s.key, JSON.stringify(v)]);
     } else if (typeof v === 'string' || typeof v === 'number') settingRows.push([s.key, v]);
   }
+  // Who may put a version in force: a governing row, not part of the methodology (lib/pipeline/governance.ts).
+  if (options.methodologists?.length) settingRows.push(['methodologists', options.methodologists.join(', ')]);
   const settings = table(CONTROL_TABS.settings, SETTING_COLUMNS, settingRows);
   return [zonesTab, indicators, aggregates, grades, settings];
 }

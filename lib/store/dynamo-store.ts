@@ -135,7 +135,7 @@ const KEPT_ATTRIBUTE = 'keptAs';
 
 /** The governance item's sort key, beside STATE under the evaluation. */
 const GOVERN_SK = 'GOVERN';
-const GOVERNANCE_FIELDS = ['draft', 'live', 'freeze', 'signOff', 'previewHash'] as const;
+const GOVERNANCE_FIELDS = ['draft', 'live', 'freeze', 'signOff', 'previewHash', 'methodologists'] as const;
 
 /**
  * The storage ports on one DynamoDB table (DESIGN section 5). No transactions: every multi-item sequence is
@@ -753,6 +753,8 @@ export class DynamoStore
       contentHash: parsed.contentHash,
       readSeq: parsed.readSeq,
       updatedAt: parsed.updatedAt,
+      ...(parsed.late && { late: JSON.stringify(parsed.late) }),
+      ...(parsed.accepted && { accepted: JSON.stringify(parsed.accepted) }),
     };
     this.guardSize(item, `central tab ${parsed.tab}`);
     try {
@@ -791,6 +793,8 @@ export class DynamoStore
           contentHash: item.contentHash,
           readSeq: item.readSeq,
           updatedAt: item.updatedAt,
+          ...(item.late !== undefined && { late: JSON.parse(item.late) }),
+          ...(item.accepted !== undefined && { accepted: JSON.parse(item.accepted) }),
         },
         'central tab',
       );

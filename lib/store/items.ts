@@ -100,6 +100,9 @@ export const CentralItemSchema = z.object({
   contentHash: z.string(),
   readSeq: count,
   updatedAt: time,
+  /** JSON of the tab's `late` and `accepted` (lib/pipeline/ports.ts), when set. */
+  late: z.optional(z.string()),
+  accepted: z.optional(z.string()),
 });
 
 /** Parses an item read back from the table, naming its key when it does not fit. */

@@ -66,6 +66,8 @@ it('makes the control, a sheet per zone, the central data and results spreadshee
     join(dir, 'zones.csv'),
     '--leaders',
     'minister@mofcom.gov.cn',
+    '--methodologists',
+    'li.na@mofcom.gov.cn',
   ]);
   expect(r.stdout).toContain(
     'created: zone zhengzhou, zone hangzhou, zone tianjin, control, central data, results',
@@ -87,6 +89,14 @@ it('makes the control, a sheet per zone, the central data and results spreadshee
     expect(await writersOf(s, sheetOf(s, 'zone:hangzhou'))).toEqual(['writer:chen@hz.gov.cn']);
     expect(await writersOf(s, sheetOf(s, 'results'))).toEqual(['reader:minister@mofcom.gov.cn']);
     expect(await writersOf(s, sheetOf(s, 'central'))).toEqual(['reader:minister@mofcom.gov.cn']);
+    // The methodologist may edit the control sheet, which names them in Settings; the sync accepted them.
+    expect(await writersOf(s, sheetOf(s, 'control'))).toEqual(['writer:li.na@mofcom.gov.cn']);
+    const settings = await s.google.sheets.spreadsheets.values.get({
+      spreadsheetId: sheetOf(s, 'control'),
+      range: 'Settings',
+    });
+    expect(settings.data.values).toContainEqual(['methodologists', 'li.na@mofcom.gov.cn']);
+    expect((await s.store.getGovernance(E)).methodologists).toEqual(['li.na@mofcom.gov.cn']);
     // The control sync ran: the zone sheets are registered.
     expect(await s.store.findSpreadsheet(sheetOf(s, 'zone:tianjin'))).toMatchObject({
       kind: 'zone',
@@ -208,6 +218,21 @@ it('repairs a deleted tab and brings sharing back to a changed editor list', asy
       status: expect.any(Number),
     });
   });
+});
+
+it('shares the control sheet again with exactly the methodologists, and refuses --methodologists once the sheet names them', async () => {
+  await inspect(async (s) => {
+    s.emulator.share(sheetOf(s, 'control'), 'intruder@example.com', 'writer');
+  });
+  const r = await runCli(args());
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('no longer shared: control: intruder@example.com');
+  await inspect(async (s) =>
+    expect(await writersOf(s, sheetOf(s, 'control'))).toEqual(['writer:li.na@mofcom.gov.cn']),
+  );
+  const again = await runCli([...args(), '--methodologists', 'x@mofcom.gov.cn']);
+  expect(again.code).toBe(2);
+  expect(again.stderr).toMatch(/its Settings row “methodologists” names them now/);
 });
 
 it('refuses a first run without the methodology and zones, and --method without --zones', async () => {

@@ -33,7 +33,7 @@ test('the table names what differs, the grade changes with their reasons, and ev
     /What differs \(2\):\n {2}- aggregate Sust weight: 1 → 3\n {2}- normalise\.method: minmax → rank/,
   );
   expect(r.stdout).toMatch(
-    /Grade changes: [1-9]\d* of 51 units\n {2}- \w+: (High → Low|Low → High) because dimension (Conn|Sust) [+-]/,
+    /Grade changes: [1-9]\d* of 51 units\n {2}- \w+: (High → Low|Low → High) because score [\d.]+ → [\d.]+, High line 55\.00 → 55\.00; (raised above|dropped below) it by (aggregate Sust weight: 1 → 3|normalise\.method: minmax → rank) \(alone: [+-]/,
   );
   expect(r.stdout).toMatch(
     /zone +rank \(in force\) +grade \(in force\) +rank \(draft\) +grade \(draft\) +move +grade changes +why/,
@@ -52,13 +52,20 @@ test('--format json gives the comparison as data, consistent with itself', async
   expect(ranks).toEqual([...ranks].sort((a, b) => a! - b!));
 });
 
-test('an unknown option is refused with the closest name; the three files are required', async () => {
+test('an unknown option is refused with the closest name; --method is required, --against goes with --data', async () => {
   const typo = await runCli([...args, '--agianst', inForce]);
   expect(typo.code).toBe(2);
   expect(typo.stderr).toBe('zone-eval preview: unknown option --agianst (did you mean --against?)');
-  const none = await runCli(['preview', '--method', draft]);
+  const none = await runCli(['preview', '--against', inForce, '--data', data]);
   expect(none.code).toBe(2);
-  expect(none.stderr).toMatch(/--against, --data are required/);
+  expect(none.stderr).toMatch(/--method is required with --against and --data/);
+  const half = await runCli(['preview', '--method', draft, '--data', data]);
+  expect(half.stderr).toMatch(/--against and --data go together: --against is missing/);
+  // Without both, the command reads a stored evaluation, which it must be told.
+  const stored = await runCli(['preview', '--method', draft]);
+  expect(stored.stderr).toMatch(/option --evaluation is required/);
+  const mixed = await runCli([...args, '--local']);
+  expect(mixed.stderr).toMatch(/--local reads a stored evaluation: it does not go with --against and --data/);
   const bad = await runCli([...args, '--format', 'csv']);
   expect(bad.stderr).toMatch(/--format must be 'table' or 'json', got 'csv'/);
 });

@@ -1,7 +1,7 @@
 /**
  * The central-data sync over real HTTP: a customs department's spreadsheet in the emulator read through Google's
  * client, its values stored apart from the zones' current values, refused cells on its Feedback tab, and the
- * values merged at scoring.
+ * values merged at scoring; after the freeze a changed tab waits, late, for `zone-eval accept-late --central`.
  */
 import { type LocalStack, SERVICE_ACCOUNT } from '../../../lib/local/stack';
 import { syncCentral } from '../../../lib/pipeline/central';
@@ -9,6 +9,7 @@ import { evaluateRun } from '../../../lib/pipeline/evaluate';
 import { silentLogger } from '../../../lib/pipeline/log';
 import { ResultsDocSchema } from '../../../lib/pipeline/results';
 import { GoogleResultsPublisher } from '../../../lib/sheets';
+import { runCli } from '../../helpers/cli';
 import { syncDeps } from '../../helpers/stack';
 import { ev, seedEvaluation, smallMethodology, startQuickStack } from './evaluate-fixture';
 
@@ -137,5 +138,94 @@ test('a second zone_id column stores nothing: the tab keeps its last accepted va
     tabs: [{ tab: 'customs', result: 'missing' }, { result: 'unchanged' }],
   });
   const customs = (await stack.store.listCentralTabs(E)).find((t) => t.tab === 'customs')!;
+  expect(customs.zones[a]!['T17']).toEqual({ value: 900, text: '900' });
+});
+
+test('after the freeze a changed central tab is kept as late, shown on its Feedback, not scored until accept-late --central', async () => {
+  const E = 'central-freeze';
+  await seedEvaluation(stack, E, smallMethodology(6), ZONES);
+  const sheet = customsSheet([
+    [a, 12.5, 900, 80, 1000, 300],
+    [b, 11, 800, 70, 900, 250],
+  ]);
+  const sync = async (caller = 'trigger') => {
+    await stack.store.requestSheet(E, sheet);
+    return syncCentral({ evaluationId: E, spreadsheetId: sheet, caller }, deps());
+  };
+  const customs = async () => (await stack.store.listCentralTabs(E)).find((t) => t.tab === 'customs')!;
+  const feedback = async () =>
+    (
+      (await stack.google.sheets.spreadsheets.values.get({ spreadsheetId: sheet, range: 'Feedback' })).data
+        .values ?? []
+    )
+      .map((r) => r.join(' | '))
+      .join('\n');
+  expect(await sync()).toMatchObject({ tabs: [{ result: 'stored' }, { result: 'stored' }] });
+  const counted = await customs();
+
+  // The deadline passes; the department then changes a value.
+  await stack.store.setGovernance(E, { freeze: '2020-01-01T00:00:00.000Z' });
+  await stack.emulator.editAsPerson(sheet, SERVICE_ACCOUNT, 'customs!C2', [[950]]);
+  expect(await sync()).toMatchObject({ tabs: [{ tab: 'customs', result: 'late' }, { result: 'unchanged' }] });
+  const late = await customs();
+  // What counts is unchanged; the change is kept beside it.
+  expect(late.zones).toEqual(counted.zones);
+  expect(late.contentHash).toBe(counted.contentHash);
+  expect(late.late!.zones[a]!['T17']).toEqual({ value: 950, text: '950' });
+  expect(await feedback()).toContain(
+    `Late 逾期 | Tab customs: the change read at ${late.late!.at} came after the freeze (2020-01-01T00:00:00.000Z): it is kept and does not count until the evaluation's admin accepts it`,
+  );
+  // Read again (the reconcile poll): still late, nothing new kept.
+  expect(await sync('reconcile')).toMatchObject({ tabs: [{ result: 'late' }, { result: 'unchanged' }] });
+  expect((await customs()).late!.at).toBe(late.late!.at);
+  const scoreA = async () => {
+    const out = await evaluateRun(
+      { evaluationId: E, caller: 'test' },
+      { store: stack.store, publisher: new GoogleResultsPublisher(stack.google), log: silentLogger },
+    );
+    if (out.status !== 'scored') throw new Error(JSON.stringify(out));
+    const run = await stack.store.getRun(E, out.run);
+    return ResultsDocSchema.parse(run?.results).zones.find((z) => z.zoneId === a)!.values['T17'];
+  };
+  expect(await scoreA()).toBe(900);
+
+  // The admin accepts it: the late values count, with who accepted them and when.
+  const store = ['--evaluation', E, '--table', stack.dynamo.tableName, '--endpoint', stack.dynamo.endpoint];
+  const r = await runCli(['accept-late', '--central', 'customs', ...store, '--as', 'admin@mofcom.test']);
+  expect(r.stderr).toBe('');
+  expect(r.stdout).toMatch(
+    /^central tab customs: late edit read at \S+ accepted by admin@mofcom\.test; evaluation/,
+  );
+  const accepted = await customs();
+  expect(accepted.late ?? null).toBeNull();
+  expect(accepted.zones[a]!['T17']).toEqual({ value: 950, text: '950' });
+  expect(accepted.accepted).toMatchObject({ by: 'admin@mofcom.test', lateAt: late.late!.at });
+  expect(await scoreA()).toBe(950);
+  // The sheet read again holds what counts now: unchanged, and the Late row is gone.
+  expect(await sync()).toMatchObject({ tabs: [{ result: 'unchanged' }, { result: 'unchanged' }] });
+  expect(await feedback()).not.toContain('Late 逾期');
+  const again = await runCli(['accept-late', '--central', 'customs', ...store, '--as', 'admin@mofcom.test']);
+  expect(again.code).toBe(2);
+  expect(again.stderr).toMatch(/central tab customs has no late edit waiting/);
+  const both = await runCli(['accept-late', '--central', 'customs', '--zone', a, ...store, '--as', 'x@y.cn']);
+  expect(both.stderr).toMatch(/give one of --zone ID or --central TAB/);
+});
+
+test('a late central change brought back to the values that count is withdrawn', async () => {
+  const E = 'central-withdraw';
+  await seedEvaluation(stack, E, smallMethodology(6), ZONES);
+  const sheet = customsSheet([[a, 12.5, 900, 80, 1000, 300]]);
+  const sync = async () => {
+    await stack.store.requestSheet(E, sheet);
+    return syncCentral({ evaluationId: E, spreadsheetId: sheet, caller: 'trigger' }, deps());
+  };
+  await sync();
+  await stack.store.setGovernance(E, { freeze: '2020-01-01T00:00:00.000Z' });
+  await stack.emulator.editAsPerson(sheet, SERVICE_ACCOUNT, 'customs!C2', [[950]]);
+  expect(await sync()).toMatchObject({ tabs: [{ result: 'late' }, { result: 'unchanged' }] });
+  await stack.emulator.editAsPerson(sheet, SERVICE_ACCOUNT, 'customs!C2', [[900]]);
+  expect(await sync()).toMatchObject({ tabs: [{ result: 'withdrawn' }, { result: 'unchanged' }] });
+  const customs = (await stack.store.listCentralTabs(E)).find((t) => t.tab === 'customs')!;
+  expect(customs.late ?? null).toBeNull();
   expect(customs.zones[a]!['T17']).toEqual({ value: 900, text: '900' });
 });

@@ -1,6 +1,7 @@
 /**
  * Draft until live, over the emulator and dynalite: the Preview tab compares a draft with the version in force on
- * the values stored; `live` naming a version never stored is refused; the freeze date is stored; going back to an
+ * the values stored; `live` naming a version never stored is refused; only a methodologist the control sheet names
+ * may mark a version live or change who the methodologists are; the freeze date is stored; going back to an
  * earlier version by its id.
  */
 
@@ -19,6 +20,8 @@ const E = 'draft2025';
 const ev = loadDefaultEvaluation(3);
 const zones = ev.zones.slice(0, 8);
 const who = 'methodologist@mofcom.test';
+/** An editor of the control sheet who is not a methodologist. */
+const other = 'analyst@mofcom.test';
 // Thresholds, so that eight zones can be graded (the default's quotas need 105).
 const spec = structuredClone(ev.methodology.spec);
 spec.grade = {
@@ -45,12 +48,12 @@ const text = async (range: string) => (await tab(range)).map((r) => r.join(' | '
 const headerCol = async (tabName: string, name: string) =>
   String.fromCharCode(65 + (await tab(`${tabName}!1:1`))[0]!.indexOf(name));
 const aggregateRow = (code: string) => spec.aggregates.findIndex((a) => a.code === code) + 2;
-/** A settings row appended by the methodologist; returns its row number. */
-async function setting(key: string, value: string): Promise<number> {
+/** A settings row set by the methodologist (or `by`); returns its row number. */
+async function setting(key: string, value: string, by = who): Promise<number> {
   const rows = await tab('Settings');
   const found = rows.findIndex((r) => r[0] === key);
   const row = found >= 0 ? found + 1 : rows.length + 1;
-  await stack.emulator.editAsPerson(prov.controlId, who, `Settings!A${row}:B${row}`, [[key, value]]);
+  await stack.emulator.editAsPerson(prov.controlId, by, `Settings!A${row}:B${row}`, [[key, value]]);
   return row;
 }
 
@@ -78,8 +81,9 @@ const seeded = () => {
 
 beforeAll(async () => {
   stack = await startLocalStack({ emulator: { quota: 'off' }, calls: { pace: false } });
-  prov = await provisionEvaluation(stack, spec, zones);
+  prov = await provisionEvaluation(stack, spec, zones, undefined, undefined, { methodologists: [who] });
   stack.emulator.share(prov.controlId, who, 'writer');
+  stack.emulator.share(prov.controlId, other, 'writer');
   const data = demoDataset(ev, 2025);
   const currents: CurrentValues[] = zones.map((z) => {
     const i = data.units.indexOf(z.zoneId);
@@ -155,10 +159,15 @@ test('a weight edit is a draft: the Preview tab lists what differs and every zon
     'zone | rank (in force) | grade (in force) | rank (draft) | grade (draft) | move | grade changes | why',
   );
   for (const z of zones) expect(preview).toContain(`\n${z.zoneId} | `);
-  // Each grade change names the dimension that moved it.
+  // Each grade change gives the zone's score against the grade line under both, and the weight that moved it.
   const changes = (await tab('Preview')).filter((r) => r[0] === '' && /→/.test(r[2] ?? ''));
   expect(changes.length).toBeGreaterThan(0);
-  for (const r of changes) expect(r[3]).toMatch(/^dimension \S+ [+-]\d/);
+  for (const r of changes)
+    expect(r[3]).toMatch(
+      new RegExp(
+        `^score [\\d.]+ → [\\d.]+, [ABC] line [\\d.]+ → [\\d.]+.*; (raised above|dropped below) it by aggregate ${dim.code} weight`,
+      ),
+    );
   // Read again, unchanged: no write.
   expect(await run()).toMatchObject({
     status: 'unchanged',
@@ -180,6 +189,59 @@ test('Settings “live” naming a version never stored is refused on the Feedba
   await setting('live', 'not a version');
   expect(await run()).toMatchObject({ status: 'refused' });
   expect(await text('Feedback')).toMatch(/live must be a version id of 24 letters and digits/);
+});
+
+test('a live mark by an editor who is not a methodologist is refused on the Feedback, naming who may; nothing moves', async () => {
+  const row = await setting('live', draft, other);
+  const o = await run(other);
+  expect(o).toMatchObject({ status: 'unchanged', version: first, draft });
+  expect((await stack.store.getEvaluationState(E))?.methodologyVersion).toBe(first);
+  expect(await text('Feedback')).toContain(
+    `Settings!B${row} | warning | Settings “live” (${draft}) was typed by ${other}, who is not a methodologist: version ${first} stays in force. Only the methodologists named in Settings “methodologists” may put a version in force: ${who}.`,
+  );
+  // A read whose editor is not known (the reconcile poll) cannot put it in force either.
+  expect(await run(null)).toMatchObject({ status: 'unchanged', version: first, draft });
+  expect(await text('Feedback')).toContain('was typed by an account the trigger did not name');
+});
+
+test("a methodologist's live mark read first by the poll, without its editor, is taken when its own signal comes", async () => {
+  const row = await setting('live', draft);
+  await stack.store.requestSheet(E, prov.controlId);
+  expect(
+    await syncControl(
+      { evaluationId: E, spreadsheetId: prov.controlId, editor: null, caller: 'reconcile' },
+      deps(),
+    ),
+  ).toMatchObject({ status: 'unchanged', version: first });
+  // The trigger's signal for the same edit: the file has not moved since the poll's read, and it is read anyway.
+  await stack.store.requestSheet(E, prov.controlId);
+  expect(
+    await syncControl(
+      { evaluationId: E, spreadsheetId: prov.controlId, editor: who, caller: 'trigger' },
+      deps(),
+    ),
+  ).toMatchObject({ status: 'installed', version: draft });
+  // Back as it was for the tests below: the first version in force, the draft beside it.
+  await stack.emulator.editAsPerson(prov.controlId, who, `Settings!B${row}`, [[first]]);
+  expect(await run()).toMatchObject({ status: 'installed', version: first, draft });
+  await setting('live', '');
+  expect(await run()).toMatchObject({ status: 'unchanged', version: first, draft });
+});
+
+test('an editor who is not a methodologist cannot name themselves one: the list stays as it was', async () => {
+  const row = await setting('methodologists', `${who}, ${other}`, other);
+  await run(other);
+  expect((await stack.store.getGovernance(E)).methodologists).toEqual([who]);
+  expect(await text('Feedback')).toContain(`Methodologists 方法组 | ${who}: who may put a version in force`);
+  expect(await text('Feedback')).toContain(
+    `Settings!B${row} | warning | Settings “methodologists” was changed by ${other}, who is not a methodologist: the methodologists stay ${who}. Only one of them may change the list.`,
+  );
+  expect((await stack.store.getEvaluationState(E))?.methodologyVersion).toBe(first);
+  // Put back by the methodologist: the warnings go once the live mark is theirs.
+  await setting('methodologists', who);
+  await setting('live', '');
+  expect(await run()).toMatchObject({ status: 'unchanged', version: first, draft });
+  expect(await text('Feedback')).not.toMatch(/not a methodologist/);
 });
 
 test('the draft goes live by its id; going back to the first version by its id works the same way', async () => {

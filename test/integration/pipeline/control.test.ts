@@ -45,7 +45,9 @@ const settingsRows = async () =>
 
 beforeAll(async () => {
   stack = await startLocalStack({ emulator: { quota: 'off' }, calls: { pace: false } });
-  prov = await provisionEvaluation(stack, ev.methodology.spec, zones);
+  prov = await provisionEvaluation(stack, ev.methodology.spec, zones, undefined, undefined, {
+    methodologists: [admin],
+  });
   stack.emulator.share(prov.controlId, admin, 'writer');
 });
 afterAll(() => stack.close());
