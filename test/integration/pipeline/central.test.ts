@@ -6,6 +6,7 @@
 import { type LocalStack, SERVICE_ACCOUNT } from '../../../lib/local/stack';
 import { syncCentral } from '../../../lib/pipeline/central';
 import { evaluateRun } from '../../../lib/pipeline/evaluate';
+import { acceptLateCentral } from '../../../lib/pipeline/governance';
 import { silentLogger } from '../../../lib/pipeline/log';
 import { ResultsDocSchema } from '../../../lib/pipeline/results';
 import { GoogleResultsPublisher } from '../../../lib/sheets';
@@ -189,13 +190,10 @@ test('after the freeze a changed central tab is kept as late, shown on its Feedb
   };
   expect(await scoreA()).toBe(900);
 
-  // The admin accepts it: the late values count, with who accepted them and when.
-  const store = ['--evaluation', E, '--table', stack.dynamo.tableName, '--endpoint', stack.dynamo.endpoint];
-  const r = await runCli(['accept-late', '--central', 'customs', ...store, '--as', 'admin@mofcom.test']);
-  expect(r.stderr).toBe('');
-  expect(r.stdout).toMatch(
-    /^central tab customs: late edit read at \S+ accepted by admin@mofcom\.test; evaluation/,
-  );
+  // The admin accepts it (what `zone-eval accept-late --central customs` calls): the late values count, with who
+  // accepted them and when.
+  const r = await acceptLateCentral(stack.store, E, 'customs', 'admin@mofcom.test');
+  expect(r).toMatchObject({ status: 'accepted', tab: 'customs', lateAt: late.late!.at });
   const accepted = await customs();
   expect(accepted.late ?? null).toBeNull();
   expect(accepted.zones[a]!['T17']).toEqual({ value: 950, text: '950' });
@@ -204,10 +202,21 @@ test('after the freeze a changed central tab is kept as late, shown on its Feedb
   // The sheet read again holds what counts now: unchanged, and the Late row is gone.
   expect(await sync()).toMatchObject({ tabs: [{ result: 'unchanged' }, { result: 'unchanged' }] });
   expect(await feedback()).not.toContain('Late 逾期');
-  const again = await runCli(['accept-late', '--central', 'customs', ...store, '--as', 'admin@mofcom.test']);
-  expect(again.code).toBe(2);
-  expect(again.stderr).toMatch(/central tab customs has no late edit waiting/);
-  const both = await runCli(['accept-late', '--central', 'customs', '--zone', a, ...store, '--as', 'x@y.cn']);
+  const again = await acceptLateCentral(stack.store, E, 'customs', 'admin@mofcom.test');
+  expect(again).toMatchObject({ status: 'nothing-late' });
+  if (again.status === 'nothing-late')
+    expect(again.message).toMatch(/central tab customs has no late edit waiting/);
+  const both = await runCli([
+    'accept-late',
+    '--central',
+    'customs',
+    '--zone',
+    a,
+    '--evaluation',
+    E,
+    '--as',
+    'x@y.cn',
+  ]);
   expect(both.stderr).toMatch(/give one of --zone ID or --central TAB/);
 });
 
