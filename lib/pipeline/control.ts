@@ -146,11 +146,16 @@ function feedbackFor(
 async function controlBasisNow(
   store: ControlDeps['store'],
   e: string,
+  editor: string | null,
   previewCurrents: readonly CurrentValues[] | null = null,
 ): Promise<{ methodologySeq: number; basis: string }> {
   const [state, governance] = await Promise.all([store.getEvaluationState(e), store.getGovernance(e)]);
   const currents = governance.draft === null ? null : (previewCurrents ?? (await store.listCurrent(e)));
-  return { methodologySeq: state?.methodologySeq ?? 0, basis: controlBasis(state, governance, currents) };
+  const byMethodologist = isMethodologist(governance.methodologists, editor);
+  return {
+    methodologySeq: state?.methodologySeq ?? 0,
+    basis: controlBasis(state, governance, currents, byMethodologist),
+  };
 }
 
 const who = (editor: string | null) => (editor === null ? 'an account the trigger did not name' : editor);
@@ -230,13 +235,12 @@ export async function syncControl(
   // A signal, and neither the sheet nor anything else its outcome depends on has moved since the last completed
   // read (a replayed or duplicate signal): reading it again would decide and write the same. The version in force
   // and the governance are two store reads, taken only when the file's version matches.
-  // A methodologist's signal is always read: a read that came first without knowing the editor (the reconcile
-  // poll) refused the `live` mark this very edit made, and only a read knowing its editor can accept it.
+  // Whether the editor is a methodologist is part of that basis: a read that came first without knowing the
+  // editor (the reconcile poll) refused the `live` mark this very edit made, and the edit's own signal, which
+  // names a methodologist, must read again to accept it; a replay of that signal then costs nothing.
   if (R > 0 && sameFileVersion(req.caller, state?.unchangedAt, readVersion)) {
-    const basis = await controlBasisNow(store, e);
-    const byMethodologist = isMethodologist((await store.getGovernance(e)).methodologists, editor);
+    const basis = await controlBasisNow(store, e, editor);
     if (
-      !byMethodologist &&
       skipRead({ caller: req.caller, recorded: state?.unchangedAt, now: { version: readVersion, ...basis } })
     ) {
       await store.markSynced(e, s, R);
@@ -417,7 +421,7 @@ export async function syncControl(
       R,
       holdsAt === null
         ? undefined
-        : { version: holdsAt, ...(await controlBasisNow(store, e, previewCurrents)) },
+        : { version: holdsAt, ...(await controlBasisNow(store, e, editor, previewCurrents)) },
     );
   log.info('control.done', {
     evaluationId: e,

@@ -72,11 +72,15 @@ export function holdsAtVersion(
  * force and whether every zone was asked to read again for it (the re-sync), the draft, who put the version in
  * force and when, the freeze, the Preview as last written, and, while there is a draft, the zones' values as stored
  * (the Preview scores the draft on them). `currents` must be given when `governance.draft` is set.
+ * `byMethodologist`: whether the read knew its editor to be a methodologist, which decides whether a `live` mark
+ * in the sheet counts: a methodologist's signal after a read that did not know so (the reconcile poll's) reads
+ * again, and a replay of that signal does not.
  */
 export function controlBasis(
   state: Pick<EvaluationState, 'methodologyVersion' | 'resyncedVersion'> | null,
   governance: Pick<Governance, 'draft' | 'live' | 'freeze' | 'previewHash'>,
   currents: readonly Pick<CurrentValues, 'zoneId' | 'contentHash'>[] | null,
+  byMethodologist = false,
 ): string {
   if (governance.draft !== null && currents === null)
     throw new Error('controlBasis: the zones’ values are part of the basis while there is a draft');
@@ -87,6 +91,7 @@ export function controlBasis(
     live: governance.live,
     freeze: governance.freeze,
     preview: governance.previewHash,
+    byMethodologist,
     values:
       governance.draft === null
         ? null

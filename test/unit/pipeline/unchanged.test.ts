@@ -103,7 +103,7 @@ describe('controlBasis', () => {
     );
   });
 
-  it('moves with the version in force, the re-sync, the draft, the go-live record, the freeze and the Preview', () => {
+  it('moves with the version in force, the re-sync, the draft, the go-live record, the freeze, the Preview and whether the editor is a methodologist', () => {
     const base = controlBasis(state, EMPTY_GOVERNANCE, null);
     const changed = [
       controlBasis({ ...state, methodologyVersion: 'v2' }, EMPTY_GOVERNANCE, null),
@@ -116,6 +116,8 @@ describe('controlBasis', () => {
       ),
       controlBasis(state, { ...EMPTY_GOVERNANCE, freeze: '2026-12-31T15:59:59.000Z' }, null),
       controlBasis(state, { ...EMPTY_GOVERNANCE, previewHash: 'p' }, null),
+      // A read by a methodologist may accept a `live` mark that a read not knowing the editor refused.
+      controlBasis(state, EMPTY_GOVERNANCE, null, true),
     ];
     for (const b of changed) expect(b).not.toBe(base);
     expect(new Set(changed).size).toBe(changed.length);
