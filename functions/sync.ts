@@ -23,7 +23,7 @@ import { GoogleSpreadsheetReader } from '../lib/sheets/reader';
 import { GoogleFeedbackWriter } from '../lib/sheets/writer';
 import { awsQueue, awsRetryLater } from './shared/aws-queue';
 import { awsStore } from './shared/aws-store';
-import { CONFIG_SCHEMAS, type FunctionConfig, loadConfig } from './shared/config';
+import { CONFIG_SCHEMAS, type FunctionConfig } from './shared/config';
 import { awsGoogle, perClients } from './shared/google';
 import { awsObservability, lambdaEntry } from './shared/lambda';
 import { type Counters, countRateLimited } from './shared/observability';
@@ -100,18 +100,17 @@ export function makeHandler(deps: SyncHandlerDeps) {
   return fifoHandler('sync', deps, syncRecord);
 }
 
-const syncDeps = perClients((clients): SyncHandlerDeps => {
+const syncDeps = perClients((clients, config: FunctionConfig<'sync'>): SyncHandlerDeps => {
   const { log, counters } = awsObservability('sync');
-  const config = loadConfig('sync', CONFIG_SCHEMAS.sync);
   return {
     stage: {
-      store: awsStore(),
+      store: awsStore(config),
       reader: new GoogleSpreadsheetReader(clients),
       feedback: new GoogleFeedbackWriter(clients),
       files: new GoogleSpreadsheetFiles(clients),
       log,
     },
-    index: awsStore(),
+    index: awsStore(config),
     queue: awsQueue(config),
     log,
     counters,
@@ -122,7 +121,7 @@ const syncDeps = perClients((clients): SyncHandlerDeps => {
 
 /** The sync function's adapters on AWS, made again when Google's clients are (a rotated secret). */
 export async function awsSyncDeps(config: FunctionConfig<'sync'>): Promise<SyncHandlerDeps> {
-  return syncDeps(await awsGoogle(config, countRateLimited(awsObservability('sync').counters)));
+  return syncDeps(await awsGoogle(config, countRateLimited(awsObservability('sync').counters)), config);
 }
 
 export const handler = lambdaEntry('sync', CONFIG_SCHEMAS.sync, awsSyncDeps, makeHandler);

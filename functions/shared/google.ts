@@ -96,11 +96,16 @@ export function lambdaGoogleDeadline(): number | undefined {
   return deadline === undefined ? undefined : deadline - LAMBDA_GOOGLE_RESERVE_MS;
 }
 
-/** Deps rebuilt only when Google's clients were (a rotated secret): keyed by the clients object. */
-export function perClients<D>(make: (clients: GoogleClients) => D): (clients: GoogleClients) => D {
+/**
+ * Deps rebuilt only when Google's clients were (a rotated secret): keyed by the clients object. The configuration is
+ * passed through to `make` (it is the container's, read once at cold start, so it is not part of the key).
+ */
+export function perClients<D, C>(
+  make: (clients: GoogleClients, config: C) => D,
+): (clients: GoogleClients, config: C) => D {
   let last: { clients: GoogleClients; deps: D } | undefined;
-  return (clients) => {
-    if (last?.clients !== clients) last = { clients, deps: make(clients) };
+  return (clients, config) => {
+    if (last?.clients !== clients) last = { clients, deps: make(clients, config) };
     return last.deps;
   };
 }
