@@ -24,7 +24,7 @@ import { GoogleFeedbackWriter } from '../lib/sheets/writer';
 import { awsQueue, awsRetryLater } from './shared/aws-queue';
 import { awsStore } from './shared/aws-store';
 import { CONFIG_SCHEMAS, type FunctionConfig } from './shared/config';
-import { awsGoogle, perClients } from './shared/google';
+import { awsGoogle, lambdaGoogleDeadline, perClients, SYNC_GOOGLE_BUDGET_MS } from './shared/google';
 import { awsObservability, lambdaEntry } from './shared/lambda';
 import { type Counters, countRateLimited } from './shared/observability';
 import { fifoHandler, type RetryLater } from './shared/sqs-batch';
@@ -121,7 +121,12 @@ const syncDeps = perClients((clients, config: FunctionConfig<'sync'>): SyncHandl
 
 /** The sync function's adapters on AWS, made again when Google's clients are (a rotated secret). */
 export async function awsSyncDeps(config: FunctionConfig<'sync'>): Promise<SyncHandlerDeps> {
-  return syncDeps(await awsGoogle(config, countRateLimited(awsObservability('sync').counters)), config);
+  // A sync retries Google for about a minute at most (SYNC_GOOGLE_BUDGET_MS), then fails and comes back soon.
+  const calls = {
+    ...countRateLimited(awsObservability('sync').counters),
+    deadline: () => lambdaGoogleDeadline(SYNC_GOOGLE_BUDGET_MS),
+  };
+  return syncDeps(await awsGoogle(config, calls), config);
 }
 
 export const handler = lambdaEntry('sync', CONFIG_SCHEMAS.sync, awsSyncDeps, makeHandler);
