@@ -130,14 +130,32 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
 
-/** Waits until the evaluation's published run answers a request at least `requested`; returns the time. */
-async function publishedFor(runtime: LocalRuntime, e: string, requested: number): Promise<number> {
+/**
+ * Waits until a published run of the evaluation shows `value` for the zone's indicator: the run that reflects the
+ * edit, not merely one made after it. Returns when it was first seen published. Each new published run is read
+ * once (a run of 105 zones is decoded, not re-read every poll).
+ */
+async function publishedWith(
+  runtime: LocalRuntime,
+  e: string,
+  edit: { zoneId: string; code: string; value: number },
+  timeoutMs: number,
+): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let seen = 0;
   for (;;) {
     const s = await runtime.stack.store.getEvaluationState(e);
-    if (s?.publishedRun) {
-      const run = await runtime.stack.store.getRun(e, s.publishedRun);
-      if (run && run.requested >= requested) return Date.now();
+    const at = Date.now();
+    if (s?.publishedRun && s.publishedRun > seen) {
+      seen = s.publishedRun;
+      const run = await runtime.stack.store.getRun(e, seen);
+      const zone = run && ResultsDocSchema.parse(run.results).zones.find((z) => z.zoneId === edit.zoneId);
+      if (zone?.values[edit.code] === edit.value) return at;
     }
+    if (at > deadline)
+      throw new Error(
+        `no published run of ${e} showed ${edit.zoneId}'s ${edit.code} = ${edit.value} within ${timeoutMs} ms`,
+      );
     await sleep(20);
   }
 }
@@ -182,10 +200,12 @@ export const loopSuite: Suite = {
         await runtime.stack.emulator.editAsPerson(sid, officialOf(zone), `Form!D${rowOf.get('T03')}`, [
           [String(100 + k)],
         ]);
-        // The evaluation request the edit's sync makes is the next one after the sheet's sync.
-        await waitSynced(runtime, E, sid);
-        const requested = (await runtime.stack.store.getEvaluationState(E))!.requested;
-        const tPublished = await publishedFor(runtime, E, requested);
+        const tPublished = await publishedWith(
+          runtime,
+          E,
+          { zoneId: zone, code: 'T03', value: 100 + k },
+          5 * 60_000,
+        );
         latencies.push(tPublished - tEdit);
         await runtime.untilQuiet({ timeoutMs: 5 * 60_000 });
         sheetsPer.push(
@@ -397,12 +417,4 @@ export async function editLoad(
   await runtime.untilQuiet({ timeoutMs: Math.max(60_000, deadline - Date.now()) });
   const runs = ((await store.getEvaluationState(evaluationId))?.lastRunSeq ?? 0) - runsBefore;
   return { edits, runs, rss, durationMs };
-}
-
-async function waitSynced(runtime: LocalRuntime, e: string, sid: string) {
-  for (;;) {
-    const s = await runtime.stack.store.getSheetState(e, sid);
-    if (s && s.synced >= s.requested && s.requested > 0) return s;
-    await sleep(10);
-  }
 }
