@@ -10,7 +10,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEMO_YEARS, loadDefaultEvaluation } from '../local/default-evaluation';
 import { type LocalRuntime, PRODUCTION_EVALUATE_DELAY_MS, startLocalRuntime } from '../local/runtime';
-import { demoZones, methodologyFor, type SeededYear, seedYear } from '../local/runtime-seed';
+import { demoZones, methodologyFor, provisionYear, type SeededYear, signalYear } from '../local/runtime-seed';
 import { officialOf } from '../local/seed';
 import { SERVICE_ACCOUNT } from '../local/stack';
 import { DEFAULT_PACE } from '../sheets';
@@ -170,7 +170,9 @@ export async function run(argv: string[]): Promise<number> {
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
   const resumed = opts.dataDir !== undefined && existsSync(join(opts.dataDir, 'dynamo'));
   const runtime = await startLocalRuntime({
-    emulator: { quota: 'off', ...(opts.dataDir && { dataDir: opts.dataDir }) },
+    // Under `--quota default` Google's default quota holds from the first call to the last: provisioning, the loop,
+    // the ranking read back and the official's edit.
+    emulator: { quota: opts.quota, ...(opts.dataDir && { dataDir: opts.dataDir }) },
     ...(opts.dataDir && { dynamoPath: join(opts.dataDir, 'dynamo') }),
     evaluateDelayMs: PRODUCTION_EVALUATE_DELAY_MS,
     // Locally, with the quota off, more sheets are read at once than the Lambda's 3 (sized to Google's quota).
@@ -182,18 +184,31 @@ export async function run(argv: string[]): Promise<number> {
     console.log(
       `service account: ${SERVICE_ACCOUNT}; webhook (the triggers' Function URL): ${runtime.webhookUrl}`,
     );
+    if (opts.quota === 'default')
+      console.log("quota: Google's default per-user quota (60 reads + 60 writes a minute) on throughout");
     const seeded = new Map<number, SeededYear>();
     let loopRequests = 0;
-    for (const y of [prevYear, year]) {
+    // The loop's Sheets requests are those on a year's own spreadsheets after its provisioning: the next year's
+    // provisioning, running meanwhile, touches only its own files.
+    const requestsOn = (y: SeededYear) =>
+      [y.controlId, y.resultsId, ...(y.centralId ? [y.centralId] : []), ...y.sheets.values()].reduce(
+        (n, id) =>
+          n +
+          runtime.stack.emulator.requestCount({
+            route: 'sheets.*',
+            caller: SERVICE_ACCOUNT,
+            spreadsheetId: id,
+          }),
+        0,
+      );
+    const provision = async (y: number) => {
       const e = ids[y]!;
       const state = resumed ? await runtime.stack.store.getEvaluationState(e) : null;
       if (state?.publishedRun) {
         console.log(`${e}: kept from ${opts.dataDir} (run ${state.publishedRun} published)`);
-        continue;
+        return null;
       }
-      const ty = performance.now();
-      const before = runtime.stack.emulator.requestCount({ route: 'sheets.*', caller: SERVICE_ACCOUNT });
-      const s = await seedYear(runtime, {
+      const s = await provisionYear(runtime, {
         evaluationId: e,
         year: y,
         zones,
@@ -204,22 +219,34 @@ export async function run(argv: string[]): Promise<number> {
         ),
         typed: (z, code) => demo.values[y]?.[z]?.[code]?.typed ?? null,
         onProgress: progress(`seeding ${e}`),
-        onProvisioned: () => {
-          if (opts.quota === 'default') runtime.stack.emulator.setQuota('default');
-        },
       });
       seeded.set(y, s);
-      const provisioning =
-        runtime.stack.emulator.requestCount({ route: 'sheets.*', caller: SERVICE_ACCOUNT }) - before;
-      await runtime.untilQuiet({ timeoutMs: 30 * 60_000 });
-      runtime.stack.emulator.setQuota('off');
-      const total =
-        runtime.stack.emulator.requestCount({ route: 'sheets.*', caller: SERVICE_ACCOUNT }) - before;
-      loopRequests += total - provisioning;
-      console.log(
-        `${e}: ${zones.length} zones synced, scored and published in ${((performance.now() - ty) / 1000).toFixed(1)} s`,
-      );
-    }
+      return { s, requests: requestsOn(s) };
+    };
+    /** Signals a provisioned year; resolves (never rejects) with when its loop went quiet, or its failure. */
+    const loopOf = (p: { s: SeededYear; requests: number }) => {
+      const started = performance.now();
+      return signalYear(runtime, p.s)
+        .then(() => runtime.untilQuiet({ timeoutMs: 30 * 60_000 }))
+        .then(
+          () => {
+            loopRequests += requestsOn(p.s) - p.requests;
+            return { seconds: (performance.now() - started) / 1000 };
+          },
+          (error: unknown) => ({ error }),
+        );
+    };
+    const done = (e: string, r: { seconds: number } | { error: unknown }) => {
+      if ('error' in r) throw r.error;
+      console.log(`${e}: ${zones.length} zones synced, scored and published in ${r.seconds.toFixed(1)} s`);
+    };
+    // The previous year's loop runs while this year's spreadsheets are made; this year is signalled only once the
+    // previous one is published, since the previous year's published run enters this year's input hash.
+    const first = await provision(prevYear);
+    const firstRun = first ? loopOf(first) : null;
+    const second = await provision(year);
+    if (firstRun) done(ids[prevYear]!, await firstRun);
+    if (second) done(ids[year]!, await loopOf(second));
 
     const E = ids[year]!;
     const resultsId = await runtime.stack.store.getResultsSpreadsheet(E);
