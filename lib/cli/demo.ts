@@ -283,39 +283,56 @@ export async function run(argv: string[]): Promise<number> {
     );
 
     // An official's edit as a person: Zhengzhou revises the indicator where it stands lowest among the zones,
-    // bringing it to the ninth decile, so the edit visibly moves its score.
+    // bringing it to the ninth decile, so the edit visibly moves its score. With fewer zones than Zhengzhou's place
+    // in the list, the first zone's official edits instead, and the demo says so.
     const zz = zones.find((z) => z.zoneId === 'zhengzhou');
-    const { code, target } = revision(ev, demo.values[year] ?? {}, 'zhengzhou');
-    const form = seeded.get(year)?.sheets.get('zhengzhou') ?? (await zoneSheet(runtime, E, 'zhengzhou'));
-    if (zz && form) {
-      const rowsA = await runtime.stack.clientsAs(officialOf(zz.zoneId)).sheets.spreadsheets.values.get({
+    const editor = zz ?? zones[0]!;
+    const name = editor.nameEn;
+    if (!zz)
+      console.log(
+        `\nZhengzhou is not among the ${zones.length} zones of this run (it is zone ${ev.zones.findIndex((z) => z.zoneId === 'zhengzhou') + 1} of the list; --zones ${ev.zones.findIndex((z) => z.zoneId === 'zhengzhou') + 1} or more includes it): the edit step revises ${name} instead.`,
+      );
+    const { code, target } = revision(ev, demo.values[year] ?? {}, editor.zoneId);
+    const form = seeded.get(year)?.sheets.get(editor.zoneId) ?? (await zoneSheet(runtime, E, editor.zoneId));
+    if (!form)
+      console.log(
+        `\nthe edit step cannot run: ${E}'s methodology in force names no form for ${name} (${editor.zoneId})`,
+      );
+    else {
+      const rowsA = await runtime.stack.clientsAs(officialOf(editor.zoneId)).sheets.spreadsheets.values.get({
         spreadsheetId: form,
         range: 'Form!A1:D200',
       });
       const k = (rowsA.data.values ?? []).findIndex((r) => r[0] === code);
       const old = String(rowsA.data.values?.[k]?.[3] ?? '');
-      const typed = String(target);
-      const before = ranking.find((r) => r.zone === zz.nameEn);
+      // A resumed demo finds the last run's revision already there: it puts the synthetic value back instead, so
+      // the edit still changes a value and is published.
+      const again = old === String(target);
+      const typed = again ? String(demo.values[year]?.[editor.zoneId]?.[code]?.typed ?? '') : String(target);
+      const before = ranking.find((r) => r.zone === name);
       const published = state.publishedRun ?? 0;
       console.log(
-        `\n${officialOf(zz.zoneId)} revises ${code} (${ev.methodology.indicators.find((i) => i.code === code)?.nameEn}) in Zhengzhou's form: ${old} -> ${typed}`,
+        `\n${officialOf(editor.zoneId)} ${again ? 'reverts' : 'revises'} ${code} (${ev.methodology.indicators.find((i) => i.code === code)?.nameEn}) in ${name}'s form: ${old} -> ${typed}`,
       );
       const tEdit = Date.now();
-      const edit = await runtime.stack.emulator.editAsPerson(form, officialOf(zz.zoneId), `Form!D${k + 1}`, [
-        [typed],
-      ]);
+      const edit = await runtime.stack.emulator.editAsPerson(
+        form,
+        officialOf(editor.zoneId),
+        `Form!D${k + 1}`,
+        [[typed]],
+      );
       console.log(
         `the trigger posted the signal: HTTP ${edit.signal?.status ?? edit.signal?.error ?? 'none'}`,
       );
       const done = await publishedAfter(runtime, E, published, 5 * 60_000);
       await runtime.untilQuiet({ timeoutMs: 5 * 60_000 });
-      const after = (await readRanking(runtime, resultsId)).find((r) => r.zone === zz.nameEn);
+      const after = (await readRanking(runtime, resultsId)).find((r) => r.zone === name);
       const show = (r: RankingRow | undefined) =>
         r
           ? `score ${r.score?.toFixed(2)}, rank ${r.rank}, grade ${r.grade} ${labels.get(r.grade ?? '') ?? ''}`
           : 'not ranked';
-      console.log(`Zhengzhou before: ${show(before)}`);
-      console.log(`Zhengzhou after:  ${show(after)}`);
+      console.log(`${name} before: ${show(before)}`);
+      console.log(`${name} after:  ${show(after)}`);
       console.log(`edit to published result: ${((done.at - tEdit) / 1000).toFixed(1)} s (run #${done.run})`);
     }
 
