@@ -19,6 +19,7 @@ import { UsageError } from './errors';
 import { renderTable } from './text';
 
 const HELP = `usage: zone-eval demo [--data-dir DIR] [--zones N] [--quota off|default] [--seed N] [--top N]
+                      [--evaluate-delay-ms N]
 
 Runs the whole loop embedded (emulated Google Sheets and Drive, embedded DynamoDB, in-process queues, the real
 handlers): seeds two evaluation years, waits until every result is published, prints the ranking read back from
@@ -30,6 +31,7 @@ options:
   --quota off|default   Google's default per-user quota (60 reads + 60 writes a minute) on the loop's calls (default off)
   --seed N              seed of the synthetic data (default 2025)
   --top N               rows of the ranking to print (default all)
+  --evaluate-delay-ms N the evaluate queue's delivery delay, 0 to 60000 (default 5000, production's; tests shorten it)
   -h, --help            this help`;
 
 const OPTIONS = {
@@ -38,6 +40,7 @@ const OPTIONS = {
   quota: { type: 'string' },
   seed: { type: 'string' },
   top: { type: 'string' },
+  'evaluate-delay-ms': { type: 'string' },
 } as const;
 
 export type DemoOptions = {
@@ -46,6 +49,7 @@ export type DemoOptions = {
   quota: 'off' | 'default';
   seed: number;
   top?: number;
+  evaluateDelayMs: number;
 };
 
 /** Reads and checks the options; throws a UsageError naming the bad one (and the closest known option). */
@@ -63,6 +67,9 @@ export function parseDemoArgs(argv: string[]): DemoOptions | 'help' {
     quota,
     seed: intOption(v.seed, 'seed', { min: 0, max: 4_294_967_295 }) ?? 2025,
     ...(top !== undefined && { top }),
+    evaluateDelayMs:
+      intOption(v['evaluate-delay-ms'], 'evaluate-delay-ms', { min: 0, max: 60_000 }) ??
+      PRODUCTION_EVALUATE_DELAY_MS,
   };
 }
 
@@ -174,7 +181,7 @@ export async function run(argv: string[]): Promise<number> {
     // the ranking read back and the official's edit.
     emulator: { quota: opts.quota, ...(opts.dataDir && { dataDir: opts.dataDir }) },
     ...(opts.dataDir && { dynamoPath: join(opts.dataDir, 'dynamo') }),
-    evaluateDelayMs: PRODUCTION_EVALUATE_DELAY_MS,
+    evaluateDelayMs: opts.evaluateDelayMs,
     // Locally, with the quota off, more sheets are read at once than the Lambda's 3 (sized to Google's quota).
     syncConcurrency: opts.quota === 'off' ? 12 : 3,
     calls: opts.quota === 'off' ? { pace: false } : { pace: DEFAULT_PACE },
@@ -334,6 +341,25 @@ export async function run(argv: string[]): Promise<number> {
       console.log(`${name} before: ${show(before)}`);
       console.log(`${name} after:  ${show(after)}`);
       console.log(`edit to published result: ${((done.at - tEdit) / 1000).toFixed(1)} s (run #${done.run})`);
+    }
+    if (opts.quota === 'default') {
+      // What a person could see of the quota: a 429 answered to their own request, or a Feedback or result held
+      // back by a sync or evaluate record that failed after its retries. The service's own 429s are retried.
+      // The service's 429s as its callers counted them (all of them); people's from the emulator's recent log, which
+      // holds their only requests (the official's read at the edit step, near the end).
+      const service = runtime.counters.get('sheets.429', 'zone-eval-local');
+      const toPeople = runtime.stack.emulator
+        .requests()
+        .filter((r) => r.status === 429 && r.caller !== SERVICE_ACCOUNT).length;
+      const failed =
+        runtime.counters.get('sync.failed', 'zone-eval-sync') +
+        runtime.counters.get('evaluate.failed', 'zone-eval-evaluate');
+      const q = runtime.stack.emulator.quotaInForce();
+      const inForce =
+        q === 'off' ? 'off' : `${q.reads} reads + ${q.writes} writes per ${q.windowMs / 1000} s`;
+      console.log(
+        `\nquota in force at the end: ${inForce}; 429 answers to people ${toPeople}, records failed ${failed}; to the service account ${service} (retried)`,
+      );
     }
 
     console.log(`\nresults spreadsheet: ${resultsId} (service account ${SERVICE_ACCOUNT})`);
