@@ -260,8 +260,8 @@ test("the loop's metrics: an edit is counted at the webhook, read, run and measu
   expect(m.values('evaluation.unscored-seconds', 'zone-eval-reconcile').at(-1)).toBe(0);
 });
 
-// The issue's 200 edits across 50 zones, with the production delay, is the benchmark's runs_per_200_edit_burst; here
-// a burst of 60 across the 12 zones, with an evaluate delay of 2 s, keeps the suite's time reasonable.
+// The issue's 200 edits across 50 zones, each into a cell of its own, are burst.test.ts (and, with the production
+// delay, the benchmark's); here every zone's official overwrites the same cell five times, the last value winning.
 test('a burst of 60 edits across 12 zones coalesces into a few runs, the last reflecting every edit', async () => {
   const before = await state();
   const last = new Map<string, number>();
