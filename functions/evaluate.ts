@@ -14,7 +14,7 @@ import { EvaluateMessageSchema } from '../lib/pipeline/messages';
 import { GoogleResultsPublisher } from '../lib/sheets/results-publisher';
 import { awsRetryLater } from './shared/aws-queue';
 import { awsStore } from './shared/aws-store';
-import { CONFIG_SCHEMAS, type FunctionConfig, loadConfig } from './shared/config';
+import { CONFIG_SCHEMAS, type FunctionConfig } from './shared/config';
 import { awsGoogle, perClients } from './shared/google';
 import { awsObservability, lambdaEntry } from './shared/lambda';
 import { type Counters, countRateLimited } from './shared/observability';
@@ -49,11 +49,10 @@ export function makeHandler(deps: EvaluateHandlerDeps) {
   return fifoHandler('evaluate', deps, evaluateRecord);
 }
 
-const evaluateDeps = perClients((clients): EvaluateHandlerDeps => {
+const evaluateDeps = perClients((clients, config: FunctionConfig<'evaluate'>): EvaluateHandlerDeps => {
   const { log, counters } = awsObservability('evaluate');
-  const config = loadConfig('evaluate', CONFIG_SCHEMAS.evaluate);
   return {
-    stage: { store: awsStore(), publisher: new GoogleResultsPublisher(clients), log },
+    stage: { store: awsStore(config), publisher: new GoogleResultsPublisher(clients), log },
     log,
     counters,
     retryLater: awsRetryLater,
@@ -63,7 +62,10 @@ const evaluateDeps = perClients((clients): EvaluateHandlerDeps => {
 
 /** The evaluate function's adapters on AWS, made again when Google's clients are (a rotated secret). */
 export async function awsEvaluateDeps(config: FunctionConfig<'evaluate'>): Promise<EvaluateHandlerDeps> {
-  return evaluateDeps(await awsGoogle(config, countRateLimited(awsObservability('evaluate').counters)));
+  return evaluateDeps(
+    await awsGoogle(config, countRateLimited(awsObservability('evaluate').counters)),
+    config,
+  );
 }
 
 export const handler = lambdaEntry('evaluate', CONFIG_SCHEMAS.evaluate, awsEvaluateDeps, makeHandler);

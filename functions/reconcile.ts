@@ -81,7 +81,7 @@ export async function awsReconcileDeps(config: FunctionConfig<'reconcile'>): Pro
   const { log, counters } = awsObservability('reconcile');
   const google = () => awsGoogle({ ...config, SHEETS_CONCURRENCY: 1 });
   reconcileDeps = {
-    stage: { store: awsStore(), queue: awsQueue(config), log },
+    stage: { store: awsStore(config), queue: awsQueue(config), log },
     files: (driveId) => ({
       listFiles: async (folder) =>
         new GoogleSpreadsheetFiles(await google(), 1000, driveId === undefined ? {} : { driveId }).listFiles(

@@ -23,8 +23,8 @@ import { GoogleSpreadsheetReader } from '../lib/sheets/reader';
 import { GoogleFeedbackWriter } from '../lib/sheets/writer';
 import { awsQueue, awsRetryLater } from './shared/aws-queue';
 import { awsStore } from './shared/aws-store';
-import { CONFIG_SCHEMAS, type FunctionConfig, loadConfig } from './shared/config';
-import { awsGoogle, perClients } from './shared/google';
+import { CONFIG_SCHEMAS, type FunctionConfig } from './shared/config';
+import { awsGoogle, lambdaGoogleDeadline, perClients, SYNC_GOOGLE_BUDGET_MS } from './shared/google';
 import { awsObservability, lambdaEntry } from './shared/lambda';
 import { type Counters, countRateLimited } from './shared/observability';
 import { fifoHandler, type RetryLater } from './shared/sqs-batch';
@@ -100,18 +100,17 @@ export function makeHandler(deps: SyncHandlerDeps) {
   return fifoHandler('sync', deps, syncRecord);
 }
 
-const syncDeps = perClients((clients): SyncHandlerDeps => {
+const syncDeps = perClients((clients, config: FunctionConfig<'sync'>): SyncHandlerDeps => {
   const { log, counters } = awsObservability('sync');
-  const config = loadConfig('sync', CONFIG_SCHEMAS.sync);
   return {
     stage: {
-      store: awsStore(),
+      store: awsStore(config),
       reader: new GoogleSpreadsheetReader(clients),
       feedback: new GoogleFeedbackWriter(clients),
       files: new GoogleSpreadsheetFiles(clients),
       log,
     },
-    index: awsStore(),
+    index: awsStore(config),
     queue: awsQueue(config),
     log,
     counters,
@@ -122,7 +121,12 @@ const syncDeps = perClients((clients): SyncHandlerDeps => {
 
 /** The sync function's adapters on AWS, made again when Google's clients are (a rotated secret). */
 export async function awsSyncDeps(config: FunctionConfig<'sync'>): Promise<SyncHandlerDeps> {
-  return syncDeps(await awsGoogle(config, countRateLimited(awsObservability('sync').counters)));
+  // A sync retries Google for about a minute at most (SYNC_GOOGLE_BUDGET_MS), then fails and comes back soon.
+  const calls = {
+    ...countRateLimited(awsObservability('sync').counters),
+    deadline: () => lambdaGoogleDeadline(SYNC_GOOGLE_BUDGET_MS),
+  };
+  return syncDeps(await awsGoogle(config, calls), config);
 }
 
 export const handler = lambdaEntry('sync', CONFIG_SCHEMAS.sync, awsSyncDeps, makeHandler);

@@ -131,7 +131,7 @@ export async function awsWebhookDeps(config: FunctionConfig<'webhook'>): Promise
     counters,
     limiter: new RateLimiter(config.SIGNALS_PER_SECOND),
     signal: {
-      store: awsStore(),
+      store: awsStore(config),
       queue: awsQueue(config),
       masterSecret: () => secretText(config.TRIGGER_SECRET_ID, config.SECRET_MAX_AGE_SECONDS),
       log,

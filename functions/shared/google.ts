@@ -9,13 +9,14 @@
 import { createGoogleClients, type GoogleClients, type GoogleCredentials } from '../../lib/sheets/client';
 import { type CallerOptions, shareOf } from '../../lib/sheets/retry';
 import { secretText } from './aws-secrets';
-import { invocationDeadline } from './lambda';
+import { invocationDeadline, invocationStart } from './lambda';
 
 /**
- * A Google call retries for at most about a minute of backoff (waits of at most 1, 2, 4, 8, 16, 16 s: 47 s in all;
- * a Retry-After hint can stretch one to 32 s); past that the record fails and comes back after
- * RETRY_DELAY_SECONDS, instead of the message waiting out the queue's whole visibility timeout. The invocation's
- * deadline, less `LAMBDA_GOOGLE_RESERVE_MS`, cuts the retries shorter when they would outlive the function's timeout.
+ * A Google call's retries: waits of at most 1, 2, 4, 8, 16, 16 s between 7 attempts (47 s of backoff; a Retry-After
+ * hint can stretch one to 32 s). The attempts themselves (up to 10 s each) come on top, and a sync makes two to four
+ * calls, so these numbers alone do not bound an invocation: its Google deadline does (`lambdaGoogleDeadline`, about a
+ * minute for a sync, `SYNC_GOOGLE_BUDGET_MS`). Past it the record fails and comes back after RETRY_DELAY_SECONDS,
+ * instead of the message waiting out the queue's whole visibility timeout.
  */
 export const LAMBDA_GOOGLE_RETRY = { maxAttempts: 7, baseDelayMs: 1000, maxDelayMs: 16_000 } as const;
 
@@ -81,7 +82,7 @@ export async function awsGoogle(
         calls: {
           pace: shareOf(config.SHEETS_CONCURRENCY),
           retry: LAMBDA_GOOGLE_RETRY,
-          deadline: lambdaGoogleDeadline,
+          deadline: () => lambdaGoogleDeadline(),
           ...calls,
         },
       }),
@@ -90,17 +91,38 @@ export async function awsGoogle(
   return google.clients;
 }
 
-/** When the running invocation's Google calls must have ended: its deadline less the reserve; none outside Lambda. */
-export function lambdaGoogleDeadline(): number | undefined {
+/**
+ * How long a sync invocation retries Google, from its start: an outage of Google (or a quota spent by another
+ * program) fails the sheet's record after about a minute, and it comes back after RETRY_DELAY_SECONDS, rather than
+ * holding the sheet's FIFO group for most of the 3-minute timeout.
+ */
+export const SYNC_GOOGLE_BUDGET_MS = 60_000;
+
+/**
+ * When the running invocation's Google calls must have ended: its deadline less the reserve, and, given a
+ * `budgetMs`, no later than that long after the invocation started; none outside Lambda. The caller starts no
+ * attempt (nor a wait) that could end past it (lib/sheets/retry.ts).
+ * Example: the sync function's `lambdaGoogleDeadline(SYNC_GOOGLE_BUDGET_MS)`, the evaluate function's
+ * `lambdaGoogleDeadline()`.
+ */
+export function lambdaGoogleDeadline(budgetMs?: number): number | undefined {
   const deadline = invocationDeadline();
-  return deadline === undefined ? undefined : deadline - LAMBDA_GOOGLE_RESERVE_MS;
+  if (deadline === undefined) return undefined;
+  const reserved = deadline - LAMBDA_GOOGLE_RESERVE_MS;
+  const started = invocationStart();
+  return budgetMs === undefined || started === undefined ? reserved : Math.min(reserved, started + budgetMs);
 }
 
-/** Deps rebuilt only when Google's clients were (a rotated secret): keyed by the clients object. */
-export function perClients<D>(make: (clients: GoogleClients) => D): (clients: GoogleClients) => D {
+/**
+ * Deps rebuilt only when Google's clients were (a rotated secret): keyed by the clients object. The configuration is
+ * passed through to `make` (it is the container's, read once at cold start, so it is not part of the key).
+ */
+export function perClients<D, C>(
+  make: (clients: GoogleClients, config: C) => D,
+): (clients: GoogleClients, config: C) => D {
   let last: { clients: GoogleClients; deps: D } | undefined;
-  return (clients) => {
-    if (last?.clients !== clients) last = { clients, deps: make(clients) };
+  return (clients, config) => {
+    if (last?.clients !== clients) last = { clients, deps: make(clients, config) };
     return last.deps;
   };
 }

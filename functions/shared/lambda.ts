@@ -26,6 +26,10 @@ export const once = <T>(make: () => T): (() => T) => {
 let deadline: number | undefined;
 export const invocationDeadline = (): number | undefined => deadline;
 
+/** When the running invocation started (epoch ms), from the same context; undefined outside Lambda. */
+let started: number | undefined;
+export const invocationStart = (): number | undefined => started;
+
 const observability = new Map<FunctionName, { log: Logger; counters: Counters }>();
 
 /**
@@ -56,7 +60,9 @@ export function lambdaEntry<S extends z.core.$ZodType, D, R>(
   if (process.env['AWS_LAMBDA_FUNCTION_NAME']) config();
   let cached: { deps: D; handler: (event: unknown) => Promise<R> } | undefined;
   return async (event, context) => {
-    deadline = context ? Date.now() + context.getRemainingTimeInMillis() : undefined;
+    const now = Date.now();
+    started = context ? now : undefined;
+    deadline = context ? now + context.getRemainingTimeInMillis() : undefined;
     const deps = await build(config());
     if (cached?.deps !== deps) cached = { deps, handler: make(deps) };
     return cached.handler(event);

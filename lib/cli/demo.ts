@@ -10,7 +10,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEMO_YEARS, loadDefaultEvaluation } from '../local/default-evaluation';
 import { type LocalRuntime, PRODUCTION_EVALUATE_DELAY_MS, startLocalRuntime } from '../local/runtime';
-import { demoZones, methodologyFor, type SeededYear, seedYear } from '../local/runtime-seed';
+import { demoZones, methodologyFor, provisionYear, type SeededYear, signalYear } from '../local/runtime-seed';
 import { officialOf } from '../local/seed';
 import { SERVICE_ACCOUNT } from '../local/stack';
 import { DEFAULT_PACE } from '../sheets';
@@ -19,6 +19,7 @@ import { UsageError } from './errors';
 import { renderTable } from './text';
 
 const HELP = `usage: zone-eval demo [--data-dir DIR] [--zones N] [--quota off|default] [--seed N] [--top N]
+                      [--evaluate-delay-ms N]
 
 Runs the whole loop embedded (emulated Google Sheets and Drive, embedded DynamoDB, in-process queues, the real
 handlers): seeds two evaluation years, waits until every result is published, prints the ranking read back from
@@ -30,6 +31,7 @@ options:
   --quota off|default   Google's default per-user quota (60 reads + 60 writes a minute) on the loop's calls (default off)
   --seed N              seed of the synthetic data (default 2025)
   --top N               rows of the ranking to print (default all)
+  --evaluate-delay-ms N the evaluate queue's delivery delay, 0 to 60000 (default 5000, production's; tests shorten it)
   -h, --help            this help`;
 
 const OPTIONS = {
@@ -38,6 +40,7 @@ const OPTIONS = {
   quota: { type: 'string' },
   seed: { type: 'string' },
   top: { type: 'string' },
+  'evaluate-delay-ms': { type: 'string' },
 } as const;
 
 export type DemoOptions = {
@@ -46,6 +49,7 @@ export type DemoOptions = {
   quota: 'off' | 'default';
   seed: number;
   top?: number;
+  evaluateDelayMs: number;
 };
 
 /** Reads and checks the options; throws a UsageError naming the bad one (and the closest known option). */
@@ -63,6 +67,9 @@ export function parseDemoArgs(argv: string[]): DemoOptions | 'help' {
     quota,
     seed: intOption(v.seed, 'seed', { min: 0, max: 4_294_967_295 }) ?? 2025,
     ...(top !== undefined && { top }),
+    evaluateDelayMs:
+      intOption(v['evaluate-delay-ms'], 'evaluate-delay-ms', { min: 0, max: 60_000 }) ??
+      PRODUCTION_EVALUATE_DELAY_MS,
   };
 }
 
@@ -170,9 +177,11 @@ export async function run(argv: string[]): Promise<number> {
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
   const resumed = opts.dataDir !== undefined && existsSync(join(opts.dataDir, 'dynamo'));
   const runtime = await startLocalRuntime({
-    emulator: { quota: 'off', ...(opts.dataDir && { dataDir: opts.dataDir }) },
+    // Under `--quota default` Google's default quota holds from the first call to the last: provisioning, the loop,
+    // the ranking read back and the official's edit.
+    emulator: { quota: opts.quota, ...(opts.dataDir && { dataDir: opts.dataDir }) },
     ...(opts.dataDir && { dynamoPath: join(opts.dataDir, 'dynamo') }),
-    evaluateDelayMs: PRODUCTION_EVALUATE_DELAY_MS,
+    evaluateDelayMs: opts.evaluateDelayMs,
     // Locally, with the quota off, more sheets are read at once than the Lambda's 3 (sized to Google's quota).
     syncConcurrency: opts.quota === 'off' ? 12 : 3,
     calls: opts.quota === 'off' ? { pace: false } : { pace: DEFAULT_PACE },
@@ -182,18 +191,31 @@ export async function run(argv: string[]): Promise<number> {
     console.log(
       `service account: ${SERVICE_ACCOUNT}; webhook (the triggers' Function URL): ${runtime.webhookUrl}`,
     );
+    if (opts.quota === 'default')
+      console.log("quota: Google's default per-user quota (60 reads + 60 writes a minute) on throughout");
     const seeded = new Map<number, SeededYear>();
     let loopRequests = 0;
-    for (const y of [prevYear, year]) {
+    // The loop's Sheets requests are those on a year's own spreadsheets after its provisioning: the next year's
+    // provisioning, running meanwhile, touches only its own files.
+    const requestsOn = (y: SeededYear) =>
+      [y.controlId, y.resultsId, ...(y.centralId ? [y.centralId] : []), ...y.sheets.values()].reduce(
+        (n, id) =>
+          n +
+          runtime.stack.emulator.requestCount({
+            route: 'sheets.*',
+            caller: SERVICE_ACCOUNT,
+            spreadsheetId: id,
+          }),
+        0,
+      );
+    const provision = async (y: number) => {
       const e = ids[y]!;
       const state = resumed ? await runtime.stack.store.getEvaluationState(e) : null;
       if (state?.publishedRun) {
         console.log(`${e}: kept from ${opts.dataDir} (run ${state.publishedRun} published)`);
-        continue;
+        return null;
       }
-      const ty = performance.now();
-      const before = runtime.stack.emulator.requestCount({ route: 'sheets.*', caller: SERVICE_ACCOUNT });
-      const s = await seedYear(runtime, {
+      const s = await provisionYear(runtime, {
         evaluationId: e,
         year: y,
         zones,
@@ -204,22 +226,34 @@ export async function run(argv: string[]): Promise<number> {
         ),
         typed: (z, code) => demo.values[y]?.[z]?.[code]?.typed ?? null,
         onProgress: progress(`seeding ${e}`),
-        onProvisioned: () => {
-          if (opts.quota === 'default') runtime.stack.emulator.setQuota('default');
-        },
       });
       seeded.set(y, s);
-      const provisioning =
-        runtime.stack.emulator.requestCount({ route: 'sheets.*', caller: SERVICE_ACCOUNT }) - before;
-      await runtime.untilQuiet({ timeoutMs: 30 * 60_000 });
-      runtime.stack.emulator.setQuota('off');
-      const total =
-        runtime.stack.emulator.requestCount({ route: 'sheets.*', caller: SERVICE_ACCOUNT }) - before;
-      loopRequests += total - provisioning;
-      console.log(
-        `${e}: ${zones.length} zones synced, scored and published in ${((performance.now() - ty) / 1000).toFixed(1)} s`,
-      );
-    }
+      return { s, requests: requestsOn(s) };
+    };
+    /** Signals a provisioned year; resolves (never rejects) with when its loop went quiet, or its failure. */
+    const loopOf = (p: { s: SeededYear; requests: number }) => {
+      const started = performance.now();
+      return signalYear(runtime, p.s)
+        .then(() => runtime.untilQuiet({ timeoutMs: 30 * 60_000 }))
+        .then(
+          () => {
+            loopRequests += requestsOn(p.s) - p.requests;
+            return { seconds: (performance.now() - started) / 1000 };
+          },
+          (error: unknown) => ({ error }),
+        );
+    };
+    const done = (e: string, r: { seconds: number } | { error: unknown }) => {
+      if ('error' in r) throw r.error;
+      console.log(`${e}: ${zones.length} zones synced, scored and published in ${r.seconds.toFixed(1)} s`);
+    };
+    // The previous year's loop runs while this year's spreadsheets are made; this year is signalled only once the
+    // previous one is published, since the previous year's published run enters this year's input hash.
+    const first = await provision(prevYear);
+    const firstRun = first ? loopOf(first) : null;
+    const second = await provision(year);
+    if (firstRun) done(ids[prevYear]!, await firstRun);
+    if (second) done(ids[year]!, await loopOf(second));
 
     const E = ids[year]!;
     const resultsId = await runtime.stack.store.getResultsSpreadsheet(E);
@@ -256,40 +290,76 @@ export async function run(argv: string[]): Promise<number> {
     );
 
     // An official's edit as a person: Zhengzhou revises the indicator where it stands lowest among the zones,
-    // bringing it to the ninth decile, so the edit visibly moves its score.
+    // bringing it to the ninth decile, so the edit visibly moves its score. With fewer zones than Zhengzhou's place
+    // in the list, the first zone's official edits instead, and the demo says so.
     const zz = zones.find((z) => z.zoneId === 'zhengzhou');
-    const { code, target } = revision(ev, demo.values[year] ?? {}, 'zhengzhou');
-    const form = seeded.get(year)?.sheets.get('zhengzhou') ?? (await zoneSheet(runtime, E, 'zhengzhou'));
-    if (zz && form) {
-      const rowsA = await runtime.stack.clientsAs(officialOf(zz.zoneId)).sheets.spreadsheets.values.get({
+    const editor = zz ?? zones[0]!;
+    const name = editor.nameEn;
+    if (!zz)
+      console.log(
+        `\nZhengzhou is not among the ${zones.length} zones of this run (it is zone ${ev.zones.findIndex((z) => z.zoneId === 'zhengzhou') + 1} of the list; --zones ${ev.zones.findIndex((z) => z.zoneId === 'zhengzhou') + 1} or more includes it): the edit step revises ${name} instead.`,
+      );
+    const { code, target } = revision(ev, demo.values[year] ?? {}, editor.zoneId);
+    const form = seeded.get(year)?.sheets.get(editor.zoneId) ?? (await zoneSheet(runtime, E, editor.zoneId));
+    if (!form)
+      console.log(
+        `\nthe edit step cannot run: ${E}'s methodology in force names no form for ${name} (${editor.zoneId})`,
+      );
+    else {
+      const rowsA = await runtime.stack.clientsAs(officialOf(editor.zoneId)).sheets.spreadsheets.values.get({
         spreadsheetId: form,
         range: 'Form!A1:D200',
       });
       const k = (rowsA.data.values ?? []).findIndex((r) => r[0] === code);
       const old = String(rowsA.data.values?.[k]?.[3] ?? '');
-      const typed = String(target);
-      const before = ranking.find((r) => r.zone === zz.nameEn);
+      // A resumed demo finds the last run's revision already there: it puts the synthetic value back instead, so
+      // the edit still changes a value and is published.
+      const again = old === String(target);
+      const typed = again ? String(demo.values[year]?.[editor.zoneId]?.[code]?.typed ?? '') : String(target);
+      const before = ranking.find((r) => r.zone === name);
       const published = state.publishedRun ?? 0;
       console.log(
-        `\n${officialOf(zz.zoneId)} revises ${code} (${ev.methodology.indicators.find((i) => i.code === code)?.nameEn}) in Zhengzhou's form: ${old} -> ${typed}`,
+        `\n${officialOf(editor.zoneId)} ${again ? 'reverts' : 'revises'} ${code} (${ev.methodology.indicators.find((i) => i.code === code)?.nameEn}) in ${name}'s form: ${old} -> ${typed}`,
       );
       const tEdit = Date.now();
-      const edit = await runtime.stack.emulator.editAsPerson(form, officialOf(zz.zoneId), `Form!D${k + 1}`, [
-        [typed],
-      ]);
+      const edit = await runtime.stack.emulator.editAsPerson(
+        form,
+        officialOf(editor.zoneId),
+        `Form!D${k + 1}`,
+        [[typed]],
+      );
       console.log(
         `the trigger posted the signal: HTTP ${edit.signal?.status ?? edit.signal?.error ?? 'none'}`,
       );
       const done = await publishedAfter(runtime, E, published, 5 * 60_000);
       await runtime.untilQuiet({ timeoutMs: 5 * 60_000 });
-      const after = (await readRanking(runtime, resultsId)).find((r) => r.zone === zz.nameEn);
+      const after = (await readRanking(runtime, resultsId)).find((r) => r.zone === name);
       const show = (r: RankingRow | undefined) =>
         r
           ? `score ${r.score?.toFixed(2)}, rank ${r.rank}, grade ${r.grade} ${labels.get(r.grade ?? '') ?? ''}`
           : 'not ranked';
-      console.log(`Zhengzhou before: ${show(before)}`);
-      console.log(`Zhengzhou after:  ${show(after)}`);
+      console.log(`${name} before: ${show(before)}`);
+      console.log(`${name} after:  ${show(after)}`);
       console.log(`edit to published result: ${((done.at - tEdit) / 1000).toFixed(1)} s (run #${done.run})`);
+    }
+    if (opts.quota === 'default') {
+      // What a person could see of the quota: a 429 answered to their own request, or a Feedback or result held
+      // back by a sync or evaluate record that failed after its retries. The service's own 429s are retried.
+      // The service's 429s as its callers counted them (all of them); people's from the emulator's recent log, which
+      // holds their only requests (the official's read at the edit step, near the end).
+      const service = runtime.counters.get('sheets.429', 'zone-eval-local');
+      const toPeople = runtime.stack.emulator
+        .requests()
+        .filter((r) => r.status === 429 && r.caller !== SERVICE_ACCOUNT).length;
+      const failed =
+        runtime.counters.get('sync.failed', 'zone-eval-sync') +
+        runtime.counters.get('evaluate.failed', 'zone-eval-evaluate');
+      const q = runtime.stack.emulator.quotaInForce();
+      const inForce =
+        q === 'off' ? 'off' : `${q.reads} reads + ${q.writes} writes per ${q.windowMs / 1000} s`;
+      console.log(
+        `\nquota in force at the end: ${inForce}; 429 answers to people ${toPeople}, records failed ${failed}; to the service account ${service} (retried)`,
+      );
     }
 
     console.log(`\nresults spreadsheet: ${resultsId} (service account ${SERVICE_ACCOUNT})`);

@@ -50,7 +50,9 @@ import { type StageSettings, sheetsCallers } from './settings';
  * The Google caller reads the invocation's remaining time (`context.getRemainingTimeInMillis()`) and starts no
  * attempt that could end (a token and a request, 20 s) and begins no wait that could end, within 10 s of the
  * timeout; it gives up instead, the record fails, and those 10 s are for failing it cleanly (the log line, the
- * partial batch response, the message made visible again for SQS's retry) rather than being killed mid-write.
+ * partial batch response, the message made visible again for SQS's retry) rather than being killed mid-write. A
+ * sync gives up sooner still, a minute after its invocation started (`SYNC_GOOGLE_BUDGET_MS`): its record comes
+ * back after RETRY_DELAY_SECONDS instead of holding the sheet's group for most of the 3 minutes.
  */
 export const TIMEOUTS: Record<FunctionKey, Duration> = {
   webhook: Duration.seconds(10),

@@ -37,8 +37,9 @@ export type SeededYear = {
   centralId: string | null;
   /** Zone id to its form's spreadsheet id. */
   sheets: Map<string, string>;
-  /** The Drive folder holding the year's spreadsheets (what the reconcile poll lists). */
+  /** The Drive folder holding the year's spreadsheets (what the reconcile poll lists), and its shared drive. */
   folder: string;
+  driveId?: string;
 };
 
 /**
@@ -94,6 +95,22 @@ export function demoZones(ev: DefaultEvaluation, n: number, seed: number) {
 
 /** Provisions one evaluation year on the runtime's emulator, wires it into the loop, and signals its control sheet. */
 export async function seedYear(runtime: LocalRuntime, options: SeedYearOptions): Promise<SeededYear> {
+  const year = await provisionYear(runtime, options);
+  options.onProvisioned?.();
+  await signalYear(runtime, year);
+  return year;
+}
+
+/**
+ * The first half of `seedYear`: the year's spreadsheets made and filled, the triggers on, the index and the results
+ * spreadsheet recorded; nothing signalled and not yet watched by the reconcile poll, so the loop does not touch the
+ * year until `signalYear`. The demo provisions a year while the previous year's loop runs, and signals it once the
+ * previous year is published (its published run enters the year's input hash).
+ */
+export async function provisionYear(
+  runtime: LocalRuntime,
+  options: Omit<SeedYearOptions, 'onProvisioned'>,
+): Promise<SeededYear> {
   const { stack } = runtime;
   const e = options.evaluationId;
   const m = options.methodology;
@@ -151,25 +168,6 @@ export async function seedYear(runtime: LocalRuntime, options: SeedYearOptions):
     results: resultsId,
   });
   await stack.store.setResultsSpreadsheet(e, resultsId);
-  runtime.watch({ evaluationId: e, folder, ...(meta.data.driveId && { driveId: meta.data.driveId }) });
-
-  options.onProvisioned?.();
-  const deps = { store: stack.store, queue: runtime.queues, log: runtime.log };
-  await requestSync(deps, {
-    evaluationId: e,
-    spreadsheetId: prov.controlId,
-    caller: 'manual',
-    kind: 'control',
-  });
-  // The central sheet parses its values against the methodology in force: signal it once the control sync
-  // installed one (a sync before that would fail and be retried).
-  if (centralId) {
-    for (let k = 0; !(await stack.store.getEvaluationState(e))?.methodologyVersion; k++) {
-      if (k > 3000) throw new Error(`the control sync of ${e} installed no methodology within a minute`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    await requestSync(deps, { evaluationId: e, spreadsheetId: centralId, caller: 'manual', kind: 'central' });
-  }
   return {
     evaluationId: e,
     year: options.year,
@@ -178,5 +176,37 @@ export async function seedYear(runtime: LocalRuntime, options: SeedYearOptions):
     centralId,
     sheets: prov.sheets,
     folder,
+    ...(meta.data.driveId && { driveId: meta.data.driveId }),
   };
+}
+
+/**
+ * The second half of `seedYear`: the year joins the reconcile poll and its control sheet is signalled, as the
+ * admin's first "recompute" would; the central sheet is signalled once the control sync installed a methodology.
+ */
+export async function signalYear(runtime: LocalRuntime, year: SeededYear): Promise<void> {
+  const { stack } = runtime;
+  const e = year.evaluationId;
+  runtime.watch({ evaluationId: e, folder: year.folder, ...(year.driveId && { driveId: year.driveId }) });
+  const deps = { store: stack.store, queue: runtime.queues, log: runtime.log };
+  await requestSync(deps, {
+    evaluationId: e,
+    spreadsheetId: year.controlId,
+    caller: 'manual',
+    kind: 'control',
+  });
+  // The central sheet parses its values against the methodology in force: signal it once the control sync
+  // installed one (a sync before that would fail and be retried).
+  if (year.centralId) {
+    for (let k = 0; !(await stack.store.getEvaluationState(e))?.methodologyVersion; k++) {
+      if (k > 3000) throw new Error(`the control sync of ${e} installed no methodology within a minute`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await requestSync(deps, {
+      evaluationId: e,
+      spreadsheetId: year.centralId,
+      caller: 'manual',
+      kind: 'central',
+    });
+  }
 }

@@ -243,6 +243,11 @@ export class Emulator {
     this.quota.set(quota === 'default' ? DEFAULT_QUOTA : quota);
   }
 
+  /** The per-caller quota enforced now ('off' when none). */
+  quotaInForce(): QuotaConfig | 'off' {
+    return this.quota.current;
+  }
+
   /** Drive metadata of a file, for assertions. */
   file(fileId: string): FileSnapshot {
     return snapshot(this.fileOrThrow(fileId));

@@ -8,8 +8,9 @@ import {
   googleRootUrl,
   LAMBDA_GOOGLE_RESERVE_MS,
   lambdaGoogleDeadline,
+  SYNC_GOOGLE_BUDGET_MS,
 } from '../../../functions/shared/google';
-import { invocationDeadline, lambdaEntry } from '../../../functions/shared/lambda';
+import { invocationDeadline, invocationStart, lambdaEntry } from '../../../functions/shared/lambda';
 
 describe('the test-only Google root URL', () => {
   test('unset or empty, Google is called', () => {
@@ -61,5 +62,37 @@ describe("the invocation's deadline", () => {
     await entry({}, { getRemainingTimeInMillis: () => 60_000 });
 
     expect(await entry({})).toEqual({ deadline: undefined, google: undefined });
+  });
+
+  describe("a sync invocation's Google budget", () => {
+    const sync = lambdaEntry(
+      'sync',
+      z.object({}),
+      async () => ({}),
+      () => async () => ({
+        started: invocationStart(),
+        deadline: invocationDeadline(),
+        google: lambdaGoogleDeadline(SYNC_GOOGLE_BUDGET_MS),
+      }),
+    );
+
+    test('with the 3-minute timeout, Google is retried for a minute from the start, not until the reserve', async () => {
+      const seen = await sync({}, { getRemainingTimeInMillis: () => 180_000 });
+
+      expect(SYNC_GOOGLE_BUDGET_MS).toBe(60_000);
+      expect(seen.started).toBeDefined();
+      expect(seen.google).toBe((seen.started ?? 0) + 60_000);
+      expect(seen.google).toBeLessThan((seen.deadline ?? 0) - LAMBDA_GOOGLE_RESERVE_MS);
+    });
+
+    test('with less time left than the budget, the reserve before the timeout still decides', async () => {
+      const seen = await sync({}, { getRemainingTimeInMillis: () => 40_000 });
+
+      expect(seen.google).toBe((seen.deadline ?? 0) - LAMBDA_GOOGLE_RESERVE_MS);
+    });
+
+    test('outside Lambda there is no deadline, budget or not', async () => {
+      expect(await sync({})).toEqual({ started: undefined, deadline: undefined, google: undefined });
+    });
   });
 });

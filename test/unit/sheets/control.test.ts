@@ -194,6 +194,34 @@ describe('reading the control spreadsheet', () => {
     );
   });
 
+  test('previous_evaluation names the evaluation whose published run is last year, under any of its spellings', () => {
+    for (const key of ['previous_evaluation', 'Previous year', 'previous_year_evaluation']) {
+      const g = grids();
+      g.settings = grid('Settings', [
+        ['key', 'value'],
+        [key, 'pilot-2024'],
+      ]);
+
+      const out = readControlGrids('ctl', g);
+
+      expect(out.problems).toEqual([]);
+      expect(out.methodology['previousEvaluation']).toBe('pilot-2024');
+    }
+  });
+
+  test('a methodology naming its previous evaluation is written to Settings and read back with it', () => {
+    const tabs = buildControlTabs({ ...spec, previousEvaluation: 'pilot-2024' }, zones);
+    const settings = tabs.find((t) => t.title === CONTROL_TABS.settings);
+    expect(
+      settings?.rows.some((r) => r[0]?.value === 'previous_evaluation' && r[1]?.value === 'pilot-2024'),
+    ).toBe(true);
+
+    const out = readControlGrids('ctl', { ...grids(), settings: layoutGrid(settings!) });
+
+    expect(out.problems).toEqual([]);
+    expect(out.methodology['previousEvaluation']).toBe('pilot-2024');
+  });
+
   test('a misspelt setting is refused with the closest known key', () => {
     const g = grids();
     g.settings = grid('Settings', [
