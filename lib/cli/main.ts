@@ -3,9 +3,8 @@
  * `zone-eval score` does not pay for the AWS SDK or the emulator.
  */
 import { closest } from '../core/suggest';
-import { UsageError } from './errors';
+import { type CommandModule, refuse, runCommand } from './run-command';
 
-type CommandModule = { run: (args: string[]) => Promise<number> };
 type Command = { summary: string; load: () => CommandModule };
 
 // Subcommands load with require(), not import(): under the tsx launcher only the CommonJS hook is registered.
@@ -111,17 +110,5 @@ export async function main(argv: string[]): Promise<number> {
       `unknown command '${name}'${near ? ` (did you mean ${near}?)` : ''}; zone-eval --help lists the commands`,
     );
   }
-  try {
-    const mod = command.load();
-    return await mod.run(rest);
-  } catch (err) {
-    if (err instanceof UsageError) return refuse(`zone-eval ${name}`, err.message);
-    throw err;
-  }
-}
-
-/** A user's mistake: its message on stderr (one line, or one per problem of a file), exit code 2. */
-function refuse(who: string, message: string): number {
-  console.error(`${who}: ${message}`);
-  return 2;
+  return runCommand(name, command.load, rest);
 }

@@ -63,6 +63,21 @@ describe('bin/zone-eval.cjs', () => {
     expect(run(['bench', '--only', 'nothing']).stderr).toMatch(/option --only must be 'engine'/);
   });
 
+  test('score runs from a bundle of its own, a fraction of the whole CLI, with the same answers', () => {
+    const asem = join(root, 'test/fixtures/asem');
+    const args = ['--data', join(asem, 'ASEM_iData.csv'), '--method', join(asem, 'asem-methodology.json')];
+    const r = run(['score', ...args, '--id-column', 'uCode', '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(existsSync(join(cache, 'zone-eval-score.v8cache'))).toBe(true);
+    const own = statSync(join(cache, 'zone-eval-score.js')).size;
+    expect(own * 3).toBeLessThan(statSync(bundle).size);
+    // The same first unit and score as through the whole CLI's `help score` path would give: the ASEM build.
+    const doc = JSON.parse(r.stdout) as { units: Array<{ id: string; score: number }> };
+    expect(doc.units[0]).toMatchObject({ id: 'CHE' });
+    expect(doc.units[0]!.score).toBeCloseTo(68.38, 2);
+    expect(run(['help', 'score']).stdout).toMatch(/^usage: zone-eval score/);
+  });
+
   test('a mistake prints one line and exits 2, without a stack trace', () => {
     const r = run(['score', '--fromat', 'json']);
     expect(r.code).toBe(2);
