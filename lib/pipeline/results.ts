@@ -8,7 +8,7 @@
 
 import type { Dataset } from '../core/dataset';
 import { type Explanation, explain } from '../core/explain';
-import type { CompiledMethodology } from '../core/methodology';
+import type { CompiledMethodology, NormaliseSpec } from '../core/methodology';
 import { type ScoreResult, score } from '../core/score';
 import { type UncertaintyResult, uncertainty } from '../core/uncertainty';
 import * as z from '../core/zod';
@@ -232,6 +232,31 @@ export function analyse(m: CompiledMethodology, data: Dataset, nextGradeBudgetMs
   return { r, explanations, unc };
 }
 
+/**
+ * A normalisation with the parameters it reads (as methodology.ts's check of unused settings has them): a range
+ * for the bounded methods, a mean and a standard deviation for z-scores, none for `vector` and `none`.
+ */
+export function describeNormalise(n: NormaliseSpec): string {
+  const range = `[${n.range.join(', ')}]`;
+  switch (n.method) {
+    case 'zscore':
+      return `zscore to mean ${n.mean}, sd ${n.sd}`;
+    case 'minmax':
+    case 'rank':
+      return `${n.method} to ${range}`;
+    case 'goalposts':
+      return `goalposts (each indicator's) to ${range}`;
+    case 'target':
+      return `target (each indicator's) to ${range}`;
+    case 'distmax':
+      return `distmax (share of the best value) to ${range}`;
+    case 'vector':
+      return 'vector (each column divided by its Euclidean norm)';
+    case 'none':
+      return 'none (values as they are, direction applied)';
+  }
+}
+
 function describeSteps(m: CompiledMethodology): ResultsDoc['steps'] {
   const s = m.spec;
   const steps: ResultsDoc['steps'] = [
@@ -244,7 +269,7 @@ function describeSteps(m: CompiledMethodology): ResultsDoc['steps'] {
           ? 'none'
           : `${s.treat.method} (winmax ${s.treat.winmax}, |skew| ${s.treat.skew}, kurtosis ${s.treat.kurtosis})`,
     },
-    { step: 'normalise', method: `${s.normalise.method} to [${s.normalise.range.join(', ')}]` },
+    { step: 'normalise', method: describeNormalise(s.normalise) },
     { step: 'weight', method: s.weight.method },
     {
       step: 'aggregate',

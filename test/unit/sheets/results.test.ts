@@ -1,6 +1,11 @@
 import type { sheets_v4 } from '@googleapis/sheets';
 import type { MethodologyInput } from '../../../lib/core/methodology';
-import { buildResults, ResultsDocSchema, type ZoneInput } from '../../../lib/pipeline/results';
+import {
+  buildResults,
+  describeNormalise,
+  ResultsDocSchema,
+  type ZoneInput,
+} from '../../../lib/pipeline/results';
 import {
   missingText,
   numericColumns,
@@ -226,6 +231,26 @@ describe('results tabs', () => {
     expect(run.find((r) => r[0] === 'Run 运行编号')).toEqual(['Run 运行编号', 3]);
     expect(run.find((r) => r[0] === 'Input hash 输入摘要')).toEqual(['Input hash 输入摘要', 'hash']);
     expect(run.find((r) => r[0] === 'z3')).toEqual(['z3', 'sheet-z3', 3, 'submitted']);
+  });
+
+  test('the methodology summary gives each normalisation the parameters it reads: no range for z-scores', () => {
+    const steps = (normalise: MethodologyInput['normalise']) =>
+      blankDoc({ normalise }).steps.find((x) => x.step === 'normalise')!.method;
+    expect(steps({ method: 'zscore', mean: 50, sd: 10 })).toBe('zscore to mean 50, sd 10');
+    expect(steps({ method: 'zscore' })).toBe('zscore to mean 0, sd 1');
+    expect(steps({ method: 'minmax', range: [1, 10] })).toBe('minmax to [1, 10]');
+    expect(steps({ method: 'rank' })).toBe('rank to [0, 100]');
+    expect(steps({ method: 'distmax' })).toBe('distmax (share of the best value) to [0, 100]');
+    expect(steps({ method: 'vector' })).toBe('vector (each column divided by its Euclidean norm)');
+    expect(describeNormalise({ method: 'goalposts', range: [0, 1], mean: 0, sd: 1 })).toBe(
+      "goalposts (each indicator's) to [0, 1]",
+    );
+    expect(describeNormalise({ method: 'target', range: [0, 100], mean: 0, sd: 1 })).toBe(
+      "target (each indicator's) to [0, 100]",
+    );
+    expect(describeNormalise({ method: 'none', range: [0, 100], mean: 0, sd: 1 })).toBe(
+      'none (values as they are, direction applied)',
+    );
   });
 
   test('Provenance: a row per zone and revision that entered values in use, with who, when and the indicators', () => {
