@@ -289,9 +289,10 @@ describe('results tabs', () => {
     expect(cells.updateCells!.rows![2]!.values![4]!.userEnteredValue).toEqual({ stringValue: FORMULA });
   });
 
-  test('at 2,000 zones x 48 indicators, with provenance, the publish stays one batchUpdate under the 10 MB request limit', () => {
+  test('at 2,000 zones x 48 indicators, with provenance and missing-value costs, the publish stays one batchUpdate under the 10 MB request limit', () => {
     const doc = syntheticDoc(2000, 48);
     expect(doc.zones.every((z) => z.provenance?.length === 2)).toBe(true);
+    expect(doc.zones.filter((z) => z.quality.missingCost).length).toBe(667);
     const body = JSON.stringify({ requests: resultsRequests(doc, null) });
     // Google's and the emulator's limit: "Request payload size exceeds the limit: 10485760 bytes."
     expect(body.length).toBeLessThan(9_000_000);
