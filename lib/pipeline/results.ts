@@ -223,7 +223,7 @@ export const NEXT_GRADE_BUDGET_MS = 60_000;
 /**
  * Scores, explains and (when the methodology asks) runs the uncertainty analysis: the engine's one call site.
  * The explanations include what each zone's missing values cost (`Explanation.missing`), which the Data quality
- * tab publishes: about 25-90 ms more at 105 zones, one re-score per zone with a blank (quadratic: 7-9 s at 2,000).
+ * tab publishes: about 25-130 ms more at 105 zones, one re-score per zone with a blank (quadratic: 8-16 s at 2,000).
  */
 export function analyse(m: CompiledMethodology, data: Dataset, nextGradeBudgetMs = NEXT_GRADE_BUDGET_MS) {
   const r = score(m, data);
