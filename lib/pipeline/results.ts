@@ -15,8 +15,12 @@ import * as z from '../core/zod';
 import type { ControlZone, SubmittedValue } from './ports';
 import { groupProvenance, ProvenanceGroupSchema } from './provenance';
 
-/** Bumped when a change to the engine or to this document can change published results for equal input. */
-export const ENGINE_VERSION = 'zone-eval-engine/1';
+/**
+ * Bumped when a change to the engine or to this document can change published results for equal input: it is part
+ * of the input hash, so the next evaluation re-runs rather than keep the current run. 2: missing-value costs, and
+ * the normalisation described with the parameters it reads.
+ */
+export const ENGINE_VERSION = 'zone-eval-engine/2';
 
 const num = z.nullable(z.number());
 
