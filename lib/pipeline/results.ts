@@ -7,16 +7,20 @@
  */
 
 import type { Dataset } from '../core/dataset';
-import { explain } from '../core/explain';
-import type { CompiledMethodology } from '../core/methodology';
-import { score } from '../core/score';
+import { type Explanation, explain } from '../core/explain';
+import type { CompiledMethodology, NormaliseSpec } from '../core/methodology';
+import { type ScoreResult, score } from '../core/score';
 import { type UncertaintyResult, uncertainty } from '../core/uncertainty';
 import * as z from '../core/zod';
 import type { ControlZone, SubmittedValue } from './ports';
 import { groupProvenance, ProvenanceGroupSchema } from './provenance';
 
-/** Bumped when a change to the engine or to this document can change published results for equal input. */
-export const ENGINE_VERSION = 'zone-eval-engine/1';
+/**
+ * Bumped when a change to the engine or to this document can change published results for equal input: it is part
+ * of the input hash, so the next evaluation re-runs rather than keep the current run. 2: missing-value costs, and
+ * the normalisation described with the parameters it reads.
+ */
+export const ENGINE_VERSION = 'zone-eval-engine/2';
 
 const num = z.nullable(z.number());
 
@@ -32,6 +36,34 @@ export const ZoneStatusSchema = z.enum([
   'unreadable',
 ]);
 export type ZoneStatus = z.infer<typeof ZoneStatusSchema>;
+
+/**
+ * What a zone's missing values cost it, as the engine's explanations report it (`MissingCost` of
+ * lib/core/explain-missing.ts): each value re-scored alone at the median of the values the scored zones reported,
+ * then all of them at once.
+ */
+export const MissingCostSchema = z.object({
+  /** One entry per indicator the zone has no value for once denominated, in the methodology's order. */
+  values: z.array(
+    z.object({
+      indicator: z.string(),
+      /**
+       * How the engine scored the blank (`ScoreResult.missing`): at the indicator's declared bound, at the bottom
+       * of the normalised range, imputed, or left out with its siblings re-weighted.
+       */
+      scoredAs: z.nullable(z.enum(['bound', 'worst', 'imputed', 'left out'])),
+      /** The value tried in its place, in the data's units (null: no zone reported one, or no denominator). */
+      median: num,
+      /** Index points the zone would gain with this value alone at the median: positive when the blank cost it. */
+      points: num,
+    }),
+  ),
+  /** Index points every missing value at its median at once would add (null: none has a median). */
+  points: num,
+  /** The zone's grade in that re-score. */
+  grade: z.nullable(z.string()),
+});
+export type MissingCost = z.infer<typeof MissingCostSchema>;
 
 export const ZoneResultSchema = z.object({
   zoneId: z.string(),
@@ -71,6 +103,11 @@ export const ZoneResultSchema = z.object({
     screenedOut: z.boolean(),
     availability: z.number(),
     missing: z.array(z.string()),
+    /**
+     * What the missing values cost, when the zone was scored and lacks any (absent otherwise, and in runs stored
+     * before it was recorded).
+     */
+    missingCost: z.optional(MissingCostSchema),
     refused: z.array(z.string()),
     spreadsheetId: z.nullable(z.string()),
     revision: z.nullable(z.int()),
@@ -189,13 +226,39 @@ export const NEXT_GRADE_BUDGET_MS = 60_000;
 
 /**
  * Scores, explains and (when the methodology asks) runs the uncertainty analysis: the engine's one call site.
- * The results publish no missing-value costs, so they are not worked out.
+ * The explanations include what each zone's missing values cost (`Explanation.missing`), which the Data quality
+ * tab publishes: about 25-130 ms more at 105 zones, one re-score per zone with a blank (quadratic: 8-16 s at 2,000).
  */
 export function analyse(m: CompiledMethodology, data: Dataset, nextGradeBudgetMs = NEXT_GRADE_BUDGET_MS) {
   const r = score(m, data);
-  const explanations = explain(m, data, r, { missing: false, nextGradeBudgetMs });
+  const explanations = explain(m, data, r, { missing: true, nextGradeBudgetMs });
   const unc: UncertaintyResult | null = m.spec.uncertainty ? uncertainty(m, data) : null;
   return { r, explanations, unc };
+}
+
+/**
+ * A normalisation with the parameters it reads (as methodology.ts's check of unused settings has them): a range
+ * for the bounded methods, a mean and a standard deviation for z-scores, none for `vector` and `none`.
+ */
+export function describeNormalise(n: NormaliseSpec): string {
+  const range = `[${n.range.join(', ')}]`;
+  switch (n.method) {
+    case 'zscore':
+      return `zscore to mean ${n.mean}, sd ${n.sd}`;
+    case 'minmax':
+    case 'rank':
+      return `${n.method} to ${range}`;
+    case 'goalposts':
+      return `goalposts (each indicator's) to ${range}`;
+    case 'target':
+      return `target (each indicator's) to ${range}`;
+    case 'distmax':
+      return `distmax (share of the best value) to ${range}`;
+    case 'vector':
+      return 'vector (each column divided by its Euclidean norm)';
+    case 'none':
+      return 'none (values as they are, direction applied)';
+  }
 }
 
 function describeSteps(m: CompiledMethodology): ResultsDoc['steps'] {
@@ -210,7 +273,7 @@ function describeSteps(m: CompiledMethodology): ResultsDoc['steps'] {
           ? 'none'
           : `${s.treat.method} (winmax ${s.treat.winmax}, |skew| ${s.treat.skew}, kurtosis ${s.treat.kurtosis})`,
     },
-    { step: 'normalise', method: `${s.normalise.method} to [${s.normalise.range.join(', ')}]` },
+    { step: 'normalise', method: describeNormalise(s.normalise) },
     { step: 'weight', method: s.weight.method },
     {
       step: 'aggregate',
@@ -311,6 +374,7 @@ export function buildResults(input: BuildInput): ResultsDoc {
         screenedOut: i === undefined,
         availability: round(codes.length ? (codes.length - missing.length) / codes.length : 0) ?? 0,
         missing,
+        ...(ex?.missing && i !== undefined && { missingCost: missingCostOf(ex.missing, r.missing[i] ?? []) }),
         refused,
         spreadsheetId: x.zone.spreadsheetId ?? null,
         revision: x.revision,
@@ -379,6 +443,24 @@ export function buildResults(input: BuildInput): ResultsDoc {
       : null,
     notes: [...(r.log.grade?.notes ?? []), ...budgetNote(explanations)],
     zones: order,
+  };
+}
+
+/** A zone's missing-value costs as published: the engine's, rounded, with how each blank was scored. */
+function missingCostOf(
+  cost: NonNullable<Explanation['missing']>,
+  scored: ScoreResult['missing'][number],
+): MissingCost {
+  const scoredAs = new Map(scored.map((v) => [v.indicator, v.scoredAs]));
+  return {
+    values: cost.values.map((v) => ({
+      indicator: v.indicator,
+      scoredAs: scoredAs.get(v.indicator) ?? null,
+      median: round(v.median ?? undefined),
+      points: round(v.points ?? undefined),
+    })),
+    points: round(cost.points ?? undefined),
+    grade: cost.grade,
   };
 }
 

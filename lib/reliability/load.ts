@@ -207,7 +207,7 @@ async function formContents(runtime: LocalRuntime, year: SeededYear) {
 
 /** A zone's result without what differs between two runs over the same data: run, revision, times, sheet ids. */
 function comparable(z: ResultsDoc['zones'][number], withNextGrade: boolean) {
-  const { status, screenedOut, availability, missing, refused } = z.quality;
+  const { status, screenedOut, availability, missing, missingCost, refused } = z.quality;
   return {
     rank: z.rank,
     score: z.score,
@@ -219,7 +219,7 @@ function comparable(z: ResultsDoc['zones'][number], withNextGrade: boolean) {
     weaknesses: z.weaknesses,
     uncertainty: z.uncertainty,
     ...(withNextGrade && { nextGrade: z.nextGrade }),
-    quality: { status, screenedOut, availability, missing, refused },
+    quality: { status, screenedOut, availability, missing, missingCost, refused },
   };
 }
 

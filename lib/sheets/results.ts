@@ -82,6 +82,20 @@ function gradeChange(doc: ResultsDoc, z: ZoneResult): string | null {
 
 const list = (codes: readonly string[]) => (codes.length ? codes.join(', ') : null);
 
+/**
+ * A zone's missing values for the Data quality tab: each with the points it cost (the zone re-scored with that
+ * value at the median of those reported, minus its score; negative when the blank gained) and how the engine
+ * scored it, e.g. `X1: 1.23 (left out), X4: no median (worst)`; the codes alone in runs stored before the costs.
+ */
+export function missingText(q: ZoneResult['quality']): string | null {
+  if (!q.missingCost) return list(q.missing);
+  const each = q.missingCost.values.map(
+    (v) =>
+      `${v.indicator}: ${v.median === null ? 'no median' : v.points === null ? 'not scored' : v.points.toFixed(2)}${v.scoredAs ? ` (${v.scoredAs})` : ''}`,
+  );
+  return list(each);
+}
+
 /** The tabs of a results document, in their order on the spreadsheet (pure). */
 export function resultsTabs(doc: ResultsDoc): ResultsTab[] {
   const colours = gradeColours(doc);
@@ -263,7 +277,9 @@ export function resultsTabs(doc: ResultsDoc): ResultsTab[] {
         '试验区',
         'Status 状态',
         'Availability 数据完整度',
-        'Missing 缺失指标',
+        'Missing: points each cost at the median, how scored 缺失指标：按中位数计的失分、计分方式',
+        'Points all missing cost 缺失总失分',
+        'Grade at the median 按中位数填报的等级',
         'Refused 被拒数值',
         'Revision 版本',
         'Last accepted edit 最近采纳修改',
@@ -277,7 +293,9 @@ export function resultsTabs(doc: ResultsDoc): ResultsTab[] {
         z.nameZh,
         z.quality.status,
         z.quality.availability,
-        list(z.quality.missing),
+        missingText(z.quality),
+        z.quality.missingCost?.points ?? null,
+        z.quality.missingCost?.grade ?? null,
         list(z.quality.refused),
         z.quality.revision,
         z.quality.lastEditAt,
@@ -286,7 +304,7 @@ export function resultsTabs(doc: ResultsDoc): ResultsTab[] {
         z.quality.reason,
       ]),
     ],
-    formats: { 4: 'percent', 7: 'rank' },
+    formats: { 4: 'percent', 6: 'score', 10: 'rank' },
     fills: [],
   };
 

@@ -103,7 +103,11 @@ export function syntheticDoc(n: number, m: number, seed = 1): ResultsDoc {
     zones: Array.from({ length: n }, (_, i) => {
       const score = Number((100 - (i * 100) / n).toPrecision(10));
       const grade = grades[Math.min(3, Math.floor((i / n) * 4))]!;
-      const vals = Object.fromEntries(codes.map((c) => [c, Number((next() * 1e4).toPrecision(10))]));
+      // Every third zone leaves its first two indicators blank, with their costs, as the engine records them.
+      const blank = i % 3 === 0 ? codes.slice(0, 2) : [];
+      const vals = Object.fromEntries(
+        codes.map((c) => [c, blank.includes(c) ? null : Number((next() * 1e4).toPrecision(10))]),
+      );
       return {
         zoneId: `Z${String(i).padStart(4, '0')}`,
         nameEn: `Zone ${i}`,
@@ -130,8 +134,20 @@ export function syntheticDoc(n: number, m: number, seed = 1): ResultsDoc {
         quality: {
           status: 'submitted' as const,
           screenedOut: false,
-          availability: 1,
-          missing: [],
+          availability: (m - blank.length) / m,
+          missing: blank,
+          ...(blank.length && {
+            missingCost: {
+              values: blank.map((indicator) => ({
+                indicator,
+                scoredAs: 'bound' as const,
+                median: Number((next() * 1e4).toPrecision(10)),
+                points: Number((next() * 5).toPrecision(10)),
+              })),
+              points: Number((next() * 10).toPrecision(10)),
+              grade: 'B',
+            },
+          }),
           refused: [],
           spreadsheetId: `sheet-${i}`,
           revision: 1,

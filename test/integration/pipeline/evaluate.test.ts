@@ -9,6 +9,7 @@ import { type EvaluateOutcome, evaluateRun } from '../../../lib/pipeline/evaluat
 import { silentLogger } from '../../../lib/pipeline/log';
 import { ResultsDocSchema } from '../../../lib/pipeline/results';
 import { GoogleResultsPublisher, RESULTS_CHART_ID, RESULTS_TABS } from '../../../lib/sheets';
+import { missingText } from '../../../lib/sheets/results';
 import { syntheticDoc } from '../../helpers/results';
 import {
   current,
@@ -90,6 +91,20 @@ test('a run is scored from the stored values and central data and published in o
   const quality = await values(resultsId, `'${RESULTS_TABS.quality.title}'`);
   const row = quality.find((r) => r[0] === third)!;
   expect(row[3]).toBe('no-submission');
+  // A scored zone with blanks reads back with what each cost, as text, and the total as a number.
+  const doc = ResultsDocSchema.parse((await stack.store.getRun(E, 1))?.results);
+  const blank = doc.zones.find((z) => z.quality.missingCost?.values.some((v) => v.points !== null))!;
+  expect(blank).toBeDefined();
+  const cost = blank.quality.missingCost!;
+  const blankRow = quality.find((r) => r[0] === blank.zoneId)!;
+  expect(blankRow[5]).toBe(missingText(blank.quality));
+  expect(blankRow[5]).toMatch(/^[A-Za-z0-9_]+: -?\d+\.\d\d \((bound|worst|imputed|left out)\)/);
+  expect(blankRow.slice(6, 8)).toEqual([
+    cost.points === null ? '' : cost.points.toFixed(2),
+    cost.grade ?? '',
+  ]);
+  const asTyped = await values(resultsId, `'${RESULTS_TABS.quality.title}'!F:F`, 'FORMULA');
+  expect(asTyped.flat()).toContain(missingText(blank.quality));
   expect(ranking.some((r) => r[2] === ev.zones.find((z) => z.zoneId === third)!.nameZh)).toBe(true);
 
   const s = await structure(resultsId);

@@ -1,5 +1,13 @@
 import type { sheets_v4 } from '@googleapis/sheets';
+import type { MethodologyInput } from '../../../lib/core/methodology';
 import {
+  buildResults,
+  describeNormalise,
+  ResultsDocSchema,
+  type ZoneInput,
+} from '../../../lib/pipeline/results';
+import {
+  missingText,
   numericColumns,
   RESULTS_CHART_ID,
   RESULTS_TABS,
@@ -8,7 +16,7 @@ import {
   type SheetStructure,
   structureOf,
 } from '../../../lib/sheets/results';
-import { syntheticDoc, tinyDoc } from '../../helpers/results';
+import { syntheticDoc, tinyDoc, tinyInputs, tinyMethodology } from '../../helpers/results';
 
 const FORMULA = '=IMPORTXML("http://example.com","//a")';
 const kinds = (rs: sheets_v4.Schema$Request[]) => rs.map((r) => Object.keys(r)[0]);
@@ -33,6 +41,71 @@ describe('results document', () => {
     expect(['X1', 'X2', 'X3']).toContain(z2.nextGrade!.indicator);
     const p = Object.values(z2.uncertainty!.grades).reduce((a, b) => a + b, 0);
     expect(p).toBeCloseTo(1, 9);
+  });
+});
+
+/** The tiny evaluation with z2's X1 left blank, under `extra` methodology settings. */
+function blankDoc(extra: Partial<MethodologyInput> = {}, fill?: number) {
+  const inputs: ZoneInput[] = tinyInputs().map((x) =>
+    x.zone.zoneId === 'z2'
+      ? {
+          ...x,
+          values: { ...x.values, X1: { value: fill ?? null, text: fill === undefined ? '' : String(fill) } },
+        }
+      : x,
+  );
+  return buildResults({
+    evaluationId: 'tiny',
+    runSeq: 1,
+    inputHash: 'hash',
+    methodologyVersion: 'v1',
+    createdAt: '2025-03-02T08:00:00.000Z',
+    m: tinyMethodology(extra),
+    inputs,
+    previous: null,
+  });
+}
+const zone = (doc: ReturnType<typeof tinyDoc>, id: string) => doc.zones.find((z) => z.zoneId === id)!;
+
+describe('missing-value costs in the results document', () => {
+  test('a scored zone with a blank gets, per missing value, how it was scored, the median tried and the points', () => {
+    const doc = blankDoc();
+    const cost = zone(doc, 'z2').quality.missingCost!;
+    // The median of X1 over the zones scored (z1 10, z3 20, z4 25); without imputation the blank is left out.
+    expect(cost.values).toEqual([
+      { indicator: 'X1', scoredAs: 'left out', median: 20, points: expect.any(Number) },
+    ]);
+    expect(zone(doc, 'z2').quality.missing).toEqual(['X1']);
+  });
+
+  test('the points are the score the zone would have with the median reported instead of the blank', () => {
+    const blank = zone(blankDoc({ impute: { method: 'none', missing: 'worst' } }), 'z2');
+    const reported = zone(blankDoc({ impute: { method: 'none', missing: 'worst' } }, 20), 'z2');
+    const cost = blank.quality.missingCost!;
+    expect(cost.values[0]!.scoredAs).toBe('worst');
+    // Scored at the bottom of the range, the blank costs the zone: positive points, one value so alone = all.
+    expect(cost.values[0]!.points!).toBeGreaterThan(0);
+    expect(cost.values[0]!.points!).toBeCloseTo(reported.score! - blank.score!, 6);
+    expect(cost.points!).toBeCloseTo(reported.score! - blank.score!, 6);
+    expect(cost.grade).toBe(reported.grade);
+  });
+
+  test('a zone with every value, or one kept out by the screen, has no cost recorded', () => {
+    const doc = blankDoc();
+    expect(zone(doc, 'z3').quality).not.toHaveProperty('missingCost');
+    // z5 lacks two values of three and is screened out: not scored, so not explained either.
+    expect(zone(doc, 'z5').quality.missing).toEqual(['X1', 'X2']);
+    expect(zone(doc, 'z5').quality).not.toHaveProperty('missingCost');
+  });
+
+  test('a run stored before the costs were recorded still reads', () => {
+    const doc = blankDoc();
+    const old = structuredClone(doc);
+    for (const z of old.zones) delete z.quality.missingCost;
+    expect(ResultsDocSchema.parse(old).zones.map((z) => z.quality.missingCost)).toEqual(
+      Array(5).fill(undefined),
+    );
+    expect(ResultsDocSchema.parse(JSON.parse(JSON.stringify(doc)))).toEqual(doc);
   });
 });
 
@@ -92,16 +165,61 @@ describe('results tabs', () => {
   test('Data quality lists availability, missing and refused values, and the last accepted edit and who', () => {
     const rows = tab('Data quality').rows;
     const z1 = rows.find((r) => r[0] === 'z1')!;
-    expect(z1.slice(3, 10)).toEqual([
+    expect(z1.slice(3, 14)).toEqual([
       'submitted',
       1,
+      null,
+      null,
       null,
       'X2',
       1,
       '2025-03-01T08:00:00.000Z',
       'official@z1',
+      'yes',
+      null,
     ]);
-    expect(rows.find((r) => r[0] === 'z5')!.slice(3, 6)).toEqual(['no-submission', 0.3333333333, 'X1, X2']);
+    // Screened out, so not scored: its missing values are named, with no cost.
+    expect(rows.find((r) => r[0] === 'z5')!.slice(3, 8)).toEqual([
+      'no-submission',
+      0.3333333333,
+      'X1, X2',
+      null,
+      null,
+    ]);
+  });
+
+  test('Data quality gives each missing value the points it cost and how it was scored, then all of them and the grade', () => {
+    const doc = blankDoc({ impute: { method: 'none', missing: 'worst' } });
+    const cost = zone(doc, 'z2').quality.missingCost!;
+    const quality = resultsTabs(doc).find((t) => t.id === RESULTS_TABS.quality.id)!;
+    expect(quality.rows[0]!.slice(5, 8)).toEqual([
+      'Missing: points each cost at the median, how scored 缺失指标：按中位数计的失分、计分方式',
+      'Points all missing cost 缺失总失分',
+      'Grade at the median 按中位数填报的等级',
+    ]);
+    const z2 = quality.rows.find((r) => r[0] === 'z2')!;
+    expect(z2.slice(5, 8)).toEqual([
+      `X1: ${cost.values[0]!.points!.toFixed(2)} (worst)`,
+      cost.points,
+      cost.grade,
+    ]);
+    expect(cost.points).toBeGreaterThan(0);
+    // The total is a number column with two decimals; the text stays text, never pasted.
+    expect(quality.formats[6]).toBe('score');
+    expect(numericColumns(quality)).toContain(6);
+    expect(numericColumns(quality)).not.toContain(5);
+  });
+
+  test('a missing value without a median, or a run stored before the costs, still reads in words', () => {
+    const doc = blankDoc();
+    const q = zone(doc, 'z2').quality;
+    q.missingCost!.values = [
+      { indicator: 'X1', scoredAs: 'left out', median: 20, points: -0.5 },
+      { indicator: 'X9', scoredAs: null, median: null, points: null },
+    ];
+    expect(missingText(q)).toBe('X1: -0.50 (left out), X9: no median');
+    delete q.missingCost;
+    expect(missingText(q)).toBe('X1');
   });
 
   test('Methodology and Run tabs state versions, steps, weights and the revision of every zone used', () => {
@@ -113,6 +231,26 @@ describe('results tabs', () => {
     expect(run.find((r) => r[0] === 'Run 运行编号')).toEqual(['Run 运行编号', 3]);
     expect(run.find((r) => r[0] === 'Input hash 输入摘要')).toEqual(['Input hash 输入摘要', 'hash']);
     expect(run.find((r) => r[0] === 'z3')).toEqual(['z3', 'sheet-z3', 3, 'submitted']);
+  });
+
+  test('the methodology summary gives each normalisation the parameters it reads: no range for z-scores', () => {
+    const steps = (normalise: MethodologyInput['normalise']) =>
+      blankDoc({ normalise }).steps.find((x) => x.step === 'normalise')!.method;
+    expect(steps({ method: 'zscore', mean: 50, sd: 10 })).toBe('zscore to mean 50, sd 10');
+    expect(steps({ method: 'zscore' })).toBe('zscore to mean 0, sd 1');
+    expect(steps({ method: 'minmax', range: [1, 10] })).toBe('minmax to [1, 10]');
+    expect(steps({ method: 'rank' })).toBe('rank to [0, 100]');
+    expect(steps({ method: 'distmax' })).toBe('distmax (share of the best value) to [0, 100]');
+    expect(steps({ method: 'vector' })).toBe('vector (each column divided by its Euclidean norm)');
+    expect(describeNormalise({ method: 'goalposts', range: [0, 1], mean: 0, sd: 1 })).toBe(
+      "goalposts (each indicator's) to [0, 1]",
+    );
+    expect(describeNormalise({ method: 'target', range: [0, 100], mean: 0, sd: 1 })).toBe(
+      "target (each indicator's) to [0, 100]",
+    );
+    expect(describeNormalise({ method: 'none', range: [0, 100], mean: 0, sd: 1 })).toBe(
+      'none (values as they are, direction applied)',
+    );
   });
 
   test('Provenance: a row per zone and revision that entered values in use, with who, when and the indicators', () => {
@@ -151,9 +289,10 @@ describe('results tabs', () => {
     expect(cells.updateCells!.rows![2]!.values![4]!.userEnteredValue).toEqual({ stringValue: FORMULA });
   });
 
-  test('at 2,000 zones x 48 indicators, with provenance, the publish stays one batchUpdate under the 10 MB request limit', () => {
+  test('at 2,000 zones x 48 indicators, with provenance and missing-value costs, the publish stays one batchUpdate under the 10 MB request limit', () => {
     const doc = syntheticDoc(2000, 48);
     expect(doc.zones.every((z) => z.provenance?.length === 2)).toBe(true);
+    expect(doc.zones.filter((z) => z.quality.missingCost).length).toBe(667);
     const body = JSON.stringify({ requests: resultsRequests(doc, null) });
     // Google's and the emulator's limit: "Request payload size exceeds the limit: 10485760 bytes."
     expect(body.length).toBeLessThan(9_000_000);

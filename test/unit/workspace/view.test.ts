@@ -7,6 +7,7 @@ import {
   feedbackCells,
   feedbackNotes,
   grid,
+  missingCostItems,
   nextGradeText,
   rankInterval,
   statusText,
@@ -163,4 +164,35 @@ test('a missing value among the weaknesses reads as not reported, never as an em
   const weaknesses = html.slice(html.indexOf('class="weaknesses"'));
   expect(weaknesses).toMatch(/: not reported 未填报 \(contributes 0\.00 points\)/);
   expect(weaknesses).not.toMatch(/:\s+days/);
+});
+
+test("a zone's page says what each missing value cost, how it was scored, and all of them at the median", () => {
+  const v = view((doc) => {
+    const z = doc.zones[0]!;
+    doc.indicators[0]!.unit = 'days';
+    z.quality.missing = ['X1', 'X2'];
+    z.quality.missingCost = {
+      values: [
+        { indicator: 'X1', scoredAs: 'worst', median: 20, points: 1.5 },
+        { indicator: 'X2', scoredAs: 'imputed', median: 4, points: -0.25 },
+        { indicator: 'X3', scoredAs: null, median: null, points: null },
+      ],
+      points: 1.25,
+      grade: 'A',
+    };
+  });
+  const z = v.doc!.zones[0]!;
+  expect(missingCostItems(v.doc!, z)).toEqual([
+    'X1 Exports: scored as worst; against the median (20 days), not reporting cost 1.50 points',
+    'X2 Firms: scored as imputed; against the median (4 count), not reporting gained 0.25 points',
+    'X3 Days: not reported; no median to compare with',
+    'All at the median 全部按中位数: not reporting cost 1.25 points, grade A',
+  ]);
+  const html = renderResultsHtml(v, z.zoneId);
+  const part = html.slice(html.indexOf('class="missing-cost"'));
+  expect(part).toContain(
+    '<li>X1 Exports: scored as worst; against the median (20 days), not reporting cost 1.50 points</li>',
+  );
+  // A zone without costs recorded (nothing missing, or a run stored before them) has no such list.
+  expect(renderResultsHtml(v, v.doc!.zones[1]!.zoneId)).not.toContain('missing-cost');
 });

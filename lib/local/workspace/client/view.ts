@@ -270,6 +270,33 @@ function indicatorList<N>(d: Dom<N>, doc: ResultsDoc, z: Zone, codes: readonly s
   );
 }
 
+/** Points a blank cost (positive) or gained (negative), in words. */
+const costWords = (points: number | null) =>
+  points === null
+    ? 'not scored at the median'
+    : points >= 0
+      ? `not reporting cost ${fmt.score(points)} points`
+      : `not reporting gained ${fmt.score(-points)} points`;
+
+/**
+ * What a zone's missing values cost it, as the results record it: each value with how it was scored and the points
+ * between the zone as scored and re-scored with that value at the median of those reported, then all at once.
+ * Null when the run has no costs for the zone (nothing missing, not scored, or a run stored before them).
+ */
+export function missingCostItems(doc: ResultsDoc, z: Zone): string[] | null {
+  const cost = z.quality.missingCost;
+  if (!cost) return null;
+  return [
+    ...cost.values.map((v) => {
+      const how = v.scoredAs ? `scored as ${v.scoredAs}` : 'not reported';
+      if (v.median === null) return `${indicatorName(doc, v.indicator)}: ${how}; no median to compare with`;
+      const unit = unitOf(doc, v.indicator);
+      return `${indicatorName(doc, v.indicator)}: ${how}; against the median (${fmt.value(v.median)}${unit ? ` ${unit}` : ''}), ${costWords(v.points)}`;
+    }),
+    `All at the median 全部按中位数: ${costWords(cost.points)}${cost.grade ? `, grade ${cost.grade}` : ''}`,
+  ];
+}
+
 /** What it would take to reach the next grade, in a sentence. */
 export function nextGradeText(doc: ResultsDoc, z: Zone): string {
   if (z.nextGradeNotComputed) return 'Not computed this run (the search ran out of its time budget).';
@@ -345,6 +372,7 @@ export function zonePage<N>(d: Dom<N>, v: ResultsView, zoneId: string): N {
       null,
       `refused: ${q.refused.join(', ') || 'none'}; missing: ${q.missing.join(', ') || 'none'}; revision ${q.revision ?? '–'}${q.lastEditor ? ` by ${q.lastEditor}` : ''}${q.lastEditAt ? ` at ${q.lastEditAt}` : ''}`,
     ),
+    missingList(d, doc, z),
     q.spreadsheetId
       ? d.h(
           'p',
@@ -352,6 +380,21 @@ export function zonePage<N>(d: Dom<N>, v: ResultsView, zoneId: string): N {
           d.h('a', { href: sheetHref(q.spreadsheetId), class: 'open-form' }, 'Open the form 打开填报表'),
         )
       : null,
+  );
+}
+
+function missingList<N>(d: Dom<N>, doc: ResultsDoc, z: Zone): N | null {
+  const items = missingCostItems(doc, z);
+  if (!items) return null;
+  return d.h(
+    'div',
+    { class: 'missing-cost' },
+    d.h('h4', null, 'What the missing values cost 缺失值的代价'),
+    d.h(
+      'ul',
+      null,
+      items.map((x) => d.h('li', null, x)),
+    ),
   );
 }
 
