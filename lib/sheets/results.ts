@@ -96,6 +96,17 @@ export function missingText(q: ZoneResult['quality']): string | null {
   return list(each);
 }
 
+/** The Provenance tab's header row (tests read the tab back against it). */
+export const PROVENANCE_HEADER = [
+  'Zone ID',
+  'Zone',
+  '试验区',
+  'Revision 版本',
+  'Entered by 填报人',
+  'When 时间',
+  'Indicators entered 填入指标 (values: Indicators tab)',
+] as const;
+
 /** The tabs of a results document, in their order on the spreadsheet (pure). */
 export function resultsTabs(doc: ResultsDoc): ResultsTab[] {
   const colours = gradeColours(doc);
@@ -365,15 +376,7 @@ export function resultsTabs(doc: ResultsDoc): ResultsTab[] {
     ...T.provenance,
     frozenRows: 1,
     rows: [
-      [
-        'Zone ID',
-        'Zone',
-        '试验区',
-        'Revision 版本',
-        'Entered by 填报人',
-        'When 时间',
-        'Indicators entered 填入指标 (values: Indicators tab)',
-      ],
+      [...PROVENANCE_HEADER],
       ...doc.zones.flatMap((z) =>
         (z.provenance ?? []).map((g) => [
           z.zoneId,

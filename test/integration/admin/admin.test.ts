@@ -8,7 +8,7 @@ import { officialOf } from '../../../lib/local/seed';
 import { silentLogger } from '../../../lib/pipeline/log';
 import { ENGINE_VERSION } from '../../../lib/pipeline/results';
 import { syncSheet } from '../../../lib/pipeline/sync';
-import { RESULTS_TABS } from '../../../lib/sheets/results';
+import { PROVENANCE_HEADER, RESULTS_TABS } from '../../../lib/sheets/results';
 import { runCli } from '../../helpers/cli';
 import { unzip } from '../../helpers/unzip';
 import {
@@ -162,15 +162,7 @@ describe("the results' Provenance tab", () => {
       });
       return res.data.values ?? [];
     });
-    expect(rows[0]).toEqual([
-      'Zone ID',
-      'Zone',
-      '试验区',
-      'Revision 版本',
-      'Entered by 填报人',
-      'When 时间',
-      'Indicators entered 填入指标 (values: Indicators tab)',
-    ]);
+    expect(rows[0]).toEqual([...PROVENANCE_HEADER]);
     const r = await runCli(['trace', ...local(fx.dir), '--zone', Z1, '--format', 'json']);
     const traced: Array<{
       indicator: string;

@@ -9,6 +9,7 @@ import {
 import {
   missingText,
   numericColumns,
+  PROVENANCE_HEADER,
   RESULTS_CHART_ID,
   RESULTS_TABS,
   resultsRequests,
@@ -263,15 +264,7 @@ describe('results tabs', () => {
     ];
     const prov = resultsTabs(doc).find((t) => t.id === RESULTS_TABS.provenance.id)!;
     expect(prov.title).toBe('Provenance');
-    expect(prov.rows[0]).toEqual([
-      'Zone ID',
-      'Zone',
-      '试验区',
-      'Revision 版本',
-      'Entered by 填报人',
-      'When 时间',
-      'Indicators entered 填入指标 (values: Indicators tab)',
-    ]);
+    expect(prov.rows[0]).toEqual([...PROVENANCE_HEADER]);
     // Only zones with provenance have rows (a run stored before it was recorded has none).
     expect(prov.rows.slice(1).map((r) => [r[0], r[3], r[4], r[6]])).toEqual([
       ['z1', 1, 'first@z1', 'X1'],
