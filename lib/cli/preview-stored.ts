@@ -32,6 +32,7 @@ export async function storedComparison(
       {
         inForce: { compiled: inForce.compiled, zones: inForce.record.zones },
         currents: await b.store.listCurrent(e),
+        central: await b.store.listCentralTabs(e),
       },
       draft,
     );

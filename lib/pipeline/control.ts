@@ -400,6 +400,7 @@ export async function syncControl(
               at: gov.draft?.at ?? at,
             },
             currents: previewCurrents,
+            central: await store.listCentralTabs(e),
           })
         : previewRows(null);
     const previewHash = contentHash(preview);

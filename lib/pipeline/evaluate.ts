@@ -29,7 +29,6 @@ import type {
   ResultsSettingsStore,
   RunRecord,
   SubmissionStore,
-  SubmittedValue,
 } from './ports';
 import { centralEntered, enteredBy, ProvenanceGroupSchema, ungroup } from './provenance';
 import {
@@ -42,6 +41,7 @@ import {
   type ZoneInput,
 } from './results';
 import { expireReplacedRuns, type RunRetentionStore } from './run-retention';
+import { zoneValues } from './zone-values';
 
 export type EvaluateStore = EvaluationStore &
   Pick<SubmissionStore, 'getMethodology' | 'listSheets' | 'setDriveVersion' | 'listRevisions'> &
@@ -113,18 +113,7 @@ async function gatherInputs(
   const byTab = new Map<string, CentralTab>(central.map((t) => [t.tab, t]));
   const inputs: ZoneInput[] = zones.map((zone) => {
     const cur = byZone.get(zone.zoneId);
-    let values: Record<string, SubmittedValue> | null = null;
-    if (cur) {
-      values = {};
-      // A zone's form supplies only its own indicators: a value for one a central tab supplies is not used.
-      for (const [code, v] of Object.entries(cur.values))
-        if ((sources.get(code) ?? 'zone') === 'zone') values[code] = v;
-    }
-    for (const [code, source] of sources) {
-      if (!source.startsWith('central:')) continue;
-      const v = byTab.get(source.slice('central:'.length))?.zones[zone.zoneId]?.[code];
-      if (v !== undefined) (values ??= {})[code] = v;
-    }
+    const values = zoneValues(zone.zoneId, cur, byTab, sources);
     return {
       zone,
       values,

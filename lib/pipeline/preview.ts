@@ -14,7 +14,8 @@ import { datasetFromRows } from '../core/dataset';
 import { MethodologyError } from '../core/errors';
 import type { CompiledMethodology } from '../core/methodology';
 import { type ScoreResult, score } from '../core/score';
-import type { ControlZone, CurrentValues, FeedbackCell } from './ports';
+import type { CentralTab, ControlZone, CurrentValues, FeedbackCell } from './ports';
+import { zoneValues } from './zone-values';
 
 export const PREVIEW_TAB = 'Preview';
 
@@ -22,37 +23,44 @@ export type PreviewInput = {
   inForce: { version: string; compiled: CompiledMethodology; zones: readonly ControlZone[] };
   draft: { version: string; compiled: CompiledMethodology; editor: string | null; at: string };
   currents: readonly CurrentValues[];
+  central: readonly CentralTab[];
 };
 
-/** The zones of the version in force that have values stored, as one dataset carrying both methodologies' codes. */
+/**
+ * Every zone the version in force maps, with its values as a run would score them (`zoneValues`: its form's and
+ * the central tabs'), as one dataset carrying both methodologies' codes: the in-force column is then the published
+ * run's ranking. A code takes its source from the version in force, or from the draft when only the draft has it.
+ */
 function storedDataset(
   inForce: PreviewBasis['inForce'],
   draft: CompiledMethodology,
   currents: readonly CurrentValues[],
+  central: readonly CentralTab[],
 ) {
   const byZone = new Map(currents.map((c) => [c.zoneId, c]));
-  const codes = new Set([
-    ...inForce.compiled.indicators.map((i) => i.code),
-    ...draft.indicators.map((i) => i.code),
+  const byTab = new Map(central.map((t) => [t.tab, t]));
+  const sources = new Map([
+    ...draft.indicators.map((i) => [i.code, i.source] as const),
+    ...inForce.compiled.indicators.map((i) => [i.code, i.source] as const),
   ]);
-  const rows = inForce.zones.flatMap((z) => {
-    const cur = byZone.get(z.zoneId);
-    if (!cur) return [];
-    return [
-      {
-        id: z.zoneId,
-        values: Object.fromEntries([...codes].map((c) => [c, cur.values[c]?.value ?? null])),
-        groups: { province: z.province ?? '', batch: z.batch === undefined ? '' : String(z.batch) },
-      },
-    ];
+  let any = false;
+  const rows = inForce.zones.map((z) => {
+    const values = zoneValues(z.zoneId, byZone.get(z.zoneId), byTab, sources);
+    if (values) any = true;
+    return {
+      id: z.zoneId,
+      values: Object.fromEntries([...sources.keys()].map((c) => [c, values?.[c]?.value ?? null])),
+      groups: { province: z.province ?? '', batch: z.batch === undefined ? '' : String(z.batch) },
+    };
   });
-  return datasetFromRows(rows);
+  return { data: datasetFromRows(rows), any };
 }
 
 /** What the Preview compares: the version in force with its zones, and the zones' values as stored now. */
 export type PreviewBasis = {
   inForce: { compiled: CompiledMethodology; zones: readonly ControlZone[] };
   currents: readonly CurrentValues[];
+  central: readonly CentralTab[];
 };
 
 export type PreviewComparison =
@@ -68,8 +76,8 @@ export type PreviewComparison =
  * `zone-eval preview --method FILE.json` (without --against/--data) prints, so that the two always agree.
  */
 export function previewComparison(basis: PreviewBasis, draft: CompiledMethodology): PreviewComparison {
-  const data = storedDataset(basis.inForce, draft, basis.currents);
-  if (data.units.length === 0) return { status: 'no-values' };
+  const { data, any } = storedDataset(basis.inForce, draft, basis.currents, basis.central);
+  if (!any) return { status: 'no-values' };
   try {
     const a = score(basis.inForce.compiled, data);
     const b = score(draft, data);

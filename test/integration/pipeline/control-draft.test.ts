@@ -12,7 +12,7 @@ import { demoDataset, loadDefaultEvaluation } from '../../../lib/local/default-e
 import { type Provisioned, provisionEvaluation } from '../../../lib/local/seed';
 import { type LocalStack, startLocalStack } from '../../../lib/local/stack';
 import { syncControl } from '../../../lib/pipeline/control';
-import type { CurrentValues } from '../../../lib/pipeline/ports';
+import type { CurrentValues, SubmittedValue } from '../../../lib/pipeline/ports';
 import { contentHash } from '../../../lib/protocol/hash';
 import { syncDeps } from '../../helpers/stack';
 
@@ -85,13 +85,25 @@ beforeAll(async () => {
   stack.emulator.share(prov.controlId, who, 'writer');
   stack.emulator.share(prov.controlId, other, 'writer');
   const data = demoDataset(ev, 2025);
+  // As the syncs store them: a zone's form holds its own indicators, each central tab its own (the Preview, like a
+  // run, takes a central indicator from its tab only).
+  const source = new Map(ev.methodology.indicators.map((i) => [i.code, i.source ?? 'zone']));
+  const tabs = new Map<string, Record<string, Record<string, SubmittedValue>>>();
   const currents: CurrentValues[] = zones.map((z) => {
     const i = data.units.indexOf(z.zoneId);
+    const all = [...data.numeric].map(([code, col]) => {
+      const v = col[i]!;
+      return [code, { value: v === v ? v : null, text: v === v ? String(v) : '' }] as const;
+    });
+    for (const [code, v] of all) {
+      const from = source.get(code) ?? 'zone';
+      if (!from.startsWith('central:')) continue;
+      const tab = from.slice('central:'.length);
+      if (!tabs.has(tab)) tabs.set(tab, {});
+      (tabs.get(tab)![z.zoneId] ??= {})[code] = v;
+    }
     const values = Object.fromEntries(
-      [...data.numeric].map(([code, col]) => {
-        const v = col[i]!;
-        return [code, { value: v === v ? v : null, text: v === v ? String(v) : '' }];
-      }),
+      all.filter(([code]) => !(source.get(code) ?? 'zone').startsWith('central:')),
     );
     return {
       zoneId: z.zoneId,
@@ -105,6 +117,15 @@ beforeAll(async () => {
     };
   });
   await stack.store.seedCurrent(E, currents);
+  for (const [tab, byZone] of tabs)
+    await stack.store.putCentralTab(E, {
+      tab,
+      spreadsheetId: 'central-sheet',
+      zones: byZone,
+      contentHash: contentHash(byZone),
+      readSeq: 1,
+      updatedAt: new Date().toISOString(),
+    });
 });
 afterAll(() => stack.close());
 
