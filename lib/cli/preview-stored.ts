@@ -58,7 +58,8 @@ async function storedDraft(store: Backend['store'], e: string): Promise<Compiled
     );
   const record = await store.getMethodology(e, draft.version);
   if (!record) throw new Error(`evaluation ${e}: its draft ${draft.version} is not stored`);
-  const compiled = compileMethodology(record.methodology);
+  // Accepted when stored: settings its methods do not read are ignored, as for the version in force.
+  const compiled = compileMethodology(record.methodology, { unused: 'ignore' });
   // Only valid methodologies are stored: a refusal here means the engine's rules changed under a stored version.
   if (!compiled.ok)
     throw new Error(`stored draft ${draft.version} no longer compiles: ${formatIssues(compiled.issues)}`);

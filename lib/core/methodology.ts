@@ -315,8 +315,15 @@ function describePath(input: unknown, path: ReadonlyArray<PropertyKey>): string 
   return out || '(top level)';
 }
 
+/**
+ * How to treat a setting the chosen methods do not read (and a gate with no condition). A person's new input is
+ * refused for it (`'refuse'`, the default). A version already accepted and stored is compiled with `'ignore'`:
+ * such settings change nothing, and refusing them would stop an evaluation whose version was stored before the rule.
+ */
+export type CompileOptions = { unused?: 'refuse' | 'ignore' };
+
 /** Parses and checks a methodology (the JSON interchange format); never throws for a user's mistake. */
-export function compileMethodology(input: unknown): Compiled {
+export function compileMethodology(input: unknown, options: CompileOptions = {}): Compiled {
   const parsed = methodologySchema.safeParse(input);
   if (!parsed.success) {
     return {
@@ -327,10 +334,10 @@ export function compileMethodology(input: unknown): Compiled {
       ),
     };
   }
-  return checkStructure(parsed.data);
+  return checkStructure(parsed.data, options.unused ?? 'refuse');
 }
 
-function checkStructure(spec: Methodology): Compiled {
+function checkStructure(spec: Methodology, unused: 'refuse' | 'ignore'): Compiled {
   const issues: MethodologyIssue[] = [];
   const where = (section: 'indicators' | 'aggregates', i: number, c: string, field?: string) =>
     `${section}[${i}] (${c})${field ? `.${field}` : ''}`;
@@ -517,7 +524,7 @@ function checkStructure(spec: Methodology): Compiled {
         });
     }
   }
-  issues.push(...unusedSettings(spec));
+  if (unused === 'refuse') issues.push(...unusedSettings(spec));
   g.gates.forEach((gate, i) => {
     if (!gradeCodes.has(gate.maxGrade))
       issues.push({

@@ -32,7 +32,9 @@ export async function methodologyInForce(
     throw new PipelineError(
       `evaluation ${evaluationId} points at methodology ${version}, which is not stored`,
     );
-  const compiled = compileMethodology(record.methodology);
+  // A stored version was accepted when stored: a setting it holds that its methods do not read is ignored, not
+  // refused (the rule came later, and refusing would stop every sync and evaluation of a running evaluation).
+  const compiled = compileMethodology(record.methodology, { unused: 'ignore' });
   // Only valid methodologies are ever stored, so this means the engine's rules changed under a stored version.
   if (!compiled.ok)
     throw new PipelineError(

@@ -296,6 +296,18 @@ describe('settings the chosen method does not read are refused, naming the metho
     });
   });
 
+  test("{ unused: 'ignore' } (a version already stored) accepts unused settings and still refuses every other mistake", () => {
+    const stored = {
+      indicators: [{ code: 'a', target: 1 }, { code: 'b' }],
+      treat: { method: 'winsorise', lambda: 0.5 },
+    };
+    expect(compileMethodology(stored).ok).toBe(false);
+    expect(compileMethodology(stored, { unused: 'refuse' }).ok).toBe(false);
+    expect(compileMethodology(stored, { unused: 'ignore' }).ok).toBe(true);
+    const bad = compileMethodology({ ...stored, weight: { method: 'nope' } }, { unused: 'ignore' });
+    expect(bad.ok ? [] : bad.issues.map((i) => i.path)).toEqual(['weight.method']);
+  });
+
   test('every issue is its own line: 49 unused targets are 49 lines', () => {
     const c = compileMethodology({
       indicators: Array.from({ length: 49 }, (_, k) => ({ code: `i${k}`, target: k })),

@@ -3,6 +3,7 @@
  * methodology, run order between concurrent invocations, and a results sheet that is unavailable.
  */
 
+import { compileMethodology } from '../../../lib/core/methodology';
 import { type EvaluateStore, evaluateRun } from '../../../lib/pipeline/evaluate';
 import { EMPTY_GOVERNANCE } from '../../../lib/pipeline/governance';
 import { silentLogger } from '../../../lib/pipeline/log';
@@ -247,6 +248,33 @@ test('a methodology the data cannot satisfy is refused, logged, and nothing is s
   expect(store.runs.size).toBe(0);
   expect(publisher.published).toEqual([]);
   expect(store.state.scored).toBe(1);
+});
+
+test('a stored version holding settings its methods do not read (stored before that rule) still scores, as without them', async () => {
+  // A target under min-max, a Box-Cox lambda under no treatment, a gate with no condition: a new input with any of
+  // these is refused, but a version already stored with them must not stop the evaluation.
+  const stale = {
+    ...TINY_METHODOLOGY,
+    indicators: TINY_METHODOLOGY.indicators!.map((ind, i) => (i === 0 ? { ...ind, target: 30 } : ind)),
+    treat: { method: 'none', lambda: 0.5 },
+    grade: { ...TINY_METHODOLOGY.grade!, gates: [{ maxGrade: 'B' }] },
+  } as Record<string, unknown>;
+  const strict = compileMethodology(stale);
+  expect(strict.ok ? [] : strict.issues.map((i) => i.path)).toEqual([
+    'treat.lambda',
+    'indicators[0] (X1).target',
+    'grade.gates[0]',
+  ]);
+
+  const plain = setup();
+  await plain.store.requestEvaluation();
+  await plain.evaluate();
+  const old = setup(stale);
+  await old.store.requestEvaluation();
+  expect(await old.evaluate()).toMatchObject({ status: 'scored', run: 1, publish: 'published' });
+  const scores = (s: MemoryStore) =>
+    (s.runs.get(1)!.results as ResultsDoc).zones.map((z) => [z.zoneId, z.score, z.grade]);
+  expect(scores(old.store)).toEqual(scores(plain.store));
 });
 
 test('an older run that loses the pointer to a newer one is stored but never published', async () => {
