@@ -267,3 +267,59 @@ test('grade quotas above the zones listed are named at the count cell, and the v
   );
   expect((await stack.store.getEvaluationState(E))?.methodologyVersion).toBe(before);
 });
+
+test('a version stored with a target under min-max (before that was refused) stays in force; typing one on the sheet is refused', async () => {
+  const read = await stack.reader.readControl(prov.controlId);
+  const at = new Date().toISOString();
+  const original = await installMethodology(stack.store, E, {
+    methodology: read.methodology,
+    zones: read.zones,
+    spreadsheetId: prov.controlId,
+    at,
+  });
+  // The same version with a target on T05, as a control sheet could store it before the unused-settings rule.
+  const m = read.methodology as { indicators: Record<string, unknown>[] };
+  const withTarget = {
+    ...m,
+    indicators: m.indicators.map((ind) => (ind['code'] === 'T05' ? { ...ind, target: 50 } : ind)),
+  };
+  const stored = await installMethodology(stack.store, E, {
+    methodology: withTarget,
+    zones: read.zones,
+    spreadsheetId: prov.controlId,
+    at,
+  });
+  expect(stored.moved).toBe(true);
+  const inForce = await methodologyInForce(stack.store, E);
+  expect(inForce.version).toBe(stored.version);
+  expect(inForce.compiled.indicators[4]).toMatchObject({ code: 'T05', target: 50 });
+
+  // A person typing the same target on the Indicators tab is refused at its cell; the stored version stays.
+  const header = (
+    await stack.google.sheets.spreadsheets.values.get({
+      spreadsheetId: prov.controlId,
+      range: 'Indicators!1:1',
+    })
+  ).data.values![0]!;
+  const col = String.fromCharCode(65 + header.indexOf('target'));
+  const row = indicatorRow('T05');
+  await stack.emulator.editAsPerson(prov.controlId, admin, `Indicators!${col}${row}`, [['50']]);
+  const o = await run();
+  expect(o).toMatchObject({ status: 'refused', inForce: stored.version });
+  expect((await stack.store.getEvaluationState(E))?.methodologyVersion).toBe(stored.version);
+  expect(await feedback()).toMatch(
+    new RegExp(
+      `Indicators!${col}${row} \\| error \\| indicators\\[4\\] \\(T05\\)\\.target: is not used by normalise method 'minmax'`,
+    ),
+  );
+
+  // Back as it was, for the tests after this one.
+  await stack.emulator.editAsPerson(prov.controlId, admin, `Indicators!${col}${row}`, [['']]);
+  await installMethodology(stack.store, E, {
+    methodology: read.methodology,
+    zones: read.zones,
+    spreadsheetId: prov.controlId,
+    at,
+  });
+  expect(await run()).toMatchObject({ version: original.version, draft: null });
+});
