@@ -3,7 +3,7 @@
  * draft beside the methodology in force on the zones' stored values, which is what the control sheet's Preview tab
  * shows for the same draft.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Comparison, comparisonTable } from '../../../lib/core/compare';
 import { DRIVE_ADMIN } from '../../../lib/local/seed';
@@ -83,4 +83,37 @@ test('the stored form refuses the CSV options, and --against goes with --data', 
   const half = await runCli(['preview', '--method', draftFile, '--against', draftFile]);
   expect(half.code).toBe(2);
   expect(half.stderr).toMatch(/--against and --data go together: --data is missing/);
+});
+
+test('a draft stored with a target under min-max (before that was refused) still previews; the same file given is refused', async () => {
+  const draft = JSON.parse(readFileSync(draftFile, 'utf8')) as { indicators: Record<string, unknown>[] };
+  const withTarget = {
+    ...draft,
+    indicators: draft.indicators.map((ind, k) => (k === 0 ? { ...ind, target: 50 } : ind)),
+  };
+  const before = await withStack(fx.dir, async (stack) => {
+    const gov = await stack.store.getGovernance(E);
+    const record = await stack.store.getMethodology(E, gov.draft!.version);
+    const version = 'stored-before-the-rule';
+    await stack.store.putMethodology(E, { ...record!, version, methodology: withTarget });
+    await stack.store.setGovernance(E, { draft: { ...gov.draft!, version } });
+    return gov.draft!;
+  });
+  try {
+    const given = await runCli(['preview', '--method', draftFile, ...local(fx.dir), '--format', 'json']);
+    const stored = await runCli(['preview', ...local(fx.dir), '--format', 'json']);
+    expect(stored.stderr).toBe('');
+    expect(stored.code).toBe(0);
+    // The target changes nothing under min-max: the same ranks and grades as the draft without it.
+    const zones = (out: string) => (JSON.parse(out) as Comparison).units;
+    expect(zones(stored.stdout)).toEqual(zones(given.stdout));
+
+    const file = join(fx.dir, 'draft-with-target.json');
+    writeFileSync(file, JSON.stringify(withTarget));
+    const typed = await runCli(['preview', '--method', file, ...local(fx.dir)]);
+    expect(typed.code).not.toBe(0);
+    expect(typed.stderr).toMatch(/\.target: is not used by normalise method 'minmax'/);
+  } finally {
+    await withStack(fx.dir, (stack) => stack.store.setGovernance(E, { draft: before }));
+  }
 });
