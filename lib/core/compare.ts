@@ -349,7 +349,8 @@ function scoreWith(
 ): { m: CompiledMethodology; r: ScoreResult } | null {
   const spec = structuredClone(inForce.spec) as unknown as Record<string, unknown>;
   for (const f of apply) f(spec);
-  const c = compileMethodology(spec);
+  // The version in force may hold settings its methods do not read (stored before that rule): not a refusal here.
+  const c = compileMethodology(spec, { unused: 'ignore' });
   if (!c.ok) return null;
   try {
     return { m: c.methodology, r: score(c.methodology, data) };
