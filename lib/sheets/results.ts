@@ -107,6 +107,111 @@ export const PROVENANCE_HEADER = [
   'Indicators entered 填入指标 (values: Indicators tab)',
 ] as const;
 
+/**
+ * What the Provenance tab's per-revision rows may take of the request, in bytes (as estimated by `provenanceBytes`),
+ * before the tab is summarised. The whole publish is one `batchUpdate`, which Google refuses over 10,485,760 bytes,
+ * and this tab is the part of it that grows with how officials edit rather than with zones x indicators: officials
+ * typing 48 values one at a time make 48 revisions, and 2,000 such zones made 96,000 rows, 36.8 MB of request.
+ * Bytes rather than rows, because a row's cost is mostly its text: with real zone names (50 characters, Chinese
+ * names 18) and e-mail addresses, 6,000 rows took the request to 10.3 MB where synthetic short names gave 8.6 MB.
+ * Measured on 2,000 zones x 48 indicators (test/unit/sheets/results.test.ts): the other tabs take 6.2 MB (7.3 MB
+ * with those long names), so 2 MB here leaves the request at 8.3 MB at most (about 9.3 MB with the long names).
+ * It keeps every row of the synthetic two revisions per zone (1.7 MB).
+ */
+export const PROVENANCE_BUDGET_BYTES = 2_000_000;
+
+/**
+ * A row's bytes in the request, close enough to budget on: each text cell is written as
+ * `{"userEnteredValue":{"stringValue":"…"}},` (38 bytes around the text), a number is pasted as a few digits.
+ */
+export function provenanceBytes(row: readonly ResultsValue[]): number {
+  let n = 16;
+  for (const v of row) n += typeof v === 'string' ? Buffer.byteLength(JSON.stringify(v)) + 36 : 10;
+  return n;
+}
+
+/** The Provenance tab's rows below the header; `summary` when some zones were cut to one row each. */
+export type ProvenanceRows = {
+  rows: ResultsValue[][];
+  summary: { threshold: number; zones: number; note: string } | null;
+};
+
+/**
+ * Who entered each value scored: one row per zone and revision (or central tab) that entered values in use, with
+ * the indicators it entered (their values are on the Indicators tab, row for row by zone). Not one row per value:
+ * at 2,000 zones x 48 indicators that is 96,000 rows of text cells, past the 10 MB a batchUpdate may carry; listing
+ * `code = value` here too took the whole request from 7.8 to 9.1 MB at that size (synthetic values of ten digits).
+ *
+ * Past `budget` bytes, the zones with more than K revisions get one row each (their latest revision, who, when, and
+ * how many revisions, pointing to `zone-eval trace`), K the largest that keeps the tab within the budget. The
+ * most-edited zones are cut rather than every zone: their rows are what overflows, and every zone edited a few
+ * times (the usual case) keeps its exact rows on the sheet; one K for all zones keeps the rule one sentence on the
+ * tab. A central tab's row is always kept: `trace` follows a zone's revisions only, and a zone reads few central tabs.
+ */
+export function provenanceRows(
+  doc: Pick<ResultsDoc, 'zones' | 'evaluationId'>,
+  budget = PROVENANCE_BUDGET_BYTES,
+): ProvenanceRows {
+  const zones = doc.zones.map((z) => {
+    const groups = z.provenance ?? [];
+    const names = [z.zoneId, z.nameEn, z.nameZh];
+    const detail = (g: (typeof groups)[number]) => [
+      ...names,
+      g.revision,
+      g.by,
+      g.at,
+      g.indicators.join(', '),
+    ];
+    const own = groups.filter((g) => g.revision !== null);
+    const central = groups.filter((g) => g.revision === null).map(detail);
+    const full = groups.map(detail);
+    // groupProvenance orders revisions oldest first; the latest is looked for all the same.
+    const latest = own.reduce<(typeof own)[number] | null>(
+      (a, b) => (a === null || (b.revision ?? 0) > (a.revision ?? 0) ? b : a),
+      null,
+    );
+    const cut = latest && [
+      [
+        ...names,
+        latest.revision,
+        latest.by,
+        latest.at,
+        `${own.length} revisions: zone-eval trace --evaluation ${doc.evaluationId} --zone ${z.zoneId} lists each value`,
+      ],
+      ...central,
+    ];
+    const bytes = (rows: ResultsValue[][]) => rows.reduce((n, r) => n + provenanceBytes(r), 0);
+    return { revisions: own.length, full, cut, fullBytes: bytes(full), cutBytes: cut ? bytes(cut) : 0 };
+  });
+  // The tab's bytes with K as the threshold: non-decreasing in K, so the largest K within the budget is the last
+  // found going up the zones' counts. Below 1 nothing is saved, so 1 is the floor even past the budget.
+  const bytesAt = (k: number) => zones.reduce((n, x) => n + (x.revisions > k ? x.cutBytes : x.fullBytes), 0);
+  let threshold = Number.POSITIVE_INFINITY;
+  const total = bytesAt(threshold);
+  if (total > budget) {
+    threshold = 1;
+    for (const k of [...new Set(zones.map((x) => x.revisions))].sort((a, b) => a - b))
+      if (k > 1 && bytesAt(k) <= budget) threshold = k;
+  }
+  const rows: ResultsValue[][] = [];
+  let cut = 0;
+  for (const x of zones) {
+    if (x.revisions > threshold && x.cut) {
+      cut++;
+      rows.push(...x.cut);
+    } else rows.push(...x.full);
+  }
+  if (cut === 0) return { rows, summary: null };
+  return {
+    rows,
+    summary: {
+      threshold,
+      zones: cut,
+      note: `Summarised 摘要: a row per zone and revision would take ${(total / 1e6).toFixed(1)} MB, past the ${(budget / 1e6).toFixed(1)} MB this tab keeps within Google's request limit, so the ${cut} zones with more than ${threshold} revision${threshold === 1 ? '' : 's'} have one row each, their latest revision; zone-eval trace lists each of their values.`,
+    },
+  };
+}
+
 /** The tabs of a results document, in their order on the spreadsheet (pure). */
 export function resultsTabs(doc: ResultsDoc): ResultsTab[] {
   const colours = gradeColours(doc);
@@ -336,6 +441,7 @@ export function resultsTabs(doc: ResultsDoc): ResultsTab[] {
     fills: [],
   };
 
+  const prov = provenanceRows(doc);
   const run: ResultsTab = {
     ...T.run,
     frozenRows: 0,
@@ -359,6 +465,7 @@ export function resultsTabs(doc: ResultsDoc): ResultsTab[] {
           : null,
       ],
       ...doc.notes.map((n) => ['Note 说明', n]),
+      ...(prov.summary ? [['Note 说明', prov.summary.note]] : []),
       [],
       ['Zone ID', 'Spreadsheet 填报表格', 'Revision used 所用版本', 'Status 状态'],
       ...doc.zones.map((z) => [z.zoneId, z.quality.spreadsheetId, z.quality.revision, z.quality.status]),
@@ -367,28 +474,10 @@ export function resultsTabs(doc: ResultsDoc): ResultsTab[] {
     fills: [],
   };
 
-  // Who entered each value scored: one row per zone and revision (or central tab) that entered values in use, with
-  // the indicators it entered (their values are on the Indicators tab, row for row by zone). Not one row per value:
-  // at 2,000 zones x 48 indicators that is 96,000 rows of text cells, about 16 MB of updateCells, past the 10 MB a
-  // batchUpdate may carry. Listing `code = value` here too took the whole request from 7.8 to 9.1 MB at that size
-  // (synthetic values of ten digits): too close to the limit.
   const provenance: ResultsTab = {
     ...T.provenance,
     frozenRows: 1,
-    rows: [
-      [...PROVENANCE_HEADER],
-      ...doc.zones.flatMap((z) =>
-        (z.provenance ?? []).map((g) => [
-          z.zoneId,
-          z.nameEn,
-          z.nameZh,
-          g.revision,
-          g.by,
-          g.at,
-          g.indicators.join(', '),
-        ]),
-      ),
-    ],
+    rows: [prov.summary ? [...PROVENANCE_HEADER, prov.summary.note] : [...PROVENANCE_HEADER], ...prov.rows],
     formats: { 3: 'rank' },
     fills: [],
   };

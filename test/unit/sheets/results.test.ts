@@ -9,7 +9,10 @@ import {
 import {
   missingText,
   numericColumns,
+  PROVENANCE_BUDGET_BYTES,
   PROVENANCE_HEADER,
+  provenanceBytes,
+  provenanceRows,
   RESULTS_CHART_ID,
   RESULTS_TABS,
   resultsRequests,
@@ -22,6 +25,23 @@ import { syntheticDoc, tinyDoc, tinyInputs, tinyMethodology } from '../../helper
 const FORMULA = '=IMPORTXML("http://example.com","//a")';
 const kinds = (rs: sheets_v4.Schema$Request[]) => rs.map((r) => Object.keys(r)[0]);
 const tab = (title: string) => resultsTabs(tinyDoc()).find((t) => t.title === title)!;
+/** The publish's request body in UTF-8 bytes, which Google's limit counts. */
+const requestBytes = (doc: ReturnType<typeof tinyDoc>) =>
+  Buffer.byteLength(JSON.stringify({ requests: resultsRequests(doc, null) }));
+/** Each zone's values entered `revisions(i)` edits apart, one indicator after another, a minute apart. */
+function editedOneByOne(doc: ReturnType<typeof tinyDoc>, revisions: (zone: number) => number) {
+  const codes = doc.indicators.map((i) => i.code);
+  doc.zones.forEach((z, i) => {
+    const n = revisions(i);
+    z.provenance = Array.from({ length: n }, (_, k) => ({
+      revision: k + 1,
+      by: `official@${i}`,
+      at: `2025-03-01T08:${String(k).padStart(2, '0')}:00.000Z`,
+      indicators: codes.filter((_, j) => j % n === k),
+    }));
+  });
+  return doc;
+}
 
 describe('results document', () => {
   test('every mapped zone is listed, ranked ones best first, the zone without a submission last and unranked', () => {
@@ -282,21 +302,101 @@ describe('results tabs', () => {
     expect(cells.updateCells!.rows![2]!.values![4]!.userEnteredValue).toEqual({ stringValue: FORMULA });
   });
 
+  test('Provenance past its budget: the zones with the most revisions get one row, the others and central tabs keep theirs', () => {
+    const doc = tinyDoc();
+    const groups = (n: number) =>
+      Array.from({ length: n }, (_, k) => ({
+        revision: k + 1,
+        by: `o${k}`,
+        at: `2025-03-0${k + 1}T08:00:00.000Z`,
+        indicators: [`X${k + 1}`],
+      }));
+    const central = {
+      revision: null,
+      by: 'central:customs',
+      at: '2025-03-01T09:00:00.000Z',
+      indicators: ['X3'],
+    };
+    const [z4, z3, z2] = doc.zones;
+    z4!.provenance = [...groups(3), central];
+    z3!.provenance = groups(2);
+    z2!.provenance = groups(1);
+    const full = provenanceRows(doc, Number.POSITIVE_INFINITY);
+    expect(full.summary).toBeNull();
+    expect(full.rows).toHaveLength(7);
+    // A budget one byte short of every row: only z4, the zone with more than 2 revisions, is cut.
+    const all = full.rows.reduce((n, r) => n + provenanceBytes(r), 0);
+    const cut = provenanceRows(doc, all - 1);
+    expect(cut.summary).toMatchObject({ threshold: 2, zones: 1 });
+    expect(cut.rows.map((r) => [r[0], r[3], r[4], r[6]])).toEqual([
+      ['z4', 3, 'o2', '3 revisions: zone-eval trace --evaluation tiny --zone z4 lists each value'],
+      ['z4', null, 'central:customs', 'X3'],
+      ['z3', 1, 'o0', 'X1'],
+      ['z3', 2, 'o1', 'X2'],
+      ['z2', 1, 'o0', 'X1'],
+    ]);
+    // A budget nothing fits: every zone one row of its revisions, never fewer.
+    expect(provenanceRows(doc, 0).rows.map((r) => [r[0], r[3]])).toEqual([
+      ['z4', 3],
+      ['z4', null],
+      ['z3', 2],
+      ['z2', 1],
+    ]);
+    expect(provenanceRows(doc, 0).summary).toMatchObject({ threshold: 1, zones: 2 });
+  });
+
   test('at 2,000 zones x 48 indicators, with provenance and missing-value costs, the publish stays one batchUpdate under the 10 MB request limit', () => {
     const doc = syntheticDoc(2000, 48);
     expect(doc.zones.every((z) => z.provenance?.length === 2)).toBe(true);
     expect(doc.zones.filter((z) => z.quality.missingCost).length).toBe(667);
-    const body = JSON.stringify({ requests: resultsRequests(doc, null) });
     // Google's and the emulator's limit: "Request payload size exceeds the limit: 10485760 bytes."
-    expect(body.length).toBeLessThan(9_000_000);
+    expect(requestBytes(doc)).toBeLessThan(9_000_000);
+    // Two revisions per zone fit the budget: every row kept, no note.
     const prov = resultsTabs(doc).find((t) => t.id === RESULTS_TABS.provenance.id)!;
     expect(prov.rows).toHaveLength(4001);
+    expect(prov.rows[0]).toEqual([...PROVENANCE_HEADER]);
     // Far below the 10 million cells a spreadsheet holds, all tabs together.
     const cells = resultsTabs(doc).reduce(
       (n, t) => n + t.rows.length * Math.max(...t.rows.map((r) => r.length)),
       0,
     );
     expect(cells).toBeLessThan(1_000_000);
+  });
+
+  test('at 2,000 zones x 48 indicators, officials entering each value as its own revision, the publish stays under the limit: one row per zone, a note says so', () => {
+    const doc = editedOneByOne(syntheticDoc(2000, 48), () => 48);
+    // A row per revision would be 96,000 rows, 36.8 MB of request.
+    expect(provenanceRows(doc, Number.POSITIVE_INFINITY).rows).toHaveLength(96_000);
+    const bytes = requestBytes(doc);
+    expect(bytes).toBeLessThan(9_000_000);
+    const prov = resultsTabs(doc).find((t) => t.id === RESULTS_TABS.provenance.id)!;
+    expect(prov.rows).toHaveLength(2001);
+    expect(prov.rows[0]!.slice(0, 7)).toEqual([...PROVENANCE_HEADER]);
+    expect(prov.rows[0]![7]).toMatch(
+      /^Summarised 摘要: .* the 2000 zones with more than 1 revision have one row each/,
+    );
+    expect(prov.rows[1]).toEqual([
+      'Z0000',
+      'Zone 0',
+      '试验区0',
+      48,
+      'official@0',
+      '2025-03-01T08:47:00.000Z',
+      '48 revisions: zone-eval trace --evaluation tiny --zone Z0000 lists each value',
+    ]);
+    const run = resultsTabs(doc).find((t) => t.id === RESULTS_TABS.run.id)!;
+    expect(run.rows).toContainEqual(['Note 说明', prov.rows[0]![7]]);
+  });
+
+  test('the worst case the budget allows, rows just within it, stays under the limit at 2,000 zones x 48 indicators', () => {
+    // Three revisions per zone exceed the budget; a zone in three at 1,000 more keeps the tab just within it.
+    const doc = editedOneByOne(syntheticDoc(2000, 48), (i) => (i % 3 === 0 ? 48 : 3));
+    const { rows, summary } = provenanceRows(doc);
+    expect(summary).toMatchObject({ threshold: 3, zones: 667 });
+    const used = rows.reduce((n, r) => n + provenanceBytes(r), 0);
+    expect(used).toBeLessThanOrEqual(PROVENANCE_BUDGET_BYTES);
+    expect(used).toBeGreaterThan(PROVENANCE_BUDGET_BYTES * 0.8);
+    expect(requestBytes(doc)).toBeLessThan(9_000_000);
   });
 
   test('the chart tab has one column per grade, each zone scored in its grade column only', () => {
