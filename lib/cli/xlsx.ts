@@ -11,24 +11,13 @@
  * text in Excel without the apostrophe the CSV needs.
  */
 import * as zlib from 'node:zlib';
+import { columnLetters } from '../sheets/a1';
 
 /** A cell: a finite number is a number cell, a string a text cell, null or undefined an empty cell. */
 export type Cell = number | string | null | undefined;
 
 /** One worksheet: its tab name (at most 31 characters, none of `[]:*?/\`) and its rows, the first the header. */
 export type Sheet = { name: string; rows: readonly (readonly Cell[])[] };
-
-/** The column letters of a 0-based column index: 0 → A, 25 → Z, 26 → AA. */
-export function columnName(index: number): string {
-  let n = index + 1;
-  let s = '';
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    s = String.fromCharCode(65 + r) + s;
-    n = Math.floor((n - 1) / 26);
-  }
-  return s;
-}
 
 /**
  * Text as XML character data: the five markup characters escaped, and the characters XML 1.0 cannot hold at all
@@ -64,7 +53,7 @@ function cellXml(value: Cell, ref: string, header: boolean): string {
 export function sheetXml(rows: readonly (readonly Cell[])[]): string {
   const body = rows
     .map((row, r) => {
-      const cells = row.map((v, c) => cellXml(v, `${columnName(c)}${r + 1}`, r === 0)).join('');
+      const cells = row.map((v, c) => cellXml(v, `${columnLetters(c)}${r + 1}`, r === 0)).join('');
       return `<row r="${r + 1}">${cells}</row>`;
     })
     .join('');
@@ -188,30 +177,25 @@ export function zip(files: readonly [string, Uint8Array | string][], modified = 
     const crc = crc32(data);
     if (data.length >= 0xffffffff || offset + packed.length + 30 + nameBytes.length >= 0xffffffff)
       throw new Error('xlsx: the workbook is too large for a zip without ZIP64');
-    const local = Buffer.alloc(30);
+    // The local header and the central directory's entry share their fields from "version needed" to the name's
+    // length; the central one has "made by" (2.0, MS-DOS attributes) in front, hence written 2 bytes further on.
+    const fields = (b: Buffer, at: number) => {
+      b.writeUInt16LE(20, at); // version needed: 2.0 (deflate)
+      b.writeUInt16LE(0x0800, at + 2); // UTF-8 names
+      b.writeUInt16LE(8, at + 4); // deflate
+      b.writeUInt16LE(time, at + 6);
+      b.writeUInt16LE(date, at + 8);
+      b.writeUInt32LE(crc, at + 10);
+      b.writeUInt32LE(packed.length, at + 14);
+      b.writeUInt32LE(data.length, at + 18);
+      b.writeUInt16LE(nameBytes.length, at + 22);
+      return b;
+    };
+    const local = fields(Buffer.alloc(30), 4);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed: 2.0 (deflate)
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(8, 8); // deflate
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    local.writeUInt16LE(0, 28);
-    const head = Buffer.alloc(46);
+    const head = fields(Buffer.alloc(46), 6);
     head.writeUInt32LE(0x02014b50, 0);
-    head.writeUInt16LE(20, 4); // made by: 2.0, MS-DOS attributes
-    head.writeUInt16LE(20, 6);
-    head.writeUInt16LE(0x0800, 8);
-    head.writeUInt16LE(8, 10);
-    head.writeUInt16LE(time, 12);
-    head.writeUInt16LE(date, 14);
-    head.writeUInt32LE(crc, 16);
-    head.writeUInt32LE(packed.length, 20);
-    head.writeUInt32LE(data.length, 24);
-    head.writeUInt16LE(nameBytes.length, 28);
+    head.writeUInt16LE(20, 4);
     // extra, comment, disk, internal and external attributes: all zero
     head.writeUInt32LE(offset, 42);
     locals.push(local, nameBytes, packed);

@@ -1,6 +1,7 @@
 /** The .xlsx writer: a valid zip of the OOXML parts, typed cells, escaped text, a bold header row. */
 import { crc32 } from 'node:zlib';
-import { columnName, crc32ByTable, sheetXml, xlsx, xmlText, zip } from '../../../lib/cli/xlsx';
+import { crc32ByTable, sheetXml, xlsx, xmlText, zip } from '../../../lib/cli/xlsx';
+import { columnLetters as columnName } from '../../../lib/sheets/a1';
 import { unzip } from '../../helpers/unzip';
 
 const text = (files: ReturnType<typeof unzip>, name: string) => files.get(name)!.data.toString('utf8');
